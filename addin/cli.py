@@ -1,0 +1,91 @@
+"""The ``agglo`` command line.
+
+Subcommands register themselves in :data:`COMMANDS` through :func:`command`; each
+lives in its own function so that the Excel-side work (refresh, demo, add-in
+install) can add commands without touching the others.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Callable[..., int], str]] = {}
+
+
+def command(name: str, help_text: str):
+    """Register ``setup(parser)`` and ``run(args) -> exit code`` under a subcommand name."""
+
+    def decorator(setup: Callable[[argparse.ArgumentParser], None]):
+        def bind(run: Callable[..., int]) -> Callable[..., int]:
+            COMMANDS[name] = (setup, run, help_text)
+            return run
+
+        return bind
+
+    return decorator
+
+
+def _setup_lq(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--year", type=int, default=2024, help="year of the bundled GDP data (2015–2024)"
+    )
+    p.add_argument("--digits", type=int, default=3, help="decimals shown")
+
+
+@command("lq", "print the location quotients (区位熵) of the three sectors for the 31 provinces")(
+    _setup_lq
+)
+def _run_lq(args: argparse.Namespace) -> int:
+    import agglo
+    import pandas as pd
+
+    block = agglo.gdp_by_sector(args.year)
+    lq = agglo.location_quotient(block)
+    with pd.option_context("display.max_rows", 100, "display.width", 120):
+        print(f"Location quotients (区位熵) of value added by sector, {args.year}")
+        print(
+            "totals taken from the block: region = sum of its 3 sectors, nation = sum of 31 provinces"
+        )
+        print(lq.round(args.digits).sort_values("第三产业", ascending=False).to_string())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="agglo",
+        description="Agglo: regional-economics measures for yearbook spreadsheets.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (setup, _run, help_text) in COMMANDS.items():
+        sp = sub.add_parser(name, help=help_text, description=help_text)
+        setup(sp)
+    return parser
+
+
+def _load_commands() -> None:
+    """Import the modules that register further subcommands (if present)."""
+    import importlib
+
+    for mod in ("agglo_addin.engine_cli", "agglo_addin.install"):
+        try:
+            importlib.import_module(mod)
+        except ModuleNotFoundError as exc:
+            if exc.name != mod:
+                raise
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _load_commands()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 0
+    _setup, run, _help = COMMANDS[args.command]
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

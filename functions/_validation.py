@@ -1,0 +1,538 @@
+r"""Input validation for every public function of :mod:`agglo`.
+
+All checks live here so that every measure speaks the same language:
+
+* A *block* is an array of shape ``(n_regions, k_industries)``: regions in rows,
+  industries in columns.
+* Invalid input raises :class:`AggloValueError` (a :class:`ValueError`) whose
+  message names the argument, says what was expected, what was received and
+  what to do.
+* Mathematically undefined values (0/0 and friends) are returned as NaN; each
+  measure documents where that happens.
+* pandas in gives pandas out with the same labels (:func:`wrap_like`).
+
+Nothing here knows about Excel; the add-in converts worksheet values before it
+calls :mod:`agglo`.
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "AggloValueError",
+    "AggloWarning",
+    "TotalRowWarning",
+    "TOTAL_LABELS",
+    "as_array",
+    "as_matrix",
+    "as_vector",
+    "as_option",
+    "as_positive_int",
+    "as_weights",
+    "as_rng",
+    "check_same_length",
+    "check_total_rows",
+    "is_total_label",
+    "labels_of",
+    "wrap_like",
+]
+
+
+class AggloValueError(ValueError):
+    """Invalid input to an :mod:`agglo` function.
+
+    The message names the argument, what was expected, what was received and
+    what to do about it.  It is a :class:`ValueError`, so ``except ValueError``
+    catches it.
+    """
+
+    __module__ = "agglo"
+
+
+class AggloWarning(UserWarning):
+    """Base class of the warnings issued by :mod:`agglo`."""
+
+    __module__ = "agglo"
+
+
+class TotalRowWarning(AggloWarning):
+    """A row (or column) of a block looks like a total (全国/合计/总计) of the others."""
+
+    __module__ = "agglo"
+
+
+#: Labels that mark a total row or column in Chinese and English yearbooks.
+TOTAL_LABELS: tuple[str, ...] = (
+    "全国",
+    "合计",
+    "总计",
+    "总和",
+    "总量",
+    "全省",
+    "全市",
+    "全区",
+    "小计",
+    "total",
+    "grand total",
+    "sum",
+    "all",
+    "national",
+    "china",
+)
+
+
+def is_total_label(label: Any) -> bool:
+    """Return True when ``label`` reads as a total (e.g. ``'全国'``, ``'合计'``, ``'Total'``).
+
+    Examples
+    --------
+    >>> is_total_label(" 全国 "), is_total_label("合计（万人）"), is_total_label("广东")
+    (True, True, False)
+    """
+    if not isinstance(label, str):
+        return False
+    text = label.strip().lower()
+    if not text:
+        return False
+    if text in TOTAL_LABELS:
+        return True
+    # "合计（万人）", "全国总计", "Total employment": a total word at the start.
+    return any(
+        text.startswith(word) for word in TOTAL_LABELS if len(word) > 2 or ord(word[0]) > 127
+    )
+
+
+def _describe(x: Any) -> str:
+    """Short description of a received value for error messages."""
+    if isinstance(x, pd.DataFrame):
+        return f"a DataFrame of shape {x.shape}"
+    if isinstance(x, pd.Series):
+        return f"a Series of length {len(x)}"
+    if isinstance(x, np.ndarray):
+        return f"an array of shape {x.shape} and dtype {x.dtype}"
+    if isinstance(x, str):
+        return f"the text {x!r}"
+    if isinstance(x, (list, tuple)):
+        return f"a {type(x).__name__} of length {len(x)}"
+    return f"{x!r} ({type(x).__name__})"
+
+
+def _position(index: tuple[int, ...], labels: tuple[Any, Any] | None) -> str:
+    """Describe a position as 'row 3 (region '北京'), column 2 (industry '制造业')'."""
+    parts = []
+    names = ("row", "column")
+    for axis, i in enumerate(index):
+        lab = None
+        if labels is not None and axis < len(labels) and labels[axis] is not None:
+            lab = labels[axis][i]
+        text = f"{names[axis] if len(index) > 1 else 'position'} {i}"
+        if lab is not None:
+            text += f" ({lab!r})"
+        parts.append(text)
+    return ", ".join(parts)
+
+
+def labels_of(x: Any) -> tuple[Any, Any] | None:
+    """Return ``(index, columns)`` of a pandas object (``columns`` None for a Series), else None."""
+    if isinstance(x, pd.DataFrame):
+        return (x.index, x.columns)
+    if isinstance(x, pd.Series):
+        return (x.index, None)
+    return None
+
+
+def as_array(
+    x: Any,
+    name: str,
+    *,
+    ndim: int | tuple[int, ...] | None = None,
+    non_negative: bool = False,
+    positive: bool = False,
+    allow_nan: bool = True,
+    allow_inf: bool = False,
+    min_size: int = 1,
+) -> np.ndarray:
+    """Convert ``x`` to a float ndarray and check it.
+
+    Parameters
+    ----------
+    x : scalar, list, tuple, ndarray, Series or DataFrame
+        The value to convert.  ``None`` entries become NaN.
+    name : str
+        Name of the argument, used in error messages.
+    ndim : int or tuple of int, optional
+        Accepted numbers of dimensions; a scalar has ``ndim`` 0.
+    non_negative, positive : bool
+        Require values ``>= 0`` or ``> 0`` (NaN is not checked here).
+    allow_nan : bool
+        If False, NaN (or ``None``) raises.
+    allow_inf : bool
+        If False, ``±inf`` raises.
+    min_size : int
+        Minimum number of elements.
+
+    Returns
+    -------
+    ndarray of float64
+        A new array (the caller's object is never modified).
+
+    Raises
+    ------
+    AggloValueError
+        With the argument's name, what was expected and what was received.
+
+    Examples
+    --------
+    >>> as_array([[1, 2], [3, None]], "data", ndim=2)
+    array([[ 1.,  2.],
+           [ 3., nan]])
+    >>> as_array([1, "x"], "values")
+    Traceback (most recent call last):
+    ...
+    agglo.AggloValueError: 'values' must contain numbers only; found the text 'x' at position 1. Remove text or convert it to a number (blank cells may be left empty).
+    """
+    labels = labels_of(x)
+    if isinstance(x, str):
+        raise AggloValueError(
+            f"{name!r} must be a number or an array of numbers; received the text {x!r}."
+        )
+    if isinstance(x, (pd.DataFrame, pd.Series)):
+        dtypes = x.dtypes if isinstance(x, pd.DataFrame) else [x.dtype]
+        numeric = all(
+            pd.api.types.is_numeric_dtype(d) and not pd.api.types.is_bool_dtype(d) for d in dtypes
+        )
+        if numeric:
+            raw = x.to_numpy(dtype=float, na_value=np.nan)
+        else:
+            raw = x.to_numpy(dtype=object, na_value=np.nan)
+    elif isinstance(x, np.ndarray):
+        raw = x
+    else:
+        try:
+            raw = np.asarray(x, dtype=object)
+        except ValueError as exc:  # ragged nested lists
+            raise AggloValueError(
+                f"{name!r} must be a rectangular array of numbers; received {_describe(x)} "
+                f"whose rows have different lengths ({exc})."
+            ) from None
+    if raw.dtype == object or raw.dtype.kind in "USb":
+        if raw.dtype.kind == "b":
+            raise AggloValueError(
+                f"{name!r} must contain numbers; received booleans ({_describe(x)})."
+            )
+        flat = raw.ravel()
+        out = np.empty(flat.shape, dtype=float)
+        for i, v in enumerate(flat):  # object arrays only: conversion, not a hot path
+            if v is None:
+                out[i] = np.nan
+            elif isinstance(v, (bool, np.bool_)):
+                raise AggloValueError(
+                    f"{name!r} must contain numbers only; found the boolean {v!r} at "
+                    f"{_position(np.unravel_index(i, raw.shape), labels)}."
+                )
+            elif isinstance(v, numbers.Real):
+                out[i] = float(v)
+            else:
+                if isinstance(v, (list, tuple, np.ndarray)):
+                    raise AggloValueError(
+                        f"{name!r} must be a rectangular array of numbers; received nested "
+                        f"rows of different lengths or depths ({_describe(x)})."
+                    )
+                raise AggloValueError(
+                    f"{name!r} must contain numbers only; found {_describe(v)[:60] if not isinstance(v, str) else 'the text ' + repr(v)} at "
+                    f"{_position(np.unravel_index(i, raw.shape), labels)}. "
+                    "Remove text or convert it to a number (blank cells may be left empty)."
+                )
+        arr = out.reshape(raw.shape)
+    elif raw.dtype.kind in "iuf":
+        arr = np.array(raw, dtype=float, copy=True)
+    else:
+        raise AggloValueError(f"{name!r} must contain numbers; received {_describe(x)}.")
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if arr.ndim not in allowed:
+            shape_word = {
+                0: "a single number",
+                1: "a 1-D list of numbers",
+                2: "a 2-D block (rows × columns)",
+            }
+            expected = " or ".join(shape_word.get(d, f"{d}-D array") for d in allowed)
+            raise AggloValueError(
+                f"{name!r} must be {expected}; received {_describe(x)} with {arr.ndim} dimension(s)."
+            )
+    if arr.size < min_size:
+        raise AggloValueError(
+            f"{name!r} must have at least {min_size} value(s); received {_describe(x)} "
+            f"with {arr.size}. Select a non-empty range."
+        )
+    nan_mask = np.isnan(arr)
+    if not allow_nan and nan_mask.any():
+        pos = np.unravel_index(int(np.flatnonzero(nan_mask.ravel())[0]), arr.shape)
+        raise AggloValueError(
+            f"{name!r} must not contain missing values (NaN/blank); found one at "
+            f"{_position(pos, labels)}. Fill it in or remove that row."
+        )
+    inf_mask = np.isinf(arr)
+    if not allow_inf and inf_mask.any():
+        pos = np.unravel_index(int(np.flatnonzero(inf_mask.ravel())[0]), arr.shape)
+        raise AggloValueError(
+            f"{name!r} must be finite; found {arr[pos]} at {_position(pos, labels)}."
+        )
+    if positive or non_negative:
+        with np.errstate(invalid="ignore"):
+            bad = arr <= 0 if positive else arr < 0
+        if bad.any():
+            pos = np.unravel_index(int(np.flatnonzero(bad.ravel())[0]), arr.shape)
+            word = "positive (> 0)" if positive else "non-negative (>= 0)"
+            raise AggloValueError(
+                f"{name!r} must be {word}; found {arr[pos]:g} at {_position(pos, labels)}. "
+                "Check the sign or the unit of that value."
+            )
+    return arr
+
+
+def as_matrix(x: Any, name: str, **kwargs: Any) -> np.ndarray:
+    """:func:`as_array` for a 2-D block ``(n_regions, k_industries)``; a Series is one column.
+
+    Examples
+    --------
+    >>> as_matrix([[1, 2], [3, 4]], "data").shape
+    (2, 2)
+    """
+    if isinstance(x, pd.Series):
+        x = x.to_frame()
+    kwargs.setdefault("ndim", 2)
+    return as_array(x, name, **kwargs)
+
+
+def as_vector(x: Any, name: str, **kwargs: Any) -> np.ndarray:
+    """:func:`as_array` for a 1-D vector; a single row or column of a 2-D range is flattened.
+
+    Examples
+    --------
+    >>> as_vector([[1], [2], [3]], "values")
+    array([1., 2., 3.])
+    """
+    arr = as_array(x, name, ndim=(0, 1, 2), **kwargs)
+    if arr.ndim == 2:
+        if 1 not in arr.shape:
+            raise AggloValueError(
+                f"{name!r} must be a single row or column of numbers; received a block of "
+                f"shape {arr.shape}."
+            )
+        arr = arr.ravel()
+    return np.atleast_1d(arr)
+
+
+def as_option(value: Any, name: str, options: Iterable[Any]) -> Any:
+    """Check that ``value`` is one of ``options`` (strings compared case-insensitively).
+
+    Examples
+    --------
+    >>> as_option("Eigen", "method", ("eigen", "sum"))
+    'eigen'
+    >>> as_option("mean", "method", ("eigen", "sum"))
+    Traceback (most recent call last):
+    ...
+    agglo.AggloValueError: 'method' must be one of 'eigen', 'sum'; received 'mean'.
+    """
+    options = tuple(options)
+    if isinstance(value, str):
+        key = value.strip().lower()
+        for opt in options:
+            if isinstance(opt, str) and opt.lower() == key:
+                return opt
+    elif value in options:
+        return value
+    listed = ", ".join(repr(o) for o in options)
+    raise AggloValueError(f"{name!r} must be one of {listed}; received {value!r}.")
+
+
+def as_positive_int(value: Any, name: str, *, minimum: int = 1) -> int:
+    """Check that ``value`` is a whole number ``>= minimum`` (floats like 4.0 are accepted).
+
+    Examples
+    --------
+    >>> as_positive_int(4.0, "n")
+    4
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise AggloValueError(f"{name!r} must be a whole number >= {minimum}; received {value!r}.")
+    if not float(value).is_integer() or value < minimum:
+        raise AggloValueError(f"{name!r} must be a whole number >= {minimum}; received {value!r}.")
+    return int(value)
+
+
+def as_weights(w: Any, name: str, n: int, *, normalize: bool = True) -> np.ndarray:
+    """Check a weight vector of length ``n`` (non-negative, finite, not all zero).
+
+    With ``normalize`` the weights are divided by their sum.
+
+    Examples
+    --------
+    >>> as_weights([1, 1, 2], "weights", 3)
+    array([0.25, 0.25, 0.5 ])
+    """
+    arr = as_vector(w, name, allow_nan=False, non_negative=True)
+    if arr.size != n:
+        raise AggloValueError(
+            f"{name!r} must have one weight per indicator ({n}); received {arr.size}."
+        )
+    total = arr.sum()
+    if total <= 0:
+        raise AggloValueError(f"{name!r} must not be all zero; received {arr.tolist()}.")
+    return arr / total if normalize else arr
+
+
+def as_rng(rng: Any) -> np.random.Generator:
+    """Return a :class:`numpy.random.Generator` from ``None``, a seed or a Generator.
+
+    Global random state is never used.
+
+    Examples
+    --------
+    >>> bool(as_rng(1).integers(10) == as_rng(1).integers(10))
+    True
+    """
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None or isinstance(rng, (numbers.Integral, np.random.SeedSequence)):
+        return np.random.default_rng(rng)
+    raise AggloValueError(
+        f"'rng' must be None, an integer seed or a numpy Generator; received {_describe(rng)}."
+    )
+
+
+def check_same_length(**arrays: np.ndarray) -> int:
+    """Raise unless all 1-D arrays have the same length; return that length.
+
+    Examples
+    --------
+    >>> check_same_length(x=np.ones(3), y=np.ones(3))
+    3
+    """
+    lengths = {k: len(v) for k, v in arrays.items()}
+    if len(set(lengths.values())) > 1:
+        desc = ", ".join(f"{k!r} has {n}" for k, n in lengths.items())
+        raise AggloValueError(
+            f"The arguments must have the same length; {desc}. Select ranges of equal size."
+        )
+    return next(iter(lengths.values()))
+
+
+def _numeric_total_rows(matrix: np.ndarray, rtol: float) -> list[int]:
+    """Rows equal (within ``rtol``) to the sum of all the other rows."""
+    if matrix.shape[0] < 3:
+        return []
+    m = np.nan_to_num(matrix)
+    col_sum = m.sum(axis=0)
+    others = col_sum[None, :] - m  # sum of the other rows, for every row
+    scale = np.maximum(np.abs(m), 1e-12)
+    close = np.abs(others - m) <= rtol * scale
+    nonzero = np.abs(m).sum(axis=1) > 0
+    return [int(i) for i in np.flatnonzero(close.all(axis=1) & nonzero)]
+
+
+def check_total_rows(
+    matrix: np.ndarray,
+    name: str,
+    labels: Sequence[Any] | None = None,
+    *,
+    policy: str = "raise",
+    axis_word: str = "row",
+    rtol: float = 1e-3,
+) -> list[int]:
+    """Detect rows of a block that are totals (全国/合计/总计) of the other rows.
+
+    A row is reported when its label reads as a total (:func:`is_total_label`) or when
+    its values equal the sum of all other rows within ``rtol``.
+
+    Parameters
+    ----------
+    matrix : ndarray of shape (n_regions, k_industries)
+    name : str
+        Argument name for messages.
+    labels : sequence, optional
+        Row labels (e.g. the DataFrame index).
+    policy : {'raise', 'warn', 'ignore'}
+        What to do when a total row is found.
+    axis_word : str
+        'row' or 'column', for messages.
+    rtol : float
+        Relative tolerance of the numeric check.
+
+    Returns
+    -------
+    list of int
+        Positions of suspected total rows.
+
+    Examples
+    --------
+    >>> check_total_rows(np.array([[1., 2.], [3., 4.], [4., 6.]]), "data", policy="ignore")
+    [2]
+    """
+    policy = as_option(policy, "total_rows", ("raise", "warn", "ignore"))
+    found = set(_numeric_total_rows(matrix, rtol))
+    if labels is not None:
+        found.update(i for i, lab in enumerate(labels) if is_total_label(lab))
+    found_list = sorted(found)
+    if found_list and policy != "ignore":
+        where = ", ".join(
+            f"{axis_word} {i}" + (f" ({labels[i]!r})" if labels is not None else "")
+            for i in found_list
+        )
+        msg = (
+            f"{name!r} seems to contain a total {axis_word} ({where}): it equals the sum of "
+            f"the other {axis_word}s or is labelled as a total (全国/合计/总计). Counting it as a "
+            f"region doubles every total. Remove it from the block and pass it explicitly as "
+            f"the reference total, or set total_rows='ignore' if it is a real region."
+        )
+        if policy == "raise":
+            raise AggloValueError(msg)
+        warnings.warn(msg, TotalRowWarning, stacklevel=3)
+    return found_list
+
+
+def wrap_like(
+    result: Any,
+    template: Any,
+    *,
+    index: Any = None,
+    columns: Any = None,
+    name: str | None = None,
+) -> Any:
+    """Return ``result`` as pandas with the labels of ``template`` when ``template`` is pandas.
+
+    ``index``/``columns`` override the labels taken from the template (use them when
+    the result's axes are, say, the template's columns).  A NumPy template (or list)
+    leaves ``result`` untouched.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame([[1, 2]], index=["A"], columns=["x", "y"])
+    >>> wrap_like(np.array([[0.5, 0.5]]), df)
+         x    y
+    A  0.5  0.5
+    """
+    if not isinstance(template, (pd.DataFrame, pd.Series)):
+        return result
+    arr = np.asarray(result)
+    if isinstance(template, pd.DataFrame):
+        idx = template.index if index is None else index
+        cols = template.columns if columns is None else columns
+    else:
+        idx = template.index if index is None else index
+        cols = columns
+    if arr.ndim == 2:
+        return pd.DataFrame(arr, index=idx, columns=cols)
+    if arr.ndim == 1:
+        lab = idx if len(idx) == len(arr) else cols
+        return pd.Series(arr, index=lab, name=name)
+    return result

@@ -1,0 +1,3 @@
+"""(placeholder: filled in by the ahp work)."""
+
+__all__: list[str] = []

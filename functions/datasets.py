@@ -1,0 +1,107 @@
+"""Bundled yearbook data for examples, doctests and templates.
+
+The CSV files in ``agglo/data/`` are copies of the project's shared data; their
+sources are listed in ``agglo/data/SOURCES.md`` (National Bureau of Statistics of
+China provincial data, and tables of the source papers).  Files whose name contains
+``SIMULATED`` are teaching data and must be labelled as such wherever they are shown.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import pandas as pd
+
+from ._validation import AggloValueError, as_option
+
+__all__ = [
+    "list_datasets",
+    "load_dataset",
+    "gdp_by_sector",
+    "employment_by_industry",
+]
+
+_FILES = {
+    "gdp_by_sector": "provinces_gdp_by_sector_2015_2024.csv",
+    "employment_wage": "provinces_employment_wage_by_industry_2014_2023.csv",
+    "central_cities_scale": "central_cities_scale_2018.csv",
+    "central_cities_innovation": "central_cities_innovation_2018.csv",
+    "ceramic_cities": "ceramic_cities_hqd_2019.csv",
+    "development_SIMULATED": "provinces_development_indicators_SIMULATED_2015_2019.csv",
+    "rivers_SIMULATED": "rivers_water_quality_SIMULATED.csv",
+    "guangzhou_subsystems": "guangzhou_2010_four_subsystems_normalized_sample.csv",
+}
+
+
+def list_datasets() -> list[str]:
+    """Names accepted by :func:`load_dataset`.
+
+    Examples
+    --------
+    >>> "gdp_by_sector" in list_datasets()
+    True
+    """
+    return list(_FILES)
+
+
+def load_dataset(name: str) -> pd.DataFrame:
+    """Load a bundled CSV as a DataFrame, exactly as stored (long format where it is long).
+
+    Parameters
+    ----------
+    name : str
+        One of :func:`list_datasets`.
+
+    Examples
+    --------
+    >>> load_dataset("gdp_by_sector").columns.tolist()
+    ['年份', '地区', 'GDP', '第一产业', '第二产业', '第三产业']
+    """
+    key = as_option(name, "name", tuple(_FILES))
+    with resources.files("agglo.data").joinpath(_FILES[key]).open("rb") as fh:
+        return pd.read_csv(fh, encoding="utf-8")
+
+
+def gdp_by_sector(year: int = 2015) -> pd.DataFrame:
+    """Value added of the three sectors (亿元) by province for one year: 31 rows × 3 columns.
+
+    Rows are provinces (地区) in the order of the source file; there is no 全国 row.
+
+    Examples
+    --------
+    >>> gdp_by_sector(2015).loc["北京"].round(1).tolist()
+    [140.4, 4419.8, 20218.9]
+    """
+    df = load_dataset("gdp_by_sector")
+    years = sorted(df["年份"].unique().tolist())
+    if year not in years:
+        raise AggloValueError(f"'year' must be one of {years[0]}..{years[-1]}; received {year!r}.")
+    sub = df[df["年份"] == year].set_index("地区")[["第一产业", "第二产业", "第三产业"]]
+    sub.index.name = "地区"
+    return sub.astype(float)
+
+
+def employment_by_industry(year: int = 2023, value: str = "就业人数") -> pd.DataFrame:
+    """Employment (persons) or average wage (元) of urban non-private units: 31 provinces × 8 industries.
+
+    Parameters
+    ----------
+    year : int
+        2014–2023.
+    value : {'就业人数', '平均工资'}
+        Employment or average wage.
+
+    Examples
+    --------
+    >>> employment_by_industry(2023).shape
+    (31, 8)
+    """
+    value = as_option(value, "value", ("就业人数", "平均工资"))
+    df = load_dataset("employment_wage")
+    years = sorted(df["年份"].unique().tolist())
+    if year not in years:
+        raise AggloValueError(f"'year' must be one of {years[0]}..{years[-1]}; received {year!r}.")
+    sub = df[df["年份"] == year]
+    wide = sub.pivot(index="地区", columns="行业", values=value)
+    wide.columns.name = None
+    return wide.astype(float)

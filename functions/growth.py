@@ -1,0 +1,3 @@
+"""(placeholder: filled in by the growth work)."""
+
+__all__: list[str] = []

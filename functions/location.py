@@ -1,0 +1,3 @@
+"""(placeholder: filled in by the location work)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""(placeholder: filled in by the statistics work)."""
+
+__all__: list[str] = []
