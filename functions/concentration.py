@@ -1,3 +1,5 @@
 """(placeholder: filled in by the concentration work)."""
 
-__all__: list[str] = []
+from ._eg import ellison_glaeser, maurel_sedillot
+
+__all__: list[str] = ["ellison_glaeser", "maurel_sedillot"]
