@@ -8,17 +8,17 @@ Families (one module each): :mod:`agglo.location` (区位熵, specialisation),
 :mod:`agglo.concentration` (HHI, CR_n, Gini family, EG, MS), :mod:`agglo.growth`
 (增长率, CAGR, 首位度), :mod:`agglo.statistics` (correlation, OLS),
 :mod:`agglo.normalization` (无量纲化), :mod:`agglo.weights` (熵值法, CRITIC),
-:mod:`agglo.ahp` (层次分析法), :mod:`agglo.evaluation` (综合指数, TOPSIS, 灰色关联, 障碍度),
+:mod:`agglo.judgement` (层次分析法 AHP, 规则随机赋权), :mod:`agglo.evaluation` (综合指数, TOPSIS, 灰色关联, 障碍度),
 :mod:`agglo.coupling` (耦合协调度).
 """
 
 from . import (
-    ahp,
     concentration,
     coupling,
     datasets,
     evaluation,
     growth,
+    judgement,
     location,
     normalization,
     statistics,
@@ -26,12 +26,12 @@ from . import (
 )
 from ._results import Result
 from ._validation import AggloValueError, AggloWarning, TotalRowWarning
-from .ahp import *  # noqa: F403
 from .concentration import *  # noqa: F403
 from .coupling import *  # noqa: F403
 from .datasets import *  # noqa: F403
 from .evaluation import *  # noqa: F403
 from .growth import *  # noqa: F403
+from .judgement import *  # noqa: F403
 from .location import *  # noqa: F403
 from .normalization import *  # noqa: F403
 from .statistics import *  # noqa: F403
@@ -44,12 +44,12 @@ __all__ = [
     "AggloWarning",
     "Result",
     "TotalRowWarning",
-    *ahp.__all__,
     *concentration.__all__,
     *coupling.__all__,
     *datasets.__all__,
     *evaluation.__all__,
     *growth.__all__,
+    *judgement.__all__,
     *location.__all__,
     *normalization.__all__,
     *statistics.__all__,

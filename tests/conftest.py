@@ -21,9 +21,9 @@ CORPUS = SHARED / "corpus"
 @pytest.fixture(autouse=True)
 def _no_global_rng():
     """Fail any test whose code touches NumPy's global random state."""
-    state = np.random.get_state()  # noqa: NPY002 (checks that nobody uses it)[1].copy()
+    state = np.random.get_state()[1].copy()  # noqa: NPY002 (checks that nobody uses it)
     yield
-    after = np.random.get_state()  # noqa: NPY002 (checks that nobody uses it)[1]
+    after = np.random.get_state()[1]  # noqa: NPY002
     if not np.array_equal(state, after):
         pytest.fail("the global NumPy random state was used; pass rng= instead")
 

@@ -1,3 +1,0 @@
-"""(placeholder: filled in by the ahp work)."""
-
-__all__: list[str] = []
