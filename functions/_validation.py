@@ -216,7 +216,11 @@ def as_array(
         raw = x
     else:
         try:
-            raw = np.asarray(x, dtype=object)
+            # Fast path: plain numbers become a numeric array at C speed; anything
+            # else (None, text, mixed) is inspected element by element below.
+            raw = np.asarray(x)
+            if raw.dtype.kind not in "iufb":
+                raw = np.asarray(x, dtype=object)
         except ValueError as exc:  # ragged nested lists
             raise AggloValueError(
                 f"{name!r} must be a rectangular array of numbers; received {_describe(x)} "
