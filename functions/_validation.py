@@ -435,13 +435,21 @@ def _numeric_total_rows(matrix: np.ndarray, rtol: float) -> list[int]:
     """Rows equal (within ``rtol``) to the sum of all the other rows."""
     if matrix.shape[0] < 3:
         return []
-    m = np.nan_to_num(matrix)
-    col_sum = m.sum(axis=0)
-    others = col_sum[None, :] - m  # sum of the other rows, for every row
-    scale = np.maximum(np.abs(m), 1e-12)
-    close = np.abs(others - m) <= rtol * scale
-    nonzero = np.abs(m).sum(axis=1) > 0
-    return [int(i) for i in np.flatnonzero(close.all(axis=1) & nonzero)]
+    # Cheap screen first: a total row's sum is half the sum of the whole block.
+    row_sums = np.nansum(matrix, axis=1)
+    grand = row_sums.sum()
+    candidates = np.flatnonzero(
+        (np.abs(row_sums - (grand - row_sums)) <= rtol * np.abs(row_sums)) & (row_sums != 0)
+    )
+    found = []
+    if candidates.size:
+        col_sum = np.nansum(matrix, axis=0)
+        for i in candidates:  # at most a couple of rows pass the screen
+            row = np.nan_to_num(matrix[i])
+            others = col_sum - row
+            if np.all(np.abs(others - row) <= rtol * np.maximum(np.abs(row), 1e-12)):
+                found.append(int(i))
+    return found
 
 
 def check_total_rows(
