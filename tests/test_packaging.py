@@ -1,0 +1,144 @@
+"""Packaging: the wheel is pure Python and self-contained; both install modes import.
+
+The wheel is built with ``python -m build --wheel`` from a copy of the project tree
+(so the build's ``build/`` and ``*.egg-info`` folders never land in the working tree),
+installed into a fresh virtual environment (dependencies from the package index,
+pip's cache allowed) and imported from a directory outside the project.  These tests
+are marked ``slow`` but run by default (CI included).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNTIME_DEPENDENCIES = {"numpy", "pandas", "scipy", "statsmodels"}
+IGNORED = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    "venv",
+    "build",
+    "dist",
+    "*.egg-info",
+    "__pycache__",
+    "*.pyc",
+    ".ruff_cache",
+    ".pytest_cache",
+    ".hypothesis",
+)
+
+pytestmark = pytest.mark.slow
+
+
+def _clean_env() -> dict[str, str]:
+    """The environment without anything that would leak the project onto sys.path."""
+    env = dict(os.environ)
+    for key in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTHONSTARTUP"):
+        env.pop(key, None)
+    return env
+
+
+def _run(cmd: list[str], *, cwd: Path, timeout: int) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        cmd, cwd=cwd, env=_clean_env(), capture_output=True, text=True, timeout=timeout
+    )
+    if result.returncode != 0:
+        pytest.fail(
+            f"command failed ({result.returncode}): {' '.join(cmd)}\n"
+            f"--- stdout ---\n{result.stdout[-4000:]}\n--- stderr ---\n{result.stderr[-4000:]}"
+        )
+    return result
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    source = tmp_path_factory.mktemp("source") / "agglo"
+    shutil.copytree(ROOT, source, ignore=IGNORED)
+    outdir = tmp_path_factory.mktemp("dist")
+    _run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(outdir), str(source)],
+        cwd=source,
+        timeout=900,
+    )
+    wheels = list(outdir.glob("*.whl"))
+    assert len(wheels) == 1, f"expected one wheel, found {wheels}"
+    return wheels[0]
+
+
+def test_wheel_is_pure_python(wheel: Path):
+    # xlwings Lite installs only pure wheels.
+    assert wheel.name.endswith("py3-none-any.whl"), wheel.name
+    assert wheel.name.startswith("agglo-")
+
+
+def test_wheel_contents(wheel: Path):
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "agglo/__init__.py" in names
+    assert "agglo/growth.py" in names
+    assert any(re.fullmatch(r"agglo/data/[^/]+\.csv", n) for n in names), "no bundled CSV data"
+    assert any(n.startswith("agglo_addin/") for n in names), "the add-in package is missing"
+    top_level = {n.split("/")[0] for n in names}
+    assert "functions" not in top_level, "the source folder name leaked into the wheel"
+    assert "tests" not in top_level
+    assert "addin" not in top_level
+
+
+def test_wheel_runtime_dependencies(wheel: Path):
+    with zipfile.ZipFile(wheel) as zf:
+        meta_name = next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA"))
+        metadata = zf.read(meta_name).decode("utf-8")
+    requires = [
+        ln.split(":", 1)[1].strip()
+        for ln in metadata.splitlines()
+        if ln.startswith("Requires-Dist:")
+    ]
+    runtime = {
+        re.split(r"[\s<>=!~;\[(]", req, maxsplit=1)[0].lower()
+        for req in requires
+        if "extra ==" not in req
+    }
+    assert runtime == RUNTIME_DEPENDENCIES, f"runtime dependencies: {sorted(runtime)}"
+
+
+def test_wheel_installs_in_a_fresh_venv_and_runs(wheel: Path, tmp_path: Path):
+    venv = tmp_path / "venv"
+    _run([sys.executable, "-m", "venv", str(venv)], cwd=tmp_path, timeout=300)
+    python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    _run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(wheel)],
+        cwd=tmp_path,
+        timeout=1200,
+    )
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    code = (
+        "import agglo, pathlib; "
+        "print(agglo.share([1, 3]).tolist()); "
+        "print(round(agglo.cagr(100, 150, 5), 4)); "
+        "print(pathlib.Path(agglo.__file__).resolve())"
+    )
+    out = _run([str(python), "-c", code], cwd=outside, timeout=300).stdout.splitlines()
+    assert out[0] == "[0.25, 0.75]"
+    assert out[1] == "0.0845"
+    installed = Path(out[2])
+    assert venv.resolve() in installed.parents, f"agglo imported from {installed}"
+    assert ROOT not in installed.parents
+
+
+def test_editable_install_imports_from_outside_the_repo(tmp_path: Path):
+    code = (
+        "import agglo, agglo_addin, pathlib; "
+        "print(pathlib.Path(agglo.__file__).resolve()); "
+        "print(agglo.share([1, 3]).tolist())"
+    )
+    out = _run([sys.executable, "-c", code], cwd=tmp_path, timeout=300).stdout.splitlines()
+    assert Path(out[0]) == (ROOT / "functions" / "__init__.py").resolve()
+    assert out[1] == "[0.25, 0.75]"
