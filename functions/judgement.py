@@ -979,6 +979,8 @@ def ahp_hierarchy(
     structure = as_option(children, "children", ("shared", "separate"))
     method = as_option(method, "method", _METHODS)
     rtol = _check_rtol(rtol)
+    # Validate under this function's own argument name before the criteria AHP runs.
+    _judgement_matrix(criteria_matrix, "criteria_matrix", fill_lower=bool(fill_lower), rtol=rtol)
     crit = ahp(criteria_matrix, method, ri, fill_lower=fill_lower, rtol=rtol)
     blocks = _matrix_list(alternative_matrices, "alternative_matrices")
     if len(blocks) != crit.n:
