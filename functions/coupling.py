@@ -77,7 +77,9 @@ def _is_scalar(x: Any) -> bool:
     return isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_))
 
 
-def _collect_systems(systems: tuple[Any, ...], *, check_range: bool = True) -> _Systems:
+def _collect_systems(
+    systems: tuple[Any, ...], *, check_range: bool = True, non_negative: bool = True
+) -> _Systems:
     """Parse ``*systems`` (separate vectors, or one 2-D block whose columns are systems)."""
     if len(systems) == 0:
         raise AggloValueError(
@@ -88,7 +90,7 @@ def _collect_systems(systems: tuple[Any, ...], *, check_range: bool = True) -> _
     index = None
     if len(systems) == 1:
         block = systems[0]
-        arr = as_array(block, "systems", ndim=(0, 1, 2), non_negative=True)
+        arr = as_array(block, "systems", ndim=(0, 1, 2), non_negative=non_negative)
         if arr.ndim < 2 or arr.shape[1] < 2:
             got = (
                 "a single number"
@@ -120,7 +122,7 @@ def _collect_systems(systems: tuple[Any, ...], *, check_range: bool = True) -> _
                 label = f"U{i + 1} ({s.name})"
             if isinstance(s, pd.DataFrame) and s.shape[1] == 1:
                 label = f"U{i + 1} ({s.columns[0]})"
-            arrays.append(as_vector(s, label, non_negative=True))
+            arrays.append(as_vector(s, label, non_negative=non_negative))
             names_list.append(label)
             if index is None and isinstance(s, (pd.Series, pd.DataFrame)):
                 index = s.index
@@ -317,8 +319,8 @@ def coupling_degree(*systems: Any, method: str = "standard", exponent: float | N
     .. [1] 廖重斌 (1999). 环境与经济协调发展的定量评判及其分类体系. 热带地理 19(2): 171–177.
     .. [2] 王淑佳, 孔伟, 任亮, 治丹丹, 戴彬婷 (2021). 国内耦合协调度模型的误区及修正.
        自然资源学报 36(3): 793–810. doi:10.31497/zrzyxb.20210319
-    .. [3] 范德成, 柯浩, 曹瑞 (2024). 耦合协调度模型的修正与改进. 统计与决策 40(22): 41–46.
-       doi:10.13546/j.cnki.tjyjc.2024.22.007
+    .. [3] Fan, Ke & Cao (2024). 统计与决策 40: 41–46 (the form implemented by the R
+       package *coupling*, ``ccd(method = "fan")``).
     .. [4] 章立东, 李奥. 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例 (paper 003) (ceramic clusters, 2019 data):
        C with adjustment coefficient t = 5 on two systems.
 
@@ -447,6 +449,7 @@ def coupling_coordination(
     weights: Any = None,
     method: str = "standard",
     exponent: float | None = None,
+    preset: str | None = None,
 ) -> CouplingResult:
     r"""Coupling coordination degree model (耦合协调度模型): C, T and D together.
 
@@ -461,6 +464,14 @@ def coupling_coordination(
         Formula of C (see :func:`coupling_degree`).
     exponent : float, optional
         Exponent of the standard form (default 1/n; paper 003 uses 5).
+    preset : {'textbook', 'spssau'}, optional
+        ``'textbook'`` (same as None): the systems are used as given.  ``'spssau'``:
+        SPSSAU's default 数据区间化 first maps each system (column) onto [0.01, 0.99] by
+        min–max over the rows, :math:`0.01 + 0.98 (x - \min)/(\max - \min)` (a constant
+        system becomes 0.99, as :func:`agglo.normalize` does), then the standard C (SPSSAU
+        has no other form) — so raw system columns, negative values included, may be
+        passed.  ``'spssau'`` cannot be
+        combined with another ``method`` or an ``exponent``.  Recorded in ``convention``.
 
     Returns
     -------
@@ -471,7 +482,8 @@ def coupling_coordination(
     Raises
     ------
     AggloValueError
-        As :func:`coupling_degree` and :func:`coordination_index`.
+        As :func:`coupling_degree` and :func:`coordination_index`; also an unknown
+        ``preset``, or ``preset='spssau'`` with another method or an exponent.
 
     Notes
     -----
@@ -485,7 +497,7 @@ def coupling_coordination(
     ``weights=(0.5, 0.5)`` and scores taken from 50–100 onto [0, 1] with :func:`rescale`.
 
     Peers: R ``coupling::ccd`` (C and D only), SPSSAU 耦合协调度 (C, T, D and 协调等级;
-    standard C only; it scales data to [0.01, 0.99] first by default).
+    standard C only; it scales data to [0.01, 0.99] first by default: ``preset='spssau'``).
 
     References
     ----------
@@ -503,9 +515,29 @@ def coupling_coordination(
     1  0.6  0.5  0.5477
     >>> res.convention
     'standard C = [prod U / (mean U)^n]^k with k = 1/2; T = sum w U with w = (0.5, 0.5); D = sqrt(C T); n = 2 systems'
+
+    SPSSAU's defaults on raw system columns (each mapped onto [0.01, 0.99] first):
+
+    >>> coupling_coordination([2, 5, 8], [40, 10, 20], preset="spssau").to_frame().round(4)
+            C       T       D
+    0  0.1990  0.5000  0.3154
+    1  0.2773  0.2550  0.2659
+    2  0.8703  0.6633  0.7598
     """
     method = as_option(method, "method", _METHODS)
-    sys_ = _collect_systems(systems)
+    spssau = False
+    if preset is not None:
+        spssau = as_option(preset, "preset", ("textbook", "spssau")) == "spssau"
+        if spssau and (method != "standard" or exponent is not None):
+            raise AggloValueError(
+                "'preset' ('spssau') uses the standard C with exponent 1/n (SPSSAU has no "
+                f"other form); received method={method!r}, exponent={exponent!r}. Drop the "
+                "preset or those arguments."
+            )
+    # raw columns (negative values included) are mapped onto [0.01, 0.99] by the preset
+    sys_ = _collect_systems(systems, check_range=not spssau, non_negative=not spssau)
+    if spssau:
+        sys_.arrays = [_spssau_interval(a) for a in sys_.arrays]
     n = len(sys_.arrays)
     k = _as_exponent(exponent, method, n)
     w = _weights(weights, n)
@@ -522,8 +554,20 @@ def coupling_coordination(
         exponent=k,
         weights=w,
         systems=sys_.names,
-        convention=_convention(method, k, n, w),
+        convention=(
+            "SPSSAU preset: each system min-max onto [0.01, 0.99] first; " if spssau else ""
+        )
+        + _convention(method, k, n, w),
     )
+
+
+def _spssau_interval(a: np.ndarray) -> np.ndarray:
+    """SPSSAU 数据区间化: min–max onto [0.01, 0.99] over the rows (constant -> 0.99)."""
+    with np.errstate(invalid="ignore"):
+        lo, hi = np.nanmin(a, initial=np.inf), np.nanmax(a, initial=-np.inf)
+        span = hi - lo
+        z = (a - lo) / span if span > 0 else np.where(np.isnan(a), np.nan, 1.0)
+    return 0.01 + 0.98 * z
 
 
 # --------------------------------------------------------------------------------------
@@ -838,8 +882,14 @@ def coordination_level(
 
     Notes
     -----
-    With inner breakpoints :math:`b_1 < \dots < b_{k-1}`, class :math:`j` is
-    :math:`(b_{j-1}, b_j]` (``closed='right'``) or :math:`[b_{j-1}, b_j)` (``'left'``).
+    With inner breakpoints :math:`b_1 < \dots < b_{k-1}` (and :math:`b_0 = -\infty`,
+    :math:`b_k = +\infty`), a value :math:`x` is in class :math:`j` when
+
+    .. math::
+
+        b_{j-1} < x \le b_j \quad (\texttt{closed='right'}), \qquad
+        b_{j-1} \le x < b_j \quad (\texttt{closed='left'}).
+
     Values are rounded to 12 decimals before comparison so that floating-point noise does
     not move a value across a boundary.
 
@@ -926,6 +976,13 @@ def coupling_stage(
 
     Notes
     -----
+    Classes are cut as in :func:`coordination_level`:
+
+    .. math::
+
+        b_{j-1} < C \le b_j \quad (\texttt{closed='right'}), \qquad
+        b_{j-1} \le C < b_j \quad (\texttt{closed='left'}).
+
     ``'4-stage'`` (田深圳 et al. 2021, right-closed): :math:`0 < C \le 0.3` 低水平耦合
     (low-level coupling), :math:`0.3 < C \le 0.5` 拮抗阶段 (antagonistic stage),
     :math:`0.5 < C \le 0.8` 磨合阶段 (running-in stage), :math:`0.8 < C \le 1` 高水平耦合

@@ -199,8 +199,9 @@ def composite_index(
 
     References
     ----------
-    .. [1] Paper 003 of the project: the regional high-quality development index with
-       four dimension indices (Table 1) and its 12-city results (Table 2).
+    .. [1] 章立东, 李奥. 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例
+       (paper 003 of the project): the regional high-quality development index with four
+       dimension indices (Table 1) and its 12-city results (Table 2).
 
     Examples
     --------
@@ -441,8 +442,8 @@ def topsis(
     ----------
     .. [1] Hwang, C.-L. and Yoon, K. (1981). *Multiple Attribute Decision Making: Methods
        and Applications*. Springer.
-    .. [2] Paper 004 of the project (central cities): the innovation indicators used in the
-       tests.
+    .. [2] 罗丹阳. 增强中心城市聚集效应研究——以贵州省贵阳市为例
+       (paper 004 of the project): the central-city innovation indicators used in the tests.
 
     Examples
     --------
@@ -582,7 +583,8 @@ def grey_relational(
     ------
     AggloValueError
         Blanks or text, a reference of the wrong length, rho outside (0, 1], weights of the
-        wrong length, ``'ideal'`` with ``sequences='columns'``.
+        wrong length, ``'ideal'`` with ``sequences='columns'``, ``'initial'``/``'mean'`` on
+        a sequence whose first value/mean is 0.
 
     Notes
     -----
@@ -594,7 +596,8 @@ def grey_relational(
         r_i = \sum_k w_k\,\xi_i(k).
 
     When every difference is 0 (Δmax = 0) every sequence equals the reference and all
-    coefficients are 1.  Peers: SPSSAU (母序列 + 特征序列, 均值化/初值化, ρ = 0.5, optional
+    coefficients are 1.  初值化 of a sequence whose first value is 0 (or 均值化 of one
+    with mean 0) is undefined and raises an error.  Peers: SPSSAU (母序列 + 特征序列, 均值化/初值化, ρ = 0.5, optional
     weights); pyDecision ``gra_method`` assumes Δmin = 0 and Δmax = 1 after min–max and
     divides the weighted sum by the number of alternatives (a constant factor).
 
@@ -602,7 +605,6 @@ def grey_relational(
     ----------
     .. [1] Deng, J. L. (1982). Control problems of grey systems. *Systems & Control Letters*
        1(5), 288–294.
-    .. [2] 邓聚龙 (1985). 灰色系统理论教程. 华中工学院出版社.
 
     Examples
     --------
@@ -661,6 +663,18 @@ def grey_relational(
             np.full(T.shape[1], np.nan),
         )
         T = _normalize_2d(T, ones, norm, None, None, 1, None)
+        undefined = np.isnan(T).any(axis=0)
+        if undefined.any():  # x/x̄ or x/x₁ with a divisor of 0 (a series starting at 0)
+            j = int(np.flatnonzero(undefined)[0])
+            if sequences == "rows":
+                where = f"column {j} of 'reference' and 'comparison'"
+            else:
+                where = "'reference'" if j == 0 else f"column {j - 1} of 'comparison'"
+            raise AggloValueError(
+                f"normalize={norm!r} is undefined for {where}: its "
+                f"{'first value' if norm == 'initial' else 'mean'} is 0 while other values "
+                "are not. Use normalize='minmax' or 'none', or drop the leading zero point."
+            )
     if x0 is None:
         Yn = T
         ref = T.max(axis=0)[None, :]
@@ -800,7 +814,8 @@ def obstacle_degree(
     References
     ----------
     .. [1] Methods reference B11; mathmodels (R) ``obstacle_degree`` documentation.
-    .. [2] Paper 003 of the project: dimension shortfalls (短板) of the development index.
+    .. [2] 章立东, 李奥. 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例
+       (paper 003 of the project): dimension shortfalls (短板) of the development index.
 
     Examples
     --------

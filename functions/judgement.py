@@ -40,6 +40,7 @@ from ._validation import (
 )
 
 __all__ = [
+    "AHP_PRESETS",
     "RI_TABLES",
     "AHPHierarchyResult",
     "AHPResult",
@@ -97,6 +98,15 @@ _METHOD_DESCRIPTIONS = {
     "geometric": "row geometric mean (方根法)",
 }
 _THRESHOLD = 0.1
+
+#: Named presets of :func:`ahp`: the settings a peer uses by default.  ``'textbook'`` is
+#: Saaty's principal eigenvector with his 1980 RI table (the defaults of :func:`ahp`);
+#: ``'spssau'`` is SPSSAU's default 和积法 (sum-product).  SPSSAU does not document its RI
+#: table, so the ``'spssau'`` preset leaves ``ri`` to the caller.
+AHP_PRESETS: dict[str, dict[str, Any]] = {
+    "textbook": {"method": "eigen", "ri": "saaty1980"},
+    "spssau": {"method": "sum"},
+}
 
 
 # ----------------------------------------------------------------------------------------
@@ -692,6 +702,7 @@ def ahp(
     *,
     fill_lower: bool = True,
     rtol: float = 0.05,
+    preset: str | None = None,
 ) -> AHPResult:
     r"""AHP weights and consistency ratio of a pairwise judgement matrix (层次分析法).
 
@@ -717,6 +728,12 @@ def ahp(
     rtol : float, default 0.05
         Tolerance of |a_ij·a_ji − 1|, so that 0.33 typed for 1/3 is accepted; of each pair
         the entry >= 1 is kept and the other replaced by its exact reciprocal.
+    preset : {'textbook', 'spssau'}, optional
+        Named settings (see :data:`AHP_PRESETS`): ``'textbook'`` = eigenvector with the
+        Saaty 1980 RI table (the defaults); ``'spssau'`` = 和积法 (``method='sum'``), SPSSAU's
+        default.  SPSSAU's RI table is not documented, so with ``'spssau'`` the table is
+        still chosen by ``ri``.  A preset cannot be combined with a non-default ``method``
+        (nor, for ``'textbook'``, ``ri``).  The preset is recorded in ``convention``.
 
     Returns
     -------
@@ -731,7 +748,8 @@ def ahp(
     AggloValueError
         Not square; a blank above the diagonal; zero, negative or infinite judgements;
         diagonal not 1; a_ji not the reciprocal of a_ij (the position is named); unknown
-        ``method`` or ``ri``; n beyond the RI table (the tables that cover n are named).
+        ``method``, ``ri`` or ``preset``; a preset combined with settings it fixes; n
+        beyond the RI table (the tables that cover n are named).
 
     Notes
     -----
@@ -763,7 +781,8 @@ def ahp(
     pyDecision) and above all in the RI table: for the 3 × 3 example below CR is 0.0332
     (Saaty 1980, Tummala & Ling), 0.0370 (Chinese table, Saaty 2005 = AHPy ``'saaty'``)
     or 0.0392 (Donegan & Dodd = AHPy's default).  AHPy rounds weights to 4 decimals.
-    SPSSAU's 和积法 is ``method='sum'``; which RI table SPSSAU uses is not documented.
+    SPSSAU's 和积法 is ``method='sum'`` (``preset='spssau'``); which RI table SPSSAU uses is
+    not documented.
 
     References
     ----------
@@ -784,6 +803,8 @@ def ahp(
     0.037
     >>> ahp([[1, 3, 5], [None, 1, 3], [None, None, 1]], method="sum").weights.round(4).tolist()
     [0.6333, 0.2605, 0.1062]
+    >>> ahp([[1, 3, 5], [None, 1, 3], [None, None, 1]], preset="spssau").method
+    'sum'
 
     A judgement entered the wrong way round (a_14 = 1/4 instead of 4) is located:
 
@@ -795,11 +816,25 @@ def ahp(
     ...
     agglo.AggloValueError: 'matrix' is not reciprocal: a[0, 1] = 3 at row 0, column 1 but a[1, 0] = 0.5 (expected 1/3 = 0.3333). Enter a[j, i] = 1/a[i, j], or leave the entries below the diagonal blank to have them filled.
     """
+    key = None
+    if preset is not None:
+        key = as_option(preset, "preset", tuple(AHP_PRESETS))
+        fixed = AHP_PRESETS[key]
+        if method != "eigen" or ("ri" in fixed and ri != "saaty1980"):
+            raise AggloValueError(
+                f"'preset' ({key!r}) sets {', '.join(f'{k}={v!r}' for k, v in fixed.items())}; "
+                f"leave {' and '.join(fixed)} at the default{'s' if len(fixed) > 1 else ''} "
+                "or drop the preset."
+            )
+        method, ri = fixed["method"], fixed.get("ri", ri)
     method = as_option(method, "method", _METHODS)
     rtol = _check_rtol(rtol)
     a = _judgement_matrix(matrix, "matrix", fill_lower=bool(fill_lower), rtol=rtol)
     ri_value, ri_table = _resolve_ri(ri, a.shape[0])
-    return _ahp_core(a, method, ri_value, ri_table, _labels(matrix))
+    res = _ahp_core(a, method, ri_value, ri_table, _labels(matrix))
+    if key is not None:
+        res = dataclasses.replace(res, convention=f"{res.convention}; preset {key!r}")
+    return res
 
 
 def ahp_group(
@@ -1233,4 +1268,3 @@ def random_weights(
         n_draws=n_draws,
         convention=convention,
     )
-

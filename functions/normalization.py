@@ -239,6 +239,22 @@ def parse_directions(
         Unknown direction, wrong number of entries, a moderate column without x*, an
         interval column without [a, b] or with a > b.
 
+    Notes
+    -----
+    Each kind selects the min–max transform of :func:`normalize` (larger is better after
+    it), with x* and [a, b] taken from the parsed parameters:
+
+    .. math::
+
+        z^+ = \frac{x - \min}{\max - \min},\quad z^- = \frac{\max - x}{\max - \min},\quad
+        z^{mod} = 1 - \frac{|x - x^*|}{\max|x - x^*|},\quad
+        z^{int} = 1 - \frac{\max(a - x,\, x - b,\, 0)}{M}.
+
+    References
+    ----------
+    The indicator types (极大型, 极小型, 居中型, 区间型) and their conversion formulas are
+    those of :func:`normalize`; see its References.
+
     Examples
     --------
     >>> parse_directions(["+", "−", "moderate:7", "interval:10:20"], 4).describe()
@@ -249,11 +265,6 @@ def parse_directions(
     Traceback (most recent call last):
     ...
     agglo.AggloValueError: 'best' is missing for the moderate column 1: give it as 'moderate:x*' in 'directions' or through best=.
-
-    References
-    ----------
-    The indicator types (极大型, 极小型, 居中型, 区间型) and their conversion formulas are
-    those of :func:`normalize`; see its References.
     """
     n = as_positive_int(n, "n")
     cols = list(columns) if columns is not None else None
@@ -341,7 +352,8 @@ def _fill_degenerate(
         lab = f" ({list(cols)[j]!r})" if cols is not None else ""
         raise AggloValueError(
             f"'matrix' column {j}{lab} cannot be normalised with method={method!r}: its "
-            "divisor is 0 (a constant or all-zero column). Remove the column or set "
+            "divisor is 0 (a constant or all-zero column, or a mean or first value of 0). "
+            "Remove the column or set "
             "constant= to the value it should take."
         )
     value = (
@@ -500,7 +512,17 @@ def _normalize_core(
             div = X[0].copy()
         bad = ~(div != 0) & ~np.isnan(div)
         Z = X / np.where(bad, 1.0, div)
-        return _fill_degenerate(Z, bad, constant, method, cols)
+        # An all-zero column is the degenerate case of the constant policy; a zero divisor
+        # in a column with other non-zero values (a series starting at 0) makes x/0
+        # undefined: NaN unless the caller chose a fill value or 'raise'.
+        undefined = bad & (np.abs(X) > 0).any(axis=0)
+        Z = _fill_degenerate(Z, bad & ~undefined, constant, method, cols)
+        if undefined.any():
+            if constant is None:
+                Z[:, undefined] = np.nan
+            else:
+                Z = _fill_degenerate(Z, undefined, constant, method, cols)
+        return Z
 
 
 def _check_range(feature_range: Any) -> tuple[float, float] | None:
@@ -621,7 +643,9 @@ def normalize(
         the method's natural value: 1 for min–max (every region ties at the best observed
         value; this is also what pymcdm returns, and the entropy method then gives the
         column e = 1 and weight 0), 0 for z-score (every value at the mean), 0 for an
-        all-zero column under vector normalisation, 1 for mean and initial value.  With a
+        all-zero column under vector normalisation, 1 for an all-zero column under mean and
+        initial value.  A column whose x̄ or x₁ is 0 while other values are not (a series
+        starting at 0) is NaN under the default, x/0 being undefined.  With a
         ``feature_range`` the min–max value is mapped too (1 → high).
     panel : {'pooled', 'by_period'}
         For panel data.  ``'pooled'`` (default) computes min, max, … over all region-years
@@ -678,8 +702,8 @@ def normalize(
 
     References
     ----------
-    .. [1] Paper 003 of the project (制造业集群与区域经济高质量发展耦合): 极差标准化 of the
-       indicators of the development index.
+    .. [1] 章立东, 李奥. 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例
+       (paper 003 of the project): 极差标准化 of the indicators of the development index.
     .. [2] Hwang, C.-L. and Yoon, K. (1981). *Multiple Attribute Decision Making*. Springer
        (vector normalisation).
     .. [3] 杨丽, 孙之淳 (2015). 基于熵值法的西部新型城镇化发展水平测评. 经济问题 (pooled

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ._results import Result
 from ._validation import AggloValueError, AggloWarning, as_option
-from .normalization import _check_range, _normalize_2d, _prepare
+from .normalization import NEGATIVE, _check_range, _normalize_2d, _prepare
 
 __all__ = ["EntropyResult", "CriticResult", "entropy_weights", "critic_weights", "ENTROPY_PRESETS"]
 
@@ -32,6 +32,8 @@ ENTROPY_PRESETS: dict[str, dict[str, Any]] = {
     "spssau_interval": {"normalize": "minmax", "zero": "zero", "feature_range": (0.01, 0.99)},
     # pymcdm entropy_weights and several published papers: raw values, no normalisation
     "pymcdm": {"normalize": "none", "zero": "zero", "feature_range": None},
+    # pyDecision entropy_method: raw values, a cost indicator replaced by its reciprocal 1/x
+    "pydecision": {"normalize": "reciprocal", "zero": "zero", "feature_range": None},
 }
 
 
@@ -144,20 +146,24 @@ def entropy_weights(
     directions : None, str or sequence, optional
         Indicator directions as in :func:`agglo.normalize` (``'+'``, ``'-'``,
         ``'moderate:x*'``, ``'interval:a:b'`` …); default all positive.
-    normalize : {'minmax', 'none'}
+    normalize : {'minmax', 'none', 'reciprocal'}
         ``'minmax'`` (default): direction-aware min–max (optionally into ``feature_range``).
         ``'none'`` (or None): raw-value entropy, p_ij = x_ij / Σ_i x_ij, as pymcdm and several
         published papers compute it; needs non-negative data and positive directions.
+        ``'reciprocal'``: raw values with each negative indicator replaced by 1/x (pyDecision
+        ``entropy_method``); needs positive values in negative columns and only '+'/'-'
+        directions.
     zero : {'zero', 'spssau'} or float
         How zeros are kept out of ln 0.  ``'zero'`` (default): 0·ln 0 = 0, the limit.  A
         number s: add s to every normalised value (0.0001 and 0.01 are common in Chinese
         papers).  ``'spssau'``: SPSSAU's 非负平移, add |min| + 0.01 to each column whose
         minimum is <= 0 (+0.01 on every min–max column).
-    preset : {'textbook', 'spssau', 'spssau_interval', 'pymcdm'}, optional
+    preset : {'textbook', 'spssau', 'spssau_interval', 'pymcdm', 'pydecision'}, optional
         A named combination of ``normalize``, ``zero`` and ``feature_range`` (see
         :data:`ENTROPY_PRESETS`): ``'textbook'`` = min–max and 0·ln 0 = 0 (the defaults);
         ``'spssau'`` = min–max then the 0.01 non-negative shift; ``'spssau_interval'`` =
-        min–max onto [0.01, 0.99] (SPSSAU 数据区间化); ``'pymcdm'`` = raw values.
+        min–max onto [0.01, 0.99] (SPSSAU 数据区间化); ``'pymcdm'`` = raw values;
+        ``'pydecision'`` = raw values with 1/x for negative indicators.
     feature_range : (low, high), optional
         Min–max into a shifted range, e.g. (0.01, 0.99).
     best, interval : optional
@@ -198,7 +204,8 @@ def entropy_weights(
 
     Peers differ mostly in zero handling and normalisation (methods reference B7):
     pymcdm sum-normalises the raw matrix and raises on any zero; pyDecision uses the raw
-    matrix, 1/x for cost criteria and 1e-9 inside ln; SPSSAU does no standardisation
+    matrix, 1/x for cost criteria and 1e-9 inside ln (``preset='pydecision'``, without
+    the 1e-9 terms, which move the weights by about 1e-9); SPSSAU does no standardisation
     itself and offers the |min| + 0.01 shift; Chinese papers often add 0.0001 or 0.01 to
     min–max values (on min–max data 0·ln 0 and +0.0001 agree to about 4 d.p., +0.01
     moves the third decimal).
@@ -207,9 +214,8 @@ def entropy_weights(
     ----------
     .. [1] Shannon, C. E. (1948). A mathematical theory of communication. *Bell System
        Technical Journal* 27, 379–423.
-    .. [2] Paper 003 of the project: a composite development index built from normalised
-       indicators and weights; paper 004 (central cities) supplies the innovation data of
-       the examples.
+    .. [2] 罗丹阳. 增强中心城市聚集效应研究——以贵州省贵阳市为例
+       (paper 004 of the project): the central-city innovation indicators used in the tests.
     .. [3] 杨丽, 孙之淳 (2015). 基于熵值法的西部新型城镇化发展水平测评. 经济问题 (panel
        entropy with k = 1/ln(R·T)).
 
@@ -233,7 +239,9 @@ def entropy_weights(
     agglo.AggloValueError: 'matrix' must have at least 2 rows for the entropy method (k = 1/ln n); received 1.
     """
     normalize, zero, feature_range = _resolve_preset(preset, normalize, zero, feature_range)
-    norm = as_option("none" if normalize is None else normalize, "normalize", ("minmax", "none"))
+    norm = as_option(
+        "none" if normalize is None else normalize, "normalize", ("minmax", "none", "reciprocal")
+    )
     zero = _zero_option(zero)
     rng = _check_range(feature_range)
     X, d, labels, shape = _prepare(
@@ -250,14 +258,33 @@ def entropy_weights(
         desc = "min-max" + (f" onto [{rng[0]:g}, {rng[1]:g}]" if rng else "")
     else:
         if rng is not None:
-            raise AggloValueError("'feature_range' needs normalize='minmax'; received 'none'.")
-        if not d.all_positive:
+            raise AggloValueError(f"'feature_range' needs normalize='minmax'; received {norm!r}.")
+        if norm == "reciprocal":
+            if (d.kind > NEGATIVE).any():
+                raise AggloValueError(
+                    "'directions' must be '+' or '-' with normalize='reciprocal'; use "
+                    "normalize='minmax' for moderate and interval indicators."
+                )
+            neg = d.kind == NEGATIVE
+            bad = neg & (X <= 0).any(axis=0)
+            if bad.any():
+                j = int(np.flatnonzero(bad)[0])
+                raise AggloValueError(
+                    f"'matrix' column {j} is negative ('-') and holds a value <= 0, which has no "
+                    "reciprocal (normalize='reciprocal'). Use normalize='minmax'."
+                )
+            Z = X.copy()
+            Z[:, neg] = 1.0 / X[:, neg]
+            desc = "raw values, 1/x for negative indicators"
+        elif not d.all_positive:
             raise AggloValueError(
                 "'directions' must all be positive with normalize='none': raw-value entropy "
-                "has no direction. Use normalize='minmax' to handle negative indicators."
+                "has no direction. Use normalize='minmax' or 'reciprocal' for negative "
+                "indicators."
             )
-        Z = X
-        desc = "raw values (no normalisation)"
+        else:
+            Z = X
+            desc = "raw values (no normalisation)"
     if zero == "spssau":
         cmin = Z.min(axis=0)
         shift = np.where(cmin <= 0, np.abs(cmin) + 0.01, 0.0)
@@ -269,10 +296,10 @@ def entropy_weights(
         desc += f", shift +{zero:g}"
     else:
         desc += ", 0*ln0 = 0"
-    if norm == "none" and (Z < 0).any():
+    if norm != "minmax" and (Z < 0).any():
         i, j = np.argwhere(Z < 0)[0]
         raise AggloValueError(
-            f"'matrix' must be non-negative for raw-value entropy (normalize='none'); found "
+            f"'matrix' must be non-negative for raw-value entropy (normalize={norm!r}); found "
             f"{X[i, j]:g} at row {i}, column {j}. Use normalize='minmax' or zero='spssau'."
         )
     kk = 1.0 / np.log(n) if k is None else float(k)

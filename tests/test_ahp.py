@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from agglo import AggloValueError
 from agglo.judgement import (
+    AHP_PRESETS,
     RI_TABLES,
     ahp,
     ahp_group,
@@ -98,6 +99,27 @@ def test_sum_product_is_spssau_procedure():
     np.testing.assert_allclose(res.weights, w, rtol=1e-12)
     assert res.lambda_max == pytest.approx(lam, rel=1e-12)
     assert res.cr == pytest.approx((lam - 4) / 3 / 0.89, rel=1e-12)
+
+
+def test_spssau_preset_is_sum_product_next_to_textbook():
+    """SPSSAU default 和积法 as a named preset (methods.md B8/C9); 'textbook' = the defaults
+    (eigenvector, Saaty 1980 RI).  SPSSAU's RI table is undocumented, so 'ri' stays free."""
+    assert AHP_PRESETS["spssau"] == {"method": "sum"}
+    spssau = ahp(A3, preset="spssau")
+    np.testing.assert_allclose(spssau.weights, [0.6333, 0.2605, 0.1062], atol=5e-5)
+    assert spssau.lambda_max == pytest.approx(3.03871, abs=5e-6)
+    assert spssau.method == "sum"
+    assert "preset 'spssau'" in spssau.convention
+    assert ahp(A3, preset="spssau", ri="chinese").ri == 0.52
+    textbook = ahp(A3, preset="textbook")
+    np.testing.assert_allclose(textbook.weights, ahp(A3).weights, rtol=0, atol=0)
+    assert (textbook.method, textbook.ri_table) == ("eigen", "saaty1980")
+    with pytest.raises(AggloValueError, match=r"'preset' \('spssau'\) sets method='sum'"):
+        ahp(A3, preset="spssau", method="geometric")
+    with pytest.raises(AggloValueError, match=r"'preset' \('textbook'\) sets"):
+        ahp(A3, preset="textbook", ri="chinese")
+    with pytest.raises(AggloValueError, match="'preset' must be one of"):
+        ahp(A3, preset="yaahp")
 
 
 def test_geometric_equals_eigen_for_three_criteria():

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from agglo import AggloValueError, AggloWarning
+from agglo import normalize as agglo_normalize
 from agglo.coupling import (
     LEVEL_SCHEMES,
     CouplingResult,
@@ -111,6 +112,46 @@ def test_reference_table_systems_as_separate_arguments():
     # same table, systems passed one per argument
     c = coupling_degree(REF_U[:, 0], REF_U[:, 1], REF_U[:, 2])
     assert np.abs(c - REF_STANDARD[:, 0]).max() <= HALF_UNIT_3DP
+
+
+def test_spssau_preset_interval_scaling_then_standard():
+    # SPSSAU 耦合协调度 default (methods.md B12/C9): 数据区间化 onto [0.01, 0.99], i.e.
+    # z = 0.01 + 0.98 (x - min)/(max - min) per system, then the standard C, T, D.
+    # By hand: U1 = (0.01, 0.5, 0.99), U2 = (0.99, 0.01, 0.01 + 0.98/3).
+    res = coupling_coordination([2, 5, 8], [40, 10, 20], preset="spssau")
+    u1 = np.array([0.01, 0.5, 0.99])
+    u2 = np.array([0.99, 0.01, 0.01 + 0.98 / 3])
+    c = 2 * np.sqrt(u1 * u2) / (u1 + u2)
+    np.testing.assert_allclose(res.C, c, rtol=1e-14)
+    np.testing.assert_allclose(res.T, (u1 + u2) / 2, rtol=1e-14)
+    np.testing.assert_allclose(res.D, np.sqrt(c * (u1 + u2) / 2), rtol=1e-14)
+    np.testing.assert_allclose(res.C, [0.1990, 0.2773, 0.8703], atol=5e-5)
+    assert res.convention.startswith("SPSSAU preset")
+    # same as normalising first; 'textbook' is the data as given
+    z = agglo_normalize([[2, 40], [5, 10], [8, 20]], feature_range=(0.01, 0.99))
+    np.testing.assert_allclose(coupling_coordination(z).D, res.D, rtol=1e-14)
+    np.testing.assert_allclose(
+        coupling_coordination(REF_U, preset="textbook").D, coupling_coordination(REF_U).D
+    )
+    # raw inputs above 1 do not warn under the preset (they are rescaled)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", AggloWarning)
+        coupling_coordination([2, 5, 8], [40, 10, 20], preset="spssau")
+    # raw columns may hold negative values (e.g. growth rates): min-max takes them in
+    neg = coupling_coordination([-2, 1, 4], [40, 10, 20], preset="spssau")
+    np.testing.assert_allclose(neg.D, res.D, rtol=1e-14)
+    with pytest.raises(AggloValueError, match="non-negative"):
+        coupling_coordination([-2, 1, 4], [40, 10, 20])
+    # a constant system maps to 0.99 (as normalize); NaN stays NaN for its row
+    const = coupling_coordination([3, 3, 3], [1, 2, np.nan], preset="spssau")
+    np.testing.assert_allclose(const.T[:2], [(0.99 + 0.01) / 2, 0.99])
+    assert np.isnan(const.D[2])
+    with pytest.raises(AggloValueError, match=r"'preset' \('spssau'\) uses the standard C"):
+        coupling_coordination(REF_U, preset="spssau", method="wang2021")
+    with pytest.raises(AggloValueError, match=r"'preset' \('spssau'\)"):
+        coupling_coordination(REF_U, preset="spssau", exponent=5)
+    with pytest.raises(AggloValueError, match="'preset' must be one of"):
+        coupling_coordination(REF_U, preset="spsspro")
 
 
 def test_reference_two_systems():

@@ -80,6 +80,40 @@ def test_pymcdm_topsis_minmax_and_vector(innovation, peers):
     assert mm.idxmax() == "南宁"
 
 
+def test_methods_md_b9_pymcdm_default_vs_vector():
+    # methods.md B9 (pymcdm runs): 5 x 4 test matrix, one cost criterion, equal weights:
+    # pymcdm default (min-max) C = (0.5000, 0.4027, 0.5973, 0.4869, 0.4654); vector-normalised
+    # C = (0.5343, 0.3084, 0.6916, 0.5347, 0.4010); ranks of alternatives 1 and 4 flip.
+    # methods.md prints the outputs, not the matrix; this classic example (cost criterion
+    # first) reproduces all ten values.
+    x = [[250, 16, 12, 5], [200, 16, 8, 3], [300, 32, 16, 4], [275, 32, 8, 4], [225, 16, 16, 2]]
+    d = ["-", "+", "+", "+"]
+    mm = topsis(x, None, d, normalize="minmax")
+    vec = topsis(x, None, d, normalize="vector")
+    np.testing.assert_allclose(mm.closeness, [0.5000, 0.4027, 0.5973, 0.4869, 0.4654], atol=5e-5)
+    np.testing.assert_allclose(vec.closeness, [0.5343, 0.3084, 0.6916, 0.5347, 0.4010], atol=5e-5)
+    assert mm.rank[0] < mm.rank[3]
+    assert vec.rank[0] > vec.rank[3]
+
+
+def test_topsis_by_hand_3x2_with_cost():
+    # Hand computation: X = [[1, 4], [2, 2], [3, 3]], second column a cost, equal weights.
+    # Vector: v = x / (2 ||x||) with ||.|| = sqrt(14), sqrt(29); A+ = (3/(2 sqrt 14),
+    # 2/(2 sqrt 29)), A- = (1/(2 sqrt 14), 4/(2 sqrt 29)); a gap of g raw units costs g²/56
+    # in column 1 and g²/116 in column 2.
+    r = topsis([[1, 4], [2, 2], [3, 3]], None, ["+", "-"])
+    dp = np.sqrt([4 / 56 + 4 / 116, 1 / 56, 1 / 116])
+    dm = np.sqrt([0.0, 1 / 56 + 4 / 116, 4 / 56 + 1 / 116])
+    np.testing.assert_allclose(r.d_plus, dp, atol=1e-15)
+    np.testing.assert_allclose(r.d_minus, dm, atol=1e-15)
+    np.testing.assert_allclose(r.closeness, [0.0, 0.63127, 0.75292], atol=1e-5)
+    assert r.rank.tolist() == [3, 2, 1]
+    # min-max: z = (0, .5, 1) and (0, 1, .5); rows 2 and 3 tie at 0.5590/(0.25 + 0.5590)
+    m = topsis([[1, 4], [2, 2], [3, 3]], None, ["+", "-"], normalize="minmax")
+    np.testing.assert_allclose(m.closeness, [0.0, 0.690983, 0.690983], atol=1e-6)
+    assert m.rank.tolist() == [3, 1, 1]
+
+
 def test_vector_topsis_matches_classic_loop_with_cost():
     x = [[250, 16, 12, 5], [200, 16, 8, 3], [300, 32, 16, 4], [275, 32, 8, 4], [225, 16, 16, 2]]
     w = np.array([0.25, 0.25, 0.25, 0.25])
@@ -162,6 +196,22 @@ def test_topsis_all_zero_column_contributes_nothing():
 def test_topsis_errors(kwargs, match):
     with pytest.raises(AggloValueError, match=match):
         topsis([[1.0, 2.0, 3.0], [2.0, 1.0, 4.0]], **kwargs)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x: composite_index(x),
+        lambda x: obstacle_degree(x, [0.5, 0.5]),
+        lambda x: agglo.critic_weights(x),
+        lambda x: grey_relational("ideal", x, sequences="rows"),
+    ],
+)
+def test_blank_cells_raise_naming_the_block(call):
+    # NaN in inputs: these measures need every cell (normalize alone skips blanks)
+    x = [[1.0, 2.0], [np.nan, 1.0], [3.0, 4.0]]
+    with pytest.raises(AggloValueError, match="must not contain missing values"):
+        call(x)
 
 
 def test_topsis_nan_raises():
@@ -356,6 +406,16 @@ def test_grey_sequence_extremes_and_identical():
         (("ideal", [[1.0], [2.0]]), {}, "'reference'='ideal' needs sequences='rows'"),
         (([1.0, 2.0], [[1.0], [np.nan]]), {}, "'comparison' must not contain missing"),
         (([1.0, 2.0], [[1.0], [2.0]]), {"normalize": "log"}, "'normalize' must be one of"),
+        (
+            ([0.0, 2.0], [[1.0], [2.0]]),
+            {"normalize": "initial"},
+            "normalize='initial' is undefined for 'reference': its first value is 0",
+        ),
+        (
+            ([1.0, 2.0], [[1.0, 0.0], [2.0, 3.0]]),
+            {"normalize": "initial"},
+            "undefined for column 1 of 'comparison'",
+        ),
     ],
 )
 def test_grey_errors(args, kwargs, match):

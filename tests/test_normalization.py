@@ -61,6 +61,22 @@ def test_rivers_interval_nutrient_10_20():
     assert z.loc[1, "nutrient"] == 1.0  # 11.94 is inside [10, 20]
 
 
+def test_interval_boundaries_and_one_sided_range():
+    # a and b themselves are inside the best range (score 1); M = max(a - min, max - b)
+    z = normalize([[5.0], [10.0], [20.0], [25.0], [15.0]], "interval:10:20").ravel()
+    assert z.tolist() == [0.0, 1.0, 1.0, 0.0, 1.0]  # M = max(5, 5) = 5
+    # the larger overshoot sets M: here max - b = 10, so 5 (5 below a) scores 0.5
+    z = normalize([[5.0], [10.0], [20.0], [30.0]], "interval:10:20").ravel()
+    assert z.tolist() == [0.5, 1.0, 1.0, 0.0]
+    # every value inside [a, b]: all 1
+    assert normalize([[12.0], [18.0]], "interval:10:20").ravel().tolist() == [1.0, 1.0]
+    # a == b is a moderate indicator with x* = a
+    np.testing.assert_allclose(
+        normalize([[4.0], [7.0], [9.0]], "interval:7:7"),
+        normalize([[4.0], [7.0], [9.0]], "moderate:7"),
+    )
+
+
 def test_interval_and_moderate_via_keyword_arguments():
     x = [[5.0, 6.0], [12.0, 7.0], [25.0, 9.0]]
     a = normalize(x, ["interval", "moderate"], interval=(10, 20), best=7)
@@ -172,6 +188,21 @@ def test_constant_column_policies():
     assert normalize(x, method="mean")[:, 1].tolist() == [1.0] * 3
     with pytest.raises(AggloValueError, match="column 1 cannot be normalised"):
         normalize(x, constant="raise")
+
+
+def test_initial_and_mean_with_a_zero_divisor():
+    # x/x1 with x1 = 0 but later values non-zero is undefined: NaN (not a silent column
+    # of ones); an all-zero column stays the degenerate case (1 by default).
+    x = [[0.0, 0.0, 1.0], [5.0, 0.0, 2.0], [10.0, 0.0, 3.0]]
+    z = normalize(x, method="initial")
+    assert np.isnan(z[:, 0]).all()
+    assert z[:, 1].tolist() == [1.0, 1.0, 1.0]
+    assert z[:, 2].tolist() == [1.0, 2.0, 3.0]
+    assert normalize(x, method="initial", constant=0.5)[:, 0].tolist() == [0.5] * 3
+    with pytest.raises(AggloValueError, match="column 0 cannot be normalised.*first value of 0"):
+        normalize([[0.0, 1.0], [5.0, 2.0]], method="initial", constant="raise")
+    m = normalize([[-1.0], [0.0], [1.0]], method="mean")  # mean 0, values non-zero
+    assert np.isnan(m).all()
 
 
 def test_all_zero_column():

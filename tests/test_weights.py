@@ -66,6 +66,34 @@ def test_xu_2004_raw_entropy_weights():
     np.testing.assert_allclose(w.round(4), [0.4630, 0.3992, 0.1378, 0.0000])
 
 
+def test_pydecision_reciprocal_convention():
+    # methods.md B6 item 5 / B7: pyDecision entropy_method sum-normalises the raw matrix and
+    # replaces a cost ('min') criterion by 1/(x + 1e-9), with 1e-9 inside ln and added to d.
+    # Reproduced (to about 1e-8) by normalize='reciprocal' / preset='pydecision'.
+    x = np.array([[250, 16, 12, 5], [200, 16, 8, 3], [300, 32, 16, 4], [275, 32, 8, 4],
+                  [225, 16, 16, 2]], dtype=float)  # fmt: skip
+    cols = [1 / (x[:, 0] + 1e-9), x[:, 1], x[:, 2], x[:, 3]]
+    d = []
+    for c in cols:  # pyDecision's steps, written out
+        p = c / c.sum()
+        h = -np.sum(p * np.log(p + 1e-9)) / np.log(5 + 1e-9)
+        d.append(1 - h + 1e-9)
+    expected = np.array(d) / np.sum(d)
+    r = entropy_weights(x, ["-", "+", "+", "+"], preset="pydecision")
+    np.testing.assert_allclose(r.weights, expected, atol=1e-7)
+    np.testing.assert_allclose(r.normalized[:, 0], 1 / x[:, 0])
+    assert "1/x for negative" in r.convention
+    # all-positive directions: identical to raw-value entropy (pymcdm)
+    np.testing.assert_allclose(
+        entropy_weights(x, normalize="reciprocal").weights,
+        entropy_weights(x, normalize="none").weights,
+    )
+    with pytest.raises(AggloValueError, match="holds a value <= 0, which has no reciprocal"):
+        entropy_weights([[0.0, 1.0], [2.0, 3.0]], ["-", "+"], normalize="reciprocal")
+    with pytest.raises(AggloValueError, match="must be '\\+' or '-' with normalize='reciprocal'"):
+        entropy_weights([[1.0, 1.0], [2.0, 3.0]], ["moderate:1", "+"], normalize="reciprocal")
+
+
 def test_zero_in_raw_data_uses_zero_log_zero():
     # style-examples.md (pymcdm section): [[0,1],[10,2],...,[10,6]] gives 0.585/0.415 under
     # 0·ln 0 = 0 (pymcdm's any-zero branch would give 0.933/0.067).
@@ -90,6 +118,23 @@ def test_tus_aytac_adali_2019_critic():
     # treating column 0 as cost flips its correlations and changes the weights
     w_cost = critic_weights(x, ["-"] + ["+"] * 5).weights
     assert not np.allclose(w_cost, w, atol=1e-3)
+
+
+def test_entropy_by_hand_3x2():
+    # X = [[1, 2], [2, 6], [4, 4]]: min-max z = (0, 1/3, 1) and (0, 1, 1/2), so
+    # p = (0, 1/4, 3/4) and (0, 2/3, 1/3); e = -(sum p ln p)/ln 3 with 0 ln 0 = 0.
+    e0 = -(0.25 * np.log(0.25) + 0.75 * np.log(0.75)) / np.log(3)
+    e1 = -(2 / 3 * np.log(2 / 3) + 1 / 3 * np.log(1 / 3)) / np.log(3)
+    r = entropy_weights([[1, 2], [2, 6], [4, 4]])
+    np.testing.assert_allclose(r.entropy, [e0, e1], rtol=1e-14)
+    d = np.array([1 - e0, 1 - e1])
+    np.testing.assert_allclose(r.weights, d / d.sum(), rtol=1e-14)
+    np.testing.assert_allclose(r.weights, [0.53715, 0.46285], atol=5e-6)
+    # the first column is a cost: z = (1, 2/3, 0), p = (3/5, 2/5, 0)
+    e0c = -(0.6 * np.log(0.6) + 0.4 * np.log(0.4)) / np.log(3)
+    rc = entropy_weights([[1, 2], [2, 6], [4, 4]], ["-", "+"])
+    assert rc.entropy[0] == pytest.approx(e0c, rel=1e-14)
+    np.testing.assert_allclose(rc.scores, rc.normalized @ rc.weights)
 
 
 def test_textbook_matches_loop_implementation(innovation):
