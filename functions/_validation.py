@@ -30,6 +30,7 @@ __all__ = [
     "AggloWarning",
     "TotalRowWarning",
     "TOTAL_LABELS",
+    "align_labels",
     "as_array",
     "as_matrix",
     "as_vector",
@@ -88,13 +89,23 @@ TOTAL_LABELS: tuple[str, ...] = (
 )
 
 
+_ASCII_TOTAL_WORDS = tuple(w for w in TOTAL_LABELS if w.isascii() and len(w) > 2)
+_CJK_TOTAL_WORDS = tuple(w for w in TOTAL_LABELS if not w.isascii())
+
+
 def is_total_label(label: Any) -> bool:
     """Return True when ``label`` reads as a total (e.g. ``'全国'``, ``'合计'``, ``'Total'``).
+
+    A Chinese total word may be followed by anything (``'合计（万人）'``, ``'全国总计'``);
+    an English one must be a whole word (``'Total employment'``, ``'Totals'``), so
+    ``'Alloys'``, ``'Summit'`` or ``'Chinatown'`` are not totals.
 
     Examples
     --------
     >>> is_total_label(" 全国 "), is_total_label("合计（万人）"), is_total_label("广东")
     (True, True, False)
+    >>> is_total_label("Total employment"), is_total_label("Alloys"), is_total_label("Summit")
+    (True, False, False)
     """
     if not isinstance(label, str):
         return False
@@ -103,10 +114,17 @@ def is_total_label(label: Any) -> bool:
         return False
     if text in TOTAL_LABELS:
         return True
-    # "合计（万人）", "全国总计", "Total employment": a total word at the start.
-    return any(
-        text.startswith(word) for word in TOTAL_LABELS if len(word) > 2 or ord(word[0]) > 127
-    )
+    if text.startswith(_CJK_TOTAL_WORDS):
+        return True
+    # "Total employment", "Totals (10,000 persons)": a whole total word at the start.
+    for word in _ASCII_TOTAL_WORDS:
+        if text.startswith(word):
+            rest = text[len(word) :]
+            if rest.startswith("s"):
+                rest = rest[1:]
+            if not rest or not (rest[0].isalnum() or rest[0] == "_"):
+                return True
+    return False
 
 
 def _describe(x: Any) -> str:
@@ -510,6 +528,43 @@ def check_total_rows(
             raise AggloValueError(msg)
         warnings.warn(msg, TotalRowWarning, stacklevel=3)
     return found_list
+
+
+def align_labels(value: Any, labels: Any, name: str, *, what: str = "rows of 'data'") -> Any:
+    """Match a labelled 1-D argument (a Series) to the labels of the block's axis.
+
+    A Series whose index equals ``labels`` is returned as is; one whose labels are the
+    same set in another order is reordered to ``labels`` (matched by label, never by
+    position); a Series with a default 0..n−1 index, or any non-Series value, is
+    positional and returned unchanged.  Other labels raise, so totals or weights are
+    never silently paired with the wrong region or industry.
+
+    Examples
+    --------
+    >>> align_labels(pd.Series([2, 1], index=["b", "a"]), pd.Index(["a", "b"]), "w").tolist()
+    [1, 2]
+    >>> align_labels(pd.Series([2, 1], index=["b", "x"]), pd.Index(["a", "b"]), "w")
+    Traceback (most recent call last):
+    ...
+    agglo.AggloValueError: 'w' is labelled but its labels do not match the rows of 'data' (...
+    """
+    if labels is None or not isinstance(value, pd.Series):
+        return value
+    idx = value.index
+    labels = pd.Index(labels)
+    if idx.equals(labels):
+        return value
+    if isinstance(idx, pd.RangeIndex) and idx.start == 0 and idx.step == 1:
+        return value
+    if len(idx) == len(labels) and idx.is_unique and labels.is_unique and set(idx) == set(labels):
+        return value.reindex(labels)
+    extra = [lab for lab in idx if lab not in set(labels)][:3]
+    missing = [lab for lab in labels if lab not in set(idx)][:3]
+    raise AggloValueError(
+        f"{name!r} is labelled but its labels do not match the {what} (not in the block: "
+        f"{extra}; missing: {missing}). Give it the same labels, e.g. "
+        f"{name}.reindex(data.index), or pass a plain list to match by position."
+    )
 
 
 def wrap_like(

@@ -26,6 +26,7 @@ import pandas as pd
 from ._eg import ellison_glaeser, maurel_sedillot
 from ._validation import (
     AggloValueError,
+    align_labels,
     as_array,
     as_positive_int,
     as_vector,
@@ -292,7 +293,8 @@ def gini(
         region ...).  For a block, one Gini per column (``axis=0``) or row (``axis=1``).
     weights : array-like of shape (n,), optional
         Population (or other) weights of the units: the population-weighted regional
-        Gini.  Default: every unit weighs the same.
+        Gini.  Default: every unit weighs the same.  A Series is matched to the units
+        of pandas ``values`` by label.
     corrected : bool
         Multiply by :math:`n/(n-1)` (small-sample correction, REAT
         ``gini(coefnorm=TRUE)``); :math:`n` is the number of non-missing units.
@@ -351,6 +353,13 @@ def gini(
     if weights is None:
         g, n = _gini_unweighted(m)
     else:
+        if isinstance(values, pd.Series):
+            unit_labels = values.index
+        elif isinstance(values, pd.DataFrame):
+            unit_labels = values.index if axis == 0 else values.columns
+        else:
+            unit_labels = None
+        weights = align_labels(weights, unit_labels, "weights", what="units of 'values'")
         w = as_vector(weights, "weights", non_negative=True, allow_nan=False)
         if w.size != m.shape[0]:
             raise AggloValueError(
@@ -526,7 +535,8 @@ def locational_gini(
     With the population as ``region_totals`` this is EconGeo ``hoover_gini(mat, pop)``
     (the Hoover–Gini, not halved, which EconGeo rounds to 3 decimals).
     Ties in LQ do not change the area, so the result does not depend on row order.
-    Regions with zero reference total take no width on the curve.  An industry with
+    Regions with zero reference total take no width on the curve; if they hold some of
+    the industry their LQ is infinite and they come last.  An industry with
     zero total is NaN; missing cells count as 0.
 
     References
@@ -550,14 +560,19 @@ def locational_gini(
     ek = arr.sum(axis=0)
     n_reg, n_ind = arr.shape
     out = np.empty(n_ind)
-    safe_x = np.where(x > 0, x, 1.0)
+    zero_width = x <= 0
+    safe_x = np.where(zero_width, 1.0, x)
     for cols in _column_chunks(n_reg, n_ind):
         # industries in rows of the chunk so that sorting runs along contiguous memory
         with np.errstate(invalid="ignore", divide="ignore"):
             s = np.ascontiguousarray(arr[:, cols].T)
             s /= ek[cols, None]
             key = s / safe_x[None, :]
-        key[:, x <= 0] = 0.0  # zero-width regions: any position gives the same area
+        if zero_width.any():
+            # A region with no reference activity but some of industry k has LQ = ∞: it
+            # closes the curve (a vertical step at cx = 1).  With s = 0 as well it adds
+            # nothing wherever it is placed.
+            key[:, zero_width] = np.where(s[:, zero_width] > 0, np.inf, 0.0)
         order = np.argsort(key, axis=1)
         del key
         cs = np.take_along_axis(s, order, axis=1)
@@ -615,7 +630,8 @@ def lq_gini(
     i.e. the plain Gini (:func:`gini`) of the :math:`R` LQs, every region weighted
     equally — REAT ``gini.conc(e_ij, e_j)`` ("Gini coefficient of spatial
     concentration").  Unlike :func:`locational_gini`, small regions weigh as much as
-    large ones.  Regions with zero total have no LQ (0/0) and are left out; an industry
+    large ones.  Regions with zero total have no finite LQ (0/0, or ∞ when they hold some of the
+    industry) and are left out; an industry
     with zero total is NaN; missing cells count as 0.
 
     References

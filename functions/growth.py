@@ -4,7 +4,9 @@ All functions work element-wise where that makes sense: a scalar gives a float, 
 list or array gives an array, a Series or DataFrame gives the same pandas type with
 the same labels.  Arguments broadcast as in NumPy (a scalar against a column, a
 1-D array against the columns of a block).  When two pandas arguments are given,
-their row labels must agree (they are compared, never silently realigned).
+their labels must agree along the axes broadcasting pairs — rows and columns of two
+blocks, a Series with the block's columns — they are compared, never silently
+realigned; a Series labelled by the block's rows raises (pass it as one column).
 
 A zero or negative *base* (previous value, start value, revenue, explicit total)
 raises :class:`~agglo.AggloValueError`: a rate from such a base is undefined.  A
@@ -22,12 +24,13 @@ from scipy import optimize
 from ._validation import (
     AggloValueError,
     _position,
+    align_labels,
     as_array,
     as_option,
-    check_total_rows,
     labels_of,
     wrap_like,
 )
+from .location import _check_totals_axis
 
 __all__ = [
     "growth_rate",
@@ -86,14 +89,42 @@ def _operands(**named: tuple[Any, dict[str, Any]]) -> tuple[dict[str, np.ndarray
         if isinstance(value, (pd.Series, pd.DataFrame))
     ]
     for (n1, v1), (n2, v2) in zip(pandas_args, pandas_args[1:], strict=False):
-        if len(v1.index) == len(v2.index) and not v1.index.equals(v2.index):
-            raise AggloValueError(
-                f"{n1!r} and {n2!r} have different row labels (first difference: "
-                f"{_first_difference(v1.index, v2.index)}). Put the rows in the same order, "
-                f"e.g. {n2}.reindex({n1}.index), or pass plain arrays."
-            )
+        _check_pair_labels(n1, v1, n2, v2)
     template = next((v for _, v in pandas_args if tuple(v.shape) == shape), None)
     return arrays, template
+
+
+def _check_pair_labels(n1: str, v1: Any, n2: str, v2: Any) -> None:
+    """Labels of two pandas arguments must agree along the axes that broadcasting pairs.
+
+    As in NumPy (and pandas arithmetic), a 1-D argument is paired with the *columns* of a
+    block, so a Series is compared with a DataFrame's columns.  A Series labelled like the
+    block's rows instead would be applied along the wrong axis and raises.
+    """
+    if isinstance(v1, pd.DataFrame) and isinstance(v2, pd.Series):
+        n1, v1, n2, v2 = n2, v2, n1, v1
+    if isinstance(v1, pd.Series) and isinstance(v2, pd.DataFrame):
+        # v1 is the Series, v2 the block
+        if v1.index.equals(v2.index) and not v1.index.equals(v2.columns):
+            raise AggloValueError(
+                f"{n1!r} is labelled by the rows of {n2!r}, but a 1-D range is applied along "
+                f"the columns of a block. Pass it as one column ({n1}.to_frame()) to apply "
+                "it to each row, or give it the block's column labels."
+            )
+        checks = [(v2.columns, v1.index, f"{n1}.reindex({n2}.columns)", "column labels")]
+    else:
+        checks = [(v1.index, v2.index, f"{n2}.reindex({n1}.index)", "row labels")]
+        if isinstance(v1, pd.DataFrame) and isinstance(v2, pd.DataFrame):
+            checks.append(
+                (v1.columns, v2.columns, f"{n2}.reindex(columns={n1}.columns)", "column labels")
+            )
+    for a, b, hint, word in checks:
+        if len(a) == len(b) and not a.equals(b):
+            raise AggloValueError(
+                f"{n1!r} and {n2!r} have different {word} (first difference: "
+                f"{_first_difference(a, b)}). Put them in the same order, e.g. {hint}, "
+                "or pass plain arrays."
+            )
 
 
 def _first_difference(a: pd.Index, b: pd.Index) -> str:
@@ -419,9 +450,11 @@ def primacy_index(values: Any, k: int = 2, *, axis: int = 0, total_rows: str = "
     axis : {0, 1}, default 0
         Axis along which the cities run.
     total_rows : {'warn', 'raise', 'ignore'}, default 'warn'
-        What to do when a city looks like a total (labelled 全省/合计, or equal to the
-        sum of the others): a total ranked as the "largest city" makes the index
-        meaningless.
+        What to do when a city looks like a total (labelled 全省/合计, or, in a block
+        of several columns, equal to the sum of the others in every column): a total
+        ranked as the "largest city" makes the index meaningless.  A single unlabelled
+        list is not checked by value, since a largest city equal to the sum of the
+        others is ordinary data.
 
     Returns
     -------
@@ -486,12 +519,12 @@ def primacy_index(values: Any, k: int = 2, *, axis: int = 0, total_rows: str = "
     city_labels = None
     if labels is not None:
         city_labels = labels[1] if (arr.ndim == 2 and axis == 1) else labels[0]
-    check_total_rows(
+    _check_totals_axis(
         matrix,
-        "values",
-        None if city_labels is None else list(city_labels),
-        policy=total_rows,
-        axis_word="row" if axis == 0 or arr.ndim == 1 else "column",
+        city_labels,
+        as_option(total_rows, "total_rows", ("warn", "raise", "ignore")),
+        "row" if axis == 0 or arr.ndim == 1 else "column",
+        name="values",
     )
     ranked = -np.sort(-matrix, axis=0)  # decreasing; NaN cells sort last
     first = ranked[0] * (2.0 if k == 11 else 1.0)
@@ -534,8 +567,10 @@ def share(
         Return percentages instead of fractions.
     total_rows : {'warn', 'raise', 'ignore'}, default 'warn'
         When ``total`` is computed: what to do if an entry along ``axis`` looks like a
-        total (labelled 全国/合计, or equal to the sum of the others); counting it
-        halves every share.
+        total (labelled 全国/合计, or, in a block of several series, equal to the sum of
+        the others in every series); counting it halves every share.  A single
+        unlabelled list is not checked by value (a value equal to the sum of the others
+        is ordinary data there).
 
     Returns
     -------
@@ -591,12 +626,12 @@ def share(
         entry_labels = None
         if labels is not None:
             entry_labels = labels[1] if (arr.ndim == 2 and axis == 1) else labels[0]
-        check_total_rows(
+        _check_totals_axis(
             matrix,
-            "values",
-            None if entry_labels is None else list(entry_labels),
-            policy=total_rows,
-            axis_word="column" if (arr.ndim == 2 and axis == 1) else "row",
+            entry_labels,
+            as_option(total_rows, "total_rows", ("warn", "raise", "ignore")),
+            "column" if (arr.ndim == 2 and axis == 1) else "row",
+            name="values",
         )
         reduce_axis = 0 if arr.ndim == 1 else axis
         denom = np.nansum(arr, axis=reduce_axis, keepdims=True)
@@ -604,6 +639,15 @@ def share(
             out = arr / denom
         out[(denom == 0) & np.isfinite(arr)] = np.nan  # 0/0
         return _finish(out, values, percent=percent)
+    if isinstance(values, pd.DataFrame):
+        total = align_labels(
+            total,
+            values.columns if axis == 0 else values.index,
+            "total",
+            what="columns of 'values'" if axis == 0 else "rows of 'values'",
+        )
+    elif isinstance(values, pd.Series):
+        total = align_labels(total, values.index, "total", what="rows of 'values'")
     tot = as_array(total, "total", ndim=(0, 1, 2))
     _check_base(tot, "total", total, "a share of a zero or negative total is undefined")
     if tot.ndim == 0 or tot.shape == arr.shape:

@@ -26,9 +26,11 @@ import pandas as pd
 
 from ._validation import (
     AggloValueError,
+    align_labels,
     as_array,
     as_matrix,
     as_option,
+    as_positive_int,
     as_vector,
     check_total_rows,
     labels_of,
@@ -139,6 +141,11 @@ def _prepare_block(
     col_labels = labels[1] if labels is not None else None
     if isinstance(data, pd.Series):
         row_labels = data.index
+    # labelled totals are matched to the block by label, never silently by position
+    region_totals = align_labels(region_totals, row_labels, "region_totals")
+    industry_totals = align_labels(
+        industry_totals, col_labels, "industry_totals", what="columns of 'data'"
+    )
 
     excluded_rows = excluded_cols = None
     if policy != "ignore":
@@ -189,6 +196,11 @@ def _prepare_block(
                 f"column {k}{lab} has a value {arr[:, k].max():g} above its industry total "
                 f"{ek[k]:g}. Check that the totals are in the same unit as the block."
             )
+    # an excluded total row/column must not count in a total given for it either
+    if excluded_rows is not None and region_totals is not None:
+        er = np.where(excluded_rows, 0.0, er)
+    if excluded_cols is not None and industry_totals is not None:
+        ek = np.where(excluded_cols, 0.0, ek)
     if grand_total is not None:
         e = float(as_array(grand_total, "grand_total", ndim=0, non_negative=True, allow_nan=False))
         biggest = max(float(er.max(initial=0.0)), float(ek.max(initial=0.0)))
@@ -309,10 +321,11 @@ def location_quotient(
         scalars and 1-D arrays are combined element-wise (NumPy broadcasting).
     region_totals : array-like of shape (R,), optional
         :math:`E_r`, e.g. each province's total employment over all industries.
-        Default: the row sums of ``data``.
+        Default: the row sums of ``data``.  A Series is matched to the rows of a
+        DataFrame by label (a Series with other labels raises); a list by position.
     industry_totals : array-like of shape (K,), optional
         :math:`E_k`, e.g. national employment of each industry.  Default: the column
-        sums of ``data``.
+        sums of ``data``.  A Series is matched to the columns by label.
     grand_total : float, optional
         :math:`E`, e.g. national total employment.  Default: the sum of
         ``region_totals`` if given, else of ``industry_totals`` if given, else of the
@@ -410,8 +423,7 @@ def location_quotient(
     """
     form = as_option(form, "form", LQ_FORMS)
     policy = _total_policy(total_rows)
-    if isinstance(ddof, bool) or not isinstance(ddof, (int, np.integer)) or ddof < 0:
-        raise AggloValueError(f"'ddof' must be a whole number >= 0; received {ddof!r}.")
+    ddof = as_positive_int(ddof, "ddof", minimum=0)
     threshold = float(as_array(threshold, "threshold", ndim=0, allow_nan=False))
     all_totals = (
         region_totals is not None and industry_totals is not None and grand_total is not None
@@ -493,6 +505,9 @@ def _lq_elementwise(
             f"form={form!r} standardises across the regions of a block; it needs a 2-D "
             "regions × industries block, not element-wise values."
         )
+    if isinstance(data, pd.Series):
+        region_totals = align_labels(region_totals, data.index, "region_totals")
+        industry_totals = align_labels(industry_totals, data.index, "industry_totals")
     kw = {"ndim": (0, 1), "non_negative": True}
     d = as_array(data, "data", **kw)
     er = as_array(region_totals, "region_totals", **kw)
@@ -586,7 +601,8 @@ def lq_score(
 
     References
     ----------
-    .. [1] Paper 003 of the project (传统制造业集群与区域经济高质量发展耦合, footnote 1).
+    .. [1] 章立东, 李奥. 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例
+       (project source paper 003), footnote 1.
 
     Examples
     --------
@@ -607,6 +623,8 @@ def lq_score(
             warnings.simplefilter("ignore", RuntimeWarning)
             m = np.nanmean(arr, axis=0) if arr.ndim == 2 else np.nanmean(arr)
     else:
+        if isinstance(lq, pd.DataFrame):
+            mean = align_labels(mean, lq.columns, "mean", what="columns of 'lq'")
         m = as_array(mean, "mean", ndim=(0, 1), positive=True, allow_nan=False)
         if arr.ndim == 2 and m.ndim == 1 and m.size != arr.shape[1]:
             raise AggloValueError(
@@ -726,7 +744,8 @@ def hoover_coefficient(
     Parameters
     ----------
     data : array-like of shape (R, K) or (R,)
-        Regions × industries block (a 1-D range is one industry).
+        Regions × industries block (a 1-D range is one industry; then
+        ``region_totals`` is required).
     region_totals : array-like of shape (R,), optional
         The reference distribution over regions: total activity (default: the row sums
         of the block), or any other reference such as population or area (REAT
@@ -778,6 +797,13 @@ def hoover_coefficient(
         not isinstance(data, pd.DataFrame) and np.ndim(data) == 1
     )
     if one_d:
+        if region_totals is None:
+            # one column compared with its own row sums would always give 0
+            raise AggloValueError(
+                "'data' is a single row or column (one industry); the Hoover coefficient "
+                "compares it with the regions' total activity, so 'region_totals' is "
+                "required. Pass them, or pass the whole regions × industries block."
+            )
         vec = as_vector(data, "data", non_negative=True)
         block = _prepare_block(
             data, region_totals, None, None, total_rows, matrix=vec[:, None], contain=False

@@ -174,8 +174,8 @@ def correlation(
 
     Spearman's ρ is Pearson's r of the ranks.  p-values: Pearson's test is exact under
     bivariate normality (the t distribution with n − 2 d.f., as in SPSS and Excel's
-    ``T.DIST.2T``); Spearman's uses the same t approximation (SPSS does too for
-    n > 9; exact permutation tables differ slightly for very small n).  Computed with
+    ``T.DIST.2T``); Spearman's uses the same t approximation, the usual large-sample
+    test (exact permutation tables differ slightly for very small n).  Computed with
     :func:`scipy.stats.pearsonr` and :func:`scipy.stats.spearmanr`.  Convention for
     missing values: listwise (pairwise for two variables) deletion, as SPSS's
     default; Excel's ``CORREL`` silently skips pairs with text or blanks.

@@ -178,6 +178,22 @@ def test_gini_population_weighted():
     assert gini(y, weights=[2, 2, 2, 2]) == pytest.approx(gini(y), rel=1e-12)
 
 
+def test_gini_reat_documented_examples():
+    # REAT 3.0.3 gini() help page (man/gini.Rd, examples taken from Dörsam 2004), which our
+    # default (uncorrected) and corrected=True reproduce: sales (20, 50, 20, 10) -> 0.3,
+    # coefnorm=TRUE -> 0.4; income classes with class sizes as weights -> 0.5278 (values
+    # already ascending, so REAT's weight pairing is right there); German regional GDP
+    # 2015 -> 0.5009.
+    assert gini([20, 50, 20, 10]) == pytest.approx(0.3, abs=1e-12)
+    assert gini([20, 50, 20, 10], corrected=True) == pytest.approx(0.4, abs=1e-12)
+    income = [500, 1500, 2500, 4000, 7500, 15000]
+    sizes = [1000, 1200, 1600, 400, 200, 600]
+    assert gini(income, weights=sizes) == pytest.approx(0.5278, abs=5e-5)
+    gdp = [460.69, 549.19, 124.16, 65.29, 31.59, 109.27, 263.44, 39.87, 258.53, 645.59,
+           131.95, 35.03, 112.66, 56.22, 85.61, 56.81]  # fmt: skip
+    assert gini(gdp) == pytest.approx(0.5009, abs=5e-5)
+
+
 def test_gini_weights_follow_their_values_regression():
     # REAT's weighted gini pairs sorted values with unsorted weights, so its result
     # depends on input order; here each weight stays with its value.
@@ -467,3 +483,31 @@ def test_errors():
         lq_gini(MAT, total_rows="no")
     with pytest.raises(AggloValueError, match="'values' must be"):
         hhi(np.ones((2, 2, 2)))
+
+
+def test_locational_gini_zero_reference_region_with_activity_comes_last():
+    # Regression: a region with zero reference total (e.g. population 0) but some of the
+    # industry has LQ = ∞ and must close the Lorenz curve.  Hand computation for
+    # s = (0, 2/3, 1/3), x = (0.5, 0, 0.5): order r1, r3, r2; cx = (.5, 1, 1),
+    # cs = (0, 1/3, 1); G = Σ(cs_i cx_{i−1} − cs_{i−1} cx_i) = 0 + 1/6 + 2/3 = 5/6.
+    for data, ref in (([0, 10, 5], [1, 0, 1]), ([10, 0, 5], [0, 1, 1]), ([5, 10, 0], [1, 0, 1])):
+        got = locational_gini(data, region_totals=ref)
+        expected = _lorenz_gini_by_hand(np.array(data, float), np.array(ref, float))
+        assert got == pytest.approx(expected, abs=1e-12)
+    assert locational_gini([0, 10, 5], region_totals=[1, 0, 1]) == pytest.approx(5 / 6)
+    # everything in a region without reference activity: maximal concentration
+    assert locational_gini([0, 10], region_totals=[1, 0]) == pytest.approx(1.0)
+
+
+def _lorenz_gini_by_hand(data, ref):
+    """Direct Lorenz construction (LQ = s/x, ∞ for x = 0 < s), one region at a time."""
+    s = data / data.sum()
+    x = ref / ref.sum()
+    lq = [
+        np.inf if xi == 0 and si > 0 else (0.0 if xi == 0 else si / xi)
+        for si, xi in zip(s, x, strict=True)
+    ]
+    order = sorted(range(len(s)), key=lambda i: lq[i])
+    cs = np.concatenate([[0.0], np.cumsum(s[order])])
+    cx = np.concatenate([[0.0], np.cumsum(x[order])])
+    return float(np.sum(cs[1:] * cx[:-1] - cs[:-1] * cx[1:]))

@@ -713,3 +713,14 @@ def test_ms_result_frame_and_convention():
     assert list(res.to_frame().columns) == ["gamma", "G", "H", "n_plants", "industry_total"]
     assert res.convention.startswith("Maurel–Sédillot 1999")
     assert res.mode == "plant"
+
+
+@pytest.mark.parametrize("func", [ellison_glaeser, maurel_sedillot])
+def test_text_input_raises_naming_the_argument(func):
+    # The generic public-API text test skips these (no required argument); check both modes.
+    with pytest.raises(AggloValueError, match="'data' must contain numbers only"):
+        func([["甲", 1.0], [2.0, 3.0]], herfindahl=[0.1, 0.2])
+    with pytest.raises(AggloValueError, match="'plant_sizes' must contain numbers only"):
+        func(plant_sizes=["x", 1.0], plant_regions=["A", "B"], region_totals={"A": 1, "B": 2})
+    with pytest.raises(AggloValueError, match="'herfindahl'"):
+        func([[1.0, 2.0], [2.0, 3.0]], herfindahl=["a", 0.2])

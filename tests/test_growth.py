@@ -92,6 +92,31 @@ def test_growth_rate_different_labels_raise():
         growth_rate(a, b)
 
 
+def test_series_against_a_square_block_pairs_with_its_columns():
+    # Regression: a 1-D argument broadcasts along the columns (as in NumPy and pandas).
+    # A Series labelled by the block's columns is accepted (hand: 5/2 - 1 = 1.5), one
+    # labelled by the block's rows would silently be applied along the wrong axis and
+    # raises; as one column it applies to each row.
+    block = pd.DataFrame(
+        [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]],
+        index=["北京", "上海", "广东"],
+        columns=["工业", "建筑业", "服务业"],
+    )
+    per_industry = pd.Series([1.0, 2.0, 4.0], index=block.columns)
+    got = growth_rate(block, per_industry)
+    assert got.loc["上海", "建筑业"] == pytest.approx(1.5)
+    per_region = pd.Series([1.0, 2.0, 4.0], index=block.index)
+    with pytest.raises(AggloValueError, match=r"'previous' is labelled by the rows of 'current'"):
+        growth_rate(block, per_region)
+    as_column = growth_rate(block, per_region.to_frame())
+    assert as_column.loc["上海", "建筑业"] == pytest.approx(5.0 / 2.0 - 1.0)
+    assert as_column.loc["广东", "工业"] == pytest.approx(7.0 / 4.0 - 1.0)
+    with pytest.raises(AggloValueError, match=r"have different column labels"):
+        growth_rate(block, per_industry.iloc[::-1])
+    with pytest.raises(AggloValueError, match=r"have different column labels"):
+        profit_margin(block, block.rename(columns={"工业": "制造业"}))
+
+
 def test_growth_rate_text_raises():
     with pytest.raises(AggloValueError, match=r"'current' must contain numbers only"):
         growth_rate([1, "—"], [1, 2])
@@ -324,6 +349,21 @@ def test_primacy_total_row_is_flagged():
     with pytest.raises(AggloValueError, match=r"'values' seems to contain a total row"):
         primacy_index(cities, total_rows="raise")
     assert primacy_index(cities.drop("全省")) == pytest.approx(500 / 300)
+    # A block of several variables: a row equal to the sum of the others is a total.
+    block = pd.DataFrame({"pop": [500.0, 300.0, 200.0, 1000.0], "gdp": [9.0, 4.0, 2.0, 15.0]})
+    with pytest.warns(TotalRowWarning, match=r"row 3"):
+        primacy_index(block)
+
+
+def test_primacy_and_share_no_false_total_warning_on_a_plain_list():
+    # A largest city equal to the sum of the others is ordinary data in one unlabelled
+    # list (500 = 300 + 200); only labels can reveal a total there.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert primacy_index([500, 300, 200]) == pytest.approx(500 / 300)
+        np.testing.assert_allclose(share([500, 300, 200]), [0.5, 0.3, 0.2])
+    with pytest.raises(AggloValueError, match="'total_rows' must be one of"):
+        primacy_index([500, 300, 200], total_rows="exclude")
 
 
 @pytest.mark.parametrize(

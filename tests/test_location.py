@@ -422,6 +422,22 @@ def _with_total_row():
     return df
 
 
+def test_english_labels_only_whole_total_words_count():
+    # Regression: "Alloys" (all), "Summit" (sum), "Chinatown" (china) are ordinary labels;
+    # "Total employment" and "Totals" are totals.
+    df = pd.DataFrame(
+        [[5.0, 1.0, 2.0], [2.0, 8.0, 1.0], [3.0, 3.0, 9.0]],
+        index=["Summit", "Chinatown", "Sumatra"],
+        columns=["Alloys", "Textiles", "Totalenergies"],
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        location_quotient(df)
+    for label in ("Total employment", "Totals", "All industries"):
+        with pytest.warns(TotalRowWarning, match=repr(label)):
+            location_quotient(df.rename(index={"Sumatra": label}))
+
+
 def test_total_row_warns_by_default():
     with pytest.warns(TotalRowWarning, match="total row"):
         lq = location_quotient(_with_total_row())
@@ -444,6 +460,23 @@ def test_total_row_raise_exclude_ignore():
     np.testing.assert_allclose(
         hoover_coefficient(df, total_rows="exclude"), hoover_coefficient(MAT_DF)
     )
+
+
+def test_excluded_total_also_leaves_the_given_totals():
+    # Regression: with total_rows='exclude' and explicit totals that carry an entry for the
+    # total row (or column), that entry must not count in the grand total either; the
+    # result equals that of the block without the total.
+    df = _with_total_row()
+    region_totals = df.sum(axis=1) * 1.25  # the block holds 80 % of each region
+    got = location_quotient(df, region_totals=region_totals, total_rows="exclude")
+    expected = location_quotient(MAT_DF, region_totals=region_totals.iloc[:5])
+    pd.testing.assert_frame_equal(got.iloc[:5], expected)
+    with_total_col = MAT_DF.assign(合计=MAT_DF.sum(axis=1))
+    industry_totals = np.append(MAT.sum(axis=0) * 2.0, MAT.sum() * 2.0)
+    got = location_quotient(with_total_col, industry_totals=industry_totals, total_rows="exclude")
+    expected = location_quotient(MAT_DF, industry_totals=industry_totals[:5])
+    pd.testing.assert_frame_equal(got.iloc[:, :5], expected)
+    assert got["合计"].isna().all()
 
 
 def test_total_row_detected_by_sum_without_labels():
@@ -522,5 +555,8 @@ def test_shape_and_option_errors():
         location_quotient(MAT, form="zscore", ddof=-1)
     with pytest.raises(AggloValueError, match="'data' must be a 2-D block"):
         krugman_specialisation([1, 2, 3])
+    # one industry without the regions' totals would be compared with itself (always 0)
+    with pytest.raises(AggloValueError, match="'region_totals' is required"):
+        hoover_coefficient([1, 2, 3])
     with pytest.raises(AggloValueError, match="'data' must have at least 1"):
         location_quotient(np.zeros((0, 3)))
