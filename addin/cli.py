@@ -88,4 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as ``python -m agglo_addin.cli``: subcommands register themselves on the
+    # importable module ``agglo_addin.cli``, not on ``__main__``, so dispatch through it.
+    from agglo_addin.cli import main as _main
+
+    sys.exit(_main())
