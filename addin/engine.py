@@ -1,0 +1,1493 @@
+"""Headless evaluation of workbooks that use Agglo worksheet functions.
+
+The calculation engine is the ``formulas`` library: it parses and evaluates the
+workbook's formulas; the Agglo functions are registered in it from the very
+wrappers Excel calls (``agglo_addin.udfs.REGISTRY``), so a refreshed workbook shows
+what Excel with the add-in would show.  This module decides *which* cells to
+evaluate and converts between ``formulas``' values and the shapes the wrappers
+expect; :mod:`agglo_addin.xlsx` reads the package safely and writes the results
+back.
+
+How a saved file may spell an Agglo function, and how each spelling is handled:
+
+``LQ(...)``
+    VBA functions imported into the workbook (classic xlwings) — used as is.
+``_xldudf_LQ(...)``, ``_xldudf_NS.LQ(...)``, ``NS.LQ(...)``
+    Office.js custom functions (xlwings Lite), with or without a namespace.
+``_xll.LQ(...)``
+    XLL add-ins.
+``[1]!LQ(...)``, ``'C:\\path\\agglo.xlam'!LQ(...)``, ``agglo.xlam!LQ(...)``
+    functions living in an add-in, stored as an external reference to the add-in
+    (``[n]`` is the n-th ``xl/externalLinks`` part, which names the ``.xlam``).
+
+Before a formula is handed to ``formulas`` its text is rewritten so that every such
+spelling of a registered name becomes the bare name (outside string literals only;
+the file itself is never changed).  ``formulas`` rejects the two external-reference
+forms, so this rewrite is what makes add-in workbooks evaluable.
+
+Which cells are evaluated: every formula that calls an Agglo function, every formula
+it depends on and every formula that depends on it.  A workbook without Agglo
+formulas is never handed to the evaluator.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import dataclasses
+import functools
+import logging
+import math
+import os
+import re
+import shutil
+import tempfile
+import time
+import warnings
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import xlsx
+from .xlsx import ExcelError, FormulaCell, Limits, Package, RefusedError, SheetPatch
+
+__all__ = [
+    "CellChange",
+    "Evaluation",
+    "Problem",
+    "Report",
+    "backup_path",
+    "refresh_workbook",
+    "values_close",
+    "agglo_name_pattern",
+    "default_registry",
+    "evaluate_package",
+    "find_agglo_cells",
+    "normalize_formula",
+]
+
+_STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
+
+
+# ---------------------------------------------------------------------------
+# registry and name forms
+
+
+def default_registry() -> dict[str, Callable[..., Any]]:
+    """The worksheet-function wrappers of the add-in (empty if not available)."""
+    try:
+        from . import udfs
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__package__}.udfs":
+            raise  # a dependency of the worksheet functions is missing: say so
+        return {}
+    reg = getattr(udfs, "REGISTRY", None) or {}
+    return {str(k).upper(): v for k, v in reg.items()}
+
+
+def _conversion():
+    try:
+        from . import conversion
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__package__}.conversion":
+            raise
+        return None
+    return conversion
+
+
+def agglo_name_pattern(names: list[str] | tuple[str, ...]) -> re.Pattern[str] | None:
+    """A regex matching a call of any registered name, in every stored spelling.
+
+    Group ``name`` is the bare function name; the match ends at the opening
+    parenthesis.
+    """
+    if not names:
+        return None
+    alts = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    qualifier = (
+        r"(?:'(?:[^']|'')*'!"  # 'C:\path\agglo.xlam'!
+        r"|\[\d+\]!"  # [1]!
+        r"|[A-Za-z0-9_.~\\:-]+\.xl[al]m?!"  # agglo.xlam!
+        r")?"
+    )
+    prefix = r"(?:_xldudf_|_xll\.)?(?:(?!_xlfn\.|_xlws\.)[A-Za-z_][A-Za-z0-9_]*\.)?"
+    return re.compile(
+        rf"(?<![\w.!\]'])(?P<qual>{qualifier}{prefix})(?P<name>{alts})\s*\(",
+        re.IGNORECASE,
+    )
+
+
+def _outside_strings(text: str, fn: Callable[[str], str]) -> str:
+    out, pos = [], 0
+    for m in _STRING_LITERAL.finditer(text):
+        out.append(fn(text[pos : m.start()]))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(fn(text[pos:]))
+    return "".join(out)
+
+
+def normalize_formula(text: str, pattern: re.Pattern[str] | None) -> str:
+    """Rewrite every stored spelling of a registered function to its bare name."""
+    if pattern is None or not text:
+        return text
+    return _outside_strings(text, lambda s: pattern.sub(lambda m: m["name"].upper() + "(", s))
+
+
+def _uses_agglo(text: str | None, pattern: re.Pattern[str] | None) -> bool:
+    if not text or pattern is None:
+        return False
+    return bool(pattern.search(_STRING_LITERAL.sub('""', text)))
+
+
+def find_agglo_cells(
+    scans: list[xlsx.SheetScan], pattern: re.Pattern[str] | None
+) -> dict[tuple[str, str], FormulaCell]:
+    """(sheet name, cell) → formula cell, for every formula that calls an Agglo function."""
+    out = {}
+    for scan in scans:
+        for ref, fc in scan.formulas.items():
+            text = fc.text
+            if text is None and fc.shared_index is not None:
+                master = scan.shared_masters.get(fc.shared_index)
+                text = master.text if master else None
+            if _uses_agglo(text, pattern):
+                out[(scan.info.name, ref)] = fc
+    return out
+
+
+# ---------------------------------------------------------------------------
+# values between formulas, the wrappers and the file
+
+
+def _is_error_text(x: Any) -> bool:
+    return isinstance(x, str) and x in xlsx.ERROR_CODES
+
+
+def _to_python(v: Any) -> Any:
+    """A value from ``formulas`` → None/float/int/bool/str/ExcelError."""
+    import schedula as sh
+    from formulas.tokens.operand import XlError
+
+    if v is sh.EMPTY or v is None:
+        return None
+    if isinstance(v, XlError):
+        if type(v).__name__ == "XlCircular":
+            return ExcelError("#CIRC!")
+        return ExcelError(str(v))
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    if isinstance(v, (int, np.integer)):
+        return int(v)
+    if isinstance(v, (float, np.floating)):
+        f = float(v)
+        return f if math.isfinite(f) else ExcelError("#NUM!")
+    if isinstance(v, np.ndarray):
+        return _to_python(v.ravel()[0]) if v.size else None
+    return str(v)
+
+
+def _arg_to_xlwings(a: Any) -> Any:
+    """A ``formulas`` argument → what classic xlwings passes with ``ndim=2``."""
+    if isinstance(a, np.ndarray) and a.ndim == 2:
+        return [[_cell_to_xlwings(x) for x in row] for row in a.tolist()]
+    if isinstance(a, np.ndarray):
+        return _cell_to_xlwings(a.ravel()[0]) if a.size else None
+    return _cell_to_xlwings(a)
+
+
+def _cell_to_xlwings(x: Any) -> Any:
+    v = _to_python(x)
+    if isinstance(v, ExcelError):
+        return str(v)
+    if isinstance(v, int) and not isinstance(v, bool):
+        return float(v)
+    return v
+
+
+@dataclasses.dataclass
+class _CallRecord:
+    function: str
+    natural: np.ndarray | None = None
+    messages: list[str] = dataclasses.field(default_factory=list)
+    warnings: list[str] = dataclasses.field(default_factory=list)
+
+
+_CURRENT_CELL: contextvars.ContextVar[str | None] = contextvars.ContextVar("cell", default=None)
+
+
+def _make_adapter(name: str, fn: Callable[..., Any], log: dict[str, list[_CallRecord]]):
+    """The function registered in ``formulas`` for one Agglo worksheet function."""
+    from formulas.tokens.operand import Error
+
+    conv = _conversion()
+    excel_error_of = getattr(conv, "excel_error_of", None)
+    error_message_of = getattr(conv, "error_message_of", None)
+    warnings_of = getattr(conv, "warnings_of", None)
+
+    def to_element(x: Any, rec: _CallRecord) -> Any:
+        code = None
+        if excel_error_of is not None:
+            try:
+                code = excel_error_of(x)
+            except Exception:  # noqa: BLE001 - a broken helper must not stop the refresh
+                code = None
+        if code is None:
+            if (
+                isinstance(x, float)
+                and not math.isfinite(x)
+                or isinstance(x, (np.floating,))
+                and not np.isfinite(x)
+            ):
+                code = "#NUM!"
+            elif _is_error_text(x):
+                code = x
+        if code is not None:
+            if error_message_of is not None:
+                with contextlib.suppress(Exception):
+                    msg = error_message_of(x)
+                    if msg:
+                        rec.messages.append(str(msg))
+            return Error.errors.get(code, Error.errors["#VALUE!"])
+        if x is None:
+            import schedula as sh
+
+            return sh.EMPTY
+        if isinstance(x, np.generic):
+            return x.item()
+        return x
+
+    def adapter(*args: Any) -> Any:
+        rec = _CallRecord(name)
+        cell = _CURRENT_CELL.get()
+        log.setdefault(cell or "", []).append(rec)
+        py_args = [_arg_to_xlwings(a) for a in args]
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                result = fn(*py_args)
+            except Exception as exc:  # noqa: BLE001 - any failure becomes #VALUE!
+                rec.messages.append(f"{type(exc).__name__}: {exc}")
+                return np.asarray([[Error.errors["#VALUE!"]]], object)
+        for w in caught:
+            rec.warnings.append(f"{w.category.__name__}: {w.message}")
+        if warnings_of is not None:
+            with contextlib.suppress(Exception):
+                rec.warnings.extend(str(w) for w in (warnings_of(result) or ()))
+        if isinstance(result, np.ndarray):
+            result = result.tolist()
+        if isinstance(result, (list, tuple)):
+            rows = [list(r) if isinstance(r, (list, tuple)) else [r] for r in result]
+            width = max((len(r) for r in rows), default=0)
+            if not rows or width == 0:
+                out = np.asarray([[Error.errors["#N/A"]]], object)
+            else:
+                out = np.empty((len(rows), width), object)
+                for i, r in enumerate(rows):
+                    for j in range(width):
+                        out[i, j] = to_element(r[j], rec) if j < len(r) else Error.errors["#N/A"]
+        else:
+            out = np.asarray([[to_element(result, rec)]], object)
+        rec.natural = out
+        return out
+
+    adapter.__name__ = name
+    return adapter
+
+
+def _register(registry: Mapping[str, Callable[..., Any]], log: dict[str, list[_CallRecord]]):
+    """Register the adapters in ``formulas``' (global) function table; return undo info."""
+    import formulas
+    from formulas.functions import wrap_ranges_func
+
+    table = formulas.get_functions()
+    saved = {}
+    for name, fn in registry.items():
+        wrapped = wrap_ranges_func(_make_adapter(name, fn, log))
+        for alias in (name, f"_XLDUDF_{name}", f"_XLL.{name}"):
+            saved[alias] = table.get(alias)
+            table[alias] = wrapped
+    return saved
+
+
+def _unregister(saved: dict[str, Any]) -> None:
+    import formulas
+
+    table = formulas.get_functions()
+    for k, v in saved.items():
+        if v is None:
+            table.pop(k, None)
+        else:
+            table[k] = v
+
+
+# ---------------------------------------------------------------------------
+# the evaluation model
+
+
+class _QuietBar:
+    """Stand-in for tqdm inside ``formulas`` (its own bars would clutter the output)."""
+
+    def __init__(self, *a, total=0, **k):
+        self.total = total
+
+    def update(self, n=1):
+        pass
+
+    def refresh(self):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _make_model_class(pattern: re.Pattern[str] | None, main_book: str):
+    import formulas
+    import formulas.excel as fx
+
+    fx.tqdm = type("tqdm_stub", (), {"tqdm": _QuietBar})
+
+    class AggloModel(formulas.ExcelModel):
+        def compile_cell(self, cell, context, references, formula_references):
+            if cell.data_type == "f":
+                val = cell.value
+                text = val if isinstance(val, str) else getattr(val, "text", None)
+                if isinstance(text, str):
+                    new = normalize_formula(text, pattern)
+                    if new != text:
+                        if isinstance(val, str):
+                            cell.value = new
+                        else:
+                            val.text = new
+            return super().compile_cell(cell, context, references, formula_references)
+
+        _templates: dict | None = None
+
+        def _compile_cell(self, crd, val, context, check_formula, references):
+            if self._templates is None:
+                self._templates = {}
+            if self._templates is _NO_TEMPLATES:
+                return super()._compile_cell(crd, val, context, check_formula, references)
+            return _compile_with_templates(
+                self._templates, crd, val, context, check_formula, references
+            )
+
+        def add_book(self, book=None, context=None, data_only=False):
+            # Only the workbook being refreshed is ever opened: references to other
+            # files (external links) evaluate to #REF! instead of reading them.
+            if isinstance(book, str) and self.books:
+                name = book.replace("\\", "/").split("/")[-1].upper()
+                if name != main_book.upper():
+                    raise RefusedError(f"external workbook {book!r} is not opened")
+            key = (book, context is None, data_only) if isinstance(book, str) else None
+            cache = self.__dict__.setdefault("_book_cache", {})
+            if key is not None and key in cache:
+                got_book, ctx = cache[key]
+                return got_book, dict(ctx)  # complete() asks once per cell: answer once
+            got = super().add_book(book, context=context, data_only=data_only)
+            if key is not None:
+                cache[key] = (got[0], dict(got[1]))
+            return got
+
+    return AggloModel
+
+
+@dataclasses.dataclass
+class CellChange:
+    sheet: str
+    cell: str
+    old: Any
+    new: Any
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"sheet": self.sheet, "cell": self.cell, "old": _jsonable(self.old),
+                "new": _jsonable(self.new)}  # fmt: skip
+
+
+@dataclasses.dataclass
+class Problem:
+    sheet: str
+    cell: str
+    formula: str | None
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, ExcelError):
+        return str(v)
+    if isinstance(v, float) and not math.isfinite(v):
+        return str(v)
+    return v
+
+
+@dataclasses.dataclass
+class Evaluation:
+    """What evaluating a workbook found; ``patches`` is what to write."""
+
+    n_agglo: int = 0
+    n_evaluated: int = 0
+    changes: list[CellChange] = dataclasses.field(default_factory=list)
+    problems: list[Problem] = dataclasses.field(default_factory=list)
+    warnings: list[str] = dataclasses.field(default_factory=list)
+    patches: dict[str, SheetPatch] = dataclasses.field(default_factory=dict)
+    #: (sheet, cell) → value computed for every evaluated cell (also unchanged ones)
+    values: dict[tuple[str, str], Any] = dataclasses.field(default_factory=dict)
+    seconds: dict[str, float] = dataclasses.field(default_factory=dict)
+
+
+def values_close(a: Any, b: Any, tol: float = 1e-9) -> bool:
+    """Equality of two cell values, numbers within ``tol`` (relative and absolute)."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return math.isclose(float(a), float(b), rel_tol=tol, abs_tol=tol)
+    if a is None or b is None:
+        return (a in (None, "")) and (b in (None, ""))
+    if isinstance(a, ExcelError) or isinstance(b, ExcelError):
+        return isinstance(a, ExcelError) and isinstance(b, ExcelError) and str(a) == str(b)
+    return a == b
+
+
+_NOT_EVALUABLE = {"#CIRC!": "a circular reference (iterative calculation is left to Excel)",
+                  "#NAME?": "a function the headless engine does not know",
+                  "#REF!": "a reference the headless engine cannot follow (another file?)"}  # fmt: skip
+
+
+def evaluate_package(
+    pkg: Package,
+    *,
+    registry: Mapping[str, Callable[..., Any]] | None = None,
+    write_tolerance: float = 1e-12,
+    progress: Callable[[str, int, int], None] | None = None,
+    all_formulas: bool = False,
+) -> Evaluation:
+    """Evaluate the Agglo formulas of a checked package and decide what to write.
+
+    With ``all_formulas=True`` every formula of the workbook is evaluated (used to
+    check the evaluator against the values Excel cached), not only the Agglo ones
+    and the formulas connected to them.
+
+    Raises
+    ------
+    RefusedError
+        When the workbook is too large for evaluation or cannot be read by the
+        evaluator; nothing is written then.
+    """
+    registry = {
+        k.upper(): v for k, v in (default_registry() if registry is None else registry).items()
+    }
+    pattern = agglo_name_pattern(list(registry))
+    ev = Evaluation()
+    t0 = time.perf_counter()
+    sheets = pkg.worksheet_parts()
+    # fast byte-level survey first: a workbook without Agglo formulas is left alone,
+    # and one that is too large is refused before anything parses it in full
+    n_cells, any_agglo, any_formula = 0, False, False
+    for s in sheets:
+        n, texts = xlsx.survey_sheet(pkg, s)
+        n_cells += n
+        any_formula = any_formula or bool(texts)
+        any_agglo = any_agglo or any(_uses_agglo(t, pattern) for t in texts)
+    if not any_agglo and not (all_formulas and any_formula):
+        ev.seconds["scan"] = time.perf_counter() - t0
+        return ev
+    if n_cells > pkg.limits.max_cells:
+        raise RefusedError(
+            f"{pkg.path.name}: {n_cells:,} cells, more than the limit of "
+            f"{pkg.limits.max_cells:,} for evaluation (raise it with --max-cells if the "
+            "machine has the memory)"
+        )
+    scans = [pkg.scan_sheet(s) for s in sheets]
+    agglo = find_agglo_cells(scans, pattern)
+    ev.n_agglo = len(agglo)
+    ev.seconds["scan"] = time.perf_counter() - t0
+    if not agglo and not all_formulas:
+        return ev
+    if pkg.strict:
+        raise RefusedError(
+            f"{pkg.path.name}: saved as 'Strict Open XML Spreadsheet', which the evaluator "
+            "cannot read; save it as 'Excel Workbook (.xlsx)' and refresh again"
+        )
+    return _evaluate(
+        pkg, scans, agglo, registry, pattern, ev, write_tolerance, progress, all_formulas
+    )
+
+
+def _cell_key(sheet: str, r1: int, c1: int, r2: int, c2: int) -> tuple[str, str]:
+    a = xlsx.cell_ref(r1, c1)
+    return sheet.upper(), a if (r1, c1) == (r2, c2) else f"{a}:{xlsx.cell_ref(r2, c2)}"
+
+
+def _evaluate(pkg, scans, agglo, registry, pattern, ev, tol, progress, everything) -> Evaluation:
+    import schedula as sh
+    from formulas.cell import InvRangesAssembler
+
+    t0 = time.perf_counter()
+    suffix = pkg.path.suffix.lower() if pkg.path.suffix.lower() in (".xlsx", ".xlsm") else ".xlsx"
+    book_name = "book" + suffix
+    log: dict[str, list[_CallRecord]] = {}
+    saved = _register(registry, log)
+    tmpdir = tempfile.mkdtemp(prefix="agglo-eval-")
+    # formulas logs every reference it cannot load; those cells are reported instead
+    flog = logging.getLogger("formulas")
+    old_level = flog.level
+    flog.setLevel(logging.CRITICAL)
+    try:
+        # evaluate exactly the bytes that were checked, under a neutral name
+        src = os.path.join(tmpdir, book_name)
+        with open(src, "wb") as fh:
+            fh.write(pkg.data)
+        Model = _make_model_class(pattern, book_name)
+        if progress:
+            progress("load", 0, 3)
+
+        def build(shared: bool):
+            model = Model()
+            if not shared:
+                model._templates = _NO_TEMPLATES
+            if everything:
+                model.loads(src)
+            else:
+                model.add_book(src)
+                model.complete(_needed_cells(pkg, scans, agglo, book_name))
+            if progress:
+                progress("compile", 1, 3)
+            # formulas' finish(), with the (slow) cycle solver only when needed
+            model.complete()
+            model.anchors()
+            model.assemble()
+            if _has_cycle(model.dsp):
+                if shared:
+                    return None  # the cycle solver needs each cell compiled on its own
+                model.solve_circular()
+            model.inverse_references()
+            return model
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                model = build(True) or build(False)
+        except RefusedError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - reported as a refusal with the reason
+            raise RefusedError(
+                f"{pkg.path.name}: the evaluator could not read the workbook "
+                f"({type(exc).__name__}: {exc})"
+            ) from exc
+        ev.seconds["load"] = time.perf_counter() - t0
+
+        # formula cells of the model, by (SHEET, ref)
+        by_key: dict[tuple[str, str], Any] = {}
+        for out, cell in model.cells.items():
+            rng = getattr(cell, "range", None)
+            if rng is None or not rng.ranges or getattr(cell, "func", None) is None:
+                continue
+            r = rng.ranges[0]
+            if r.get("sheet") is None or not r.get("r1"):
+                continue
+            key = _cell_key(r["sheet"], int(r["r1"]), r["n1"], int(r["r2"]), r["n2"])
+            by_key[key] = out
+        dsp = model.dsp
+        sheet_of = {s.info.name.upper(): s for s in scans}
+
+        def node_of(sheet: str, fc: FormulaCell) -> str | None:
+            if fc.kind == "array" and fc.array_ref:
+                r1, c1, r2, c2 = xlsx.parse_range(fc.array_ref)
+                return by_key.get(_cell_key(sheet, r1, c1, r2, c2))
+            return by_key.get(_cell_key(sheet, fc.row, fc.col, fc.row, fc.col))
+
+        agglo_nodes: dict[str, tuple[str, FormulaCell]] = {}
+        for (sheet, _ref), fc in agglo.items():
+            n = node_of(sheet, fc)
+            if n is not None:
+                agglo_nodes[n] = (sheet, fc)
+            else:
+                ev.problems.append(Problem(sheet, fc.ref, _text_of(scans, sheet, fc),
+                                           "the evaluator did not load this formula"))  # fmt: skip
+
+        # the sub-graph: Agglo cells, what they depend on, what depends on them
+        def walk(starts, edges) -> set[str]:
+            seen, stack = set(), list(starts)
+            while stack:
+                n = stack.pop()
+                for m in edges.get(n, ()):
+                    if m in seen:
+                        continue
+                    node = dsp.nodes.get(m, {})
+                    if node.get("type") == "function" and isinstance(
+                        node.get("function"), InvRangesAssembler
+                    ):
+                        continue
+                    seen.add(m)
+                    stack.append(m)
+            return seen
+
+        down = walk(agglo_nodes, dsp.dmap.succ)
+        up = walk(agglo_nodes, dsp.dmap.pred)
+        formula_nodes = set(by_key.values())
+        needed = (set(agglo_nodes) | down | up) & formula_nodes
+        if everything:
+            needed = formula_nodes
+        ev.n_evaluated = len(needed)
+
+        # remember which cell is being computed, to attribute messages and shapes
+        for node in dsp.function_nodes.values():
+            outs = list(node.get("outputs") or ())
+            if len(outs) == 1 and outs[0] in agglo_nodes:
+                node["function"] = _CellTracker(node["function"], outs[0])
+
+        if progress:
+            progress("calculate", 2, 3)
+        t1 = time.perf_counter()
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                sol = model.calculate(outputs=sorted(needed)) if needed else {}
+        except Exception as exc:  # noqa: BLE001
+            raise RefusedError(
+                f"{pkg.path.name}: evaluation failed ({type(exc).__name__}: {exc})"
+            ) from exc
+        ev.seconds["calculate"] = time.perf_counter() - t1
+        if progress:
+            progress("write", 3, 3)
+
+        key_of = {v: k for k, v in by_key.items()}
+        for node in sorted(needed, key=lambda n: key_of[n]):
+            sheet_u, _ = key_of[node]
+            scan = sheet_of.get(sheet_u)
+            if scan is None:
+                continue
+            _collect_cell(ev, scan, node, sol, agglo_nodes, log, tol, pkg, sh, scans)
+        for recs in log.values():
+            for rec in recs:
+                for w in rec.warnings:
+                    msg = f"{rec.function}: {w}"
+                    if msg not in ev.warnings:
+                        ev.warnings.append(msg)
+        return ev
+    finally:
+        flog.setLevel(old_level)
+        _unregister(saved)
+        shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+# --- compile once per formula pattern ------------------------------------------------------
+#
+# Yearbook sheets repeat the same formula down a column (``=B2/C2``, ``=B3/C3`` ...).
+# ``formulas`` parses and compiles each cell separately, which dominates the time on
+# large sheets.  Formulas that are the same in relative (R1C1) terms share one compiled
+# function here; each cell gets it with its own input ranges.  Formulas whose meaning
+# depends on the cell's position other than through references (ROW(), OFFSET() ...)
+# or that use whole rows/columns are compiled individually.
+
+_AREA = re.compile(r"^(\$?)([A-Za-z]{1,3})(\$?)(\d+)(?::(\$?)([A-Za-z]{1,3})(\$?)(\d+))?$")
+_POSITIONAL = re.compile(
+    r"\b(ROW|ROWS|COLUMN|COLUMNS|OFFSET|INDIRECT|CELL|ADDRESS|INFO|FORMULATEXT|ISFORMULA|"
+    r"LAMBDA|LET|INDEX|TRANSPOSE|_XLFN\.\w+)\s*\(",
+    re.IGNORECASE,
+)
+
+
+@functools.lru_cache(maxsize=65536)
+def _tokens(text: str) -> tuple | None:
+    """openpyxl's tokens of a formula (text without "="): (value, type, subtype) tuples."""
+    from openpyxl.formula.tokenizer import Tokenizer
+
+    try:
+        return tuple((t.value, t.type, t.subtype) for t in Tokenizer("=" + text).items)
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _template_key(val: str, sheet: str, r0: int, c0: int, shape: tuple[int, int]):
+    """R1C1-style key of a formula, and its areas with $-flags; None if not shareable."""
+    if _POSITIONAL.search(val):
+        return None
+    items = _tokens(val[1:] if val.startswith("=") else val)
+    if items is None:
+        return None
+    pieces: list[str] = [sheet, f"{shape[0]}x{shape[1]}"]
+    areas = []
+    for value, ttype, subtype in items:
+        if ttype == "OPERAND" and subtype == "RANGE":
+            sh, ref = _split_sheet(value)
+            if sh is not None and (sh.startswith("[") or ":" in sh):
+                return None
+            m = _AREA.match(ref)
+            if m is None:
+                if ":" in ref or ref.endswith("#") or ref[:1].isdigit():
+                    return None  # whole rows/columns, spill references
+                pieces.append(value.upper())  # a defined name
+                continue
+            g = m.groups()
+            c1, r1 = xlsx.col_to_num(g[1]), int(g[3])
+            c2, r2 = (xlsx.col_to_num(g[5]), int(g[7])) if g[5] else (c1, r1)
+            flags = (g[2] == "$", g[0] == "$", (g[6] or g[2]) == "$", (g[4] or g[0]) == "$")
+            if not g[5]:
+                flags = (g[2] == "$", g[0] == "$", g[2] == "$", g[0] == "$")
+            rel = [
+                f"R{r1}" if flags[0] else f"R[{r1 - r0}]",
+                f"C{c1}" if flags[1] else f"C[{c1 - c0}]",
+                f"R{r2}" if flags[2] else f"R[{r2 - r0}]",
+                f"C{c2}" if flags[3] else f"C[{c2 - c0}]",
+            ]
+            pieces.append(f"{(sh or '').upper()}!{''.join(rel)}")
+            areas.append(((sh or sheet).upper(), (r1, c1, r2, c2), flags))
+        else:
+            pieces.append(value)
+    return "\x00".join(pieces), areas
+
+
+_NO_TEMPLATES: dict = {}
+
+_FN_KEYS = {"type", "inputs", "outputs", "function", "wait_inputs", "index", "solve_cycle"}
+_DATA_KEYS = {"type", "wait_inputs", "index", "filters"}
+
+
+class _FastPipe:
+    """Runs a compiled formula's small graph directly, in topological order.
+
+    ``formulas`` compiles each formula to a schedula pipe; running that pipe through
+    the general dispatcher costs far more than the arithmetic.  For the common shape
+    (plain function nodes, constants, one output) the same node functions are called
+    here in the same order.  Anything unusual — and any exception or missing value on
+    the fast path — goes through the original pipe, so the results are the library's.
+    """
+
+    def __init__(self, pipe):
+        import schedula as sh
+
+        self._pipe = pipe
+        self._none = sh.NONE
+        dsp = pipe.dsp
+        self._ok = False
+        nodes = dsp.nodes
+        fns = {k: n for k, n in nodes.items() if n.get("type") == "function"}
+        for n in nodes.values():
+            keys = _FN_KEYS if n.get("type") == "function" else _DATA_KEYS
+            if not set(n) <= keys or isinstance(n.get("function"), dict):
+                return
+        outs = list(pipe.outputs)
+        if len(outs) != 1:
+            return
+        self._inputs = list(pipe.inputs)
+        self._defaults = {k: v["value"] for k, v in dsp.default_values.items()}
+        known = set(self._inputs) | set(self._defaults)
+        steps, pending = [], dict(fns)
+        while pending:
+            ready = [k for k, n in pending.items() if all(i in known for i in n["inputs"])]
+            if not ready:
+                return
+            for k in sorted(ready, key=lambda k: pending[k].get("index", (0,))):
+                n = pending.pop(k)
+                if len(n["outputs"]) != 1:
+                    return
+                filters = nodes[n["outputs"][0]].get("filters", ())
+                steps.append((n["function"], tuple(n["inputs"]), n["outputs"][0], filters))
+                known.add(n["outputs"][0])
+        self._out = outs[0]
+        if self._out not in known:
+            return
+        self._steps = steps
+        self._out_filters = (
+            () if any(s[2] == self._out for s in steps) else (nodes[self._out].get("filters", ()))
+        )
+        self._ok = True
+
+    def __call__(self, *args):
+        if not self._ok or len(args) != len(self._inputs):
+            return self._pipe(*args)
+        try:
+            vals = dict(self._defaults)
+            vals.update(zip(self._inputs, args, strict=True))
+            none = self._none
+            for fn, ins, out, filters in self._steps:
+                v = fn(*[vals[i] for i in ins])
+                if v is none:
+                    return self._pipe(*args)
+                for f in filters:
+                    v = f(v)
+                vals[out] = v
+            v = vals[self._out]
+            for f in self._out_filters:
+                v = f(v)
+            return v
+        except Exception:  # noqa: BLE001 - the library's own path decides
+            return self._pipe(*args)
+
+    def __getattr__(self, item):
+        return getattr(self._pipe, item)
+
+
+class _Retargeted:
+    """A compiled formula reused for another cell: same function, shifted inputs."""
+
+    def __init__(self, func, inputs, name):
+        self._func = func
+        self.inputs = inputs
+        # a unique name per cell: schedula makes repeated names unique one by one (slow)
+        self.__name__ = name
+
+    def __call__(self, *args, **kwargs):
+        return self._func(*args, **kwargs)
+
+    def __getattr__(self, item):
+        return getattr(self._func, item)
+
+
+def _shift_range(rd: dict, area, flags, dr: int, dc: int):
+    r1, c1, r2, c2 = area
+    r1 = r1 if flags[0] else r1 + dr
+    c1 = c1 if flags[1] else c1 + dc
+    r2 = r2 if flags[2] else r2 + dr
+    c2 = c2 if flags[3] else c2 + dc
+    if min(r1, c1, r2, c2) < 1 or max(r1, r2) > _MAXR or max(c1, c2) > _MAXC:
+        return None
+    a, b = xlsx.cell_ref(r1, c1), xlsx.cell_ref(r2, c2)
+    ref = a if a == b else f"{a}:{b}"
+    new = dict(rd)
+    new.update(r1=str(r1), r2=str(r2), c1=xlsx.num_to_col(c1), c2=xlsx.num_to_col(c2),
+               n1=c1, n2=c2, ref=ref, name=f"{rd['sheet_id']}!{ref}")  # fmt: skip
+    return new
+
+
+def _compile_with_templates(cache, crd, val, context, check_formula, references):
+    from formulas.cell import Cell, wrap_cell_func
+    from formulas.ranges import Ranges
+
+    def plain():
+        try:
+            cell = Cell(crd, val, context=context, check_formula=check_formula)
+            cell.compile(references=references, context=context)
+        except Exception:  # noqa: BLE001 - a formula formulas cannot parse
+            # evaluates to #NAME?, which is reported and never written over the cache
+            cell = Cell(crd, "=#NAME?", context=context)
+            cell.compile(references=references, context=context)
+        wrapper = getattr(cell, "func", None)
+        if wrapper is not None and getattr(wrapper, "func", None) is not None:
+            wrapper.func = _FastPipe(wrapper.func)
+        return cell
+
+    if not (check_formula and isinstance(val, str) and val.startswith("=") and len(val) > 1):
+        return plain()
+    try:
+        r1, c1, r2, c2 = xlsx.parse_range(crd)
+    except ValueError:
+        return plain()
+    sheet = str(context.get("sheet", "")).upper()
+    keyed = _template_key(val, sheet, r1, c1, (r2 - r1 + 1, c2 - c1 + 1))
+    if keyed is None:
+        return plain()
+    key, areas = keyed
+    tpl = cache.get(key)
+    if tpl is None:
+        cell = plain()
+        cache[key] = _make_template(cell, areas, r1, c1)
+        return cell
+    if tpl is False:
+        return plain()
+    func, plan, t_r, t_c = tpl
+    dr, dc = r1 - t_r, c1 - t_c
+    inputs = {}
+    for k, rng, how in plan:
+        if how is None:
+            inputs[k] = rng
+            continue
+        rd, area, flags = how
+        new = _shift_range(rd, area, flags, dr, dc)
+        if new is None:
+            return plain()
+        inputs[new["name"]] = Ranges((new,))
+    if len(inputs) != len(plan):
+        return plain()  # two inputs collapsed into one: compile properly
+    cell = Cell(crd, None, context=context, check_formula=False)
+    cell.func = wrap_cell_func(_Retargeted(func, inputs, "=" + cell.output), cell._args)
+    cell.update_inputs(references=references)
+    return cell
+
+
+def _make_template(cell, areas, r0: int, c0: int):
+    """(function, input plan, row, col) of a compiled cell, or False if not reusable."""
+    wrapper = getattr(cell, "func", None)
+    func = getattr(wrapper, "func", None)
+    inputs = getattr(func, "inputs", None)
+    if func is None or inputs is None:
+        return False
+    if not isinstance(func, _FastPipe):
+        func = _FastPipe(func)
+    plan = []
+    for k, rng in inputs.items():
+        rs = getattr(rng, "ranges", None)
+        if not rs or len(rs) != 1:
+            plan.append((k, rng, None))
+            if rs and len(rs) != 1:
+                return False
+            continue
+        rd = rs[0]
+        try:
+            area = (int(rd["r1"]), int(rd["n1"]), int(rd["r2"]), int(rd["n2"]))
+        except (KeyError, TypeError, ValueError):
+            return False
+        if min(area) < 1 or "sheet_id" not in rd:
+            return False
+        sheet = str(rd.get("sheet", "")).upper()
+        flags = {f for s, a, f in areas if s == sheet and a == area}
+        if len(flags) > 1:
+            return False  # the same area written with different $-anchoring
+        plan.append((k, rng, (rd, area, flags.pop()) if flags else None))
+    return func, plan, r0, c0
+
+
+# --- which formulas depend on the Agglo cells --------------------------------------------
+
+_A1 = re.compile(r"^\$?([A-Za-z]{1,3})?\$?(\d+)?$")
+_MAXR, _MAXC = 1_048_576, 16_384
+
+
+def _split_sheet(token: str) -> tuple[str | None, str]:
+    if "!" not in token:
+        return None, token
+    sheet, _, ref = token.rpartition("!")
+    if sheet.startswith("'") and sheet.endswith("'"):
+        sheet = sheet[1:-1].replace("''", "'")
+    return sheet, ref
+
+
+def _parse_area(ref: str) -> tuple[int, int, int, int] | None:
+    """``A1``, ``$A$1:B2``, ``A:C``, ``2:5``, ``A1#`` → (r1, c1, r2, c2); None if not an area."""
+    spill = ref.endswith("#")
+    ref = ref.rstrip("#")
+    parts = ref.split(":")
+    if len(parts) > 2:
+        return None
+    pts = []
+    for p in parts:
+        m = _A1.match(p.strip())
+        if not m or (m.group(1) is None and m.group(2) is None):
+            return None
+        col = xlsx.col_to_num(m.group(1)) if m.group(1) else None
+        row = int(m.group(2)) if m.group(2) else None
+        pts.append((row, col))
+    if len(pts) == 1:
+        (r, c) = pts[0]
+        if r is None or c is None:
+            return None
+        return (r, c, _MAXR, _MAXC) if spill else (r, c, r, c)
+    (ra, ca), (rb, cb) = pts
+    r1, r2 = (1, _MAXR) if ra is None or rb is None else (min(ra, rb), max(ra, rb))
+    c1, c2 = (1, _MAXC) if ca is None or cb is None else (min(ca, cb), max(ca, cb))
+    return r1, c1, r2, c2
+
+
+def _references(text: str, sheet: str, names: dict[str, str], depth: int = 0):
+    """Areas a formula refers to, as (sheet, r1, c1, r2, c2); None when unknowable.
+
+    Uses openpyxl's formula tokenizer (no parsing of our own); defined names are
+    followed; structured references, 3-D references and INDIRECT make the answer
+    unknowable, which the caller treats as "may depend on anything".
+    """
+    items = _tokens(text.lstrip("="))
+    if items is None:
+        return None
+    out = []
+    for value, ttype, subtype in items:
+        if ttype == "FUNC" and value.upper().rstrip("(") in ("INDIRECT", "_XLFN.INDIRECT"):
+            return None
+        if ttype != "OPERAND" or subtype != "RANGE":
+            continue
+        sh, ref = _split_sheet(value)
+        if sh is not None and (sh.startswith("[") or ":" in sh):
+            if sh.startswith("["):
+                continue  # another workbook: nothing we compute lives there
+            return None
+        area = _parse_area(ref)
+        if area is None:
+            key = ref.upper()
+            target = names.get(f"{(sh or sheet).upper()}!{key}") or names.get(key)
+            if target is None or depth > 5:
+                return None
+            sub = _references(target, sh or sheet, names, depth + 1)
+            if sub is None:
+                return None
+            out.extend(sub)
+            continue
+        out.append(((sh or sheet).upper(), *area))
+    return out
+
+
+def _defined_names(pkg: Package) -> dict[str, str]:
+    try:
+        wb = pkg.parse(pkg.workbook_part)
+    except RefusedError:
+        return {}
+    sheets = [s.name for s in pkg.sheets]
+    out = {}
+    for dn in wb.iterfind("{*}definedNames/{*}definedName"):
+        name = (dn.get("name") or "").upper()
+        local = dn.get("localSheetId")
+        if local is not None:
+            try:
+                name = f"{sheets[int(local)].upper()}!{name}"
+            except (ValueError, IndexError):
+                continue
+        out[name] = dn.text or ""
+    return out
+
+
+def _needed_cells(pkg, scans, agglo, book_name: str) -> list[str]:
+    """Formula cells to load: the Agglo cells and every formula that depends on them.
+
+    Precedents are pulled in by ``formulas`` itself when it completes the model.
+    """
+    names = _defined_names(pkg)
+    sheet_ids = {s.info.name.upper(): i for i, s in enumerate(scans)}
+    formulas_list: list[tuple[int, xlsx.FormulaCell, tuple[int, int, int, int]]] = []
+    rng_rows: list[tuple[int, int, int, int, int, int]] = []
+    chosen: set[int] = set()
+    frontier: list[tuple[int, int, int, int, int]] = []
+    agglo_keys = {(sh.upper(), ref) for sh, ref in agglo}
+    for si, scan in enumerate(scans):
+        for ref, fc in scan.formulas.items():
+            area = (
+                xlsx.parse_range(fc.array_ref)
+                if fc.kind == "array" and fc.array_ref
+                else (fc.row, fc.col, fc.row, fc.col)
+            )
+            idx = len(formulas_list)
+            formulas_list.append((si, fc, area))
+            if (scan.info.name.upper(), ref) in agglo_keys:
+                chosen.add(idx)
+                frontier.append((si, *area))
+                continue
+            text = _text_of(scans, scan.info.name, fc)
+            refs = _references(text or "", scan.info.name, names) if text else []
+            if refs is None:
+                # structured/3-D references, INDIRECT: not followed here; Excel
+                # recalculates such formulas on open (fullCalcOnLoad is set)
+                continue
+            for sh, r1, c1, r2, c2 in refs:
+                sid = sheet_ids.get(sh)
+                if sid is not None:
+                    rng_rows.append((sid, r1, c1, r2, c2, idx))
+    singles: dict[tuple[int, int, int], list[int]] = {}
+    multi = []
+    for sid, r1, c1, r2, c2, idx in rng_rows:
+        if r1 == r2 and c1 == c2:
+            singles.setdefault((sid, r1, c1), []).append(idx)
+        else:
+            multi.append((sid, r1, c1, r2, c2, idx))
+    ranges = np.array(multi, dtype=np.int64).reshape(-1, 6)
+    while frontier:
+        pts = np.array(frontier, dtype=np.int64)
+        hit: set[int] = set()
+        for sid, r1, c1, r2, c2 in frontier:
+            if (r2 - r1 + 1) * (c2 - c1 + 1) <= 4096:
+                for r in range(r1, r2 + 1):
+                    for c in range(c1, c2 + 1):
+                        hit.update(singles.get((sid, r, c), ()))
+            else:  # a large area: scan the single-cell references instead
+                for (s2, r, c), idxs in singles.items():
+                    if s2 == sid and r1 <= r <= r2 and c1 <= c <= c2:
+                        hit.update(idxs)
+        frontier = []
+        for k in range(0, len(pts) if len(ranges) else 0, 256):
+            p = pts[k : k + 256]
+            # a formula depends on an area when one of its ranges overlaps it
+            m = (
+                (ranges[:, None, 0] == p[None, :, 0])
+                & (ranges[:, None, 1] <= p[None, :, 3])
+                & (ranges[:, None, 3] >= p[None, :, 1])
+                & (ranges[:, None, 2] <= p[None, :, 4])
+                & (ranges[:, None, 4] >= p[None, :, 2])
+            ).any(axis=1)
+            hit.update(int(i) for i in np.unique(ranges[m, 5]))
+        for i in sorted(hit - chosen):
+            chosen.add(i)
+            si, _fc, area = formulas_list[i]
+            frontier.append((si, *area))
+    out = []
+    for i in sorted(chosen):
+        si, fc, _area = formulas_list[i]
+        sheet = scans[si].info.name.upper().replace("'", "''")
+        out.append(f"'[{book_name}]{sheet}'!{fc.ref}")
+    return out
+
+
+def _has_cycle(dsp) -> bool:
+    """Whether the model graph has a cycle (iterative depth-first search, O(V + E)).
+
+    ``formulas``' own circular-reference solver enumerates every cycle, which is slow on
+    large workbooks; it is only run when this finds one.
+    """
+    from formulas.cell import InvRangesAssembler
+
+    succ = dsp.dmap.succ
+    nodes = dsp.nodes
+    skip = {
+        k
+        for k, n in nodes.items()
+        if n.get("type") == "function" and isinstance(n.get("function"), InvRangesAssembler)
+    }
+    state: dict[Any, int] = {}  # 1 = on the stack, 2 = done
+    for root in succ:
+        if root in state or root in skip:
+            continue
+        stack = [(root, iter(succ.get(root, ())))]
+        state[root] = 1
+        while stack:
+            node, it = stack[-1]
+            for nxt in it:
+                if nxt in skip:
+                    continue
+                st = state.get(nxt)
+                if st == 1:
+                    return True
+                if st is None:
+                    state[nxt] = 1
+                    stack.append((nxt, iter(succ.get(nxt, ()))))
+                    break
+            else:
+                state[node] = 2
+                stack.pop()
+    return False
+
+
+class _CellTracker:
+    """Wraps a cell's function so Agglo calls know which cell they compute."""
+
+    def __init__(self, func, cell):
+        self.func, self.cell = func, cell
+
+    def __call__(self, *args, **kwargs):
+        token = _CURRENT_CELL.set(self.cell)
+        try:
+            return self.func(*args, **kwargs)
+        finally:
+            _CURRENT_CELL.reset(token)
+
+    def __getattr__(self, item):
+        return getattr(self.func, item)
+
+
+def _text_of(scans, sheet, fc: FormulaCell) -> str | None:
+    if fc.text is not None:
+        return "=" + fc.text
+    for s in scans:
+        if s.info.name == sheet and fc.shared_index in s.shared_masters:
+            master = s.shared_masters[fc.shared_index]
+            try:
+                from openpyxl.formula.translate import Translator
+
+                return Translator("=" + (master.text or ""), master.ref).translate_formula(fc.ref)
+            except Exception:  # noqa: BLE001
+                return None
+    return None
+
+
+def _collect_cell(ev, scan, node, sol, agglo_nodes, log, tol, pkg, sh, scans) -> None:
+    """Compare one evaluated formula (cell or array range) with its cached values."""
+    sheet = scan.info.name
+    part = scan.info.part
+    rng_val = sol.get(node)
+    is_agglo = node in agglo_nodes
+    # find the formula cell: anchor of the node's range
+    ref = node.split("!")[-1]
+    anchor = ref.split(":")[0].replace("$", "")
+    fc = scan.formulas.get(anchor)
+    if fc is None:
+        return
+    formula = _text_of(scans, sheet, fc)
+    if rng_val is None:
+        ev.problems.append(
+            Problem(sheet, anchor, formula, "not evaluated (the engine gave no value)")
+        )
+        return
+    arr = getattr(rng_val, "value", rng_val)
+    arr = np.asarray(arr, dtype=object)
+    if arr.ndim != 2:
+        arr = arr.reshape(1, -1)
+    recs = log.get(node, [])
+    messages = [m for r in recs for m in r.messages]
+
+    if fc.kind == "array" and fc.array_ref:
+        r1, c1, r2, c2 = xlsx.parse_range(fc.array_ref)
+    else:
+        r1, c1, r2, c2 = fc.row, fc.col, fc.row, fc.col
+
+    # a dynamic array whose Agglo result changed size: resize the spill range
+    if is_agglo and fc.dynamic and fc.kind == "array" and recs and recs[-1].natural is not None:
+        natural = recs[-1].natural
+        top = _outer_call_only(formula)
+        if top and natural.shape != (r2 - r1 + 1, c2 - c1 + 1):
+            resized = _resize_spill(ev, scan, pkg, fc, formula, natural, (r1, c1, r2, c2))
+            if resized is None:
+                return
+            arr, (r1, c1, r2, c2) = resized
+    patch = ev.patches.setdefault(part, SheetPatch())
+    h, w = r2 - r1 + 1, c2 - c1 + 1
+    if arr.shape != (h, w):
+        full = np.empty((h, w), object)
+        full[:] = ExcelError("#N/A")
+        hh, ww = min(h, arr.shape[0]), min(w, arr.shape[1])
+        full[:hh, :ww] = arr[:hh, :ww]
+        arr = full
+    any_error = False
+    for i in range(h):
+        for j in range(w):
+            cref = xlsx.cell_ref(r1 + i, c1 + j)
+            new = _to_python(arr[i, j])
+            old = fc.cached if (i, j) == (0, 0) else scan.covered_values.get(cref)
+            ev.values[(sheet, cref)] = new
+            if (
+                isinstance(new, ExcelError)
+                and str(new) in _NOT_EVALUABLE
+                and not (isinstance(old, ExcelError) and str(old) == str(new))
+            ):
+                if (i, j) == (0, 0):
+                    ev.problems.append(Problem(sheet, cref, formula,
+                                               f"not evaluated: the formula uses {_NOT_EVALUABLE[str(new)]}; "
+                                               "its cached value was kept"))  # fmt: skip
+                continue
+            if isinstance(new, ExcelError):
+                any_error = True
+            if not values_close(old, new, tol):
+                patch.values[cref] = new
+                ev.changes.append(CellChange(sheet, cref, old, new))
+    if is_agglo and (messages or any_error):
+        reason = "; ".join(dict.fromkeys(messages)) if messages else None
+        if reason:
+            ev.problems.append(Problem(sheet, anchor, formula, reason))
+
+
+def _outer_call_only(formula: str | None) -> bool:
+    """True when the formula is one function call (``=LQ(...)``) and nothing else."""
+    if not formula:
+        return False
+    text = formula.lstrip("=").strip()
+    m = re.match(r"^[^(\"]*\(", text)
+    if not m:
+        return False
+    depth = 0
+    in_str = False
+    for i, ch in enumerate(text):
+        if ch == '"':
+            in_str = not in_str
+        elif not in_str and ch == "(":
+            depth += 1
+        elif not in_str and ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i == len(text) - 1
+    return False
+
+
+def _resize_spill(ev, scan, pkg, fc, formula, natural, old):
+    """New values and range for a dynamic array whose result changed size (or None)."""
+    r1, c1, r2, c2 = old
+    h, w = natural.shape
+    nr2, nc2 = r1 + h - 1, c1 + w - 1
+    occupied = getattr(scan, "_occupied_cache", None)
+    if occupied is None:
+        occupied = pkg.scan_sheet(scan.info, keep_occupied=True).occupied or set()
+        scan._occupied_cache = occupied
+    for i in range(h):
+        for j in range(w):
+            r, c = r1 + i, c1 + j
+            if r1 <= r <= r2 and c1 <= c <= c2:
+                continue
+            if xlsx.cell_ref(r, c) in occupied:
+                ev.problems.append(Problem(scan.info.name, fc.ref, formula,
+                    f"the result is {h}×{w} but cell {xlsx.cell_ref(r, c)} is in the way "
+                    "(Excel would show #SPILL!); clear it and refresh again"))  # fmt: skip
+                return None
+    patch = ev.patches.setdefault(scan.info.part, SheetPatch())
+    new_ref = (
+        f"{xlsx.cell_ref(r1, c1)}:{xlsx.cell_ref(nr2, nc2)}"
+        if (h, w) != (1, 1)
+        else xlsx.cell_ref(r1, c1)
+    )
+    patch.array_refs[fc.ref] = new_ref
+    for r in range(r1, r2 + 1):
+        for c in range(c1, c2 + 1):
+            if not (r <= nr2 and c <= nc2):
+                cref = xlsx.cell_ref(r, c)
+                patch.clear.add(cref)
+                old_v = scan.covered_values.get(cref)
+                if old_v is not None:
+                    ev.changes.append(CellChange(scan.info.name, cref, old_v, None))
+    ev.warnings.append(
+        f"{scan.info.name}!{fc.ref}: the spilled result changed size from "
+        f"{r2 - r1 + 1}×{c2 - c1 + 1} to {h}×{w}; its range is now {new_ref} "
+        "(formulas that refer to the old range are recalculated when Excel opens the file)"
+    )
+    return natural, (r1, c1, nr2, nc2)
+
+
+# ---------------------------------------------------------------------------
+# refreshing a file
+
+
+@dataclasses.dataclass
+class Report:
+    """The outcome of refreshing (or checking) one workbook."""
+
+    path: str
+    status: str  # "refreshed", "unchanged", "ok", "differs", "refused"
+    message: str = ""
+    n_agglo: int = 0
+    n_evaluated: int = 0
+    changes: list[CellChange] = dataclasses.field(default_factory=list)
+    problems: list[Problem] = dataclasses.field(default_factory=list)
+    warnings: list[str] = dataclasses.field(default_factory=list)
+    written_to: str | None = None
+    backup: str | None = None
+    parts_rewritten: list[str] = dataclasses.field(default_factory=list)
+    seconds: float = 0.0
+    evaluation: Evaluation | None = dataclasses.field(default=None, repr=False)
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.problems)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "status": self.status,
+            "message": self.message,
+            "agglo_formulas": self.n_agglo,
+            "evaluated_formulas": self.n_evaluated,
+            "changes": [c.as_dict() for c in self.changes],
+            "problems": [p.as_dict() for p in self.problems],
+            "warnings": list(self.warnings),
+            "written_to": self.written_to,
+            "backup": self.backup,
+            "parts_rewritten": list(self.parts_rewritten),
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def backup_path(path: Path) -> Path:
+    """``report.xlsx`` → ``report.bak.xlsx`` (same folder)."""
+    return path.with_name(f"{path.stem}.bak{path.suffix}")
+
+
+def _test_pause() -> None:
+    """Test hook: sleep in the middle of writing (crash-safety test only)."""
+    delay = os.environ.get("AGGLO_TEST_WRITE_DELAY")
+    if delay:
+        time.sleep(float(delay))
+
+
+def refresh_workbook(
+    path: str | os.PathLike,
+    *,
+    out: str | os.PathLike | None = None,
+    check: bool = False,
+    backup: bool = True,
+    tolerance: float = 1e-9,
+    limits: Limits | None = None,
+    registry: Mapping[str, Callable[..., Any]] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Report:
+    """Recalculate the Agglo formulas of a workbook and write the cached values back.
+
+    With ``check=True`` nothing is written; the report's status is ``"differs"`` when
+    a recomputed value differs from the cached one by more than ``tolerance``.  The
+    file is replaced atomically (a temporary file in the same folder, then a rename);
+    ``backup`` keeps the previous version as ``NAME.bak.xlsx``; a file that changed
+    on disk since it was read is not overwritten.  Refusals are reported with status
+    ``"refused"`` and leave every file untouched.
+    """
+    t0 = time.perf_counter()
+    src = Path(path)
+    rep = Report(path=str(src), status="unchanged")
+    try:
+        pkg = xlsx.read_package(src, limits)
+        ev = evaluate_package(pkg, registry=registry, progress=progress)
+    except RefusedError as exc:
+        rep.status, rep.message = "refused", str(exc)
+        rep.seconds = time.perf_counter() - t0
+        return rep
+    rep.evaluation = ev
+    rep.n_agglo, rep.n_evaluated = ev.n_agglo, ev.n_evaluated
+    rep.problems, rep.warnings = list(ev.problems), list(ev.warnings)
+    if check:
+        rep.changes = [c for c in ev.changes if not values_close(c.old, c.new, tolerance)]
+        rep.status = "differs" if rep.changes else "ok"
+        if not ev.n_agglo:
+            rep.message = "no Agglo formulas"
+        rep.seconds = time.perf_counter() - t0
+        return rep
+    rep.changes = list(ev.changes)
+    patches = {k: v for k, v in ev.patches.items() if v}
+    target = Path(out) if out is not None else src
+    in_place = target.resolve() == src.resolve()
+    if not patches:
+        rep.message = "no Agglo formulas" if not ev.n_agglo else "cached values are up to date"
+        if not in_place:
+            _atomic_write_bytes(target, pkg.data)
+            rep.written_to = str(target)
+        rep.seconds = time.perf_counter() - t0
+        return rep
+    tmp = os.path.join(target.parent, f".{target.stem}.agglo-tmp-unused")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{target.stem}.", suffix=".agglo-tmp", dir=target.parent
+        )
+        os.close(fd)
+        rep.parts_rewritten = xlsx.write_patched(pkg, patches, tmp, during_write=_test_pause)
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, pkg.path.stat().st_mode & 0o7777)
+        if in_place:
+            if pkg.changed_on_disk():
+                raise RefusedError(
+                    f"{src.name} changed on disk while it was being refreshed; it was not "
+                    "overwritten (refresh again)"
+                )
+            if backup:
+                bak = backup_path(src)
+                _atomic_write_bytes(bak, pkg.data)
+                rep.backup = str(bak)
+        os.replace(tmp, target)
+    except RefusedError as exc:
+        rep.status, rep.message = "refused", str(exc)
+        rep.changes = []
+        return rep
+    except OSError as exc:  # e.g. the file is open in Excel on Windows, or read-only
+        rep.status = "refused"
+        rep.message = (
+            f"could not write {target}: {exc.strerror or exc} (is it open in another "
+            "program, or read-only?); the original is unchanged"
+        )
+        rep.changes = []
+        return rep
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        rep.seconds = time.perf_counter() - t0
+    rep.status = "refreshed"
+    rep.written_to = str(target)
+    return rep
+
+
+def _atomic_write_bytes(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".agglo-tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
