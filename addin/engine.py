@@ -26,8 +26,15 @@ the file itself is never changed).  ``formulas`` rejects the two external-refere
 forms, so this rewrite is what makes add-in workbooks evaluable.
 
 Which cells are evaluated: every formula that calls an Agglo function, every formula
-it depends on and every formula that depends on it.  A workbook without Agglo
-formulas is never handed to the evaluator.
+it depends on and every formula that depends on it (with ``all_formulas=True``: every
+formula).  A workbook without Agglo formulas is never handed to the evaluator.
+
+How: ordinary workbooks go through a fast evaluator that compiles each distinct
+relative formula once with ``formulas`` and evaluates the cells in dependency order
+(see "the fast evaluator" below); anything it does not handle (array formulas that are
+needed, positional functions, defined names, circular references ...) goes through
+``formulas.ExcelModel`` as a whole.  Setting ``AGGLO_ENGINE_FULL_MODEL=1`` forces the
+latter (used by the tests that compare the two).
 """
 
 from __future__ import annotations
@@ -505,7 +512,7 @@ def evaluate_package(
             f"{pkg.limits.max_cells:,} for evaluation (raise it with --max-cells if the "
             "machine has the memory)"
         )
-    scans = [pkg.scan_sheet(s) for s in sheets]
+    scans = [pkg.scan_sheet(s, keep_values=True) for s in sheets]
     agglo = find_agglo_cells(scans, pattern)
     ev.n_agglo = len(agglo)
     ev.seconds["scan"] = time.perf_counter() - t0
@@ -541,6 +548,13 @@ def _evaluate(pkg, scans, agglo, registry, pattern, ev, tol, progress, everythin
     old_level = flog.level
     flog.setLevel(logging.CRITICAL)
     try:
+        if os.environ.get("AGGLO_ENGINE_FULL_MODEL") != "1":
+            try:
+                return _evaluate_fast(
+                    pkg, scans, agglo, ev, tol, everything, pattern, book_name, log
+                )
+            except _Fallback:
+                log.clear()  # the full model below starts afresh
         # evaluate exactly the bytes that were checked, under a neutral name
         src = os.path.join(tmpdir, book_name)
         with open(src, "wb") as fh:
@@ -697,14 +711,81 @@ _POSITIONAL = re.compile(
 
 
 @functools.lru_cache(maxsize=65536)
-def _tokens(text: str) -> tuple | None:
-    """openpyxl's tokens of a formula (text without "="): (value, type, subtype) tuples."""
+def _tokenize(text: str) -> tuple | None:
     from openpyxl.formula.tokenizer import Tokenizer
 
     try:
         return tuple((t.value, t.type, t.subtype) for t in Tokenizer("=" + text).items)
     except Exception:  # noqa: BLE001
         return None
+
+
+_DIGITS = re.compile(r"(\d+)")
+_SCIENTIFIC = re.compile(r"\dE[+-]", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=4096)
+def _skeleton_tokens(skeleton: str, first: str) -> tuple | None:
+    """Tokens of ``first`` with, for each token, which digit runs of the text it holds.
+
+    A formula copied down a column differs from its neighbours only in the digits of
+    its references; the tokenizer's decisions do not depend on which digits they are
+    (numbers in scientific notation, where they could, are excluded by the caller).
+    So each distinct "skeleton" (the text with its digit runs taken out) is tokenized
+    once and the tokens of every other text with that skeleton are rebuilt from it.
+    """
+    toks = _tokenize(first)
+    if toks is None or "".join(t[0] for t in toks) != first:
+        return None  # the tokens do not tile the text: no reuse
+    pieces = _DIGITS.split(first)  # text, digits, text, digits, ... text
+    out, pos, k = [], 0, 1
+    starts = []  # start offset of each digit run
+    off = 0
+    for i, p in enumerate(pieces):
+        if i % 2:
+            starts.append((off, off + len(p)))
+        off += len(p)
+    for value, ttype, subtype in toks:
+        end = pos + len(value)
+        parts: list[Any] = []
+        cur = pos
+        while k - 1 < len(starts) and starts[k - 1][0] < end:
+            a, b = starts[k - 1]
+            if a < cur or b > end:
+                return None  # a digit run across two tokens
+            parts.append(first[cur:a])
+            parts.append(k - 1)
+            cur = b
+            k += 1
+        parts.append(first[cur:end])
+        out.append((tuple(parts), ttype, subtype))
+        pos = end
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _tokens(text: str) -> tuple | None:
+    """openpyxl's tokens of a formula (text without "="): (value, type, subtype) tuples."""
+    if _SCIENTIFIC.search(text):
+        return _tokenize(text)
+    pieces = _DIGITS.split(text)
+    skeleton = "\x00".join(pieces[0::2])
+    if len(pieces) < 3:
+        return _tokenize(text)
+    if len(_FIRST_OF_SKELETON) > 65536:
+        _FIRST_OF_SKELETON.clear()
+    first = _FIRST_OF_SKELETON.setdefault(skeleton, text)
+    plan = _skeleton_tokens(skeleton, first)
+    if plan is None:
+        return _tokenize(text)
+    digits = pieces[1::2]
+    return tuple(
+        ("".join(p if isinstance(p, str) else digits[p] for p in parts), ttype, subtype)
+        for parts, ttype, subtype in plan
+    )
+
+
+_FIRST_OF_SKELETON: dict[str, str] = {}
 
 
 def _template_key(val: str, sheet: str, r0: int, c0: int, shape: tuple[int, int]):
@@ -1042,10 +1123,10 @@ def _defined_names(pkg: Package) -> dict[str, str]:
     return out
 
 
-def _needed_cells(pkg, scans, agglo, book_name: str) -> list[str]:
-    """Formula cells to load: the Agglo cells and every formula that depends on them.
+def _needed_formulas(pkg, scans, agglo) -> list[tuple[int, FormulaCell]]:
+    """(sheet index, formula cell) of the Agglo cells and every formula depending on them.
 
-    Precedents are pulled in by ``formulas`` itself when it completes the model.
+    Precedents are pulled in by the evaluator itself.
     """
     names = _defined_names(pkg)
     sheet_ids = {s.info.name.upper(): i for i, s in enumerate(scans)}
@@ -1113,9 +1194,13 @@ def _needed_cells(pkg, scans, agglo, book_name: str) -> list[str]:
             chosen.add(i)
             si, _fc, area = formulas_list[i]
             frontier.append((si, *area))
+    return [formulas_list[i][:2] for i in sorted(chosen)]
+
+
+def _needed_cells(pkg, scans, agglo, book_name: str) -> list[str]:
+    """Formula cells to load, as ``formulas`` names them (see :func:`_needed_formulas`)."""
     out = []
-    for i in sorted(chosen):
-        si, fc, _area = formulas_list[i]
+    for si, fc in _needed_formulas(pkg, scans, agglo):
         sheet = scans[si].info.name.upper().replace("'", "''")
         out.append(f"'[{book_name}]{sheet}'!{fc.ref}")
     return out
@@ -1396,8 +1481,17 @@ def refresh_workbook(
     limits: Limits | None = None,
     registry: Mapping[str, Callable[..., Any]] | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    all_formulas: bool = False,
+    recalc_on_open: bool = True,
 ) -> Report:
     """Recalculate the Agglo formulas of a workbook and write the cached values back.
+
+    ``all_formulas=True`` also recalculates the ordinary formulas that are not
+    connected to an Agglo formula (every formula of the workbook).  With
+    ``recalc_on_open=False`` the workbook is not marked for a full recalculation when
+    Excel opens it (``fullCalcOnLoad``): for workbooks shared with people who do not
+    have the add-in, whose Excel would otherwise replace the stored values of the
+    Agglo formulas by ``#NAME?`` on opening.
 
     With ``check=True`` nothing is written; the report's status is ``"differs"`` when
     a recomputed value differs from the cached one by more than ``tolerance``.  The
@@ -1411,7 +1505,7 @@ def refresh_workbook(
     rep = Report(path=str(src), status="unchanged")
     try:
         pkg = xlsx.read_package(src, limits)
-        ev = evaluate_package(pkg, registry=registry, progress=progress)
+        ev = evaluate_package(pkg, registry=registry, progress=progress, all_formulas=all_formulas)
     except RefusedError as exc:
         rep.status, rep.message = "refused", str(exc)
         rep.seconds = time.perf_counter() - t0
@@ -1422,7 +1516,7 @@ def refresh_workbook(
     if check:
         rep.changes = [c for c in ev.changes if not values_close(c.old, c.new, tolerance)]
         rep.status = "differs" if rep.changes else "ok"
-        if not ev.n_agglo:
+        if not ev.n_agglo and not ev.n_evaluated:
             rep.message = "no Agglo formulas"
         rep.seconds = time.perf_counter() - t0
         return rep
@@ -1431,7 +1525,11 @@ def refresh_workbook(
     target = Path(out) if out is not None else src
     in_place = target.resolve() == src.resolve()
     if not patches:
-        rep.message = "no Agglo formulas" if not ev.n_agglo else "cached values are up to date"
+        rep.message = (
+            "no Agglo formulas"
+            if not ev.n_agglo and not ev.n_evaluated
+            else "cached values are up to date"
+        )
         if not in_place:
             _atomic_write_bytes(target, pkg.data)
             rep.written_to = str(target)
@@ -1444,7 +1542,9 @@ def refresh_workbook(
             prefix=f".{target.stem}.", suffix=".agglo-tmp", dir=target.parent
         )
         os.close(fd)
-        rep.parts_rewritten = xlsx.write_patched(pkg, patches, tmp, during_write=_test_pause)
+        rep.parts_rewritten = xlsx.write_patched(
+            pkg, patches, tmp, full_calc_on_load=recalc_on_open, during_write=_test_pause
+        )
         with contextlib.suppress(OSError):
             os.chmod(tmp, pkg.path.stat().st_mode & 0o7777)
         if in_place:
@@ -1491,3 +1591,264 @@ def _atomic_write_bytes(target: Path, data: bytes) -> None:
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+
+
+# --- the fast evaluator ---------------------------------------------------------------------
+#
+# ``formulas.ExcelModel`` builds one dispatcher graph for the whole workbook: every cell,
+# every range and every link becomes a node, which costs far more than the arithmetic on
+# yearbook-sized sheets.  For the common case this evaluator keeps ``formulas`` as the
+# parser, compiler and function library (``Parser().ast(...).compile()``, the very
+# functions the model would call) and only replaces the bookkeeping: each distinct
+# relative (R1C1) formula is compiled once, and cells are evaluated depth first in
+# dependency order, reading their inputs from the values the sheet XML holds.
+# Anything outside that common case — array or data-table formulas, positional or
+# reference-valued functions (ROW, OFFSET, INDEX, ISREF ...), defined names, whole
+# rows/columns, other files, circular references, a single-cell formula that yields an
+# array — raises ``_Fallback`` and the workbook goes through ``ExcelModel`` as before.
+
+
+class _Fallback(Exception):
+    """The fast evaluator does not handle this workbook; use the full model."""
+
+
+_REFERENCE_FUNCS = re.compile(r"\b(ISREF|AREAS|SINGLE|_XLFN\.SINGLE)\s*\(|@|#", re.IGNORECASE)
+
+
+def _to_formulas_value(v: Any) -> Any:
+    """A cached cell value → what ``formulas`` holds for it in a range."""
+    import schedula as sh
+    from formulas.tokens.operand import Error
+
+    if v is None:
+        return sh.EMPTY
+    if isinstance(v, ExcelError):
+        return Error.errors.get(str(v), Error.errors["#VALUE!"])
+    return v
+
+
+class _FastBook:
+    """Formula cells and values of a workbook, evaluated without ``ExcelModel``."""
+
+    def __init__(self, pkg, scans, pattern):
+        from formulas import Parser
+
+        self.parser = Parser()
+        self.scans = scans
+        self.pattern = pattern
+        self.sheet_index = {s.info.name.upper(): i for i, s in enumerate(scans)}
+        self.formulas: dict[tuple[int, int, int], FormulaCell] = {}
+        self.rows_by_col: list[dict[int, list[int]]] = []
+        self.values: list[dict[tuple[int, int], Any]] = []
+        self.blocked: list[list[tuple[int, int, int, int]]] = []
+        for si, scan in enumerate(scans):
+            if scan.values is None:
+                raise _Fallback("no values")
+            by_col: dict[int, list[int]] = {}
+            blocked: list[tuple[int, int, int, int]] = []
+            for fc in scan.formulas.values():
+                if fc.kind not in ("normal", "shared"):
+                    # array and data-table formulas are left to the full model: a
+                    # workbook needing one of them (or a cell they cover) falls back
+                    try:
+                        area = xlsx.parse_range(fc.array_ref or fc.ref)
+                    except ValueError:
+                        raise _Fallback(f"{fc.kind} formula") from None
+                    blocked.append((area[0], area[1], max(area[0], area[2]), area[3]))
+                    continue
+                self.formulas[(si, fc.row, fc.col)] = fc
+                by_col.setdefault(fc.col, []).append(fc.row)
+            for rows in by_col.values():
+                rows.sort()
+            self.rows_by_col.append(by_col)
+            self.values.append(scan.values)
+            self.blocked.append(blocked)
+        self.templates: dict[str, tuple[Any, list[int]]] = {}
+        self.results: dict[tuple[int, int, int], Any] = {}
+        self.compiled: dict[tuple[int, int, int], tuple[Any, list]] = {}
+        self.names = [s.info.name.upper() for s in scans]
+
+    # -- compiling ------------------------------------------------------------------------
+    def compile(self, si: int, fc: FormulaCell):
+        """(compiled function, input areas as (sheet index, r1, c1, r2, c2))."""
+        sheet = self.scans[si].info.name
+        text = _text_of(self.scans, sheet, fc)
+        if text is None:
+            raise _Fallback("shared formula without master")
+        text = "=" + normalize_formula(text.lstrip("="), self.pattern)
+        if _REFERENCE_FUNCS.search(_STRING_LITERAL.sub('""', text)):
+            raise _Fallback("reference-valued function")
+        keyed = _template_key(text, sheet.upper(), fc.row, fc.col, (1, 1))
+        if keyed is None:
+            raise _Fallback("positional formula")
+        key, areas = keyed
+        tpl = self.templates.get(key)
+        if tpl is None:
+            tpl = self._compile_template(text, sheet, areas)
+            self.templates[key] = tpl
+        func, picks = tpl
+        ins = []
+        for k in picks:
+            sh_name, (r1, c1, r2, c2), _flags = areas[k]
+            sid = self.sheet_index.get(sh_name)
+            if sid is None:
+                raise _Fallback("unknown sheet")
+            for b1, d1, b2, d2 in self.blocked[sid]:
+                if b1 <= r2 and r1 <= b2 and d1 <= c2 and c1 <= d2:
+                    raise _Fallback("a reference to an array formula's range")
+            ins.append((sid, r1, c1, r2, c2))
+        return func, ins
+
+    def _compile_template(self, text: str, sheet: str, areas) -> tuple[Any, list[int]]:
+        try:
+            func = self.parser.ast(text, context={"sheet": sheet.upper()})[1].compile()
+        except Exception as exc:  # noqa: BLE001 - formulas cannot parse it: the model decides
+            raise _Fallback(f"cannot compile {text}") from exc
+        picks = []
+        for name, rng in func.inputs.items():
+            if not hasattr(rng, "ranges") or len(rng.ranges) != 1:
+                raise _Fallback("unusual input")
+            sh_name, ref = _split_sheet(name)
+            area = _parse_area(ref)
+            if sh_name is None or area is None:
+                raise _Fallback("defined name or unusual reference")
+            sh_name = sh_name.upper()
+            hits = [i for i, (s, a, _f) in enumerate(areas) if s == sh_name and a == area]
+            if not hits or len({areas[i][2] for i in hits}) > 1:
+                raise _Fallback("ambiguous reference")
+            picks.append(hits[0])
+        return _FastPipe(func), picks
+
+    # -- evaluating -----------------------------------------------------------------------
+    def _formula_cells_in(self, sid, r1, c1, r2, c2):
+        import bisect
+
+        by_col = self.rows_by_col[sid]
+        if (c2 - c1) > len(by_col):
+            cols = [c for c in by_col if c1 <= c <= c2]
+        else:
+            cols = [c for c in range(c1, c2 + 1) if c in by_col]
+        for c in cols:
+            rows = by_col[c]
+            lo = bisect.bisect_left(rows, r1)
+            hi = bisect.bisect_right(rows, r2)
+            for r in rows[lo:hi]:
+                yield (sid, r, c)
+
+    def _area_value(self, sid, r1, c1, r2, c2):
+        import schedula as sh
+
+        vals, res = self.values[sid], self.results
+        out = np.empty((r2 - r1 + 1, c2 - c1 + 1), object)
+        empty = sh.EMPTY
+        if (r2 - r1 + 1) * (c2 - c1 + 1) > 4 * len(vals) + 64:
+            out[:] = empty  # a sparse large area: fill from the stored cells only
+            for (r, c), v in vals.items():
+                if r1 <= r <= r2 and c1 <= c <= c2:
+                    out[r - r1, c - c1] = _to_formulas_value(v)
+        else:
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    out[r - r1, c - c1] = _to_formulas_value(vals.get((r, c)))
+        for key in self._formula_cells_in(sid, r1, c1, r2, c2):
+            out[key[1] - r1, key[2] - c1] = res[key]
+        return out
+
+    def evaluate(self, starts, node_name, agglo_nodes) -> None:
+        """Evaluate ``starts`` and everything they depend on (depth first, no recursion)."""
+        from formulas.functions import replace_empty
+        from formulas.tokens.operand import Error
+        from schedula.utils.exc import DispatcherError
+
+        res = self.results
+        compiled = self.compiled
+        on_stack: set[tuple[int, int, int]] = set()
+        for start in starts:
+            if start in res:
+                continue
+            stack = [start]
+            while stack:
+                key = stack[-1]
+                if key in res:
+                    stack.pop()
+                    continue
+                if key not in on_stack:
+                    on_stack.add(key)
+                got = compiled.get(key)
+                if got is None:
+                    fc = self.formulas.get(key)
+                    if fc is None:
+                        raise _Fallback("an array formula is needed")
+                    got = compiled[key] = self.compile(key[0], fc)
+                func, ins = got
+                pending = [k for a in ins for k in self._formula_cells_in(*a) if k not in res]
+                if pending:
+                    for k in pending:
+                        if k in on_stack:
+                            raise _Fallback("circular reference")
+                        stack.append(k)
+                    continue
+                stack.pop()
+                on_stack.discard(key)
+                args = [self._area_value(*a) for a in ins]
+                name = node_name(key)
+                token = _CURRENT_CELL.set(name) if name in agglo_nodes else None
+                try:
+                    v = func(*args)
+                except DispatcherError as exc:
+                    if not isinstance(getattr(exc, "ex", None), NotImplementedError):
+                        raise _Fallback("evaluation error") from exc
+                    v = Error.errors["#NAME?"]
+                except Exception as exc:  # noqa: BLE001 - the full model decides
+                    raise _Fallback("evaluation error") from exc
+                finally:
+                    if token is not None:
+                        _CURRENT_CELL.reset(token)
+                if isinstance(v, np.ndarray):
+                    if v.size != 1:
+                        raise _Fallback("array result in a single cell")
+                    v = v.ravel()[0]
+                res[key] = replace_empty(v)
+
+
+def _evaluate_fast(pkg, scans, agglo, ev, tol, everything, pattern, book_name, log):
+    """Evaluate with :class:`_FastBook`; raises ``_Fallback`` when it does not apply."""
+    t0 = time.perf_counter()
+    fb = _FastBook(pkg, scans, pattern)
+    if everything:
+        if any(fb.blocked):
+            raise _Fallback("array formulas to evaluate")
+        starts = sorted(fb.formulas)
+    else:
+        needed = _needed_formulas(pkg, scans, agglo)
+        starts = [(si, fc.row, fc.col) for si, fc in needed]
+    names = [s.info.name.upper() for s in scans]
+
+    def node_name(key):
+        return f"'[{book_name}]{names[key[0]].replace(chr(39), chr(39) * 2)}'!" + xlsx.cell_ref(
+            key[1], key[2]
+        )
+
+    agglo_nodes = {}
+    for (sheet, _ref), fc in agglo.items():
+        si = fb.sheet_index[sheet.upper()]
+        agglo_nodes[node_name((si, fc.row, fc.col))] = (sheet, fc)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fb.evaluate(starts, node_name, agglo_nodes)
+    ev.seconds["load"] = time.perf_counter() - t0
+    ev.seconds["calculate"] = 0.0
+    ev.n_evaluated = len(fb.results)
+    import schedula as sh
+
+    for key in sorted(fb.results, key=lambda k: (names[k[0]], xlsx.cell_ref(k[1], k[2]))):
+        node = node_name(key)
+        sol = {node: np.asarray([[fb.results[key]]], object)}
+        _collect_cell(ev, scans[key[0]], node, sol, agglo_nodes, log, tol, pkg, sh, scans)
+    for recs in log.values():
+        for rec in recs:
+            for w in rec.warnings:
+                msg = f"{rec.function}: {w}"
+                if msg not in ev.warnings:
+                    ev.warnings.append(msg)
+    return ev

@@ -53,6 +53,16 @@ def _setup_refresh(p: argparse.ArgumentParser) -> None:
                    help="recompute and compare with the cached values; write nothing")  # fmt: skip
     p.add_argument("--tolerance", type=float, default=1e-9,
                    help="relative/absolute tolerance of --check (default 1e-9)")  # fmt: skip
+    p.add_argument("--all", dest="all_formulas", action="store_true",
+                   help="also recalculate the ordinary formulas that are not connected to an "
+                   "Agglo formula (by default only Agglo formulas, the formulas they depend on "
+                   "and the formulas that depend on them are recalculated)")  # fmt: skip
+    p.add_argument("--no-recalc-on-open", dest="recalc_on_open", action="store_false",
+                   help="do not mark the workbook for a full recalculation when Excel opens "
+                   "it. By default it is marked, so Excel with the add-in recomputes "
+                   "everything; but the Excel of someone WITHOUT the add-in would then turn "
+                   "every Agglo formula's stored value into #NAME?. Use this for workbooks "
+                   "you share with such users: they see the values computed here")  # fmt: skip
     p.add_argument("--no-backup", action="store_true", help="do not keep NAME.bak.xlsx")
     p.add_argument("--jobs", "-j", type=int, default=1, help="parallel processes (batch)")
     p.add_argument("--json", action="store_true", help="machine-readable report on stdout")
@@ -113,6 +123,8 @@ def _refresh_one(job: dict[str, Any]) -> dict[str, Any]:
         tolerance=job.get("tolerance", 1e-9),
         limits=_limits(job.get("max_cells")),
         progress=job.get("progress"),
+        all_formulas=job.get("all_formulas", False),
+        recalc_on_open=job.get("recalc_on_open", True),
     )
     return rep.as_dict()
 
@@ -214,6 +226,8 @@ def run_refresh(args: argparse.Namespace) -> int:
             "backup": not args.no_backup,
             "tolerance": args.tolerance,
             "max_cells": args.max_cells,
+            "all_formulas": args.all_formulas,
+            "recalc_on_open": args.recalc_on_open,
         }  # fmt: skip
         for b, o in zip(books, outs, strict=False)
     ]

@@ -3,8 +3,9 @@
 A workbook is a zip package of XML parts.  The headless engine reads the parts it
 needs with a hardened XML parser and writes results back by replacing only the
 worksheet parts whose cached values change (plus ``xl/workbook.xml`` to ask Excel
-to recalculate on open).  Every other member of the package is copied unchanged:
-same name, same order, same bytes, same compression method and time stamp.
+to recalculate on open).  Every other member of the package is copied unchanged,
+byte for byte as stored in the archive (local header, compressed data, data
+descriptor and central-directory record; see "raw copying of zip members" below).
 
 Nothing here executes anything stored in the workbook; VBA projects, macros and
 external links are carried over as opaque bytes.
@@ -211,6 +212,9 @@ class SheetScan:
     covered_values: dict[str, Any]
     #: every non-empty cell reference (only kept when asked for)
     occupied: set[str] | None
+    #: (row, col) → cached value of every cell holding a value, formula or not (only
+    #: kept when asked for; the evaluator reads its inputs from here)
+    values: dict[tuple[int, int], Any] | None = None
 
 
 def _content_hash(data: bytes) -> str:
@@ -348,9 +352,11 @@ class Package:
         return self._shared_strings
 
     # -- sheet scanning -----------------------------------------------------
-    def scan_sheet(self, info: SheetInfo, *, keep_occupied: bool = False) -> SheetScan:
-        """Stream through one worksheet: count cells, collect formula cells."""
-        return _scan_sheet(self, info, keep_occupied=keep_occupied)
+    def scan_sheet(
+        self, info: SheetInfo, *, keep_occupied: bool = False, keep_values: bool = False
+    ) -> SheetScan:
+        """Stream through one worksheet: count cells, collect formula cells (and values)."""
+        return _scan_sheet(self, info, keep_occupied=keep_occupied, keep_values=keep_values)
 
 
 def _not_phonetic(t: etree._Element) -> bool:
@@ -550,6 +556,19 @@ def _decode_cached(c: etree._Element, strings: Callable[[], list[str]]) -> Any:
     return unescape_text(v) if type(v) is str else v
 
 
+_NOT_DECODED = object()
+
+
+def _decode_number(v: str) -> Any:
+    try:
+        f = float(v)
+    except ValueError:
+        return v
+    return (
+        int(f) if f.is_integer() and abs(f) < 2**53 and "." not in v and "E" not in v.upper() else f
+    )
+
+
 def _decode_cached_raw(c: etree._Element, strings: Callable[[], list[str]]) -> Any:
     t = c.get("t", "n")
     v = None
@@ -567,15 +586,7 @@ def _decode_cached_raw(c: etree._Element, strings: Callable[[], list[str]]) -> A
     if v is None:
         return None
     if t == "n":
-        try:
-            f = float(v)
-        except ValueError:
-            return v
-        return (
-            int(f)
-            if f.is_integer() and abs(f) < 2**53 and "." not in v and "E" not in v.upper()
-            else f
-        )
+        return _decode_number(v)
     if t == "b":
         return v.strip() in ("1", "true")
     if t == "e":
@@ -635,7 +646,9 @@ def survey_sheet(pkg: Package, info: SheetInfo) -> tuple[int, list[str]]:
     return n, texts
 
 
-def _scan_sheet(pkg: Package, info: SheetInfo, *, keep_occupied: bool) -> SheetScan:
+def _scan_sheet(
+    pkg: Package, info: SheetInfo, *, keep_occupied: bool, keep_values: bool = False
+) -> SheetScan:
     member = pkg._member(info.part)
     with pkg.zip.open(member) as fh:
         _check_xml_bytes(info.part, fh.read(4096))
@@ -643,7 +656,10 @@ def _scan_sheet(pkg: Package, info: SheetInfo, *, keep_occupied: bool) -> SheetS
     masters: dict[str, FormulaCell] = {}
     covered: dict[str, Any] = {}
     occupied: set[str] | None = set() if keep_occupied else None
+    values: dict[tuple[int, int], Any] | None = {} if keep_values else None
     arrays: list[tuple[int, int, int, int]] = []
+    array_rows: dict[int, list[tuple[int, int, int, int]]] = {}
+    big_arrays: list[tuple[int, int, int, int]] = []
     n = 0
     last_row = 0
     strings = lambda: pkg.shared_strings  # noqa: E731 - lazy
@@ -658,7 +674,7 @@ def _scan_sheet(pkg: Package, info: SheetInfo, *, keep_occupied: bool) -> SheetS
         load_dtd=False,
     )
     col_in_row = 0
-    track_values = occupied is not None
+    track_values = occupied is not None or values is not None
     try:
         for _event, el in context:
             tag = el.tag
@@ -673,10 +689,14 @@ def _scan_sheet(pkg: Package, info: SheetInfo, *, keep_occupied: bool) -> SheetS
             ref = el.get("r")
             f = None
             has_value = False
+            v_el = None
             for ch in el:
                 t = ch.tag
                 if t[-1] == "f" and (len(t) == 1 or t[-2] == "}"):
                     f = ch
+                elif t[-1] == "v" and (len(t) == 1 or t[-2] == "}"):
+                    has_value = True
+                    v_el = ch
                 elif t[-1] == "v" or t[-2:] == "is":
                     has_value = True
             if f is None and not has_value:
@@ -712,19 +732,39 @@ def _scan_sheet(pkg: Package, info: SheetInfo, *, keep_occupied: bool) -> SheetS
                     masters[fc.shared_index] = fc
                 if kind == "array" and fc.array_ref:
                     with contextlib.suppress(ValueError):
-                        arrays.append(parse_range(fc.array_ref))
+                        area = parse_range(fc.array_ref)
+                        arrays.append(area)
+                        if area[2] - area[0] < 10_000:
+                            # rows → the array ranges crossing them, for a quick lookup
+                            for r in range(area[0], area[2] + 1):
+                                array_rows.setdefault(r, []).append(area)
+                        else:
+                            big_arrays.append(area)
                 if occupied is not None:
                     occupied.add(ref)
+                if values is not None:
+                    values[(row, col)] = fc.cached
             else:
                 if occupied is not None:
                     occupied.add(ref)
-                if arrays and any(r1 <= row <= r2 and c1 <= col <= c2 for r1, c1, r2, c2 in arrays):
-                    covered[ref] = _decode_cached(el, strings)
+                value = _NOT_DECODED
+                if values is not None:
+                    t = el.get("t", "n")
+                    if t == "n" and v_el is not None:  # the common case, decoded here
+                        value = _decode_number(v_el.text) if v_el.text else None
+                    else:
+                        value = _decode_cached(el, strings)
+                    values[(row, col)] = value
+                if arrays and any(
+                    r1 <= row <= r2 and c1 <= col <= c2
+                    for r1, c1, r2, c2 in (*array_rows.get(row, ()), *big_arrays)
+                ):
+                    covered[ref] = _decode_cached(el, strings) if value is _NOT_DECODED else value
     except etree.XMLSyntaxError as exc:
         raise RefusedError(
             f"the sheet {info.name!r} ({info.part}) is not well-formed XML: {exc}"
         ) from exc
-    return SheetScan(info, n, formulas, masters, covered, occupied)
+    return SheetScan(info, n, formulas, masters, covered, occupied, values)
 
 
 # ---------------------------------------------------------------------------
@@ -925,6 +965,15 @@ def write_patched(
         wb = _patch_workbook_xml(pkg.read(pkg.workbook_part))
         if wb is not None:
             replaced[pkg.workbook_part] = wb
+    layout = _raw_layout(pkg.data)
+    if layout is not None:
+        with open(out_path, "wb") as raw:
+            _write_raw(pkg.data, layout, replaced, raw, during_write)
+            raw.flush()
+            os.fsync(raw.fileno())
+        return list(replaced)
+    # an archive the raw copier does not handle (ZIP64, data before the archive ...):
+    # same names, order, contents and compression method, but members are recompressed
     infos = pkg.zip.infolist()
     with open(out_path, "wb") as raw, zipfile.ZipFile(raw, "w", allowZip64=True) as out:
         for i, info in enumerate(infos):
@@ -945,3 +994,133 @@ def write_patched(
         raw.flush()
         os.fsync(raw.fileno())
     return list(replaced)
+
+
+# ---------------------------------------------------------------------------
+# raw copying of zip members
+#
+# Python's ``zipfile`` can only write a member by compressing it again, and the same
+# content compressed again need not give the same bytes (another zlib version or
+# level, another tool that made the file).  To keep every member that is not patched
+# byte-identical in the archive itself, not only after decompression, the output is
+# assembled here by hand from the original bytes: each untouched member's local file
+# header, compressed data and data descriptor are copied verbatim, and its central
+# directory record is copied verbatim except for the offset of its local header.  Only
+# the patched members are compressed anew.  The format is that of PKWARE's APPNOTE
+# (sections 4.3.7 local file header, 4.3.9 data descriptor, 4.3.12 central directory
+# header, 4.3.16 end of central directory record).  Archives that need ZIP64 records
+# or carry data before the first member are left to ``zipfile`` (see write_patched).
+
+_LOCAL_SIG = b"PK\x03\x04"
+_CENTRAL_SIG = b"PK\x01\x02"
+_EOCD_SIG = b"PK\x05\x06"
+_DESCRIPTOR_SIG = b"PK\x07\x08"
+_ZIP64_LOCATOR_SIG = b"PK\x06\x07"
+_U32_MAX = 0xFFFFFFFF
+
+
+@dataclasses.dataclass
+class _RawMember:
+    name: str
+    central: bytes  # the central directory record, as stored
+    start: int  # offset of the local file header
+    end: int  # end of the data (and data descriptor)
+    method: int
+
+
+def _raw_layout(data: bytes) -> tuple[list[_RawMember], bytes] | None:
+    """The members of a zip archive and its end record, or None if not a plain archive."""
+    import struct
+
+    pos = data.rfind(_EOCD_SIG, max(0, len(data) - 22 - 65535))
+    if pos < 0 or len(data) < pos + 22:
+        return None
+    (_sig, disk, cd_disk, n_here, n_total, cd_size, cd_off, clen) = struct.unpack(
+        "<4s4H2LH", data[pos : pos + 22]
+    )
+    if pos + 22 + clen != len(data) or disk or cd_disk or n_here != n_total:
+        return None
+    if cd_off + cd_size != pos or _U32_MAX in (cd_size, cd_off) or n_total == 0xFFFF:
+        return None  # ZIP64, or data before/after the archive
+    if pos >= 20 and data[pos - 20 : pos - 16] == _ZIP64_LOCATOR_SIG:
+        return None
+    members: list[_RawMember] = []
+    p = cd_off
+    for _ in range(n_total):
+        if data[p : p + 4] != _CENTRAL_SIG:
+            return None
+        (flags, method, csize, usize, nlen, xlen, klen, disk_start, loc) = struct.unpack(
+            "<8xHH8xLLHHHH6xL", data[p : p + 46]
+        )
+        rec = data[p : p + 46 + nlen + xlen + klen]
+        if _U32_MAX in (csize, usize, loc) or disk_start or flags & 0x41:
+            return None  # ZIP64 sizes/offsets, or encryption
+        raw_name = rec[46 : 46 + nlen]
+        name = raw_name.decode("utf-8" if flags & 0x800 else "cp437")
+        if data[loc : loc + 4] != _LOCAL_SIG:
+            return None
+        lnlen, lxlen = struct.unpack("<HH", data[loc + 26 : loc + 30])
+        end = loc + 30 + lnlen + lxlen + csize
+        if flags & 0x08:  # sizes and CRC follow the data, with or without a signature
+            end += 16 if data[end : end + 4] == _DESCRIPTOR_SIG else 12
+        if end > cd_off:
+            return None
+        members.append(_RawMember(name, rec, loc, end, method))
+        p += len(rec)
+    if p != pos:
+        return None
+    return members, data[pos:]
+
+
+def _write_raw(data, layout, replaced: dict[str, bytes], fh, during_write) -> None:
+    """Write the archive: raw copies of the members, new bytes for ``replaced`` ones."""
+    import struct
+    import zlib
+
+    members, eocd = layout
+    central = []
+    offset = 0
+    for i, m in enumerate(members):
+        if during_write is not None and i == len(members) // 2:
+            fh.flush()
+            during_write()
+        new = replaced.get(m.name)
+        if new is None:
+            chunk = data[m.start : m.end]
+            # the same central record, pointing at the member's new position
+            rec = m.central[:42] + struct.pack("<L", offset) + m.central[46:]
+        else:
+            if m.method == zipfile.ZIP_DEFLATED:
+                comp = zlib.compressobj(6, zlib.DEFLATED, -15)
+                payload = comp.compress(new) + comp.flush()
+            else:
+                m.method = zipfile.ZIP_STORED
+                payload = new
+            crc = zlib.crc32(new) & _U32_MAX
+            (version_needed, flags, _method, mtime, mdate) = struct.unpack(
+                "<HHHHH", m.central[6:16]
+            )
+            flags &= 0x0806  # keep the UTF-8 name and deflate-level bits, no descriptor
+            raw_name = m.central[46 : 46 + struct.unpack("<H", m.central[28:30])[0]]
+            head = struct.pack(
+                "<4sHHHHHLLLHH", _LOCAL_SIG, max(version_needed, 20), flags, m.method,
+                mtime, mdate, crc, len(payload), len(new), len(raw_name), 0,
+            )  # fmt: skip
+            chunk = head + raw_name + payload
+            rec = (
+                m.central[:8]
+                + struct.pack("<HH", flags, m.method)
+                + m.central[12:16]
+                + struct.pack("<LLL", crc, len(payload), len(new))
+                + m.central[28:42]
+                + struct.pack("<L", offset)
+                + m.central[46:]
+            )
+        if offset + len(chunk) >= _U32_MAX:
+            raise RefusedError("the refreshed workbook would exceed 4 GB")
+        fh.write(chunk)
+        central.append(rec)
+        offset += len(chunk)
+    cd = b"".join(central)
+    fh.write(cd)
+    fh.write(eocd[:12] + struct.pack("<LL", len(cd), offset) + eocd[20:])

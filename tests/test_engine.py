@@ -526,3 +526,142 @@ def test_multi_argument_functions_in_a_workbook_equal_the_python_result(tmp_path
                     assert got in (None, ""), (name, i, j)
                 else:
                     assert got == want, (name, i, j)
+
+
+# --- the fast evaluator gives what the full formulas model gives ------------------------
+
+
+def _fast_and_full(path, monkeypatch, registry=REG, **kw):
+    """Evaluate with the fast evaluator and with formulas.ExcelModel; say if fast ran."""
+    used = []
+    real = engine._evaluate_fast
+
+    def spy(*a, **k):
+        out = real(*a, **k)
+        used.append(True)
+        return out
+
+    monkeypatch.setattr(engine, "_evaluate_fast", spy)
+    fast = _evaluate(path, registry=registry, **kw)
+    monkeypatch.setenv("AGGLO_ENGINE_FULL_MODEL", "1")
+    full = _evaluate(path, registry=registry, **kw)
+    monkeypatch.delenv("AGGLO_ENGINE_FULL_MODEL")
+    return fast, full, bool(used)
+
+
+def _assert_same(fast, full):
+    assert fast.n_agglo == full.n_agglo
+    assert fast.n_evaluated == full.n_evaluated
+    assert set(fast.values) == set(full.values)
+    for k, v in full.values.items():
+        assert engine.values_close(fast.values[k], v, 1e-12), (k, fast.values[k], v)
+    assert [(c.sheet, c.cell) for c in fast.changes] == [(c.sheet, c.cell) for c in full.changes]
+    assert [p.as_dict() for p in fast.problems] == [p.as_dict() for p in full.problems]
+    assert fast.warnings == full.warnings
+    assert {k: dict(v.values) for k, v in fast.patches.items()} == {
+        k: dict(v.values) for k, v in full.patches.items()
+    }
+
+
+def test_fast_evaluator_equals_the_full_model(tmp_path, monkeypatch):
+    wb = openpyxl.Workbook()
+    _data_sheet(wb)
+    d = wb["Data"]
+    d["E1"], d["E2"], d["E3"] = True, "text", 0  # a boolean, a text, a zero
+    o = wb.create_sheet("Other sheet")  # a name that needs quotes
+    rows = [
+        ("=LQ(Data!B2,Data!D2,Data!B5,Data!D5)", "=A{r}*2"),
+        ("=HHI(Data!B2:B4)", '=IF(A{r}>0.3,"high","low")'),
+        ("=HHI(Data!A2:B4)", "=IFERROR(A{r},-1)"),  # text in the block: an error message
+        ("=LQ(Data!B3,Data!D3,Data!B5,Data!D5)+Data!E1", "=A{r}/Data!E3"),  # #DIV/0!
+        ("=LQ(Data!B4,Data!D4,Data!B5,Data!D5)&Data!E2", "=LEN(A{r})"),
+        ("=SUM(Data!B2:D4)*LQ(Data!B2,Data!D2,Data!B5,Data!D5)", "=A{r}+Data!Z99"),  # empty
+    ]
+    for i, (a, b) in enumerate(rows, start=1):
+        o[f"A{i}"] = a
+        o[f"B{i}"] = b.format(r=i)
+    o["C1"] = "=SUM('Other sheet'!A1:A2)+B1"  # depends on Agglo cells
+    o["D1"] = "=Data!B2*3"  # not connected to any Agglo cell
+    o["D2"] = "=AVERAGE(Data!B2:C4)"  # not connected either
+    p = tmp_path / "mix.xlsx"
+    wb.save(p)
+    got = {}
+    for everything in (False, True):
+        fast, full, used = got[everything] = _fast_and_full(p, monkeypatch, all_formulas=everything)
+        assert used
+        _assert_same(fast, full)
+        assert (("Other sheet", "D1") in fast.values) is everything
+        assert fast.values[("Other sheet", "C1")] == pytest.approx(
+            fast.values[("Other sheet", "A1")] + fast.values[("Other sheet", "A2")] + 2 * 7 / 12
+        )  # LQ(X, a) = (10/40)/(60/140) = 7/12; B1 = 2 × that
+    connected = got[False][0]
+    assert ("Other sheet", "D1") not in connected.values
+    assert connected.values[("Other sheet", "B4")] == ExcelError("#DIV/0!")
+    assert connected.values[("Other sheet", "B3")] == -1  # IFERROR caught the Agglo error
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "formulas/test_test_files_excel.xlsx",
+        "calamine/tests_shared_formula_bench.xlsx",
+        "calamine/tests_shared_formula_reversed.xlsx",
+        "calamine/tests_non_monotonic_si.xlsx",
+        "calamine/tests_issue446.xlsx",
+        "xlwings/examples_simulation_simulation.xlsm",
+    ],
+)
+def test_fast_evaluator_equals_the_full_model_on_corpus_files(name, monkeypatch):
+    path = CORPUS / name
+    if not path.exists():
+        pytest.skip(f"corpus not available: {path}")
+    fast, full, used = _fast_and_full(path, monkeypatch, registry={}, all_formulas=True)
+    assert used
+    _assert_same(fast, full)
+
+
+@pytest.mark.parametrize(
+    ("formula", "why"),
+    [
+        ("=ROW()+LQ(B2,D2,B5,D5)", "positional"),
+        ("=LQ(B2,D2,B5,D5)+F3", "circular"),
+        ("=ISREF(B2)+LQ(B2,D2,B5,D5)", "reference"),
+        ("=LQ(B2,D2,B5,D5)+NATION", "defined name"),
+    ],
+)
+def test_unusual_workbooks_fall_back_to_the_full_model(tmp_path, monkeypatch, formula, why):
+    from openpyxl.workbook.defined_name import DefinedName
+
+    wb = openpyxl.Workbook()
+    ws = _data_sheet(wb)
+    wb.defined_names["NATION"] = DefinedName("NATION", attr_text="Data!$D$5")
+    ws["F2"] = formula
+    ws["F3"] = "=F2*2"
+    p = tmp_path / "u.xlsx"
+    wb.save(p)
+    fast, full, used = _fast_and_full(p, monkeypatch)
+    assert not used, why
+    _assert_same(fast, full)
+
+
+def test_an_array_formula_elsewhere_does_not_stop_the_fast_evaluator(tmp_path, monkeypatch):
+    wb = openpyxl.Workbook()
+    ws = _data_sheet(wb)
+    ws["H2"] = ArrayFormula("H2:H4", "=B2:B4*10")  # not connected to the Agglo cell
+    ws["F2"] = "=LQ(B2,D2,B5,D5)"
+    ws["F3"] = "=F2*2"
+    p = tmp_path / "a.xlsx"
+    wb.save(p)
+    fast, full, used = _fast_and_full(p, monkeypatch)
+    assert used
+    _assert_same(fast, full)
+    assert fast.values[("Data", "F3")] == pytest.approx(2 * 7 / 12)
+    # a formula reading the array's range, or evaluating everything, needs the full model
+    ws["F4"] = "=F2+H3"
+    wb.save(p)
+    fast, full, used = _fast_and_full(p, monkeypatch)
+    assert not used
+    _assert_same(fast, full)
+    fast, full, used = _fast_and_full(p, monkeypatch, all_formulas=True)
+    assert not used
+    _assert_same(fast, full)

@@ -231,3 +231,79 @@ def test_unwritable_folder_is_refused_cleanly(tmp_path, registry):
     assert rep.status == "refused"
     assert "could not write" in rep.message
     assert p.read_bytes() == before
+
+
+def _without_full_calc(path):
+    """The workbook with ``fullCalcOnLoad`` removed from ``xl/workbook.xml`` (openpyxl sets it)."""
+    with zipfile.ZipFile(path) as z:
+        members = [(i, z.read(i.filename)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in members:
+            if info.filename == "xl/workbook.xml":
+                data = data.replace(b' fullCalcOnLoad="1"', b"")
+                assert b"fullCalcOnLoad" not in data
+            z.writestr(info, data)
+    return path
+
+
+def test_all_also_fills_unconnected_ordinary_formulas(tmp_path, capsys, registry):
+    p = _book(tmp_path / "b.xlsx")
+    wb = openpyxl.load_workbook(p)
+    wb["Data"]["G2"] = "=B2*100"  # not connected to the LQ formula in F2
+    wb.save(p)
+    code, out, _ = _run(["refresh", str(p), "--no-backup", "--json"], capsys)
+    assert code == 0, out
+    cells = {c["cell"] for c in json.loads(out)["files"][0]["changes"]}
+    assert "F2" in cells
+    assert "G2" not in cells
+    assert "C5" not in cells
+    assert openpyxl.load_workbook(p, data_only=True)["Data"]["G2"].value is None
+    code, out, _ = _run(["refresh", str(p), "--no-backup", "--all", "--json"], capsys)
+    assert code == 0, out
+    changes = {c["cell"]: c["new"] for c in json.loads(out)["files"][0]["changes"]}
+    # F2 and its precedents were up to date; C5 = SUM(C2:C4) feeds nothing Agglo uses
+    assert changes == {"C5": 80, "G2": 1000}
+    assert openpyxl.load_workbook(p, data_only=True)["Data"]["G2"].value == 1000
+
+
+def test_all_fills_a_workbook_without_agglo_formulas(tmp_path, capsys):
+    p = _book(tmp_path / "b.xlsx", formula=None)
+    code, out, _ = _run(["refresh", str(p), "--no-backup"], capsys)
+    assert code == 0
+    assert "no Agglo formulas" in out
+    code, out, _ = _run(["refresh", str(p), "--no-backup", "--all"], capsys)
+    assert code == 0, out
+    ws = openpyxl.load_workbook(p, data_only=True)["Data"]
+    assert [ws[c].value for c in ("D2", "D3", "D4", "B5", "C5", "D5")] == [40, 60, 40, 60, 80, 140]
+    code, out, _ = _run(["refresh", "--check", "--all", str(p)], capsys)
+    assert code == engine_cli.EXIT_OK
+    assert "check passed" in out
+
+
+def test_recalc_on_open_is_set_by_default_and_can_be_skipped(tmp_path, capsys, registry):
+    for flag, expect in (([], True), (["--no-recalc-on-open"], False)):
+        p = _without_full_calc(_book(tmp_path / f"b{len(flag)}.xlsx"))
+        with zipfile.ZipFile(p) as z:
+            wb_before = z.read("xl/workbook.xml")
+        code, out, _ = _run(["refresh", str(p), "--no-backup", "--json", *flag], capsys)
+        assert code == 0, out
+        rewritten = json.loads(out)["files"][0]["parts_rewritten"]
+        with zipfile.ZipFile(p) as z:
+            wb_after = z.read("xl/workbook.xml")
+        assert openpyxl.load_workbook(p, data_only=True)["Data"]["F2"].value > 0
+        if expect:
+            assert "xl/workbook.xml" in rewritten
+            assert b'fullCalcOnLoad="1"' in wb_after
+        else:
+            assert "xl/workbook.xml" not in rewritten
+            assert wb_after == wb_before
+
+
+def test_help_explains_the_new_flags(capsys):
+    with pytest.raises(SystemExit):
+        main(["refresh", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--all" in out
+    assert "--no-recalc-on-open" in out
+    assert "#NAME?" in out  # why someone would skip the recalculation on open
+    assert "without the add-in" in out.lower() or "WITHOUT the add-in" in out

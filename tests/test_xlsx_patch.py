@@ -141,3 +141,119 @@ def test_refuses_non_zip(tmp_path):
     p.write_bytes(b"hello")
     with pytest.raises(RefusedError, match="not a zip package"):
         xlsx.read_package(p)
+
+
+class _NoSeek:
+    """A write-only stream without seek/tell: zipfile then writes data descriptors."""
+
+    def __init__(self, fh):
+        self.fh = fh
+
+    def write(self, b):
+        return self.fh.write(b)
+
+    def flush(self):
+        self.fh.flush()
+
+
+def _stored_entries(path):
+    """name → (local header + stored data + descriptor bytes, central fields but offset)."""
+    import struct
+
+    data = path.read_bytes()
+    out = {}
+    with zipfile.ZipFile(path) as z:
+        for i in z.infolist():
+            h = i.header_offset
+            n, m = struct.unpack("<HH", data[h + 26 : h + 30])
+            end = h + 30 + n + m + i.compress_size
+            if i.flag_bits & 0x08:
+                end += 16 if data[end : end + 4] == b"PK\x07\x08" else 12
+            out[i.filename] = (data[h:end], (i.CRC, i.compress_size, i.compress_type,
+                               i.date_time, i.flag_bits, i.extra, i.comment))  # fmt: skip
+    return out
+
+
+def _unusual_archive(src, dst, *, force_zip64=False):
+    """``src`` rewritten with data descriptors (or ZIP64 local headers), a stored member
+    with a non-ASCII name, member and archive comments and an unknown extra field."""
+    with zipfile.ZipFile(src) as z:
+        members = [(i, z.read(i.filename)) for i in z.infolist()]
+    with open(dst, "wb") as raw:
+        stream = raw if force_zip64 else _NoSeek(raw)
+        with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as out:
+            for info, data in members:
+                zi = zipfile.ZipInfo(info.filename, date_time=(2020, 1, 2, 3, 4, 6))
+                zi.compress_type = zipfile.ZIP_DEFLATED
+                with out.open(zi, "w", force_zip64=force_zip64) as fh:
+                    fh.write(data)
+            zi = zipfile.ZipInfo("docProps/说明.txt", date_time=(2021, 5, 6, 7, 8, 10))
+            zi.compress_type = zipfile.ZIP_STORED
+            zi.comment = b"member comment"
+            zi.extra = b"\xca\xfe\x04\x00abcd"  # an unknown extra field, kept as is
+            out.writestr(zi, "区位熵 notes".encode())
+            out.comment = b"archive comment"
+    return dst
+
+
+@pytest.mark.parametrize("variant", ["descriptors", "zip64_local_headers", "zipfile_fallback"])
+def test_untouched_members_keep_their_stored_bytes(tmp_path, variant, monkeypatch):
+    src = _unusual_archive(
+        _book(tmp_path / "b.xlsx"), tmp_path / "u.xlsx", force_zip64=variant.startswith("zip64")
+    )
+    assert xlsx._raw_layout(src.read_bytes()) is not None
+    if variant == "zipfile_fallback":  # what archives the raw copier declines go through
+        monkeypatch.setattr(xlsx, "_raw_layout", lambda data: None)
+    pkg = xlsx.read_package(src)
+    part = pkg.sheets[0].part
+    out = tmp_path / "out.xlsx"
+    rewritten = xlsx.write_patched(pkg, {part: SheetPatch(values={"D2": 42.5})}, out)
+    assert part in rewritten
+    with zipfile.ZipFile(out) as z:
+        assert z.testzip() is None
+        assert z.comment == b"archive comment"
+        assert z.read("docProps/说明.txt").decode() == "区位熵 notes"
+        assert z.getinfo("docProps/说明.txt").comment == b"member comment"
+    before, after = _members(src), _members(out)
+    assert [m[0] for m in before] == [m[0] for m in after]
+    for (n, b, ct), (_, a, ct2) in zip(before, after, strict=True):
+        assert ct == ct2, n
+        if n not in rewritten:
+            assert a == b, n
+    assert openpyxl.load_workbook(out, data_only=True)["Data"]["D2"].value == 42.5
+    from python_calamine import CalamineWorkbook
+
+    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("Data").to_python()
+    assert rows[1][3] == 42.5
+    if variant == "zipfile_fallback":
+        return
+    raw_before, raw_after = _stored_entries(src), _stored_entries(out)
+    if variant == "descriptors":
+        assert any(v[1][4] & 0x08 for v in raw_before.values())  # descriptors present
+    else:
+        assert all(b"\xff\xff\xff\xff" in v[0][14:30] for v in list(raw_before.values())[:-1])
+    for n, stored in raw_before.items():
+        if n not in rewritten:
+            assert raw_after[n] == stored, n  # copied byte for byte
+    # the patched member was written anew: same method, no descriptor
+    info = zipfile.ZipFile(out).getinfo(part)
+    assert info.compress_type == zipfile.ZIP_DEFLATED
+    assert not info.flag_bits & 0x08
+
+
+def test_raw_layout_declines_what_it_does_not_handle(tmp_path):
+    good = _book(tmp_path / "b.xlsx").read_bytes()
+    members, eocd = xlsx._raw_layout(good)
+    assert eocd.startswith(b"PK\x05\x06")
+    assert [m.name for m in members] == zipfile.ZipFile(tmp_path / "b.xlsx").namelist()
+    assert xlsx._raw_layout(good[:-1]) is None  # truncated end record
+    assert xlsx._raw_layout(good + b"trailing") is None
+    assert xlsx._raw_layout(b"x" + good) is None  # offsets no longer match
+    assert xlsx._raw_layout(b"PK\x03\x04 not a zip") is None
+    # a ZIP64 size in the central directory (only archives over 4 GB need them)
+    cd = good.index(b"PK\x01\x02")
+    zip64 = good[: cd + 20] + b"\xff\xff\xff\xff" + good[cd + 24 :]
+    assert xlsx._raw_layout(zip64) is None
+    # an encrypted member
+    enc = good[: cd + 8] + bytes([good[cd + 8] | 1]) + good[cd + 9 :]
+    assert xlsx._raw_layout(enc) is None

@@ -1,0 +1,699 @@
+r"""What worksheet values become before :mod:`agglo` sees them, and what results become in cells.
+
+This module is the one place that decides how yearbook-shaped input is read and how
+results, undefined values and invalid input are shown in a cell.  The worksheet
+functions (:mod:`agglo_addin.udfs`), the macro scripts, the headless engine and the
+templates all use it, so Excel (classic xlwings and xlwings Lite) and the engine
+behave the same way.
+
+Arguments arrive as classic xlwings delivers them when every argument is declared
+``ndim=2, err_to_str=True``: a range is a list of rows, a blank cell is ``None``, a
+number is a float, text is a str, a boolean is a bool, an error cell is its error text
+(``"#N/A"``).  A literal scalar argument may also arrive as the bare scalar.
+
+Input policy (one table for every function)
+-------------------------------------------
+
+=================================================  ===========================================
+cell content                                       becomes
+=================================================  ===========================================
+number (float/int)                                 the number
+blank cell (``None``, ``""``, only spaces)         missing (NaN)
+placeholder text ``—`` ``–`` ``-`` ``--``          missing (NaN) — yearbooks print these for
+``…`` ``...`` ``－`` ``/`` ``x`` ``X`` ``×``         "no data" / "confidential" (NBS uses ``x``
+``*`` ``NA`` ``N/A`` ``n.a.`` ``无``               and ``×`` for suppressed values)
+error cell ``#N/A`` ``#DIV/0!`` ``#VALUE!``        missing (NaN): a broken upstream formula
+``#REF!`` ``#NAME?`` ``#NUM!`` ``#NULL!``          counts as "no data", like a blank
+``#SPILL!`` ``#CALC!`` ``#GETTING_DATA``
+number stored as text ``"1,234.5"`` ``"1 234"``    the number; thousands separators ``,``/``，``,
+``"１２３"`` (full-width) ``" 12 "`` ``"−5"``        spaces and NBSP are removed, full-width
+                                                   characters are folded (Unicode NFKC), the
+                                                   minus sign U+2212 is read as ``-``
+percent text ``"12.5%"``                           0.125 (what Excel itself stores when
+                                                   ``12.5%`` is typed)
+fraction text ``"1/3"``                            0.333… (AHP judgements typed as text);
+                                                   ``"1/0"`` is not a number
+boolean TRUE/FALSE                                 invalid: ``#VALUE!`` naming the argument
+                                                   and the cell
+any other text inside the numbers                  invalid: ``#VALUE!`` naming the argument
+                                                   and the cell
+a first row / first column of text labels          labels, not data (so a selection may
+                                                   include the province names and the
+                                                   industry header)
+=================================================  ===========================================
+
+Total rows and columns.  A row labelled as a total (全国, 合计, 总计, 小计, Total … — see
+:func:`agglo._validation.is_total_label`) or, in a block of at least three rows and two
+columns, a row equal to the sum of the other rows (:func:`agglo._validation.check_total_rows`),
+is never counted as a region: the function returns ``#VALUE!`` with a message naming the
+argument and the row and saying what to do (select the regions only; for LQ pass the
+national row as the totals argument).  Columns are checked the same way (合计 column).
+Labels are checked here (:func:`read_block` with ``totals='labels'`` or ``True``); the sum
+check is done here with ``totals=True`` or, in the worksheet functions of extensive
+quantities (LQ, HHI, CR_n, the Gini family, EG/MS, share, primacy …), by the agglo
+function itself with ``total_rows='raise'`` so the block is scanned once.  Scores and
+indicator matrices (coupling, entropy, TOPSIS …) are checked by label only: a sum of
+scores means nothing.
+
+Output policy
+-------------
+
+=====================================  ==================================================
+result element                         written to the cell as
+=====================================  ==================================================
+finite number                          a Python float (int/str/bool kept as they are)
+NaN (undefined, e.g. 0/0)              the text ``"#N/A"`` — a real ``#N/A`` error in
+                                       xlwings Lite and in the headless engine (both map
+                                       exact error strings to error values); classic
+                                       xlwings writes it as the text ``#N/A`` (it cannot
+                                       return error values, xlwings issue #776)
+±inf                                   ``"#NUM!"`` (same mapping)
+invalid input                          ``"#VALUE! <message>"`` — one string of at most 255
+                                       characters; in xlwings Lite the wrapper raises
+                                       :class:`xlwings.XlwingsError` with the message
+                                       instead, which Lite shows as ``#VALUE!`` with the
+                                       message on hover
+=====================================  ==================================================
+
+A Python traceback never reaches a cell: classic xlwings would write the full
+traceback into the cell for an uncaught exception (xlwings issue #1108), so every
+wrapper catches exceptions and returns the short message.
+
+Use :func:`excel_error_of` to get the Excel error code a returned element stands for
+and :func:`error_message_of` for the message of an invalid-input result.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import numbers
+import re
+import sys
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import chain
+from typing import Any
+
+import numpy as np
+from agglo._validation import AggloValueError, check_total_rows, is_total_label
+
+__all__ = [
+    "ERROR_CODES",
+    "IN_LITE",
+    "MAX_TEXT",
+    "NA",
+    "PLACEHOLDERS",
+    "Block",
+    "error_message_of",
+    "excel_error_of",
+    "invalid",
+    "parse_number",
+    "read_block",
+    "read_option",
+    "read_scalar_or_block",
+    "read_vector",
+    "split_labels",
+    "to_column",
+    "to_excel",
+    "to_row",
+    "to_table",
+]
+
+#: True inside xlwings Lite (Pyodide compiles Python to WebAssembly: ``emscripten``).
+IN_LITE: bool = sys.platform == "emscripten"
+
+#: The Excel error values a cell can hold, as xlwings delivers them with ``err_to_str``.
+ERROR_CODES: frozenset[str] = frozenset(
+    {
+        "#N/A",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#NULL!",
+        "#SPILL!",
+        "#CALC!",
+        "#GETTING_DATA",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+    }
+)
+
+#: Texts that yearbooks print instead of a number; they are read as missing values.
+PLACEHOLDERS: frozenset[str] = frozenset(
+    {"-", "--", "---", "—", "——", "–", "…", "……", "...", "..", "/", "x", "×", "*", "na", "n/a",
+     "n.a.", "n.a", "无", "－", "nil"}
+)  # fmt: skip
+
+#: The representation of an undefined value (NaN) in a result.
+NA = "#N/A"
+
+#: Longest text a cell of an array result can take (xlwings issue #456).
+MAX_TEXT = 255
+
+_INVALID_PREFIX = "#VALUE! "
+_NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_FRACTION_RE = re.compile(r"(\d+(?:\.\d+)?)/(\d+(?:\.\d+)?)")
+_REMOVE = str.maketrans({",": None, " ": None, "\u00a0": None, "'": None, "\u2212": "-"})
+
+
+# --------------------------------------------------------------------------------------
+# single cells
+# --------------------------------------------------------------------------------------
+
+
+def parse_number(value: Any) -> float | None:
+    """Read one cell as a number following the input policy.
+
+    Returns the float (NaN for blank, placeholder or error cell) or ``None`` when the
+    cell holds something that is not a number (other text, a boolean).
+
+    Examples
+    --------
+    >>> parse_number("1,234.5"), parse_number("１２３"), parse_number("12.5%"), parse_number("1/4")
+    (1234.5, 123.0, 0.125, 0.25)
+    >>> parse_number("—"), parse_number("#N/A"), parse_number(None)
+    (nan, nan, nan)
+    >>> parse_number("广东") is None, parse_number(True) is None
+    (True, True)
+    """
+    kind = type(value)
+    if kind is float or kind is int:
+        return float(value)
+    if value is None:
+        return math.nan
+    if kind is str:
+        return _parse_text(value)
+    if kind is bool or isinstance(value, np.bool_):
+        return None
+    if isinstance(value, numbers.Real):
+        return float(value)
+    return None
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_text(value: str) -> float | None:
+    """:func:`parse_number` for text (cached: yearbooks repeat labels and placeholders)."""
+    text = value.strip()
+    if not text:
+        return math.nan
+    if text in ERROR_CODES:
+        return math.nan
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).strip()
+    low = text.lower()
+    if low in PLACEHOLDERS or text in PLACEHOLDERS:
+        return math.nan
+    text = text.translate(_REMOVE)
+    fraction = _FRACTION_RE.fullmatch(text)
+    if fraction:
+        denominator = float(fraction.group(2))
+        return float(fraction.group(1)) / denominator if denominator else None
+    percent = text.endswith("%")
+    if percent:
+        text = text[:-1]
+    if not _NUMBER_RE.fullmatch(text):
+        return None
+    number = float(text)
+    return number / 100.0 if percent else number
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_total(label: Any) -> bool:
+    """:func:`agglo._validation.is_total_label`, cached (the same labels recur)."""
+    return is_total_label(label)
+
+
+def _is_label_text(value: Any) -> bool:
+    """True for text that is not a number, a placeholder or an error code."""
+    return isinstance(value, str) and bool(value.strip()) and parse_number(value) is None
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+# --------------------------------------------------------------------------------------
+# blocks
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Block:
+    """A worksheet range read as numbers, with the labels found inside the selection.
+
+    ``values`` is a float array of shape (rows, columns) without the label row/column;
+    ``row_labels``/``col_labels`` are the labels (or None); ``missing`` counts the cells
+    read as missing (blank, placeholder, error cell).
+    """
+
+    values: np.ndarray
+    row_labels: list[Any] | None = None
+    col_labels: list[Any] | None = None
+    missing: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+_NESTED = (list, tuple, np.ndarray, dict, set)
+_PLAIN = frozenset({float, int, type(None)})
+
+
+def _rows_of(value: Any, name: str) -> tuple[list[list[Any]], set[type]]:
+    """A rectangular list of rows from a scalar, a 1-D list or a list of rows, and the
+    set of cell types found (one C-level pass: this is the hot path of every call)."""
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if not isinstance(value, list | tuple):
+        return [[value]], {type(value)}
+    if not value:
+        raise AggloValueError(f"{name!r} is empty; select a range with at least one value.")
+    if not isinstance(value[0], list | tuple | np.ndarray):
+        rows = [list(value)]
+    else:
+        rows = [r.tolist() if isinstance(r, np.ndarray) else r for r in value]
+        if not all(isinstance(r, list | tuple) for r in rows):
+            raise AggloValueError(
+                f"{name!r} must be a rectangular range; received rows of different shapes."
+            )
+        widths = set(map(len, rows))
+        if len(widths) > 1:
+            i = next(i for i, r in enumerate(rows) if len(r) != len(rows[0]))
+            raise AggloValueError(
+                f"{name!r} must be a rectangular range; row {i + 1} has {len(rows[i])} cells "
+                f"but row 1 has {len(rows[0])}."
+            )
+        if widths == {0}:
+            raise AggloValueError(f"{name!r} is empty; select a range with at least one value.")
+    kinds = set(map(type, chain.from_iterable(rows)))
+    if not kinds <= _PLAIN and any(issubclass(k, _NESTED) for k in kinds):
+        raise AggloValueError(
+            f"{name!r} must be a rectangular range of cells; received nested rows of "
+            "different depths."
+        )
+    return rows, kinds
+
+
+def split_labels(rows: list[list[Any]]) -> tuple[bool, bool]:
+    """Whether the first column / first row of a range hold text labels.
+
+    Examples
+    --------
+    >>> split_labels([["地区", "工业"], ["北京", 1.0]]), split_labels([[1.0, 2.0]])
+    ((True, True), (False, False))
+    """
+    n, k = len(rows), len(rows[0])
+    col0 = [r[0] for r in rows]
+
+    def labels(cells: Sequence[Any]) -> bool:
+        cells = [c for c in cells if not _is_blank(c)]
+        return bool(cells) and all(_is_label_text(c) for c in cells)
+
+    label_col = k >= 2 and labels(col0)
+    start = 1 if label_col else 0
+    label_row = n >= 2 and labels(rows[0][start:])
+    return label_col, label_row
+
+
+def _where(name: str, i: int, j: int) -> str:
+    return f"{name!r} row {i + 1}, column {j + 1}"
+
+
+def read_block(
+    value: Any,
+    name: str,
+    *,
+    labels: bool = True,
+    totals: bool | str = True,
+    min_rows: int = 1,
+    min_cols: int = 1,
+) -> Block:
+    """Read a range argument as a block of numbers following the input policy.
+
+    Parameters
+    ----------
+    value : list of rows, 1-D list or scalar
+        What xlwings delivers (``ndim=2``) or a literal scalar.
+    name : str
+        The argument's name, used in messages.
+    labels : bool
+        Detect a first row/column of text labels inside the selection.
+    totals : True, 'labels' or False
+        Refuse total rows/columns: labelled 全国/合计/… or (``True`` only, for extensive
+        quantities such as employment or output) equal to the sum of the others.
+    min_rows, min_cols : int
+        Minimum size after removing labels.
+
+    Raises
+    ------
+    AggloValueError
+        Text or booleans among the numbers, a ragged range, a total row, too small.
+
+    Examples
+    --------
+    >>> b = read_block([[None, "工业", "建筑业"], ["北京", "1,200", 30.0], ["天津", "—", 20.0]], "data")
+    >>> b.values.tolist(), b.row_labels, b.col_labels, b.missing
+    ([[1200.0, 30.0], [nan, 20.0]], ['北京', '天津'], ['工业', '建筑业'], 1)
+    >>> read_block([[1.0, 2.0], ["abc", 3.0]], "data")
+    Traceback (most recent call last):
+    ...
+    agglo.AggloValueError: 'data' row 2, column 1 holds the text 'abc', not a number. ...
+    """
+    rows, kinds = _rows_of(value, name)
+    row_labels = col_labels = None
+    missing = 0
+    if kinds <= _PLAIN:  # plain numbers and blanks: one numpy call (the common case)
+        arr = np.array(rows, dtype=float)
+        missing = int(np.isnan(arr).sum()) if type(None) in kinds else 0
+    else:
+        label_col = label_row = False
+        if labels:
+            label_col, label_row = split_labels(rows)
+        r0, c0 = int(label_row), int(label_col)
+        if label_col:
+            row_labels = [r[0] for r in rows[r0:]]
+        if label_row:
+            col_labels = list(rows[0][c0:])
+        body = [r[c0:] for r in rows[r0:]]
+        if not body or not body[0]:
+            raise AggloValueError(
+                f"{name!r} holds only labels; select the numbers too (labels may be included "
+                "in the first row and column)."
+            )
+        parse = parse_number  # text-bearing ranges: one call per cell, floats pass through
+        parsed = [[v if type(v) is float else parse(v) for v in r] for r in body]
+        bad = next(
+            (
+                (i, j)
+                for i, r in enumerate(parsed)
+                if None in r
+                for j, x in enumerate(r)
+                if x is None
+            ),
+            None,
+        )
+        if bad is not None:
+            i, j = bad
+            v = body[i][j]
+            what = f"the text {v!r}" if isinstance(v, str) else f"the value {v!r}"
+            if isinstance(v, bool | np.bool_):
+                what = f"the boolean {'TRUE' if v else 'FALSE'}"
+            raise AggloValueError(
+                f"{_where(name, i + r0, j + c0)} holds {what[:60]}, not a number. "
+                "Type a number, leave the cell blank or use a placeholder such as —."
+            )
+        arr = np.array(parsed, dtype=float)
+        missing = int(np.isnan(arr).sum())
+    if arr.shape[0] < min_rows or arr.shape[1] < min_cols:
+        raise AggloValueError(
+            f"{name!r} must have at least {min_rows} row(s) and {min_cols} column(s) of "
+            f"numbers; received {arr.shape[0]} × {arr.shape[1]}."
+        )
+    if totals:
+        _refuse_totals(arr, name, row_labels, col_labels, numeric=totals is True)
+    return Block(arr, row_labels, col_labels, missing)
+
+
+def _refuse_totals(
+    arr: np.ndarray,
+    name: str,
+    row_labels: list[Any] | None,
+    col_labels: list[Any] | None,
+    *,
+    numeric: bool = True,
+) -> None:
+    """Raise when a row or column is a total of the others (never count it as a region)."""
+    for axis, labs in ((0, row_labels), (1, col_labels)):
+        m = arr if axis == 0 else arr.T
+        check = numeric and m.shape[0] >= 3 and m.shape[1] >= 2
+        found = check_total_rows(m, name, policy="ignore") if check else []
+        if labs is not None:
+            found = sorted(
+                set(found)
+                | {i for i, lab in enumerate(labs) if isinstance(lab, str) and _is_total(lab)}
+            )
+        if found:
+            word = "row" if axis == 0 else "column"
+            i = found[0]
+            lab = f" ({labs[i]!r})" if labs is not None else ""
+            raise AggloValueError(
+                f"{name!r} {word} {i + 1}{lab} is a total (labelled 全国/合计/总计 or equal to "
+                f"the sum of the other {word}s); counting it would double every total. Select "
+                f"the regions only and pass the total separately (e.g. LQ's totals argument)."
+            )
+
+
+def read_vector(value: Any, name: str, *, totals: bool = True, min_size: int = 1) -> np.ndarray:
+    """Read a single row or column (labels allowed) as a 1-D float array.
+
+    Examples
+    --------
+    >>> read_vector([["GDP"], [1.0], ["2,000"]], "values").tolist()
+    [1.0, 2000.0]
+    """
+    block = read_block(value, name, totals=False)
+    arr = block.values
+    if arr.shape[0] != 1 and arr.shape[1] != 1:
+        raise AggloValueError(
+            f"{name!r} must be a single row or column; received a block of "
+            f"{arr.shape[0]} × {arr.shape[1]} cells."
+        )
+    labs = block.row_labels if arr.shape[1] == 1 else block.col_labels
+    if totals and labs is not None:
+        hits = [i for i, lab in enumerate(labs) if isinstance(lab, str) and _is_total(lab)]
+        if hits:
+            raise AggloValueError(
+                f"{name!r} item {hits[0] + 1} ({labs[hits[0]]!r}) is a total (全国/合计/总计); "
+                "select the regions only."
+            )
+    vec = arr.ravel()
+    if vec.size < min_size:
+        raise AggloValueError(f"{name!r} must have at least {min_size} value(s).")
+    return vec
+
+
+def read_scalar_or_block(value: Any, name: str, *, totals: bool | str = True) -> float | np.ndarray:
+    """A single cell gives a float; a range gives a 2-D array (labels removed)."""
+    arr = read_block(value, name, totals=totals).values
+    if arr.size == 1:
+        return float(arr[0, 0])
+    return arr
+
+
+def _unwrap(value: Any) -> Any:
+    while isinstance(value, list | tuple | np.ndarray) and len(value) == 1:
+        value = value[0]
+    return value
+
+
+def read_option(value: Any, name: str, default: Any, kind: str = "text") -> Any:
+    """Read an option argument: a literal or a one-cell range; blank means the default.
+
+    ``kind`` is ``'text'``, ``'number'``, ``'int'``, ``'bool'`` or ``'any'``.  Choices are
+    checked by :mod:`agglo` itself, so its message lists the allowed values.
+
+    Examples
+    --------
+    >>> read_option([[None]], "method", "standard"), read_option([["wang2021"]], "method", "x")
+    ('standard', 'wang2021')
+    >>> read_option([[4.0]], "n", 4, "int"), read_option("TRUE", "normalized", False, "bool")
+    (4, True)
+    """
+    value = _unwrap(value)
+    if isinstance(value, list | tuple | np.ndarray):
+        raise AggloValueError(f"{name!r} must be a single value (one cell); received a range.")
+    if _is_blank(value):
+        return default
+    if isinstance(value, str) and value.strip() in ERROR_CODES:
+        raise AggloValueError(f"{name!r} refers to an error cell ({value.strip()}).")
+    if kind == "text":
+        if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+            value = int(value)
+        return value.strip() if isinstance(value, str) else value
+    if kind == "bool":
+        if isinstance(value, bool | np.bool_):
+            return bool(value)
+        if isinstance(value, numbers.Real) and value in (0, 1):
+            return bool(value)
+        if isinstance(value, str) and value.strip().upper() in ("TRUE", "FALSE", "1", "0"):
+            return value.strip().upper() in ("TRUE", "1")
+        raise AggloValueError(f"{name!r} must be TRUE or FALSE; received {value!r}.")
+    if kind in ("number", "int"):
+        num = parse_number(value)
+        if num is None or num != num or math.isinf(num):
+            raise AggloValueError(f"{name!r} must be a number; received {value!r}.")
+        if kind == "int":
+            if not num.is_integer():
+                raise AggloValueError(f"{name!r} must be a whole number; received {value!r}.")
+            return int(num)
+        return num
+    return value
+
+
+# --------------------------------------------------------------------------------------
+# results
+# --------------------------------------------------------------------------------------
+
+
+def _cell(x: Any) -> Any:
+    """One result element as a plain Python cell value."""
+    if isinstance(x, str):
+        return x if len(x) <= MAX_TEXT else x[: MAX_TEXT - 1] + "…"
+    if isinstance(x, bool | np.bool_):
+        return bool(x)
+    if x is None:
+        return ""
+    if isinstance(x, numbers.Integral):
+        return int(x)
+    if isinstance(x, numbers.Real):
+        f = float(x)
+        if f != f:
+            return NA
+        if math.isinf(f):
+            return "#NUM!"
+        return f
+    return str(x)[:MAX_TEXT]
+
+
+def _plain_2d(arr: np.ndarray) -> list[list[Any]]:
+    """Fast path for float arrays: tolist, then patch the non-finite cells."""
+    out = arr.tolist()
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        for i, j in zip(*np.nonzero(bad), strict=True):
+            out[i][j] = NA if np.isnan(arr[i, j]) else "#NUM!"
+    return out
+
+
+def to_excel(result: Any) -> Any:
+    """Convert a result (scalar, array, pandas) to a cell value or a list of rows.
+
+    A 1-D result becomes a column; use :func:`to_row` for a row.
+
+    Examples
+    --------
+    >>> to_excel(np.array([[1.0, np.nan], [np.inf, 2.0]]))
+    [[1.0, '#N/A'], ['#NUM!', 2.0]]
+    >>> to_excel(np.float64(0.5)), to_excel(float("nan"))
+    (0.5, '#N/A')
+    """
+    if hasattr(result, "to_numpy") and not isinstance(result, np.ndarray):
+        result = result.to_numpy()
+    if isinstance(result, np.ndarray):
+        if result.ndim == 0:
+            return _cell(result.item())
+        if result.ndim == 1:
+            return to_column(result)
+        if result.dtype.kind == "f":
+            return _plain_2d(result)
+        return [[_cell(v) for v in row] for row in result.tolist()]
+    if isinstance(result, list | tuple):
+        rows = [list(r) if isinstance(r, list | tuple | np.ndarray) else [r] for r in result]
+        return [[_cell(v) for v in r] for r in rows]
+    return _cell(result)
+
+
+def _as_1d(values: Any) -> np.ndarray:
+    if hasattr(values, "to_numpy") and not isinstance(values, np.ndarray):
+        values = values.to_numpy()
+    arr = np.asarray(values)
+    if arr.dtype.kind not in "fiub":
+        arr = np.asarray(values, dtype=object)
+    return arr.reshape(-1)
+
+
+def to_column(values: Any) -> list[list[Any]]:
+    """A 1-D result as one column (one row per item)."""
+    arr = _as_1d(values)
+    if arr.dtype.kind == "f":
+        return _plain_2d(arr.reshape(-1, 1))
+    return [[_cell(v)] for v in arr.tolist()]
+
+
+def to_row(values: Any) -> list[list[Any]]:
+    """A 1-D result as one row (one column per item)."""
+    arr = _as_1d(values).reshape(1, -1)
+    if arr.dtype.kind == "f":
+        return _plain_2d(arr)
+    return [[_cell(v) for v in arr[0].tolist()]]
+
+
+def to_table(header: Sequence[Any], columns: Sequence[Any]) -> list[list[Any]]:
+    """A table with a header row: ``columns`` are equal-length 1-D sequences.
+
+    Examples
+    --------
+    >>> to_table(["w", "e"], [[0.5, 0.5], [np.nan, 1.0]])
+    [['w', 'e'], [0.5, '#N/A'], [0.5, 1.0]]
+    """
+    cols = [
+        np.asarray(c.to_numpy() if hasattr(c, "to_numpy") else c, dtype=object).reshape(-1)
+        for c in columns
+    ]
+    n = max((len(c) for c in cols), default=0)
+    body = [[_cell(c[i]) if i < len(c) else "" for c in cols] for i in range(n)]
+    return [[_cell(h) for h in header], *body]
+
+
+# --------------------------------------------------------------------------------------
+# errors
+# --------------------------------------------------------------------------------------
+
+
+def invalid(message: str) -> str:
+    """The cell value for invalid input: ``"#VALUE! "`` + the message (≤ 255 characters).
+
+    Examples
+    --------
+    >>> invalid("'data' must not be empty.")
+    "#VALUE! 'data' must not be empty."
+    """
+    text = " ".join(str(message).split())
+    out = _INVALID_PREFIX + text
+    return out if len(out) <= MAX_TEXT else out[: MAX_TEXT - 1] + "…"
+
+
+def excel_error_of(value: Any) -> str | None:
+    """The Excel error code a result element (or a raised exception) stands for, else None.
+
+    Examples
+    --------
+    >>> excel_error_of("#N/A"), excel_error_of("#VALUE! 'x' is empty."), excel_error_of(1.0)
+    ('#N/A', '#VALUE!', None)
+    >>> excel_error_of(float("nan")), excel_error_of(ValueError("bad"))
+    ('#N/A', '#VALUE!')
+    """
+    if isinstance(value, BaseException):
+        return "#VALUE!"
+    if isinstance(value, str):
+        if value in ERROR_CODES:
+            return value
+        if value.startswith(_INVALID_PREFIX):
+            return "#VALUE!"
+        return None
+    if isinstance(value, float | np.floating):
+        if value != value:
+            return NA
+        if math.isinf(value):
+            return "#NUM!"
+    return None
+
+
+def error_message_of(value: Any) -> str | None:
+    """The message of an invalid-input result (or of a raised exception), else None.
+
+    Examples
+    --------
+    >>> error_message_of("#VALUE! 'data' is empty."), error_message_of("#N/A")
+    ("'data' is empty.", None)
+    """
+    if isinstance(value, BaseException):
+        return " ".join(str(value).split()) or type(value).__name__
+    if isinstance(value, str) and value.startswith(_INVALID_PREFIX):
+        return value[len(_INVALID_PREFIX) :]
+    return None

@@ -1,0 +1,262 @@
+"""The one conversion policy between worksheet cells and agglo (agglo_addin.conversion)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from agglo import AggloValueError
+from agglo_addin import conversion as cv
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+# --------------------------------------------------------------------------------------
+# single cells
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        (3.0, 3.0),
+        (7, 7.0),
+        ("1,234.5", 1234.5),
+        ("1 234", 1234.0),
+        ("１２３", 123.0),  # full-width digits (Unicode NFKC)
+        ("１，２３４．５", 1234.5),  # full-width comma and point
+        ("  42 ", 42.0),
+        ("12.5%", 0.125),
+        ("-5", -5.0),
+        ("\u22125", -5.0),  # typographic minus sign
+        ("1e3", 1000.0),
+        ("\u00a01\u00a0000", 1000.0),  # no-break spaces as thousands separators
+        ("1/3", 1 / 3),  # AHP judgements typed as text
+        ("2.5/5", 0.5),
+    ],
+)
+def test_numbers_and_numbers_stored_as_text(cell, expected):
+    assert cv.parse_number(cell) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [None, "", "   ", "—", "——", "–", "-", "--", "…", "...", "－", "/", "x", "X", "×", "*"]
+    + ["NA", "n.a.", "无", "#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!"],
+)
+def test_blank_placeholders_and_error_cells_are_missing(cell):
+    assert math.isnan(cv.parse_number(cell))
+
+
+@pytest.mark.parametrize(
+    "cell", ["广东", "abc", "1.2.3", True, False, "12%%", "nan", "inf", [1], "1/0", "1/2/3"]
+)
+def test_other_text_and_booleans_are_not_numbers(cell):
+    assert cv.parse_number(cell) is None
+
+
+@given(st.integers(min_value=-(10**12), max_value=10**12))
+@settings(max_examples=200, deadline=None)
+def test_thousands_separators_round_trip(n):
+    assert cv.parse_number(f"{n:,}") == float(n)
+    full_width = f"{n:,}".translate(str.maketrans("0123456789,-", "０１２３４５６７８９，－"))
+    assert cv.parse_number(full_width) == float(n)
+
+
+# --------------------------------------------------------------------------------------
+# blocks
+# --------------------------------------------------------------------------------------
+
+
+def test_plain_numbers_take_the_fast_path_and_keep_values():
+    rows = [[1.0, 2.0], [3.0, None]]
+    block = cv.read_block(rows, "data")
+    np.testing.assert_array_equal(block.values, [[1.0, 2.0], [3.0, np.nan]])
+    assert block.row_labels is None
+    assert block.col_labels is None
+    assert block.missing == 1
+
+
+def test_yearbook_block_with_labels_placeholders_and_text_numbers():
+    rows = [
+        ["地区", "农业", "工业", "服务业"],
+        ["北京", "1,234.5", 30.0, "—"],
+        ["天津", "１２", "x", 5.0],
+        ["河北", None, "#N/A", "..."],
+    ]
+    block = cv.read_block(rows, "data")
+    np.testing.assert_array_equal(
+        block.values, [[1234.5, 30.0, np.nan], [12.0, np.nan, 5.0], [np.nan, np.nan, np.nan]]
+    )
+    assert block.row_labels == ["北京", "天津", "河北"]
+    assert block.col_labels == ["农业", "工业", "服务业"]
+    assert block.missing == 5
+
+
+def test_header_row_only_and_label_column_only():
+    block = cv.read_block([["GDP", "人口"], [1.0, 2.0], [3.0, 4.0]], "data")
+    assert block.col_labels == ["GDP", "人口"]
+    assert block.row_labels is None
+    assert block.values.shape == (2, 2)
+    block = cv.read_block([["北京", 1.0, 2.0], ["上海", 3.0, 4.0]], "data")
+    assert block.row_labels == ["北京", "上海"]
+    assert block.col_labels is None
+
+
+def test_one_dimensional_and_scalar_input_become_two_dimensional():
+    assert cv.read_block([1.0, 2.0], "data").values.shape == (1, 2)
+    assert cv.read_block(5.0, "data").values.tolist() == [[5.0]]
+    assert cv.read_block(np.array([[1, 2]]), "data").values.tolist() == [[1.0, 2.0]]
+
+
+@pytest.mark.parametrize(
+    ("rows", "match"),
+    [
+        ([[1.0, 2.0], ["abc", 3.0]], r"'data' row 2, column 1 holds the text 'abc'"),
+        ([[1.0, True], [2.0, 3.0]], r"'data' row 1, column 2 holds the boolean TRUE"),
+        ([[1.0, 2.0], [3.0]], r"'data' must be a rectangular range"),
+        ([], r"'data' is empty"),
+        ([["地区", "工业"], ["北京", None]], None),  # labels only around a blank: allowed
+    ],
+)
+def test_invalid_blocks_name_the_argument_and_cell(rows, match):
+    if match is None:
+        assert np.isnan(cv.read_block(rows, "data").values).all()
+        return
+    with pytest.raises(AggloValueError, match=match):
+        cv.read_block(rows, "data")
+
+
+def test_labelled_total_row_is_refused_not_counted():
+    rows = [["北京", 10.0, 20.0], ["上海", 30.0, 40.0], ["全国", 100.0, 200.0]]
+    with pytest.raises(AggloValueError, match=r"'data' row 3 \('全国'\) is a total"):
+        cv.read_block(rows, "data")
+    # the same labels are fine when the total is left out of the selection
+    assert cv.read_block(rows[:2], "data").values.shape == (2, 2)
+
+
+def test_numeric_total_row_and_total_column_are_refused():
+    rows = [[1.0, 2.0], [3.0, 5.0], [6.0, 1.0], [10.0, 8.0]]  # last row = sum of the others
+    with pytest.raises(AggloValueError, match=r"'data' row 4 is a total"):
+        cv.read_block(rows, "data")
+    cols = [[1.0, 2.0, 4.0, 7.0], [3.0, 1.0, 1.0, 5.0], [2.0, 2.0, 2.0, 6.0]]
+    with pytest.raises(AggloValueError, match=r"'data' column 4 is a total"):
+        cv.read_block(cols, "data")
+    # totals='labels' only looks at labels (scores, indicators: sums mean nothing)
+    assert cv.read_block(rows, "data", totals="labels").values.shape == (4, 2)
+    assert cv.read_block(rows, "data", totals=False).values.shape == (4, 2)
+
+
+def test_total_column_by_label():
+    rows = [[None, "工业", "合计"], ["北京", 1.0, 3.0], ["上海", 2.0, 4.0]]
+    with pytest.raises(AggloValueError, match=r"column 2 \('合计'\) is a total"):
+        cv.read_block(rows, "data")
+
+
+def test_read_vector_accepts_rows_columns_and_labels():
+    assert cv.read_vector([[1.0], [2.0], [3.0]], "v").tolist() == [1.0, 2.0, 3.0]
+    assert cv.read_vector([[1.0, 2.0, 3.0]], "v").tolist() == [1.0, 2.0, 3.0]
+    assert cv.read_vector([["GDP"], ["1,000"], [2.0]], "v").tolist() == [1000.0, 2.0]
+    with pytest.raises(AggloValueError, match=r"'v' must be a single row or column"):
+        cv.read_vector([[1.0, 2.0], [3.0, 4.0]], "v")
+    with pytest.raises(AggloValueError, match=r"'v' item 3 \('合计'\) is a total"):
+        cv.read_vector([["北京", 1.0], ["上海", 2.0], ["合计", 3.0]], "v")
+
+
+# --------------------------------------------------------------------------------------
+# options
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "expected"),
+    [
+        (None, "text", "dflt"),
+        ([[None]], "text", "dflt"),
+        ([[""]], "text", "dflt"),
+        ([["Wang2021 "]], "text", "Wang2021"),
+        ("eigen", "text", "eigen"),
+        ([[4.0]], "int", 4),
+        ("4", "int", 4),
+        ([[0.5]], "number", 0.5),
+        ("TRUE", "bool", True),
+        ([[False]], "bool", False),
+        (1.0, "bool", True),
+        (2.0, "text", 2),
+    ],
+)
+def test_read_option(value, kind, expected):
+    assert cv.read_option(value, "opt", "dflt", kind) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "match"),
+    [
+        ([[1.0, 2.0]], "text", r"'opt' must be a single value"),
+        ("abc", "number", r"'opt' must be a number"),
+        (2.5, "int", r"'opt' must be a whole number"),
+        ("maybe", "bool", r"'opt' must be TRUE or FALSE"),
+        ("#REF!", "text", r"'opt' refers to an error cell"),
+    ],
+)
+def test_read_option_errors_name_the_argument(value, kind, match):
+    with pytest.raises(AggloValueError, match=match):
+        cv.read_option(value, "opt", None, kind)
+
+
+# --------------------------------------------------------------------------------------
+# results and errors
+# --------------------------------------------------------------------------------------
+
+
+def test_results_become_plain_cells_with_one_nan_policy():
+    out = cv.to_excel(np.array([[1.0, np.nan], [np.inf, -np.inf]]))
+    assert out == [[1.0, "#N/A"], ["#NUM!", "#NUM!"]]
+    assert all(type(v) in (float, str) for row in out for v in row)
+    assert cv.to_excel(np.float64(2.5)) == 2.5
+    assert type(cv.to_excel(np.float64(2.5))) is float
+    assert cv.to_excel(np.int64(3)) == 3
+    assert cv.to_excel(float("nan")) == "#N/A"
+    assert cv.to_excel(np.array([1.0, 2.0])) == [[1.0], [2.0]]
+    assert cv.to_row(np.array([1.0, np.nan])) == [[1.0, "#N/A"]]
+    assert cv.to_column([True, "a"]) == [[True], ["a"]]
+
+
+def test_table_has_header_and_is_rectangular():
+    table = cv.to_table(["a", "b"], [[1.0, 2.0, 3.0], [np.nan]])
+    assert table == [["a", "b"], [1.0, "#N/A"], [2.0, ""], [3.0, ""]]
+
+
+def test_long_text_is_cut_to_255_characters():
+    assert len(cv.to_excel("x" * 400)) == cv.MAX_TEXT
+    assert len(cv.invalid("y" * 400)) == cv.MAX_TEXT
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("#N/A", "#N/A"),
+        ("#NUM!", "#NUM!"),
+        ("#DIV/0!", "#DIV/0!"),
+        ("#VALUE! 'data' is empty.", "#VALUE!"),
+        (float("nan"), "#N/A"),
+        (float("inf"), "#NUM!"),
+        (AggloValueError("bad"), "#VALUE!"),
+        (1.5, None),
+        ("北京", None),
+        ("#hashtag", None),
+        (True, None),
+        ("", None),
+    ],
+)
+def test_excel_error_of(value, code):
+    assert cv.excel_error_of(value) == code
+
+
+def test_error_message_of():
+    msg = cv.invalid("'data' must be\n a block.")
+    assert msg == "#VALUE! 'data' must be a block."
+    assert cv.error_message_of(msg) == "'data' must be a block."
+    assert cv.error_message_of("#N/A") is None
+    assert cv.error_message_of(2.0) is None
+    assert cv.error_message_of(ValueError("x  y")) == "x y"
