@@ -940,25 +940,80 @@ def OBSTACLE(matrix, weights, directions=None):
 # coupling coordination (耦合协调度)
 # --------------------------------------------------------------------------------------
 
-_SYSTEMS_DOC = "Scores of the systems: one column per system (2 or more), one row per unit/year."
+_SYSTEMS_DOC = (
+    "Scores of the systems: one column per system (2 or more), one row per unit/year; "
+    "or the first system, with the others as the next arguments: =COUPLING(E3:E14, F3:F14)."
+)
 _METHOD_DOC = "standard (default), wang2021 (王淑佳 2021), fan2024 or dropped-coefficient."
 _EXPONENT_DOC = "Optional exponent replacing 1/n (paper 003 uses 5 on two systems)."
 _WEIGHTS_DOC = "Optional row of system weights for T (default equal)."
 
 
-def _systems(value: Any) -> list[np.ndarray]:
+def _shape(value: Any) -> tuple[int, int] | None:
+    """(rows, columns) of a range given as a list of rows; None for a single value."""
+    if _is_single(value):
+        return None
+    if isinstance(value, list | tuple) and value and isinstance(value[0], list | tuple):
+        return (len(value), len(value[0]))
+    return (len(value), 1) if isinstance(value, list | tuple) else None
+
+
+def _is_system_like(value: Any, first: Any) -> bool:
+    """True when ``value``, found where an option belongs, is in fact another system.
+
+    That lets ``=COUPLING(E3:E14, F3:F14)`` work as well as ``=COUPLING(E3:F14)``: a
+    range shaped like the first system (one column of the same length), or a number
+    when the first system is a single cell, is a further system; text, blanks and
+    anything else are the options, which then follow the systems in order.
+    """
+    first_shape = _shape(first)
+    if first_shape is None:
+        if not _is_single(value):
+            return False
+        scalar = cv.read_option(value, "systems", None, "any")
+        return isinstance(scalar, int | float) and not isinstance(scalar, bool)
+    if first_shape[1] != 1 and first_shape[0] != 1:
+        return False  # a block already holds every system, one per column
+    return _shape(value) == first_shape
+
+
+def _split_systems(systems: Any, *options: Any) -> tuple[list[Any], list[Any]]:
+    """Separate further systems given in the option places from the options themselves.
+
+    Returns the raw system arguments and the options shifted into their places (the
+    places left over are None, i.e. the defaults).
+    """
+    rest = list(options)
+    found = [systems]
+    while rest and _is_system_like(rest[0], systems):
+        found.append(rest.pop(0))
+    return found, rest + [None] * (len(options) - len(rest))
+
+
+def _systems(value: Any, *more: Any) -> list[np.ndarray]:
+    if more:
+        cols = []
+        for i, v in enumerate((value, *more), start=1):
+            arr = cv.read_block(v, f"system {i}", totals="labels").values
+            cols.append(arr.ravel())
+        return cols
     arr = cv.read_block(value, "systems", totals="labels").values
     if arr.shape[1] < 2:
         raise _error(
-            f"'systems' must have one column per system (at least 2); received "
+            f"'systems' must have one column per system (at least 2), or give each system "
+            f"as its own range, e.g. =COUPLING(E3:E14, F3:F14); received "
             f"{arr.shape[0]} × {arr.shape[1]} cells."
         )
     return [arr[:, j] for j in range(arr.shape[1])]
 
 
 def _coupling(systems, weights, method, exponent):
+    found, (weights, method, exponent) = _split_systems(systems, weights, method, exponent)
+    if len(found) > 1 and isinstance(weights, str):
+        # =CTD(E3:E14, F3:F14, "wang2021"): the text is the method, not weights.
+        weights, method, exponent = None, weights, method
     return _fn("coupling_coordination")(
-        *_systems(systems),
+        *_systems(*found),
         weights=_weights_arg(weights),
         method=_opt(method, "method", "standard"),
         exponent=_opt(exponent, "exponent", None, "number"),
@@ -971,10 +1026,11 @@ def _coupling(systems, weights, method, exponent):
     method=_METHOD_DOC,
     exponent=_EXPONENT_DOC,
 )
-def COUPLING(systems, method="standard", exponent=None):
+def COUPLING(systems, method=None, exponent=None):
     """Coupling degree 耦合度 C of the systems (a column); standard C = n·(ΠU)^(1/n)/ΣU."""
+    found, (method, exponent) = _split_systems(systems, method, exponent)
     result = _fn("coupling_degree")(
-        *_systems(systems),
+        *_systems(*found),
         method=_opt(method, "method", "standard"),
         exponent=_opt(exponent, "exponent", None, "number"),
     )
@@ -984,7 +1040,8 @@ def COUPLING(systems, method="standard", exponent=None):
 @_udf("coordination_index", systems=_SYSTEMS_DOC, weights=_WEIGHTS_DOC)
 def COORDINDEX(systems, weights=None):
     """Comprehensive coordination index 综合协调指数 T = Σ w_i·U_i (a column)."""
-    result = _fn("coordination_index")(*_systems(systems), weights=_weights_arg(weights))
+    found, (weights,) = _split_systems(systems, weights)
+    result = _fn("coordination_index")(*_systems(*found), weights=_weights_arg(weights))
     return cv.to_column(np.atleast_1d(np.asarray(result, dtype=float)))
 
 
@@ -995,7 +1052,7 @@ def COORDINDEX(systems, weights=None):
     method=_METHOD_DOC,
     exponent=_EXPONENT_DOC,
 )
-def COORDDEGREE(systems, weights=None, method="standard", exponent=None):
+def COORDDEGREE(systems, weights=None, method=None, exponent=None):
     """Coupling coordination degree 耦合协调度 D = √(C·T) (a column)."""
     result = _coupling(systems, weights, method, exponent)
     return cv.to_column(np.atleast_1d(np.asarray(result.D, dtype=float)))
@@ -1008,7 +1065,7 @@ def COORDDEGREE(systems, weights=None, method="standard", exponent=None):
     method=_METHOD_DOC,
     exponent=_EXPONENT_DOC,
 )
-def CTD(systems, weights=None, method="standard", exponent=None):
+def CTD(systems, weights=None, method=None, exponent=None):
     """Coupling coordination table 耦合协调度表 with header (C, T, D); the header names the method and exponent."""
     result = _coupling(systems, weights, method, exponent)
     header = [_convention_header("C", result.convention), "T", "D"]

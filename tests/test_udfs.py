@@ -462,3 +462,56 @@ def test_judgement_matrix_helpers():
     assert excel_call("AHPRI", 4.0) == pytest.approx(0.90)
     assert excel_call("AHPRI", 4.0, "chinese") == pytest.approx(agglo.random_index(4, "chinese"))
     assert "'n'" in cv.error_message_of(excel_call("AHPRI", 2.5))
+
+
+# --------------------------------------------------------------------------------------
+# Coupling functions: systems as one block or as separate ranges (=COUPLING(E3:E14, F3:F14))
+# --------------------------------------------------------------------------------------
+
+_U1 = [[0.3], [0.5], [0.8]]
+_U2 = [[0.4], [0.5], [0.2]]
+_U3 = [[0.6], [0.1], [0.9]]
+_BLOCK = [[a[0], b[0]] for a, b in zip(_U1, _U2, strict=True)]
+
+
+def _col(values):
+    return [float(v) for v in np.atleast_1d(np.asarray(values, dtype=float))]
+
+
+def _flat(out):
+    return [float(row[0]) for row in out]
+
+
+def test_coupling_accepts_separate_system_ranges():
+    expected = _col(agglo.coupling_degree([0.3, 0.5, 0.8], [0.4, 0.5, 0.2]))
+    assert _flat(udfs.COUPLING(_U1, _U2)) == pytest.approx(expected)
+    assert _flat(udfs.COUPLING(_BLOCK)) == pytest.approx(expected)
+    three = _col(agglo.coupling_degree([0.3, 0.5, 0.8], [0.4, 0.5, 0.2], [0.6, 0.1, 0.9]))
+    assert _flat(udfs.COUPLING(_U1, _U2, _U3)) == pytest.approx(three)
+    wang = _col(agglo.coupling_degree([0.3, 0.5, 0.8], [0.4, 0.5, 0.2], method="wang2021"))
+    assert _flat(udfs.COUPLING(_U1, _U2, "wang2021")) == pytest.approx(wang)
+    # single cells: one unit
+    assert _flat(udfs.COUPLING(0.3, 0.4)) == pytest.approx(_col(agglo.coupling_degree(0.3, 0.4)))
+
+
+def test_ctd_and_t_accept_separate_system_ranges_with_options_shifted():
+    res = agglo.coupling_coordination([0.3, 0.5, 0.8], [0.4, 0.5, 0.2], weights=[0.6, 0.4])
+    table = udfs.CTD(_U1, _U2, [[0.6, 0.4]])
+    assert [row[1] for row in table[1:]] == pytest.approx(list(res.T))
+    assert [row[2] for row in table[1:]] == pytest.approx(list(res.D))
+    assert udfs.CTD(_BLOCK, [[0.6, 0.4]])[1:] == table[1:]
+    wang = agglo.coupling_coordination(
+        [0.3, 0.5, 0.8], [0.4, 0.5, 0.2], [0.6, 0.1, 0.9], method="wang2021"
+    )
+    table3 = udfs.CTD(_U1, _U2, _U3, "wang2021")
+    assert "wang" in table3[0][0].lower()
+    assert [row[0] for row in table3[1:]] == pytest.approx(list(wang.C))
+    t = agglo.coordination_index([0.3, 0.5, 0.8], [0.4, 0.5, 0.2])
+    assert _flat(udfs.COORDINDEX(_U1, _U2)) == pytest.approx(_col(t))
+
+
+def test_coupling_single_column_asks_for_the_other_systems():
+    out = udfs.COUPLING(_U1)
+    assert isinstance(out, str)
+    assert out.startswith("#VALUE!")
+    assert "=COUPLING(E3:E14, F3:F14)" in out
