@@ -328,8 +328,11 @@ def _cumulative_root(s: np.ndarray, n_periods: int) -> np.ndarray:
     root, converged, _ = optimize.newton(
         g, q0, fprime=dg, tol=1e-14, rtol=1e-14, maxiter=200, full_output=True
     )
-    if not np.all(converged):  # pragma: no cover - excluded by the convexity argument
-        raise RuntimeError("the 累计法 equation did not converge; please report this input")
+    if not np.all(converged):  # excluded by the convexity argument but for overflow
+        raise AggloValueError(
+            "'values' gives a 累计法 equation that could not be solved in floating point "
+            "(values of extreme magnitude); rescale the series, e.g. to 万 or 亿."
+        )
     return np.asarray(root, dtype=float)
 
 
@@ -415,8 +418,15 @@ def cagr_cumulative(values: Any, *, axis: int = 0, percent: bool = False) -> Any
         "the first value of each series is the base year",
     )
     n_periods = arr.shape[0] - 1
-    s = arr[1:].sum(axis=0) / base
+    with np.errstate(over="ignore", divide="ignore"):
+        s = arr[1:].sum(axis=0) / base
     flat = np.atleast_1d(s).astype(float)
+    if np.isinf(flat).any():
+        raise AggloValueError(
+            "'values' must keep the sum of the later values divided by the first value within "
+            "floating-point range; received a ratio that overflows (the first value is too "
+            "close to 0 against the others). Check the first value and the units."
+        )
     out = np.full(flat.shape, np.nan)
     ok = np.isfinite(flat)
     if ok.any():

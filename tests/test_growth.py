@@ -517,3 +517,9 @@ def test_profit_margin_non_positive_revenue_raises(revenue):
 def test_profit_margin_mismatched_lengths_raise():
     with pytest.raises(AggloValueError, match=r"'profit' has shape \(2,\), 'revenue' has"):
         profit_margin([1, 2], [3, 4, 5])
+
+
+def test_cagr_cumulative_overflowing_ratio_raises_a_clear_error():
+    # the first value is so small that the ratio of the sum to it overflows
+    with pytest.raises(AggloValueError, match="'values'"):
+        cagr_cumulative([1e-310, 1e300, 1e300])
