@@ -299,6 +299,50 @@ def _rows_of(value: Any, name: str) -> tuple[list[list[Any]], set[type]]:
     return rows, kinds
 
 
+#: At most this many cells equal to 0 or 1 are checked one by one for booleans on the
+#: fast path of :func:`_all_numbers`; a block with more takes the per-cell path.
+_MAX_BOOL_SUSPECTS = 256
+
+
+def _all_numbers(value: Any) -> np.ndarray | None:
+    """A range of numbers only, as a 2-D float array in one numpy call; else None.
+
+    None means "use the per-cell policy": blanks, text, booleans, ragged or nested
+    rows and scalars all go the general way, which also words the messages.  NumPy's
+    type discovery does the per-cell work in C: a ``None`` or a non-number makes an
+    object or text array.  Booleans are the one thing it hides (``[True, 2.0]``
+    becomes floats), and a boolean can only hide as 0.0 or 1.0, so only those cells
+    are looked at.
+    """
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in "fiu" or value.ndim not in (1, 2) or not value.size:
+            return None
+        return value.astype(float).reshape(value.shape[0] if value.ndim == 2 else 1, -1)
+    if not isinstance(value, list | tuple) or not value:
+        return None
+    try:
+        arr = np.asarray(value)
+    except (ValueError, TypeError, OverflowError):  # ragged or odd rows: per-cell path
+        return None
+    if arr.dtype.kind not in "fiu" or arr.ndim not in (1, 2) or not arr.size:
+        return None
+    suspects = np.flatnonzero((arr == 0) | (arr == 1))
+    if suspects.size:
+        if suspects.size > _MAX_BOOL_SUSPECTS:
+            return None
+        k = arr.shape[-1]
+        cells = (
+            (value[p] for p in suspects.tolist())
+            if arr.ndim == 1
+            else (value[p // k][p % k] for p in suspects.tolist())
+        )
+        if any(type(v) is not float and isinstance(v, bool | np.bool_) for v in cells):
+            return None
+    if arr.ndim == 1:
+        arr = arr.reshape(1, -1)
+    return arr if arr.dtype == np.float64 else arr.astype(float)
+
+
 def split_labels(rows: list[list[Any]]) -> tuple[bool, bool]:
     """Whether the first column / first row of a range hold text labels.
 
@@ -364,10 +408,28 @@ def read_block(
     ...
     agglo.AggloValueError: 'data' row 2, column 1 holds the text 'abc', not a number. ...
     """
-    rows, kinds = _rows_of(value, name)
     row_labels = col_labels = None
     missing = 0
-    if kinds <= _PLAIN:  # plain numbers and blanks: one numpy call (the common case)
+    arr = _all_numbers(value)  # the common case: one numpy call, no per-cell pass
+    if arr is None:
+        arr, row_labels, col_labels, missing = _read_cells(value, name, labels)
+    if arr.shape[0] < min_rows or arr.shape[1] < min_cols:
+        raise AggloValueError(
+            f"{name!r} must have at least {min_rows} row(s) and {min_cols} column(s) of "
+            f"numbers; received {arr.shape[0]} × {arr.shape[1]}."
+        )
+    if totals and (totals is True or row_labels is not None or col_labels is not None):
+        _refuse_totals(arr, name, row_labels, col_labels, numeric=totals is True)
+    return Block(arr, row_labels, col_labels, missing)
+
+
+def _read_cells(
+    value: Any, name: str, labels: bool
+) -> tuple[np.ndarray, list[Any] | None, list[Any] | None, int]:
+    """:func:`read_block` cell by cell: blanks, text, labels, booleans (the general way)."""
+    rows, kinds = _rows_of(value, name)
+    row_labels = col_labels = None
+    if kinds <= _PLAIN:  # numbers and blanks: one numpy call
         arr = np.array(rows, dtype=float)
         missing = int(np.isnan(arr).sum()) if type(None) in kinds else 0
     else:
@@ -409,14 +471,7 @@ def read_block(
             )
         arr = np.array(parsed, dtype=float)
         missing = int(np.isnan(arr).sum())
-    if arr.shape[0] < min_rows or arr.shape[1] < min_cols:
-        raise AggloValueError(
-            f"{name!r} must have at least {min_rows} row(s) and {min_cols} column(s) of "
-            f"numbers; received {arr.shape[0]} × {arr.shape[1]}."
-        )
-    if totals:
-        _refuse_totals(arr, name, row_labels, col_labels, numeric=totals is True)
-    return Block(arr, row_labels, col_labels, missing)
+    return arr, row_labels, col_labels, missing
 
 
 def _refuse_totals(

@@ -77,6 +77,76 @@ def test_plain_numbers_take_the_fast_path_and_keep_values():
     assert block.missing == 1
 
 
+@pytest.mark.parametrize(
+    ("rows", "match"),
+    [
+        # NumPy turns a boolean among numbers into 0.0/1.0: the fast path must not hide it
+        ([[1.0, 2.0], [3.0, True]], r"'data' row 2, column 2 holds the boolean TRUE"),
+        ([[0.0, False], [3.0, 4.0]], r"'data' row 1, column 2 holds the boolean FALSE"),
+        ([[1, 2], [np.True_, 4]], r"'data' row 2, column 1 holds the boolean TRUE"),
+        ([2.0, 3.0, False], r"'data' row 1, column 3 holds the boolean FALSE"),
+        ((np.array([1.0, 2.0]), np.array([True, False])), r"row 2, column 1 holds the boolean"),
+        # more zeros than the fast path checks one by one: the per-cell path finds it
+        ([[0.0] * 40 for _ in range(10)] + [[0.0] * 39 + [True]], r"row 11, column 40"),
+        (np.array([[True, False]]), r"'data' row 1, column 1 holds the boolean TRUE"),
+        ([[[1.0], [2.0]], [[3.0], [4.0]]], r"'data' must be a rectangular range of cells"),
+        ([[1.0, 2.0], [3.0, [4.0]]], r"'data' must be a rectangular range of cells"),
+        ([[], []], r"'data' is empty"),
+    ],
+)
+def test_fast_path_still_refuses_booleans_and_odd_shapes(rows, match):
+    with pytest.raises(AggloValueError, match=match):
+        cv.read_block(rows, "data")
+
+
+def test_fast_path_accepts_ints_tuples_and_arrays_without_sharing_memory():
+    assert cv.read_block(((1, 2), (3, 4.5)), "data").values.tolist() == [[1.0, 2.0], [3.0, 4.5]]
+    assert cv.read_block([[0, 1], [1, 0]], "data", totals=False).values.dtype == np.float64
+    arr = np.array([[1.0, 2.0], [3.0, 4.0]])
+    values = cv.read_block(arr, "data").values
+    values[0, 0] = 99.0
+    assert arr[0, 0] == 1.0
+    assert cv.read_block(np.array([1, 2, 3]), "data").values.tolist() == [[1.0, 2.0, 3.0]]
+    block = cv.read_block([[1.0, math.nan], [math.inf, 2.0]], "data")
+    assert block.missing == 0  # NaN given as a number is not a blank cell
+    assert np.isinf(block.values[1, 0])
+
+
+_CELL = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True, width=64),
+    st.sampled_from([0.0, 1.0, 0, 1, True, False, None, "", "—", "1,234", "abc", "#N/A"]),
+    st.integers(min_value=-(10**20), max_value=10**20),
+)
+
+
+@given(
+    st.integers(min_value=1, max_value=4).flatmap(
+        lambda k: st.lists(st.lists(_CELL, min_size=k, max_size=k), min_size=1, max_size=5)
+    ),
+    st.sampled_from([True, "labels", False]),
+)
+@settings(max_examples=400, deadline=None)
+def test_fast_path_gives_what_the_per_cell_path_gives(rows, totals):
+    """The one-call path for all-number blocks changes speed only, never the outcome."""
+
+    def outcome(read):
+        try:
+            with np.errstate(all="ignore"):  # inf - inf in the total-row check
+                b = read(rows, "data", totals=totals)
+        except AggloValueError as exc:
+            return str(exc)
+        return (np.nan_to_num(b.values, nan=-7.5).tolist(), b.row_labels, b.col_labels, b.missing)
+
+    fast = outcome(cv.read_block)
+    original = cv._all_numbers
+    try:
+        cv._all_numbers = lambda value: None
+        slow = outcome(cv.read_block)
+    finally:
+        cv._all_numbers = original
+    assert fast == slow
+
+
 def test_yearbook_block_with_labels_placeholders_and_text_numbers():
     rows = [
         ["地区", "农业", "工业", "服务业"],
