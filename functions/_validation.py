@@ -515,14 +515,15 @@ def check_total_rows(
     found_list = sorted(found)
     if found_list and policy != "ignore":
         where = ", ".join(
-            f"{axis_word} {i}" + (f" ({labels[i]!r})" if labels is not None else "")
+            f"{axis_word} {i + 1}" + (f" ({labels[i]!r})" if labels is not None else "")
             for i in found_list
         )
         msg = (
-            f"{name!r} seems to contain a total {axis_word} ({where}): it equals the sum of "
-            f"the other {axis_word}s or is labelled as a total (全国/合计/总计). Counting it as a "
-            f"region doubles every total. Remove it from the block and pass it explicitly as "
-            f"the reference total, or set total_rows='ignore' if it is a real region."
+            f"{name!r} seems to contain a total {axis_word} ({where}, counting from 1): it "
+            f"equals the sum of the other {axis_word}s or is labelled as a total (全国/合计/总计). "
+            f"Counting it as a region doubles every total. Leave it out of the selected block "
+            f"and pass it as the reference total instead (in Python, total_rows='ignore' keeps "
+            f"it if it is a real region)."
         )
         if policy == "raise":
             raise AggloValueError(msg)

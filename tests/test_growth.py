@@ -351,7 +351,7 @@ def test_primacy_total_row_is_flagged():
     assert primacy_index(cities.drop("全省")) == pytest.approx(500 / 300)
     # A block of several variables: a row equal to the sum of the others is a total.
     block = pd.DataFrame({"pop": [500.0, 300.0, 200.0, 1000.0], "gdp": [9.0, 4.0, 2.0, 15.0]})
-    with pytest.warns(TotalRowWarning, match=r"row 3"):
+    with pytest.warns(TotalRowWarning, match=r"row 4 \(3\), counting from 1"):
         primacy_index(block)
 
 

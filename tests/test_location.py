@@ -481,7 +481,7 @@ def test_excluded_total_also_leaves_the_given_totals():
 
 def test_total_row_detected_by_sum_without_labels():
     block = np.vstack([MAT, MAT.sum(axis=0)])
-    with pytest.raises(AggloValueError, match=r"row 5"):
+    with pytest.raises(AggloValueError, match=r"row 6, counting from 1"):
         location_quotient(block, total_rows="raise")
 
 
