@@ -25,6 +25,12 @@ spelling of a registered name becomes the bare name (outside string literals onl
 the file itself is never changed).  ``formulas`` rejects the two external-reference
 forms, so this rewrite is what makes add-in workbooks evaluable.
 
+Arguments reach the wrappers as classic xlwings passes them: ranges as lists of rows,
+empty cells and omitted arguments (``=LQ(block,,totals)``) as None, errors as their
+text.  (``formulas`` compiles an omitted argument to 0, as Excel's built-in functions
+see it; while the Agglo functions are registered it compiles to a 0 the adapter can
+recognise — built-in functions still see 0.)
+
 Which cells are evaluated: every formula that calls an Agglo function, every formula
 it depends on and every formula that depends on it (with ``all_formulas=True``: every
 formula).  A workbook without Agglo formulas is never handed to the evaluator.
@@ -196,8 +202,32 @@ def _to_python(v: Any) -> Any:
     return str(v)
 
 
+class _Omitted(int):
+    """An omitted argument (``=LQ(a,,b)``): equal to 0 for built-in functions, None for ours.
+
+    ``formulas`` compiles an empty argument to the constant 0 (what Excel's built-in
+    functions see); classic xlwings passes an omitted argument to a worksheet function as
+    None.  While our functions are registered the empty operand compiles to this 0 instead,
+    so the adapter can tell it from a literal 0.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<omitted>"
+
+
+_OMITTED = _Omitted(0)
+
+
+def _compile_empty() -> _Omitted:
+    return _OMITTED
+
+
 def _arg_to_xlwings(a: Any) -> Any:
     """A ``formulas`` argument → what classic xlwings passes with ``ndim=2``."""
+    if type(a) is _Omitted:
+        return None
     if isinstance(a, np.ndarray) and a.ndim == 2:
         return [[_cell_to_xlwings(x) for x in row] for row in a.tolist()]
     if isinstance(a, np.ndarray):
@@ -304,13 +334,21 @@ def _make_adapter(name: str, fn: Callable[..., Any], log: dict[str, list[_CallRe
     return adapter
 
 
+_EMPTY_KEY = "\0empty-operand"
+_KNOWN_KEY = "\0known-names"
+
+
 def _register(registry: Mapping[str, Callable[..., Any]], log: dict[str, list[_CallRecord]]):
     """Register the adapters in ``formulas``' (global) function table; return undo info."""
     import formulas
     from formulas.functions import wrap_ranges_func
+    from formulas.tokens.operand import Empty
 
     table = formulas.get_functions()
-    saved = {}
+    # ``formulas``' table is a defaultdict: looking up an unknown name adds it; those
+    # names are removed again afterwards (``_KNOWN_KEY``)
+    saved: dict[str, Any] = {_EMPTY_KEY: Empty.__dict__["compile"], _KNOWN_KEY: set(table)}
+    Empty.compile = staticmethod(_compile_empty)
     for name, fn in registry.items():
         wrapped = wrap_ranges_func(_make_adapter(name, fn, log))
         for alias in (name, f"_XLDUDF_{name}", f"_XLL.{name}"):
@@ -321,8 +359,14 @@ def _register(registry: Mapping[str, Callable[..., Any]], log: dict[str, list[_C
 
 def _unregister(saved: dict[str, Any]) -> None:
     import formulas
+    from formulas.tokens.operand import Empty
 
+    saved = dict(saved)
+    Empty.compile = saved.pop(_EMPTY_KEY)
+    known = saved.pop(_KNOWN_KEY)
     table = formulas.get_functions()
+    for k in set(table) - known - set(saved):
+        table.pop(k, None)
     for k, v in saved.items():
         if v is None:
             table.pop(k, None)

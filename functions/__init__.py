@@ -10,48 +10,157 @@ Families (one module each): :mod:`agglo.location` (区位熵, specialisation),
 :mod:`agglo.normalization` (无量纲化), :mod:`agglo.weights` (熵值法, CRITIC),
 :mod:`agglo.judgement` (层次分析法 AHP, 规则随机赋权), :mod:`agglo.evaluation` (综合指数, TOPSIS, 灰色关联, 障碍度),
 :mod:`agglo.coupling` (耦合协调度).
+
+The family modules are imported on first use (``agglo.hhi``, ``agglo.location``,
+``from agglo import *``), so ``import agglo`` stays cheap: SciPy and statsmodels load
+only when a function that needs them is called for the first time.
 """
 
-from . import (
-    concentration,
-    coupling,
-    datasets,
-    evaluation,
-    growth,
-    judgement,
-    location,
-    normalization,
-    statistics,
-    weights,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._results import Result
 from ._validation import AggloValueError, AggloWarning, TotalRowWarning
-from .concentration import *  # noqa: F403
-from .coupling import *  # noqa: F403
-from .datasets import *  # noqa: F403
-from .evaluation import *  # noqa: F403
-from .growth import *  # noqa: F403
-from .judgement import *  # noqa: F403
-from .location import *  # noqa: F403
-from .normalization import *  # noqa: F403
-from .statistics import *  # noqa: F403
-from .weights import *  # noqa: F403
+
+if TYPE_CHECKING:  # static tools see every name; at run time they load on first use
+    from . import (  # noqa: F401
+        concentration,
+        coupling,
+        datasets,
+        evaluation,
+        growth,
+        judgement,
+        location,
+        normalization,
+        statistics,
+        weights,
+    )
+    from .concentration import *  # noqa: F403
+    from .coupling import *  # noqa: F403
+    from .datasets import *  # noqa: F403
+    from .evaluation import *  # noqa: F403
+    from .growth import *  # noqa: F403
+    from .judgement import *  # noqa: F403
+    from .location import *  # noqa: F403
+    from .normalization import *  # noqa: F403
+    from .statistics import *  # noqa: F403
+    from .weights import *  # noqa: F403
 
 __version__ = "0.1.0"
+
+#: The family modules, importable as ``agglo.<name>``.
+_SUBMODULES = (
+    "concentration",
+    "coupling",
+    "datasets",
+    "evaluation",
+    "growth",
+    "judgement",
+    "location",
+    "normalization",
+    "statistics",
+    "weights",
+)
+
+#: Every public name of a family module → the module that defines it (its ``__all__``).
+#: Listed statically so that ``import agglo`` imports none of them; a test checks that
+#: this map equals what the modules export.
+_EXPORTS: dict[str, str] = {
+    # concentration
+    "hhi": "concentration",
+    "concentration_ratio": "concentration",
+    "gini": "concentration",
+    "spatial_gini": "concentration",
+    "locational_gini": "concentration",
+    "lq_gini": "concentration",
+    "ellison_glaeser": "concentration",
+    "maurel_sedillot": "concentration",
+    # coupling
+    "CouplingResult": "coupling",
+    "coupling_degree": "coupling",
+    "coordination_index": "coupling",
+    "coupling_coordination": "coupling",
+    "rescale": "coupling",
+    "coordination_level": "coupling",
+    "coupling_stage": "coupling",
+    "lead_lag": "coupling",
+    "LEVEL_SCHEMES": "coupling",
+    # datasets
+    "list_datasets": "datasets",
+    "load_dataset": "datasets",
+    "gdp_by_sector": "datasets",
+    "employment_by_industry": "datasets",
+    # evaluation
+    "CompositeResult": "evaluation",
+    "TopsisResult": "evaluation",
+    "GreyResult": "evaluation",
+    "ObstacleResult": "evaluation",
+    "composite_index": "evaluation",
+    "topsis": "evaluation",
+    "grey_relational": "evaluation",
+    "obstacle_degree": "evaluation",
+    # growth
+    "growth_rate": "growth",
+    "cagr": "growth",
+    "cagr_cumulative": "growth",
+    "primacy_index": "growth",
+    "share": "growth",
+    "profit_margin": "growth",
+    # judgement
+    "AHP_PRESETS": "judgement",
+    "RI_TABLES": "judgement",
+    "AHPHierarchyResult": "judgement",
+    "AHPResult": "judgement",
+    "RandomWeightsResult": "judgement",
+    "ahp": "judgement",
+    "ahp_group": "judgement",
+    "ahp_hierarchy": "judgement",
+    "ahp_matrix_from_upper": "judgement",
+    "random_index": "judgement",
+    "random_weights": "judgement",
+    # location
+    "location_quotient": "location",
+    "lq_score": "location",
+    "krugman_specialisation": "location",
+    "hoover_coefficient": "location",
+    # normalization
+    "normalize": "normalization",
+    "parse_directions": "normalization",
+    # statistics
+    "CorrelationResult": "statistics",
+    "OLSResult": "statistics",
+    "correlation": "statistics",
+    "ols": "statistics",
+    # weights
+    "EntropyResult": "weights",
+    "CriticResult": "weights",
+    "entropy_weights": "weights",
+    "critic_weights": "weights",
+    "ENTROPY_PRESETS": "weights",
+}
 
 __all__ = [
     "AggloValueError",
     "AggloWarning",
     "Result",
     "TotalRowWarning",
-    *concentration.__all__,
-    *coupling.__all__,
-    *datasets.__all__,
-    *evaluation.__all__,
-    *growth.__all__,
-    *judgement.__all__,
-    *location.__all__,
-    *normalization.__all__,
-    *statistics.__all__,
-    *weights.__all__,
+    *_EXPORTS,
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a family module, or the module defining a public name, on first use."""
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f".{name}", __name__)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__) | set(_SUBMODULES))

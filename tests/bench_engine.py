@@ -89,6 +89,22 @@ def main() -> None:
                              text=True, check=True)  # fmt: skip
         wall = time.perf_counter() - t0
         print(f"agglo refresh (new process, wall): {wall:.2f} s   [{out.stdout.strip()}]")
+        # 1b. the same with every agglo family module imported up front (what an eager
+        # ``import agglo`` cost before the package imported its modules on first use)
+        eager = "import agglo;[getattr(agglo, m) for m in agglo._SUBMODULES];" + code
+        build(book, args.rows)
+        t0 = time.perf_counter()
+        out = subprocess.run([sys.executable, "-c", eager, str(book)], capture_output=True,
+                             text=True, check=True)  # fmt: skip
+        print(f"  same, all agglo modules imported eagerly: {time.perf_counter() - t0:.2f} s")
+        imports = (
+            "import sys, time; t=time.perf_counter();"
+            "from agglo_addin.engine import default_registry; default_registry();"
+            "print(f'{time.perf_counter()-t:.2f}', 'xlwings' in sys.modules, 'scipy' in sys.modules)"
+        )
+        out = subprocess.run([sys.executable, "-c", imports], capture_output=True, text=True,
+                             check=True)  # fmt: skip
+        print(f"  cold imports (engine + registry): {out.stdout.strip()} s [xlwings, scipy loaded]")
         # 2. in-process, warm imports: the engine's own time (imports measured apart)
         t0 = time.perf_counter()
         from agglo_addin.engine import default_registry, refresh_workbook

@@ -180,6 +180,10 @@ def test_unknown_function_keeps_cached_value(tmp_path):
     ev = _evaluate(p)
     assert "G2" not in {c.cell for c in ev.changes}
     assert any(pr.cell == "G2" and "does not know" in pr.reason for pr in ev.problems)
+    # formulas' function table is left as it was: no registered or unknown names remain
+    import formulas
+
+    assert not {"NOSUCHFUNCTION", "LQ", "_XLDUDF_LQ"} & set(formulas.get_functions())
 
 
 def test_arguments_arrive_as_xlwings_delivers_them(tmp_path):
@@ -198,6 +202,66 @@ def test_arguments_arrive_as_xlwings_delivers_them(tmp_path):
     wb.save(p)
     _evaluate(p, registry={"LQ": spy})
     assert seen[0] == ([[1.0], ["x"], [True], [None]], [[1.0]], 3, "t", True, [["#DIV/0!"]])
+
+
+@pytest.mark.parametrize("full_model", [False, True])
+def test_omitted_arguments_arrive_as_none(tmp_path, monkeypatch, full_model):
+    # classic xlwings passes an omitted argument (=LQ(block,,totals)) as None; a literal
+    # 0 stays 0, and built-in functions still see an omitted argument as 0
+    seen = []
+
+    def spy(*args):
+        seen.append(args)
+        return 1.0
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"], ws["A2"], ws["B1"], ws["B2"] = 1, 2, 3, 4
+    ws["C1"] = "=LQ(A1:B2,,B1:B2)"
+    ws["C2"] = "=LQ(A1:B2,0,)"
+    ws["C3"] = "=LQ(,A1)"
+    ws["C4"] = "=IF(TRUE,,1)+LQ(A1,)"
+    p = tmp_path / "omitted.xlsx"
+    wb.save(p)
+    if full_model:
+        monkeypatch.setenv("AGGLO_ENGINE_FULL_MODEL", "1")
+    ev = _evaluate(p, registry={"LQ": spy})
+    assert sorted(seen, key=repr) == sorted(
+        [
+            ([[1.0, 3.0], [2.0, 4.0]], None, [[3.0], [4.0]]),
+            ([[1.0, 3.0], [2.0, 4.0]], 0, None),
+            (None, [[1.0]]),
+            ([[1.0]], None),
+        ],
+        key=repr,
+    )
+    assert type(seen[0][1]) is not engine._Omitted  # nothing of the engine leaks out
+    assert ev.values[("Sheet", "C4")] == 1.0  # IF's omitted value is still 0
+    # the parser is left as it was: formulas compiles an empty argument to 0 again
+    from formulas.tokens.operand import Empty
+
+    assert type(Empty.compile()) is int
+
+
+def test_omitted_arguments_fast_evaluator_equals_the_full_model(tmp_path, monkeypatch):
+    wb = openpyxl.Workbook()
+    ws = _data_sheet(wb)
+    ws["F2"] = "=LQ(B2:C4,,B5:C5)"
+    ws["G2"] = "=LQ(B2,D2,B5,D5)"
+    p = tmp_path / "omitted_fast.xlsx"
+    wb.save(p)
+
+    def lq(e_i, e=None, E_i=None, E=None):
+        if e is None and E_i is not None:  # block with a totals row: one number here
+            return float(np.nansum(_num(e_i)) / np.nansum(_num(E_i)))
+        return fake_lq(e_i, e, E_i, E)
+
+    fast, full, used = _fast_and_full(p, monkeypatch, registry={"LQ": lq})
+    assert used
+    _assert_same(fast, full)
+    # block sum / totals-row sum: (60 + 80) / (60 + 80)
+    assert fast.values[("Data", "F2")] == pytest.approx(1.0)
+    assert fast.values[("Data", "G2")] == pytest.approx((10 / 40) / (60 / 140))
 
 
 # --- dynamic arrays whose size changes -------------------------------------------------

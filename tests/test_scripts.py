@@ -527,11 +527,6 @@ def test_lq_plan_through_the_headless_engine(tmp_path):
     _same(rows, book.sheets["LQ Data"], range(4, 10), range(1, 5))
 
 
-@pytest.mark.xfail(
-    reason="the engine passes the omitted middle argument of =LQ(data,,totals) as 0.0, "
-    "not as None/blank (reported)",
-    strict=False,
-)
 def test_lq_plan_with_total_row_through_the_headless_engine(tmp_path):
     book = make_book("数据", "A3", yearbook_rows())
     scripts.lq_sheet(book)

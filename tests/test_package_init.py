@@ -1,0 +1,78 @@
+"""``import agglo`` is lazy: the static name map, submodules, star import, import cost."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+
+import agglo
+import pytest
+
+SUBMODULES = agglo._SUBMODULES
+
+
+def test_static_map_equals_what_the_modules_export():
+    actual = {
+        name: module
+        for module in SUBMODULES
+        for name in importlib.import_module(f"agglo.{module}").__all__
+    }
+    assert actual == agglo._EXPORTS
+    # and in the same order as the modules list them, module by module
+    assert list(agglo._EXPORTS) == [
+        n for m in SUBMODULES for n in importlib.import_module(f"agglo.{m}").__all__
+    ]
+
+
+def test_all_is_complete_and_without_duplicates():
+    eager = ["AggloValueError", "AggloWarning", "Result", "TotalRowWarning"]
+    assert agglo.__all__[:4] == eager
+    assert len(agglo.__all__) == len(set(agglo.__all__))
+    assert set(agglo.__all__) == set(eager) | set(agglo._EXPORTS)
+    assert set(agglo.__all__) <= set(dir(agglo))
+    assert set(SUBMODULES) <= set(dir(agglo))
+
+
+@pytest.mark.parametrize("name", sorted(agglo._EXPORTS))
+def test_every_public_name_is_the_defining_modules_object(name):
+    module = importlib.import_module(f"agglo.{agglo._EXPORTS[name]}")
+    assert getattr(agglo, name) is getattr(module, name)
+
+
+def test_submodules_and_functions_keep_their_names():
+    import agglo.judgement
+
+    assert agglo.judgement is sys.modules["agglo.judgement"]
+    assert callable(agglo.ahp)
+    assert agglo.ahp is agglo.judgement.ahp
+    assert agglo.location.__name__ == "agglo.location"
+
+
+def test_unknown_attribute_raises_attribute_error():
+    with pytest.raises(AttributeError, match="no attribute 'no_such_measure'"):
+        agglo.no_such_measure  # noqa: B018
+
+
+def _run(code: str) -> str:
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    return out.stdout.strip()
+
+
+def test_import_agglo_loads_no_family_module_and_no_scipy():
+    loaded = _run(
+        "import sys, agglo; print(sorted(m for m in sys.modules "
+        "if m.split('.')[0] in ('scipy', 'statsmodels', 'xlwings') "
+        "or m.startswith('agglo.') and not m.split('.')[1].startswith('_')))"
+    )
+    assert loaded == "[]"
+
+
+def test_star_import_gives_every_name():
+    names = _run(
+        "from agglo import *\nimport agglo\n"
+        "print(all(n in globals() for n in agglo.__all__), callable(ahp), hhi.__module__)"
+    )
+    assert names == "True True agglo.concentration"
