@@ -363,23 +363,27 @@ def run_demo(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     templates = [] if args.builtin else bundled_templates()
     books: list[tuple[Path, bool]] = []
-    if templates:
-        for t in templates:
-            dst = out / t.name
-            shutil.copyfile(t, dst)
-            books.append((dst, False))
-    else:
-        books.append((build_demo_workbook(out / DEMO_NAME), True))
+    for t in templates:
+        dst = out / t.name
+        shutil.copyfile(t, dst)
+        books.append((dst, False))
+    # The workbook built in code comes last: its key results are printed as the summary.
+    books.append((build_demo_workbook(out / DEMO_NAME), True))
     code = EXIT_OK
     for path, builtin in books:
         rep = refresh_workbook(path, backup=False)
         d = rep.as_dict()
         code = max(code, exit_code_of([d]))
-        print(f"{path.name}: {rep.status}, {len(rep.changes)} value(s) computed by "
-              f"{rep.n_agglo} Agglo formula(s) in {rep.seconds:.1f} s")  # fmt: skip
+        if rep.status == "unchanged":
+            what = "stored values already up to date"
+        else:
+            what = f"{rep.status}, {len(rep.changes)} value(s) updated"
+        print(f"{path.name}: {what} ({rep.n_agglo} Agglo formula(s) evaluated "
+              f"in {rep.seconds:.1f} s)")  # fmt: skip
         for p in d["problems"]:
             print(f"  could not evaluate {p['sheet']}!{p['cell']}: {p['reason']}")
         if builtin and rep.status == "refreshed":
+            print()
             for line in _demo_summary(rep):
                 print(line)
     print(f"\nThe refreshed workbooks are in {out.resolve()}")
