@@ -326,8 +326,10 @@ def _all_numbers(value: Any) -> np.ndarray | None:
         return None
     if arr.dtype.kind not in "fiu" or arr.ndim not in (1, 2) or not arr.size:
         return None
-    suspects = np.flatnonzero((arr == 0) | (arr == 1))
-    if suspects.size:
+    hidden = arr == 0
+    hidden |= arr == 1
+    if hidden.any():
+        suspects = np.flatnonzero(hidden)
         if suspects.size > _MAX_BOOL_SUSPECTS:
             return None
         k = arr.shape[-1]
@@ -559,6 +561,8 @@ def read_option(value: Any, name: str, default: Any, kind: str = "text") -> Any:
     >>> read_option([[4.0]], "n", 4, "int"), read_option("TRUE", "normalized", False, "bool")
     (4, True)
     """
+    if value is None:  # an omitted argument: the common case, answered at once
+        return default
     value = _unwrap(value)
     if isinstance(value, list | tuple | np.ndarray):
         raise AggloValueError(f"{name!r} must be a single value (one cell); received a range.")
@@ -618,9 +622,10 @@ def _cell(x: Any) -> Any:
 def _plain_2d(arr: np.ndarray) -> list[list[Any]]:
     """Fast path for float arrays: tolist, then patch the non-finite cells."""
     out = arr.tolist()
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        for i, j in zip(*np.nonzero(bad), strict=True):
+    # one reduction instead of a mask: any NaN/inf makes the sum non-finite (an overflowing
+    # sum of finite cells only costs the exact check below, which then patches nothing)
+    if not math.isfinite(arr.sum()):
+        for i, j in zip(*np.nonzero(~np.isfinite(arr)), strict=True):
             out[i][j] = NA if np.isnan(arr[i, j]) else "#NUM!"
     return out
 

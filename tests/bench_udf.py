@@ -37,7 +37,7 @@ def best_of(fn: Callable[[], object], repeat: int = 9, number: int = 100) -> flo
 
 def paired(wrapped: Callable[[], object], direct: Callable[[], object]) -> tuple[float, float]:
     """Interleave the two measurements so both see the same machine load."""
-    pairs = [(best_of(direct, 3), best_of(wrapped, 3)) for _ in range(5)]
+    pairs = [(best_of(direct, 3), best_of(wrapped, 3)) for _ in range(9)]
     return min(p[0] for p in pairs), min(p[1] for p in pairs)
 
 
@@ -74,7 +74,7 @@ def main() -> None:
             lambda: agglo.coupling_degree(scores[:, 0], scores[:, 1]),
         ),
     ]
-    print("per-call time, 31 × 40 block unless stated (best of 15 × 100 calls, interleaved)")
+    print("per-call time, 31 × 40 block unless stated (best of 27 × 100 calls, interleaved)")
     print(f"{'function':<16}{'agglo':>10}{'wrapper':>10}{'added':>10}{'ratio':>8}")
     for name, wrapped, direct in cases:
         assert udfs.REGISTRY[name.split()[0]] is not None
