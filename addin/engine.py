@@ -833,6 +833,129 @@ _FIRST_OF_SKELETON: dict[str, str] = {}
 
 
 def _template_key(val: str, sheet: str, r0: int, c0: int, shape: tuple[int, int]):
+    """R1C1-style key of a formula, and its areas with $-flags; None if not shareable.
+
+    Same answer as :func:`_template_key_slow`, computed from a per-"skeleton" plan: a
+    formula filled down a column differs from its neighbours only in digit runs, so the
+    tokens are analysed once per skeleton and each further text only has its digits read.
+    """
+    got = _plan_of(val, sheet)
+    if got is None:
+        return _template_key_slow(val, sheet, r0, c0, shape)
+    (roles, area_specs, _has_names), skeleton, digits = got
+    rows = {}
+    rel: list[Any] = [shape]
+    for d, role in zip(digits, roles, strict=True):
+        if role is None:
+            rel.append(d)
+            continue
+        area_i, which, absolute = role
+        r = int(d)
+        rows[area_i, which] = r
+        rel.append(r if absolute else r - r0)
+    areas = []
+    for i, (sh_u, c1, c2, flags) in enumerate(area_specs):
+        r1 = rows[i, 0]
+        r2 = rows.get((i, 1), r1)
+        areas.append((sh_u, (r1, c1, r2, c2), flags))
+        rel.append(c1 if flags[1] else c1 - c0)
+        rel.append(c2 if flags[3] else c2 - c0)
+    fast = (skeleton, sheet, tuple(rel))
+    key = _CANONICAL.get(fast)
+    if key is None:
+        slow = _template_key_slow(val, sheet, r0, c0, shape)
+        if slow is None or slow[1] != areas:
+            return slow  # the plan does not describe this text: no shortcut
+        key = _CANONICAL[fast] = slow[0]
+    return key, areas
+
+
+_KEY_PLANS: dict[tuple[str, str], Any] = {}
+_CANONICAL: dict[tuple, str] = {}
+
+
+def _plan_of(val: str, sheet: str):
+    """(plan, skeleton, digit runs) of a formula text, or None (use the slow path)."""
+    text = val[1:] if val.startswith("=") else val
+    pieces = _DIGITS.split(text)
+    if len(pieces) < 3 or _SCIENTIFIC.search(text):
+        return None
+    skeleton = "\x00".join(pieces[0::2])
+    plan = _KEY_PLANS.get((skeleton, sheet))
+    if plan is None:
+        if len(_KEY_PLANS) > 65536:
+            _KEY_PLANS.clear()
+            _CANONICAL.clear()
+        plan = _KEY_PLANS[(skeleton, sheet)] = _key_plan(text, sheet) or False
+    if plan is False:
+        return None
+    return plan, skeleton, pieces[1::2]
+
+
+def _fast_references(text: str, sheet: str):
+    """Areas of a formula as (SHEET, r1, c1, r2, c2) from its plan; None: use the slow path."""
+    got = _plan_of(text, sheet.upper())
+    if got is None or got[0][2]:
+        return None  # no plan, or defined names to follow
+    (roles, specs, _), _skeleton, digits = got
+    rows: dict[tuple[int, int], int] = {}
+    for d, role in zip(digits, roles, strict=True):
+        if role is not None:
+            rows[role[0], role[1]] = int(d)
+    out = []
+    for i, (sh_u, c1, c2, _flags) in enumerate(specs):
+        r1 = rows[i, 0]
+        r2 = rows.get((i, 1), r1)
+        out.append((sh_u, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+    return out
+
+
+def _key_plan(text: str, sheet: str):
+    """For each digit run of ``text``: None (a literal) or (area, 0 = first row / 1 = last
+    row, absolute?); and per area (sheet, first column, last column, $-flags).  None when
+    the formula is not shareable or its tokens cannot be mapped onto its digit runs."""
+    if _POSITIONAL.search(text):
+        return None
+    toks = _skeleton_tokens("", text)
+    if toks is None:
+        return None
+    digits = _DIGITS.split(text)[1::2]
+    roles: list[Any] = [None] * len(digits)
+    specs = []
+    has_names = False
+    for parts, ttype, subtype in toks:
+        if ttype != "OPERAND" or subtype != "RANGE":
+            continue
+        value = "".join(p if isinstance(p, str) else digits[p] for p in parts)
+        sh, ref = _split_sheet(value)
+        if sh is not None and (sh.startswith("[") or ":" in sh):
+            return None
+        m = _AREA.match(ref)
+        if m is None:
+            if ":" in ref or ref.endswith("#") or ref[:1].isdigit():
+                return None
+            has_names = True
+            continue
+        runs = [p for p in parts if not isinstance(p, str)]
+        g = m.groups()
+        n_rows = 2 if g[5] else 1
+        if len(runs) < n_rows:
+            return None
+        c1 = xlsx.col_to_num(g[1])
+        c2 = xlsx.col_to_num(g[5]) if g[5] else c1
+        flags = (g[2] == "$", g[0] == "$", (g[6] or g[2]) == "$", (g[4] or g[0]) == "$")
+        if not g[5]:
+            flags = (g[2] == "$", g[0] == "$", g[2] == "$", g[0] == "$")
+        i = len(specs)
+        specs.append(((sh or sheet).upper(), c1, c2, flags))
+        row_runs = runs[-n_rows:]
+        roles[row_runs[0]] = (i, 0, flags[0])
+        if n_rows == 2:
+            roles[row_runs[1]] = (i, 1, flags[2])
+    return tuple(roles), tuple(specs), has_names
+
+
+def _template_key_slow(val: str, sheet: str, r0: int, c0: int, shape: tuple[int, int]):
     """R1C1-style key of a formula, and its areas with $-flags; None if not shareable."""
     if _POSITIONAL.search(val):
         return None
@@ -1119,6 +1242,10 @@ def _references(text: str, sheet: str, names: dict[str, str], depth: int = 0):
     followed; structured references, 3-D references and INDIRECT make the answer
     unknowable, which the caller treats as "may depend on anything".
     """
+    if depth == 0:
+        fast = _fast_references(text, sheet)
+        if fast is not None:
+            return fast
     items = _tokens(text.lstrip("="))
     if items is None:
         return None
@@ -1202,11 +1329,15 @@ def _needed_formulas(pkg, scans, agglo) -> list[tuple[int, FormulaCell]]:
                 sid = sheet_ids.get(sh)
                 if sid is not None:
                     rng_rows.append((sid, r1, c1, r2, c2, idx))
+    # cells → formulas referring to them; small areas (a row of a block) are listed
+    # cell by cell, large ones are matched as rectangles below
     singles: dict[tuple[int, int, int], list[int]] = {}
     multi = []
     for sid, r1, c1, r2, c2, idx in rng_rows:
-        if r1 == r2 and c1 == c2:
-            singles.setdefault((sid, r1, c1), []).append(idx)
+        if (r2 - r1 + 1) * (c2 - c1 + 1) <= 64:
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    singles.setdefault((sid, r, c), []).append(idx)
         else:
             multi.append((sid, r1, c1, r2, c2, idx))
     ranges = np.array(multi, dtype=np.int64).reshape(-1, 6)
@@ -1730,7 +1861,7 @@ class _FastBook:
         if tpl is None:
             tpl = self._compile_template(text, sheet, areas)
             self.templates[key] = tpl
-        func, picks = tpl
+        func, picks, _batch = tpl
         ins = []
         for k in picks:
             sh_name, (r1, c1, r2, c2), _flags = areas[k]
@@ -1741,9 +1872,9 @@ class _FastBook:
                 if b1 <= r2 and r1 <= b2 and d1 <= c2 and c1 <= d2:
                     raise _Fallback("a reference to an array formula's range")
             ins.append((sid, r1, c1, r2, c2))
-        return func, ins
+        return func, ins, key
 
-    def _compile_template(self, text: str, sheet: str, areas) -> tuple[Any, list[int]]:
+    def _compile_template(self, text: str, sheet: str, areas) -> tuple[Any, list[int], bool]:
         try:
             func = self.parser.ast(text, context={"sheet": sheet.upper()})[1].compile()
         except Exception as exc:  # noqa: BLE001 - formulas cannot parse it: the model decides
@@ -1761,7 +1892,13 @@ class _FastBook:
             if not hits or len({areas[i][2] for i in hits}) > 1:
                 raise _Fallback("ambiguous reference")
             picks.append(hits[0])
-        return _FastPipe(func), picks
+        # cells of this pattern can be computed together when every reference is one
+        # cell and every function works element by element (see _ELEMENTWISE)
+        names = {_NODE_SUFFIX.sub("", k).upper() for k in func.dsp.function_nodes}
+        single = all(
+            areas[k][1][0] == areas[k][1][2] and areas[k][1][1] == areas[k][1][3] for k in picks
+        )
+        return _FastPipe(func), picks, single and names <= _ELEMENTWISE
 
     # -- evaluating -----------------------------------------------------------------------
     def _formula_cells_in(self, sid, r1, c1, r2, c2):
@@ -1799,60 +1936,172 @@ class _FastBook:
         return out
 
     def evaluate(self, starts, node_name, agglo_nodes) -> None:
-        """Evaluate ``starts`` and everything they depend on (depth first, no recursion)."""
-        from formulas.functions import replace_empty
-        from formulas.tokens.operand import Error
-        from schedula.utils.exc import DispatcherError
+        """Evaluate ``starts`` and everything they depend on.
 
+        The cells needed are found first (with what each depends on); cells of one
+        element-wise pattern (``=A2*2`` filled down a column) become one node that is
+        computed in a single call on columns of values; the nodes are then computed in
+        dependency order.  A pattern whose cells depend on each other (a running total),
+        or that is caught in a cycle with another pattern, is computed cell by cell.
+        """
         res = self.results
         compiled = self.compiled
-        on_stack: set[tuple[int, int, int]] = set()
-        for start in starts:
-            if start in res:
+        deps: dict[tuple[int, int, int], list[tuple[int, int, int]]] = {}
+        stack = [k for k in starts if k not in res]
+        while stack:
+            key = stack.pop()
+            if key in deps or key in res:
                 continue
-            stack = [start]
-            while stack:
-                key = stack[-1]
-                if key in res:
-                    stack.pop()
+            got = compiled.get(key)
+            if got is None:
+                fc = self.formulas.get(key)
+                if fc is None:
+                    raise _Fallback("an array formula is needed")
+                got = compiled[key] = self.compile(key[0], fc)
+            d = [k for a in got[1] for k in self._formula_cells_in(*a) if k not in res]
+            deps[key] = d
+            stack.extend(k for k in d if k not in deps)
+        groups: dict[str, list[tuple[int, int, int]]] = {}
+        for key in deps:
+            t = compiled[key][2]
+            if self.templates[t][2]:
+                groups.setdefault(t, []).append(key)
+        groups = {t: m for t, m in groups.items() if len(m) > 1 and _BATCH}
+        while True:
+            order, bad = _schedule(deps, groups)
+            if not bad:
+                break
+            for t in bad:
+                del groups[t]
+        with _cell_calls(node_name, agglo_nodes) as call:
+            for kind, item in order:
+                if kind == "g":
+                    self._evaluate_group(groups[item], call)
+                else:
+                    self._evaluate_cell(item, call)
+
+    def _evaluate_cell(self, key, call) -> None:
+        func, ins, _t = self.compiled[key]
+        self.results[key] = call(key, func, [self._area_value(*a) for a in ins])
+
+    def _evaluate_group(self, members, call) -> None:
+        """One call for all cells of an element-wise pattern (columns of inputs)."""
+        res, compiled, formulas = self.results, self.compiled, self.formulas
+        func = compiled[members[0]][0]
+        n = len(members)
+        cols = []
+        for j in range(len(compiled[members[0]][1])):
+            col = np.empty((n, 1), object)
+            for i, m in enumerate(members):
+                sid, r, c, _r2, _c2 = compiled[m][1][j]
+                k = (sid, r, c)
+                if k in formulas:
+                    col[i, 0] = res[k]
+                else:
+                    col[i, 0] = _to_formulas_value(self.values[sid].get((r, c)))
+            cols.append(col)
+        try:
+            v = func(*cols)
+        except Exception:  # noqa: BLE001 - cell by cell decides (and reports)
+            v = None
+        if isinstance(v, np.ndarray) and v.shape == (n, 1):
+            from formulas.functions import replace_empty
+
+            for m, x in zip(members, v[:, 0].tolist(), strict=True):
+                res[m] = replace_empty(x)
+            return
+        for m in members:
+            self._evaluate_cell(m, call)
+
+
+# Functions that compute each cell from the same cells of their arguments, so that a
+# pattern using only them gives on columns of values exactly what it gives cell by
+# cell (checked for each by tests/test_engine.py).  Anything else (SUM, MAX, lookups,
+# our own functions ...) is computed cell by cell.
+_ELEMENTWISE = frozenset(
+    {"+", "-", "*", "/", "^", "&", "=", "<>", "<", ">", "<=", ">=", "U-", "U+", "%"}
+    | {"IF", "IFERROR", "NOT", "ABS", "EXP", "LN", "LOG10", "LOG", "SQRT"}
+    | {"INT", "MOD", "POWER", "ROUND", "ROUNDDOWN", "ROUNDUP", "SIGN", "TRUNC"}
+    | {"ISNUMBER", "ISTEXT", "ISNONTEXT", "ISBLANK", "ISERROR", "ISERR", "ISNA"}
+    | {"ISLOGICAL", "LEN", "LEFT", "RIGHT", "MID", "UPPER", "LOWER", "TRIM", "EXACT", "VALUE"}
+)
+_NODE_SUFFIX = re.compile(r"<\d+>$")
+_BATCH = True  # tests switch it off to compare with cell-by-cell evaluation
+
+
+def _schedule(deps, groups):
+    """Order of evaluation: ([("g", pattern) | ("c", cell)], set()) or (None, patterns
+    to compute cell by cell because they depend on themselves or sit in a cycle)."""
+    group_of = {k: t for t, m in groups.items() for k in m}
+
+    def node(k):
+        t = group_of.get(k)
+        return ("g", t) if t is not None else ("c", k)
+
+    indeg: dict[tuple, int] = {}
+    succ: dict[tuple, set] = {}
+    self_loops = set()
+    for k, d in deps.items():
+        a = node(k)
+        indeg.setdefault(a, 0)
+        for j in d:
+            b = node(j)
+            if b == a:
+                if a[0] == "g":
+                    self_loops.add(a[1])
                     continue
-                if key not in on_stack:
-                    on_stack.add(key)
-                got = compiled.get(key)
-                if got is None:
-                    fc = self.formulas.get(key)
-                    if fc is None:
-                        raise _Fallback("an array formula is needed")
-                    got = compiled[key] = self.compile(key[0], fc)
-                func, ins = got
-                pending = [k for a in ins for k in self._formula_cells_in(*a) if k not in res]
-                if pending:
-                    for k in pending:
-                        if k in on_stack:
-                            raise _Fallback("circular reference")
-                        stack.append(k)
-                    continue
-                stack.pop()
-                on_stack.discard(key)
-                args = [self._area_value(*a) for a in ins]
-                name = node_name(key)
-                token = _CURRENT_CELL.set(name) if name in agglo_nodes else None
-                try:
-                    v = func(*args)
-                except DispatcherError as exc:
-                    if not isinstance(getattr(exc, "ex", None), NotImplementedError):
-                        raise _Fallback("evaluation error") from exc
-                    v = Error.errors["#NAME?"]
-                except Exception as exc:  # noqa: BLE001 - the full model decides
-                    raise _Fallback("evaluation error") from exc
-                finally:
-                    if token is not None:
-                        _CURRENT_CELL.reset(token)
-                if isinstance(v, np.ndarray):
-                    if v.size != 1:
-                        raise _Fallback("array result in a single cell")
-                    v = v.ravel()[0]
-                res[key] = replace_empty(v)
+                raise _Fallback("circular reference")
+            s = succ.setdefault(b, set())
+            if a not in s:
+                s.add(a)
+                indeg[a] = indeg.get(a, 0) + 1
+    if self_loops:
+        return None, self_loops
+    ready = [n for n, c in indeg.items() if c == 0]
+    order = []
+    while ready:
+        n = ready.pop()
+        order.append(n)
+        for m in succ.get(n, ()):
+            indeg[m] -= 1
+            if indeg[m] == 0:
+                ready.append(m)
+    if len(order) < len(indeg):
+        bad = {n[1] for n, c in indeg.items() if c > 0 and n[0] == "g"}
+        if not bad:
+            raise _Fallback("circular reference")
+        return None, bad
+    return order, set()
+
+
+@contextlib.contextmanager
+def _cell_calls(node_name, agglo_nodes):
+    """``call(key, func, args)`` computing one cell the way the full model would."""
+    from formulas.functions import replace_empty
+    from formulas.tokens.operand import Error
+    from schedula.utils.exc import DispatcherError
+
+    def call(key, func, args):
+        name = node_name(key)
+        token = _CURRENT_CELL.set(name) if name in agglo_nodes else None
+        try:
+            v = func(*args)
+        except DispatcherError as exc:
+            if not isinstance(getattr(exc, "ex", None), NotImplementedError):
+                raise _Fallback("evaluation error") from exc
+            v = Error.errors["#NAME?"]
+        except Exception as exc:  # noqa: BLE001 - the full model decides
+            raise _Fallback("evaluation error") from exc
+        finally:
+            if token is not None:
+                _CURRENT_CELL.reset(token)
+        if isinstance(v, np.ndarray):
+            if v.size != 1:
+                raise _Fallback("array result in a single cell")
+            v = v.ravel()[0]
+        return replace_empty(v)
+
+    yield call
 
 
 def _evaluate_fast(pkg, scans, agglo, ev, tol, everything, pattern, book_name, log):

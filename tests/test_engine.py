@@ -729,3 +729,136 @@ def test_an_array_formula_elsewhere_does_not_stop_the_fast_evaluator(tmp_path, m
     fast, full, used = _fast_and_full(p, monkeypatch, all_formulas=True)
     assert not used
     _assert_same(fast, full)
+
+
+# --- patterns computed column-wise (one call per element-wise pattern) ----------------
+
+_ELEMENTWISE_CASES = {
+    "+": "=A{r}+B{r}",
+    "-": "=A{r}-B{r}",
+    "*": "=A{r}*B{r}",
+    "/": "=A{r}/B{r}",
+    "^": "=A{r}^2",
+    "&": "=A{r}&C{r}",
+    "=": "=A{r}=B{r}",
+    "<>": "=A{r}<>C{r}",
+    "<": "=A{r}<B{r}",
+    ">": "=A{r}>B{r}",
+    "<=": "=A{r}<=B{r}",
+    ">=": "=A{r}>=C{r}",
+    "U-": "=-A{r}",
+    "U+": "=+C{r}",
+    "%": "=A{r}%",
+    "IF": "=IF(A{r}>B{r},A{r},C{r})",
+    "IFERROR": '=IFERROR(A{r}/B{r},"none")',
+    "NOT": "=NOT(A{r}>1)",
+    "ABS": "=ABS(A{r})",
+    "EXP": "=EXP(A{r}/100)",
+    "LN": "=LN(A{r})",
+    "LOG10": "=LOG10(A{r})",
+    "LOG": "=LOG(A{r},2)",
+    "SQRT": "=SQRT(A{r})",
+    "INT": "=INT(A{r})",
+    "MOD": "=MOD(A{r},3)",
+    "POWER": "=POWER(A{r},B{r})",
+    "ROUND": "=ROUND(A{r}*B{r},1)",
+    "ROUNDDOWN": "=ROUNDDOWN(A{r},0)",
+    "ROUNDUP": "=ROUNDUP(A{r},0)",
+    "SIGN": "=SIGN(A{r})",
+    "TRUNC": "=TRUNC(A{r})",
+    "ISNUMBER": "=ISNUMBER(C{r})",
+    "ISTEXT": "=ISTEXT(C{r})",
+    "ISNONTEXT": "=ISNONTEXT(C{r})",
+    "ISBLANK": "=ISBLANK(A{r})",
+    "ISERROR": "=ISERROR(A{r})",
+    "ISERR": "=ISERR(A{r})",
+    "ISNA": "=ISNA(A{r})",
+    "ISLOGICAL": "=ISLOGICAL(C{r})",
+    "LEN": "=LEN(C{r})",
+    "LEFT": "=LEFT(C{r},2)",
+    "RIGHT": "=RIGHT(C{r},2)",
+    "MID": "=MID(C{r},2,2)",
+    "UPPER": "=UPPER(C{r})",
+    "LOWER": "=LOWER(C{r})",
+    "TRIM": "=TRIM(C{r})",
+    "EXACT": '=EXACT(C{r},"ab")',
+    "VALUE": "=VALUE(C{r})",
+}
+
+# inputs: numbers, negatives, zero, blanks, text, text numbers, booleans, errors
+_A = [1.5, -2, 0, None, "x", "=1/0", True, 1e10, 7, "=NA()", 2.25, -0.5]
+_B = [2, 0, -3, 4, None, 1, 1, 0.5, "y", 3, False, 8]
+_C = [" ab ", "3", None, "Abc", True, "=1/0", 12, "ab", "-4.5", "=NA()", "", "xyz"]
+
+
+def test_elementwise_list_is_covered_by_the_cases():
+    assert set(_ELEMENTWISE_CASES) == set(engine._ELEMENTWISE)
+
+
+def _elementwise_book(path, formulas):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    for i, (a, b, c) in enumerate(zip(_A, _B, _C, strict=True), start=1):
+        ws.cell(row=i, column=1, value=a)
+        ws.cell(row=i, column=2, value=b)
+        ws.cell(row=i, column=3, value=c)
+        for j, f in enumerate(formulas):
+            ws.cell(row=i, column=4 + j, value=f.format(r=i))
+    wb.save(path)
+
+
+@pytest.mark.parametrize("name", sorted(engine._ELEMENTWISE))
+def test_elementwise_pattern_in_one_call_equals_cell_by_cell(tmp_path, monkeypatch, name):
+    """Each function on the element-wise list gives, computed on columns of values, what
+    it gives cell by cell and what formulas' own model gives."""
+    p = tmp_path / "ew.xlsx"
+    _elementwise_book(p, [_ELEMENTWISE_CASES[name], "=D{r}*2"])  # E depends on D
+    calls = []
+    real = engine._FastBook._evaluate_group
+
+    def spy(self, members, call):
+        calls.append(len(members))
+        return real(self, members, call)
+
+    monkeypatch.setattr(engine._FastBook, "_evaluate_group", spy)
+    batched, full, used = _fast_and_full(p, monkeypatch, registry={}, all_formulas=True)
+    assert used
+    assert sorted(calls) == [2, 2, 12, 12]  # =1/0 and =NA() in A and C, then D, then E
+    _assert_same(batched, full)
+    monkeypatch.setattr(engine, "_BATCH", False)
+    calls.clear()
+    single, _full, _used = _fast_and_full(p, monkeypatch, registry={}, all_formulas=True)
+    assert calls == []
+    _assert_same(batched, single)
+
+
+def test_patterns_depending_on_themselves_or_each_other_are_computed_cell_by_cell(
+    tmp_path, monkeypatch
+):
+    p = tmp_path / "run.xlsx"
+    # D: a running total (depends on itself one row up); E and F depend on each other
+    # across rows (E on F one row up, F on E in the same row): cell by cell, same values
+    _elementwise_book(p, ["=0", "=0", "=E{r}*2", "=ABS(B{r})"])  # D and E: below
+    book = p.with_name("run2.xlsx")
+    wb = openpyxl.load_workbook(p)
+    ws = wb["S"]
+    for i in range(1, len(_A) + 1):
+        q = max(i - 1, 1)
+        ws.cell(row=i, column=4, value=f"=IFERROR(A{i},0)+D{q}" if i > 1 else "=IFERROR(A1,0)")
+        ws.cell(row=i, column=5, value=f"=F{q}+1" if i > 1 else "=1")
+    wb.save(book)
+    groups = []
+    real = engine._FastBook._evaluate_group
+
+    def spy(self, members, call):
+        groups.append(len(members))
+        return real(self, members, call)
+
+    monkeypatch.setattr(engine._FastBook, "_evaluate_group", spy)
+    fast, full, used = _fast_and_full(book, monkeypatch, registry={}, all_formulas=True)
+    assert used
+    _assert_same(fast, full)
+    # only G (=ABS(B)) and the constant formulas of A and C are computed column-wise
+    assert sorted(groups) == [2, 2, 12]
+    assert fast.values[("S", "F12")] == 2 * (2**12 - 1)  # E(i) = 2 E(i-1) + 1, F = 2E

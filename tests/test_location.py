@@ -560,3 +560,48 @@ def test_shape_and_option_errors():
         hoover_coefficient([1, 2, 3])
     with pytest.raises(AggloValueError, match="'data' must have at least 1"):
         location_quotient(np.zeros((0, 3)))
+
+
+# --- the plain-number shortcut of the element-wise LQ (one cell of a filled-down sheet) ---
+
+_num = st.one_of(
+    st.floats(min_value=0, max_value=1e12, allow_nan=False),
+    st.integers(min_value=0, max_value=10**9),
+    st.sampled_from([0.0, -1.0, float("nan"), float("inf"), 1e-300]),
+)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(_num, _num, _num, _num, st.sampled_from(["ratio", "additive", "symmetric", "binary"]))
+def test_lq_of_plain_numbers_equals_the_array_path(d, er, ek, e, form):
+    """Python numbers take a shortcut; NumPy scalars the general path: same value or error."""
+
+    def run(*args):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return ("ok", agglo.location_quotient(*args, form=form))
+        except AggloValueError as exc:
+            return ("error", str(exc))
+
+    fast = run(d, er, ek, e)
+    slow = run(*(np.float64(v) for v in (d, er, ek, e)))
+    assert fast[0] == slow[0]
+    if fast[0] == "error":
+        assert fast[1] == slow[1]
+    else:
+        assert type(fast[1]) is float
+        np.testing.assert_equal(fast[1], slow[1])
+
+
+def test_lq_of_plain_numbers_value():
+    from agglo.location import _lq_of_numbers
+
+    assert _lq_of_numbers(1714, 79006, 879213, 15593224, "ratio", 1.0, 1, "warn") is not None
+    # methods.md B1: locq(1714, 79006, 879213, 15593224) = 0.3847623
+    assert agglo.location_quotient(1714, 79006, 879213, 15593224) == pytest.approx(
+        0.3847623, abs=5e-8
+    )
+    assert agglo.location_quotient(1714.0, 79006, 879213, 15593224, form="additive") == (
+        pytest.approx(1714 / 879213 - 79006 / 15593224, rel=1e-15)
+    )
