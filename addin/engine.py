@@ -181,6 +181,11 @@ def _is_error_text(x: Any) -> bool:
 
 def _to_python(v: Any) -> Any:
     """A value from ``formulas`` → None/float/int/bool/str/ExcelError."""
+    t = type(v)
+    if t is float:  # the common case first
+        return v if math.isfinite(v) else ExcelError("#NUM!")
+    if t is str or t is bool:
+        return v
     import schedula as sh
     from formulas.tokens.operand import XlError
 
@@ -236,6 +241,8 @@ def _arg_to_xlwings(a: Any) -> Any:
 
 
 def _cell_to_xlwings(x: Any) -> Any:
+    if type(x) is float and math.isfinite(x):
+        return x
     v = _to_python(x)
     if isinstance(v, ExcelError):
         return str(v)
@@ -265,6 +272,8 @@ def _make_adapter(name: str, fn: Callable[..., Any], log: dict[str, list[_CallRe
     warnings_of = getattr(conv, "warnings_of", None)
 
     def to_element(x: Any, rec: _CallRecord) -> Any:
+        if type(x) is float and math.isfinite(x):
+            return x
         code = None
         if excel_error_of is not None:
             try:
@@ -344,6 +353,9 @@ def _register(registry: Mapping[str, Callable[..., Any]], log: dict[str, list[_C
     from formulas.functions import wrap_ranges_func
     from formulas.tokens.operand import Empty
 
+    from ._lazy_imports import defer_scipy_for_formulas
+
+    defer_scipy_for_formulas()  # SciPy is imported when a function needing it runs
     table = formulas.get_functions()
     # ``formulas``' table is a defaultdict: looking up an unknown name adds it; those
     # names are removed again afterwards (``_KNOWN_KEY``)
@@ -756,7 +768,9 @@ _POSITIONAL = re.compile(
 
 @functools.lru_cache(maxsize=65536)
 def _tokenize(text: str) -> tuple | None:
-    from openpyxl.formula.tokenizer import Tokenizer
+    from ._lazy_imports import formula_tokenizer
+
+    Tokenizer = formula_tokenizer()  # noqa: N806 - openpyxl's class
 
     try:
         return tuple((t.value, t.type, t.subtype) for t in Tokenizer("=" + text).items)
@@ -1499,32 +1513,47 @@ def _collect_cell(ev, scan, node, sol, agglo_nodes, log, tol, pkg, sh, scans) ->
         hh, ww = min(h, arr.shape[0]), min(w, arr.shape[1])
         full[:hh, :ww] = arr[:hh, :ww]
         arr = full
-    any_error = False
     for i in range(h):
         for j in range(w):
             cref = xlsx.cell_ref(r1 + i, c1 + j)
-            new = _to_python(arr[i, j])
             old = fc.cached if (i, j) == (0, 0) else scan.covered_values.get(cref)
-            ev.values[(sheet, cref)] = new
-            if (
-                isinstance(new, ExcelError)
-                and str(new) in _NOT_EVALUABLE
-                and not (isinstance(old, ExcelError) and str(old) == str(new))
-            ):
-                if (i, j) == (0, 0):
-                    ev.problems.append(Problem(sheet, cref, formula,
-                                               f"not evaluated: the formula uses {_NOT_EVALUABLE[str(new)]}; "
-                                               "its cached value was kept"))  # fmt: skip
-                continue
-            if isinstance(new, ExcelError):
-                any_error = True
-            if not values_close(old, new, tol):
-                patch.values[cref] = new
-                ev.changes.append(CellChange(sheet, cref, old, new))
-    if is_agglo and (messages or any_error):
-        reason = "; ".join(dict.fromkeys(messages)) if messages else None
-        if reason:
-            ev.problems.append(Problem(sheet, anchor, formula, reason))
+            new = _to_python(arr[i, j])
+            _record(ev, patch, sheet, cref, formula, old, new, (i, j) == (0, 0), tol)
+    if is_agglo and messages:
+        ev.problems.append(Problem(sheet, anchor, formula, "; ".join(dict.fromkeys(messages))))
+
+
+def _record(ev, patch, sheet, cref, formula, old, new, anchor: bool, tol) -> None:
+    """Record one computed cell: its value, a change, a problem."""
+    ev.values[(sheet, cref)] = new
+    if type(new) is ExcelError:
+        code = str(new)
+        if code in _NOT_EVALUABLE and not (isinstance(old, ExcelError) and str(old) == code):
+            if anchor:
+                ev.problems.append(Problem(sheet, cref, formula,
+                                           f"not evaluated: the formula uses {_NOT_EVALUABLE[code]}; "
+                                           "its cached value was kept"))  # fmt: skip
+            return
+    if not values_close(old, new, tol):
+        patch.values[cref] = new
+        ev.changes.append(CellChange(sheet, cref, old, new))
+
+
+def _collect_single(ev, scan, key, value, agglo_nodes, node, log, tol, scans) -> None:
+    """:func:`_collect_cell` for one ordinary formula cell (what the fast evaluator has)."""
+    sheet = scan.info.name
+    fc = scan.formulas.get(xlsx.cell_ref(key[1], key[2]))
+    if fc is None:
+        return
+    formula = _text_of(scans, sheet, fc)
+    patch = ev.patches.get(scan.info.part)
+    if patch is None:
+        patch = ev.patches[scan.info.part] = SheetPatch()
+    _record(ev, patch, sheet, fc.ref, formula, fc.cached, _to_python(value), True, tol)
+    if node in agglo_nodes:
+        messages = [m for r in log.get(node, ()) for m in r.messages]
+        if messages:
+            ev.problems.append(Problem(sheet, fc.ref, formula, "; ".join(dict.fromkeys(messages))))
 
 
 def _outer_call_only(formula: str | None) -> bool:
@@ -2132,12 +2161,10 @@ def _evaluate_fast(pkg, scans, agglo, ev, tol, everything, pattern, book_name, l
     ev.seconds["load"] = time.perf_counter() - t0
     ev.seconds["calculate"] = 0.0
     ev.n_evaluated = len(fb.results)
-    import schedula as sh
-
-    for key in sorted(fb.results, key=lambda k: (names[k[0]], xlsx.cell_ref(k[1], k[2]))):
-        node = node_name(key)
-        sol = {node: np.asarray([[fb.results[key]]], object)}
-        _collect_cell(ev, scans[key[0]], node, sol, agglo_nodes, log, tol, pkg, sh, scans)
+    res = fb.results
+    for key in sorted(res, key=lambda k: (names[k[0]], xlsx.cell_ref(k[1], k[2]))):
+        node = node_name(key) if agglo_nodes else ""
+        _collect_single(ev, scans[key[0]], key, res[key], agglo_nodes, node, log, tol, scans)
     for recs in log.values():
         for rec in recs:
             for w in rec.warnings:
