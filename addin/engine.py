@@ -1817,6 +1817,13 @@ class _Fallback(Exception):
 
 
 _REFERENCE_FUNCS = re.compile(r"\b(ISREF|AREAS|SINGLE|_XLFN\.SINGLE)\s*\(|@|#", re.IGNORECASE)
+# functions whose value depends on the cell holding them or on references computed at
+# run time: left to the full model
+_CELL_DEPENDENT = re.compile(
+    r"\b(ROW|COLUMN|OFFSET|INDIRECT|CELL|INFO|FORMULATEXT|ISFORMULA|_XLFN\.FORMULATEXT|"
+    r"_XLFN\.ISFORMULA|LAMBDA|_XLFN\.LAMBDA|LET|_XLFN\.LET)\s*\(",
+    re.IGNORECASE,
+)
 
 
 def _to_formulas_value(v: Any) -> Any:
@@ -1845,28 +1852,51 @@ class _FastBook:
         self.rows_by_col: list[dict[int, list[int]]] = []
         self.values: list[dict[tuple[int, int], Any]] = []
         self.blocked: list[list[tuple[int, int, int, int]]] = []
+        # array formulas: anchor → its range; per sheet (r1, c1, r2, c2, anchor);
+        # every covered cell → its anchor
+        self.array_area: dict[tuple[int, int, int], tuple[int, int, int, int]] = {}
+        self.arrays: list[list[tuple[int, int, int, int, tuple[int, int, int]]]] = []
+        self.covered: dict[tuple[int, int, int], tuple[int, int, int]] = {}
+        self.defined = _defined_names(pkg)
         for si, scan in enumerate(scans):
             if scan.values is None:
                 raise _Fallback("no values")
             by_col: dict[int, list[int]] = {}
             blocked: list[tuple[int, int, int, int]] = []
+            arrays = []
             for fc in scan.formulas.values():
-                if fc.kind not in ("normal", "shared"):
-                    # array and data-table formulas are left to the full model: a
-                    # workbook needing one of them (or a cell they cover) falls back
+                key = (si, fc.row, fc.col)
+                if fc.kind == "array" and fc.array_ref:
+                    try:
+                        r1, c1, r2, c2 = xlsx.parse_range(fc.array_ref)
+                    except ValueError:
+                        raise _Fallback("array formula with an unusual range") from None
+                    if (r1, c1) != (fc.row, fc.col) or r2 < r1 or c2 < c1:
+                        raise _Fallback("array formula with an unusual range")
+                    if len(self.covered) + (r2 - r1 + 1) * (c2 - c1 + 1) > 1_000_000:
+                        raise _Fallback("very large array formulas")
+                    self.array_area[key] = (r1, c1, r2, c2)
+                    arrays.append((r1, c1, r2, c2, key))
+                    for r in range(r1, r2 + 1):
+                        for c in range(c1, c2 + 1):
+                            self.covered[(si, r, c)] = key
+                elif fc.kind not in ("normal", "shared"):
+                    # data tables are left to the full model: a workbook needing one
+                    # (or a cell it covers) falls back
                     try:
                         area = xlsx.parse_range(fc.array_ref or fc.ref)
                     except ValueError:
                         raise _Fallback(f"{fc.kind} formula") from None
                     blocked.append((area[0], area[1], max(area[0], area[2]), area[3]))
                     continue
-                self.formulas[(si, fc.row, fc.col)] = fc
+                self.formulas[key] = fc
                 by_col.setdefault(fc.col, []).append(fc.row)
             for rows in by_col.values():
                 rows.sort()
             self.rows_by_col.append(by_col)
             self.values.append(scan.values)
             self.blocked.append(blocked)
+            self.arrays.append(arrays)
         self.templates: dict[str, tuple[Any, list[int]]] = {}
         self.results: dict[tuple[int, int, int], Any] = {}
         self.compiled: dict[tuple[int, int, int], tuple[Any, list]] = {}
@@ -1882,15 +1912,26 @@ class _FastBook:
         text = "=" + normalize_formula(text.lstrip("="), self.pattern)
         if _REFERENCE_FUNCS.search(_STRING_LITERAL.sub('""', text)):
             raise _Fallback("reference-valued function")
-        keyed = _template_key(text, sheet.upper(), fc.row, fc.col, (1, 1))
+        if self.defined:
+            text = self._with_names_resolved(text, sheet)
+        area = self.array_area.get((si, fc.row, fc.col))
+        shape = (1, 1) if area is None else (area[2] - area[0] + 1, area[3] - area[1] + 1)
+        keyed = _template_key(text, sheet.upper(), fc.row, fc.col, shape)
         if keyed is None:
-            raise _Fallback("positional formula")
-        key, areas = keyed
-        tpl = self.templates.get(key)
-        if tpl is None:
-            tpl = self._compile_template(text, sheet, areas)
+            # not shareable (INDEX, ROW(...), a defined name ...): compiled on its own
+            if _CELL_DEPENDENT.search(_STRING_LITERAL.sub('""', text)):
+                raise _Fallback("positional formula")
+            key = ("cell", si, fc.row, fc.col)
+            tpl = self._compile_template(text, sheet, None)
             self.templates[key] = tpl
-        func, picks, _batch = tpl
+            areas = tpl[3]
+        else:
+            key, areas = keyed
+            tpl = self.templates.get(key)
+            if tpl is None:
+                tpl = self._compile_template(text, sheet, areas)
+                self.templates[key] = tpl
+        func, picks = tpl[0], tpl[1]
         ins = []
         for k in picks:
             sh_name, (r1, c1, r2, c2), _flags = areas[k]
@@ -1903,20 +1944,29 @@ class _FastBook:
             ins.append((sid, r1, c1, r2, c2))
         return func, ins, key
 
-    def _compile_template(self, text: str, sheet: str, areas) -> tuple[Any, list[int], bool]:
+    def _compile_template(self, text: str, sheet: str, areas):
+        """(function, input picks, batchable, areas); ``areas`` None: read from the inputs
+        (a formula compiled for one cell only)."""
         try:
             func = self.parser.ast(text, context={"sheet": sheet.upper()})[1].compile()
         except Exception as exc:  # noqa: BLE001 - formulas cannot parse it: the model decides
             raise _Fallback(f"cannot compile {text}") from exc
+        own = areas is None
+        if own:
+            areas = []
         picks = []
         for name, rng in func.inputs.items():
             if not hasattr(rng, "ranges") or len(rng.ranges) != 1:
                 raise _Fallback("unusual input")
             sh_name, ref = _split_sheet(name)
             area = _parse_area(ref)
-            if sh_name is None or area is None:
+            if sh_name is None or area is None or ref.endswith("#"):
                 raise _Fallback("defined name or unusual reference")
             sh_name = sh_name.upper()
+            if own:
+                picks.append(len(areas))
+                areas.append((sh_name, area, (True, True, True, True)))
+                continue
             hits = [i for i, (s, a, _f) in enumerate(areas) if s == sh_name and a == area]
             if not hits or len({areas[i][2] for i in hits}) > 1:
                 raise _Fallback("ambiguous reference")
@@ -1927,7 +1977,44 @@ class _FastBook:
         single = all(
             areas[k][1][0] == areas[k][1][2] and areas[k][1][1] == areas[k][1][3] for k in picks
         )
-        return _FastPipe(func), picks, single and names <= _ELEMENTWISE
+        return _FastPipe(func), picks, not own and single and names <= _ELEMENTWISE, areas
+
+    def _with_names_resolved(self, text: str, sheet: str) -> str:
+        """The formula with each defined name replaced by the range it stands for.
+
+        Only names of one plain range (``'Data'!$B$3:$I$33``) are replaced; a name
+        standing for a formula or a constant makes the full model evaluate the book.
+        """
+        toks = _tokenize(text.lstrip("="))
+        if toks is None or "".join(t[0] for t in toks) != text.lstrip("="):
+            raise _Fallback("formula tokens do not tile the text")
+        out = []
+        changed = False
+        for value, ttype, subtype in toks:
+            if ttype == "OPERAND" and subtype == "RANGE":
+                sh, ref = _split_sheet(value)
+                if _parse_area(ref) is None and not (sh or "").startswith("["):
+                    target = self.defined.get(f"{(sh or sheet).upper()}!{ref.upper()}")
+                    if target is None:
+                        target = self.defined.get(ref.upper())
+                    target = (target or "").lstrip("=")
+                    t_toks = _tokenize(target) if target else None
+                    t_sheet, t_ref = _split_sheet(target)
+                    if (
+                        not t_toks
+                        or len(t_toks) != 1
+                        or t_toks[0][1:] != ("OPERAND", "RANGE")
+                        or t_sheet is None
+                        or t_sheet.startswith("[")
+                        or _parse_area(t_ref) is None
+                        or t_ref.endswith("#")
+                    ):
+                        raise _Fallback("a defined name that is not a plain range")
+                    out.append(target.lstrip("="))
+                    changed = True
+                    continue
+            out.append(value)
+        return "=" + "".join(out) if changed else text
 
     # -- evaluating -----------------------------------------------------------------------
     def _formula_cells_in(self, sid, r1, c1, r2, c2):
@@ -1944,6 +2031,16 @@ class _FastBook:
             hi = bisect.bisect_right(rows, r2)
             for r in rows[lo:hi]:
                 yield (sid, r, c)
+        for a1, b1, a2, b2, key in self.arrays[sid]:
+            # an array formula whose range, but not its anchor, overlaps the area
+            if (
+                a1 <= r2
+                and r1 <= a2
+                and b1 <= c2
+                and c1 <= b2
+                and not (r1 <= a1 <= r2 and c1 <= b1 <= c2)
+            ):
+                yield key
 
     def _area_value(self, sid, r1, c1, r2, c2):
         import schedula as sh
@@ -1961,7 +2058,15 @@ class _FastBook:
                 for c in range(c1, c2 + 1):
                     out[r - r1, c - c1] = _to_formulas_value(vals.get((r, c)))
         for key in self._formula_cells_in(sid, r1, c1, r2, c2):
-            out[key[1] - r1, key[2] - c1] = res[key]
+            area = self.array_area.get(key)
+            if area is None:
+                out[key[1] - r1, key[2] - c1] = res[key]
+                continue
+            a1, b1, a2, b2 = area  # the part of the array's result inside the area
+            y1, x1, y2, x2 = max(a1, r1), max(b1, c1), min(a2, r2), min(b2, c2)
+            out[y1 - r1 : y2 - r1 + 1, x1 - c1 : x2 - c1 + 1] = res[key][
+                y1 - a1 : y2 - a1 + 1, x1 - b1 : x2 - b1 + 1
+            ]
         return out
 
     def evaluate(self, starts, node_name, agglo_nodes) -> None:
@@ -2011,7 +2116,14 @@ class _FastBook:
 
     def _evaluate_cell(self, key, call) -> None:
         func, ins, _t = self.compiled[key]
-        self.results[key] = call(key, func, [self._area_value(*a) for a in ins])
+        args = [self._area_value(*a) for a in ins]
+        area = self.array_area.get(key)
+        if area is None:
+            self.results[key] = call(key, func, args)
+        else:
+            self.results[key] = call(
+                key, func, args, (area[2] - area[0] + 1, area[3] - area[1] + 1)
+            )
 
     def _evaluate_group(self, members, call) -> None:
         """One call for all cells of an element-wise pattern (columns of inputs)."""
@@ -2024,6 +2136,10 @@ class _FastBook:
             for i, m in enumerate(members):
                 sid, r, c, _r2, _c2 = compiled[m][1][j]
                 k = (sid, r, c)
+                if k in self.covered:  # a cell of an array formula: cell by cell
+                    for m2 in members:
+                        self._evaluate_cell(m2, call)
+                    return
                 if k in formulas:
                     col[i, 0] = res[k]
                 else:
@@ -2105,12 +2221,17 @@ def _schedule(deps, groups):
 
 @contextlib.contextmanager
 def _cell_calls(node_name, agglo_nodes):
-    """``call(key, func, args)`` computing one cell the way the full model would."""
+    """``call(key, func, args[, shape])`` computing one cell (or the range of an array
+    formula of that shape) the way the full model would."""
     from formulas.functions import replace_empty
+
+    # how formulas fits a result to an array formula's range (#N/A beyond a smaller
+    # result, a row or column repeated), used by its own cells
+    from formulas.ranges import _reshape_array_as_excel
     from formulas.tokens.operand import Error
     from schedula.utils.exc import DispatcherError
 
-    def call(key, func, args):
+    def call(key, func, args, shape=None):
         name = node_name(key)
         token = _CURRENT_CELL.set(name) if name in agglo_nodes else None
         try:
@@ -2124,6 +2245,12 @@ def _cell_calls(node_name, agglo_nodes):
         finally:
             if token is not None:
                 _CURRENT_CELL.reset(token)
+        if shape is not None:  # an array formula: the result fills its range as in Excel
+            if not isinstance(v, np.ndarray):
+                v = np.asarray([[v]], object)
+            elif v.ndim != 2:
+                v = np.asarray(v, object).reshape(1, -1)
+            return replace_empty(_reshape_array_as_excel(v, shape))
         if isinstance(v, np.ndarray):
             if v.size != 1:
                 raise _Fallback("array result in a single cell")
@@ -2139,17 +2266,21 @@ def _evaluate_fast(pkg, scans, agglo, ev, tol, everything, pattern, book_name, l
     fb = _FastBook(pkg, scans, pattern)
     if everything:
         if any(fb.blocked):
-            raise _Fallback("array formulas to evaluate")
+            raise _Fallback("data tables to evaluate")
         starts = sorted(fb.formulas)
     else:
         needed = _needed_formulas(pkg, scans, agglo)
         starts = [(si, fc.row, fc.col) for si, fc in needed]
     names = [s.info.name.upper() for s in scans]
 
+    def ref_of(key):
+        area = fb.array_area.get(key)
+        if area is None or area[:2] == area[2:]:
+            return xlsx.cell_ref(key[1], key[2])
+        return f"{xlsx.cell_ref(area[0], area[1])}:{xlsx.cell_ref(area[2], area[3])}"
+
     def node_name(key):
-        return f"'[{book_name}]{names[key[0]].replace(chr(39), chr(39) * 2)}'!" + xlsx.cell_ref(
-            key[1], key[2]
-        )
+        return f"'[{book_name}]{names[key[0]].replace(chr(39), chr(39) * 2)}'!" + ref_of(key)
 
     agglo_nodes = {}
     for (sheet, _ref), fc in agglo.items():
@@ -2162,7 +2293,14 @@ def _evaluate_fast(pkg, scans, agglo, ev, tol, everything, pattern, book_name, l
     ev.seconds["calculate"] = 0.0
     ev.n_evaluated = len(fb.results)
     res = fb.results
-    for key in sorted(res, key=lambda k: (names[k[0]], xlsx.cell_ref(k[1], k[2]))):
+    import schedula as sh
+
+    for key in sorted(res, key=lambda k: (names[k[0]], ref_of(k))):
+        if key in fb.array_area:
+            node = node_name(key)
+            _collect_cell(ev, scans[key[0]], node, {node: res[key]}, agglo_nodes, log, tol, pkg,
+                          sh, scans)  # fmt: skip
+            continue
         node = node_name(key) if agglo_nodes else ""
         _collect_single(ev, scans[key[0]], key, res[key], agglo_nodes, node, log, tol, scans)
     for recs in log.values():

@@ -708,7 +708,7 @@ def test_unusual_workbooks_fall_back_to_the_full_model(tmp_path, monkeypatch, fo
     _assert_same(fast, full)
 
 
-def test_an_array_formula_elsewhere_does_not_stop_the_fast_evaluator(tmp_path, monkeypatch):
+def test_array_formulas_in_the_fast_evaluator(tmp_path, monkeypatch):
     wb = openpyxl.Workbook()
     ws = _data_sheet(wb)
     ws["H2"] = ArrayFormula("H2:H4", "=B2:B4*10")  # not connected to the Agglo cell
@@ -720,13 +720,84 @@ def test_an_array_formula_elsewhere_does_not_stop_the_fast_evaluator(tmp_path, m
     assert used
     _assert_same(fast, full)
     assert fast.values[("Data", "F3")] == pytest.approx(2 * 7 / 12)
-    # a formula reading the array's range, or evaluating everything, needs the full model
+    # a formula reading the array's range; evaluating everything
     ws["F4"] = "=F2+H3"
     wb.save(p)
     fast, full, used = _fast_and_full(p, monkeypatch)
-    assert not used
-    _assert_same(fast, full)
+    assert used
+    # H3 is 200 (B3 × 10), as Excel computes it; formulas' full model, asked only for
+    # the Agglo cells and their dependants, reads the array's cell as empty (0.583)
+    assert fast.values[("Data", "F4")] == pytest.approx(7 / 12 + 200)
     fast, full, used = _fast_and_full(p, monkeypatch, all_formulas=True)
+    assert used
+    _assert_same(fast, full)
+
+
+def _assert_same_or_more(fast, full):
+    """Like _assert_same; the fast evaluator may also report precedents of dependants
+    that the full model computes without collecting (their values unchanged)."""
+    assert fast.n_agglo == full.n_agglo
+    assert set(full.values) <= set(fast.values)
+    for k, v in full.values.items():
+        assert engine.values_close(fast.values[k], v, 1e-12), (k, fast.values[k], v)
+    assert [(c.sheet, c.cell) for c in fast.changes] == [(c.sheet, c.cell) for c in full.changes]
+    assert [p.as_dict() for p in fast.problems] == [p.as_dict() for p in full.problems]
+    assert fast.warnings == full.warnings
+    assert {k: dict(v.values) for k, v in fast.patches.items()} == {
+        k: dict(v.values) for k, v in full.patches.items()
+    }
+
+
+def test_array_formulas_and_defined_names_in_the_fast_evaluator(tmp_path, monkeypatch):
+    from openpyxl.workbook.defined_name import DefinedName
+
+    wb = openpyxl.Workbook()
+    ws = _data_sheet(wb)
+    wb.defined_names["BLOCK"] = DefinedName("BLOCK", attr_text="Data!$B$2:$C$4")
+    wb.defined_names["FIRST"] = DefinedName("FIRST", attr_text="Data!$B$2")
+    ws["F2"] = ArrayFormula("F2:G4", "=LQ(BLOCK)")  # the LQ matrix as a legacy array
+    ws["J2"] = "=SUM(F2:G4)"  # reads the whole array
+    ws["J3"] = "=G3*2"  # reads one covered cell
+    ws["J4"] = "=INDEX(F2:G4,2,2)+FIRST"  # INDEX: compiled for this cell alone
+    for r in (6, 7, 8):  # an element-wise pattern over covered cells: cell by cell
+        ws[f"K{r}"] = f"=F{r - 4}+1"
+    ws["L2"] = ArrayFormula("L2:M3", "=SUM(B2:B4)")  # one value fills the range
+    ws["L5"] = ArrayFormula("L5:N6", "=B2:C2*2")  # a row repeated, #N/A beyond
+    ws["L8"] = ArrayFormula("L8:M8", "=HHI(BLOCK)")  # a 1 × 2 result
+    p = tmp_path / "arr.xlsx"
+    wb.save(p)
+    for everything in (False, True):
+        fast, full, used = _fast_and_full(p, monkeypatch, all_formulas=everything)
+        assert used
+        _assert_same_or_more(fast, full)
+    v = fast.values
+    block = np.array([[10.0, 30.0], [20.0, 40.0], [30.0, 10.0]])
+    lq = (block / block.sum(1, keepdims=True)) / (block.sum(0) / block.sum())
+    got = np.array([[v[("Data", xlsx.cell_ref(r, c))] for c in (6, 7)] for r in (2, 3, 4)])
+    np.testing.assert_allclose(got, lq, rtol=1e-12)
+    assert v[("Data", "J2")] == pytest.approx(lq.sum())
+    assert v[("Data", "J3")] == pytest.approx(2 * lq[1, 1])
+    assert v[("Data", "J4")] == pytest.approx(lq[1, 1] + 10)
+    assert [v[("Data", f"K{r}")] for r in (6, 7, 8)] == pytest.approx(list(lq[:, 0] + 1))
+    assert {v[("Data", c)] for c in ("L2", "M2", "L3", "M3")} == {60.0}
+    assert [v[("Data", c)] for c in ("L5", "M5", "L6", "M6")] == [20.0, 60.0, 20.0, 60.0]
+    assert v[("Data", "N5")] == ExcelError("#N/A")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the test registry's HHI warns on purpose
+        hhi = REG["HHI"](block.tolist())
+    assert [v[("Data", "L8")], v[("Data", "M8")]] == pytest.approx(list(np.ravel(hhi)))
+
+
+def test_a_defined_name_standing_for_a_formula_falls_back(tmp_path, monkeypatch):
+    from openpyxl.workbook.defined_name import DefinedName
+
+    wb = openpyxl.Workbook()
+    ws = _data_sheet(wb)
+    wb.defined_names["TWICE"] = DefinedName("TWICE", attr_text="Data!$B$2*2")
+    ws["F2"] = "=LQ(B2,D2,B5,D5)+TWICE"
+    p = tmp_path / "n.xlsx"
+    wb.save(p)
+    fast, full, used = _fast_and_full(p, monkeypatch)
     assert not used
     _assert_same(fast, full)
 
