@@ -1898,6 +1898,7 @@ class _FastBook:
             self.blocked.append(blocked)
             self.arrays.append(arrays)
         self.templates: dict[str, tuple[Any, list[int]]] = {}
+        self.facts: dict[str, tuple[bool, bool, bool]] = {}
         self.results: dict[tuple[int, int, int], Any] = {}
         self.compiled: dict[tuple[int, int, int], tuple[Any, list]] = {}
         self.names = [s.info.name.upper() for s in scans]
@@ -1909,8 +1910,24 @@ class _FastBook:
         text = _text_of(self.scans, sheet, fc)
         if text is None:
             raise _Fallback("shared formula without master")
-        text = "=" + normalize_formula(text.lstrip("="), self.pattern)
-        if _REFERENCE_FUNCS.search(_STRING_LITERAL.sub('""', text)):
+        body = text.lstrip("=")
+        # what normalising and the checks below decide does not depend on the digits
+        # of a formula (no registered name has digits; qualifiers and references match
+        # any digits): decided once per skeleton
+        skeleton = _DIGITS.sub("0", body)
+        facts = self.facts.get(skeleton)
+        if facts is None:
+            if len(self.facts) > 65536:
+                self.facts.clear()
+            plain = _STRING_LITERAL.sub('""', skeleton)
+            facts = self.facts[skeleton] = (
+                normalize_formula(skeleton, self.pattern) == skeleton,
+                bool(_REFERENCE_FUNCS.search(plain)),
+                bool(_CELL_DEPENDENT.search(plain)),
+            )
+        same, reference_valued, cell_dependent = facts
+        text = "=" + (body if same else normalize_formula(body, self.pattern))
+        if reference_valued:
             raise _Fallback("reference-valued function")
         if self.defined:
             text = self._with_names_resolved(text, sheet)
@@ -1919,7 +1936,7 @@ class _FastBook:
         keyed = _template_key(text, sheet.upper(), fc.row, fc.col, shape)
         if keyed is None:
             # not shareable (INDEX, ROW(...), a defined name ...): compiled on its own
-            if _CELL_DEPENDENT.search(_STRING_LITERAL.sub('""', text)):
+            if cell_dependent:
                 raise _Fallback("positional formula")
             key = ("cell", si, fc.row, fc.col)
             tpl = self._compile_template(text, sheet, None)
@@ -2020,6 +2037,13 @@ class _FastBook:
     def _formula_cells_in(self, sid, r1, c1, r2, c2):
         import bisect
 
+        if r1 == r2 and c1 == c2:  # one cell
+            key = (sid, r1, c1)
+            if key in self.formulas:
+                yield key
+            elif key in self.covered:
+                yield self.covered[key]
+            return
         by_col = self.rows_by_col[sid]
         if (c2 - c1) > len(by_col):
             cols = [c for c in by_col if c1 <= c <= c2]
