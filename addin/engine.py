@@ -856,7 +856,7 @@ def _template_key(val: str, sheet: str, r0: int, c0: int, shape: tuple[int, int]
     got = _plan_of(val, sheet)
     if got is None:
         return _template_key_slow(val, sheet, r0, c0, shape)
-    (roles, area_specs, _has_names), skeleton, digits = got
+    (roles, area_specs, _has_names, _slots), skeleton, digits = got
     rows = {}
     rel: list[Any] = [shape]
     for d, role in zip(digits, roles, strict=True):
@@ -908,19 +908,20 @@ def _plan_of(val: str, sheet: str):
 
 def _fast_references(text: str, sheet: str):
     """Areas of a formula as (SHEET, r1, c1, r2, c2) from its plan; None: use the slow path."""
-    got = _plan_of(text, sheet.upper())
+    got = _plan_of(text, sheet if sheet.isupper() else sheet.upper())
     if got is None or got[0][2]:
         return None  # no plan, or defined names to follow
-    (roles, specs, _), _skeleton, digits = got
-    rows: dict[tuple[int, int], int] = {}
-    for d, role in zip(digits, roles, strict=True):
-        if role is not None:
-            rows[role[0], role[1]] = int(d)
+    (_roles, specs, _, slots), _skeleton, digits = got
+    rows = [0] * (2 * len(specs))
+    for k, slot in slots:
+        rows[slot] = int(digits[k])
     out = []
     for i, (sh_u, c1, c2, _flags) in enumerate(specs):
-        r1 = rows[i, 0]
-        r2 = rows.get((i, 1), r1)
-        out.append((sh_u, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+        r1 = rows[2 * i]
+        r2 = rows[2 * i + 1] or r1
+        if r2 < r1:
+            r1, r2 = r2, r1
+        out.append((sh_u, r1, c1, r2, c2) if c1 <= c2 else (sh_u, r1, c2, r2, c1))
     return out
 
 
@@ -966,7 +967,8 @@ def _key_plan(text: str, sheet: str):
         roles[row_runs[0]] = (i, 0, flags[0])
         if n_rows == 2:
             roles[row_runs[1]] = (i, 1, flags[2])
-    return tuple(roles), tuple(specs), has_names
+    slots = tuple((k, 2 * role[0] + role[1]) for k, role in enumerate(roles) if role is not None)
+    return tuple(roles), tuple(specs), has_names, slots
 
 
 def _template_key_slow(val: str, sheet: str, r0: int, c0: int, shape: tuple[int, int]):
@@ -1321,6 +1323,7 @@ def _needed_formulas(pkg, scans, agglo) -> list[tuple[int, FormulaCell]]:
     frontier: list[tuple[int, int, int, int, int]] = []
     agglo_keys = {(sh.upper(), ref) for sh, ref in agglo}
     for si, scan in enumerate(scans):
+        name, name_u = scan.info.name, scan.info.name.upper()
         for ref, fc in scan.formulas.items():
             area = (
                 xlsx.parse_range(fc.array_ref)
@@ -1329,12 +1332,16 @@ def _needed_formulas(pkg, scans, agglo) -> list[tuple[int, FormulaCell]]:
             )
             idx = len(formulas_list)
             formulas_list.append((si, fc, area))
-            if (scan.info.name.upper(), ref) in agglo_keys:
+            if (name_u, ref) in agglo_keys:
                 chosen.add(idx)
                 frontier.append((si, *area))
                 continue
-            text = _text_of(scans, scan.info.name, fc)
-            refs = _references(text or "", scan.info.name, names) if text else []
+            text = "=" + fc.text if fc.text is not None else _text_of(scans, name, fc)
+            if not text:
+                continue
+            refs = _fast_references(text, name_u)
+            if refs is None:
+                refs = _references(text, name, names)
             if refs is None:
                 # structured/3-D references, INDIRECT: not followed here; Excel
                 # recalculates such formulas on open (fullCalcOnLoad is set)

@@ -933,3 +933,45 @@ def test_patterns_depending_on_themselves_or_each_other_are_computed_cell_by_cel
     # only G (=ABS(B)) and the constant formulas of A and C are computed column-wise
     assert sorted(groups) == [2, 2, 12]
     assert fast.values[("S", "F12")] == 2 * (2**12 - 1)  # E(i) = 2 E(i-1) + 1, F = 2E
+
+
+_KEY_FORMS = [
+    "=LQ(Data!B{r},Data!F{r},Data!B$1002,Data!F$1002)",
+    '=IF(A{r}>1,"hi","lo")',
+    "=ROUND(B{r}*100,2)",
+    "=AVERAGE(Data!B{r}:E{r})",
+    "='Sheet 2'!A{r}+Sheet3!$B$2*LOG10(C{r})",
+    "=SUM($A$1:A{r})",
+    "=SUM(B{s}:A{r})",
+    "=A{r}*1E+5",
+    "=Name1+A{r}",
+    "=A:A",
+    "=B{r}:C{s}",
+    "=SUM(A{r}:A{s})/2.5",
+    "=[1]Sheet1!A{r}",
+    "=ROW(A{r})",
+    "=INDIRECT(A{r})",
+    '="a1"&A{r}&"2"',
+    "=Sheet1!$A{r}+Sheet1!A${r}",
+]
+
+
+@pytest.mark.parametrize("form", _KEY_FORMS)
+def test_formula_analysis_per_skeleton_equals_token_by_token(form):
+    """Template keys and references read from a per-skeleton plan equal those computed
+    from the tokens of each text (the plan is built from the first text seen)."""
+    names = {"NAME1": "=Sheet3!$A$1"}
+    saved = engine._fast_references
+    for r in (2, 3, 10, 99, 100, 1001, 12345):
+        text = form.format(r=r, s=r + 5)
+        for c in (1, 3, 30):
+            assert engine._template_key(text, "CALC", r, c, (1, 1)) == (
+                engine._template_key_slow(text, "CALC", r, c, (1, 1))
+            ), text
+        fast = engine._references(text, "Calc", names)
+        engine._fast_references = lambda *a: None
+        try:
+            slow = engine._references(text, "Calc", names)
+        finally:
+            engine._fast_references = saved
+        assert fast == slow, text
