@@ -941,26 +941,16 @@ def _key_plan(text: str, sheet: str):
     for parts, ttype, subtype in toks:
         if ttype != "OPERAND" or subtype != "RANGE":
             continue
-        value = "".join(p if isinstance(p, str) else digits[p] for p in parts)
-        sh, ref = _split_sheet(value)
-        if sh is not None and (sh.startswith("[") or ":" in sh):
+        got = _range_token("".join(p if isinstance(p, str) else digits[p] for p in parts))
+        if got is None:
             return None
-        m = _AREA.match(ref)
-        if m is None:
-            if ":" in ref or ref.endswith("#") or ref[:1].isdigit():
-                return None
+        if got == "name":
             has_names = True
             continue
+        sh, (_r1, c1, _r2, c2), flags, n_rows = got
         runs = [p for p in parts if not isinstance(p, str)]
-        g = m.groups()
-        n_rows = 2 if g[5] else 1
         if len(runs) < n_rows:
             return None
-        c1 = xlsx.col_to_num(g[1])
-        c2 = xlsx.col_to_num(g[5]) if g[5] else c1
-        flags = (g[2] == "$", g[0] == "$", (g[6] or g[2]) == "$", (g[4] or g[0]) == "$")
-        if not g[5]:
-            flags = (g[2] == "$", g[0] == "$", g[2] == "$", g[0] == "$")
         i = len(specs)
         specs.append(((sh or sheet).upper(), c1, c2, flags))
         row_runs = runs[-n_rows:]
@@ -969,6 +959,29 @@ def _key_plan(text: str, sheet: str):
             roles[row_runs[1]] = (i, 1, flags[2])
     slots = tuple((k, 2 * role[0] + role[1]) for k, role in enumerate(roles) if role is not None)
     return tuple(roles), tuple(specs), has_names, slots
+
+
+def _range_token(value: str):
+    """A range token → (sheet or None, (r1, c1, r2, c2), $-flags (r1, c1, r2, c2), number
+    of row numbers written); "name" for a defined name; None when a formula using it
+    cannot share a template (another workbook, 3-D, whole rows/columns, spill)."""
+    sh, ref = _split_sheet(value)
+    if sh is not None and (sh.startswith("[") or ":" in sh):
+        return None
+    m = _AREA.match(ref)
+    if m is None:
+        if ":" in ref or ref.endswith("#") or ref[:1].isdigit():
+            return None
+        return "name"
+    g = m.groups()
+    c1, r1 = xlsx.col_to_num(g[1]), int(g[3])
+    if g[5]:
+        c2, r2 = xlsx.col_to_num(g[5]), int(g[7])
+        flags = (g[2] == "$", g[0] == "$", g[6] == "$", g[4] == "$")
+    else:
+        c2, r2 = c1, r1
+        flags = (g[2] == "$", g[0] == "$", g[2] == "$", g[0] == "$")
+    return sh, (r1, c1, r2, c2), flags, 2 if g[5] else 1
 
 
 def _template_key_slow(val: str, sheet: str, r0: int, c0: int, shape: tuple[int, int]):
@@ -982,21 +995,13 @@ def _template_key_slow(val: str, sheet: str, r0: int, c0: int, shape: tuple[int,
     areas = []
     for value, ttype, subtype in items:
         if ttype == "OPERAND" and subtype == "RANGE":
-            sh, ref = _split_sheet(value)
-            if sh is not None and (sh.startswith("[") or ":" in sh):
+            got = _range_token(value)
+            if got is None:
                 return None
-            m = _AREA.match(ref)
-            if m is None:
-                if ":" in ref or ref.endswith("#") or ref[:1].isdigit():
-                    return None  # whole rows/columns, spill references
+            if got == "name":
                 pieces.append(value.upper())  # a defined name
                 continue
-            g = m.groups()
-            c1, r1 = xlsx.col_to_num(g[1]), int(g[3])
-            c2, r2 = (xlsx.col_to_num(g[5]), int(g[7])) if g[5] else (c1, r1)
-            flags = (g[2] == "$", g[0] == "$", (g[6] or g[2]) == "$", (g[4] or g[0]) == "$")
-            if not g[5]:
-                flags = (g[2] == "$", g[0] == "$", g[2] == "$", g[0] == "$")
+            sh, (r1, c1, r2, c2), flags, _n = got
             rel = [
                 f"R{r1}" if flags[0] else f"R[{r1 - r0}]",
                 f"C{c1}" if flags[1] else f"C[{c1 - c0}]",
