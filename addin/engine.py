@@ -1470,7 +1470,9 @@ def _text_of(scans, sheet, fc: FormulaCell) -> str | None:
         if s.info.name == sheet and fc.shared_index in s.shared_masters:
             master = s.shared_masters[fc.shared_index]
             try:
-                from openpyxl.formula.translate import Translator
+                from ._lazy_imports import formula_translator
+
+                Translator = formula_translator()  # noqa: N806 - openpyxl's class
 
                 return Translator("=" + (master.text or ""), master.ref).translate_formula(fc.ref)
             except Exception:  # noqa: BLE001

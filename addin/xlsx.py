@@ -34,6 +34,7 @@ import contextlib
 import dataclasses
 import hashlib
 import io
+import itertools
 import math
 import os
 import re
@@ -189,7 +190,7 @@ class SheetInfo:
     index: int  # 0-based position in the workbook
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(slots=True)  # one per formula cell: slots make them cheaper
 class FormulaCell:
     ref: str
     row: int
@@ -236,6 +237,7 @@ class Package:
     _workbook_part: str | None = None
     _sheets: list[SheetInfo] | None = None
     _shared_strings: list[str] | None = None
+    _shared_values: list[str] | None = None
 
     # -- raw members --------------------------------------------------------
     def names(self) -> list[str]:
@@ -343,13 +345,22 @@ class Package:
             strings: list[str] = []
             if part:
                 root = self.parse(part)
+                # rich text runs: the visible text is every <t> except phonetic runs
+                # (<rPh>); most string tables have none, which allows the quick join
+                phonetic = next(root.iter("{*}rPh"), None) is not None
                 for si in root.iterfind("{*}si"):
-                    # rich text runs: the visible text is every <t> except phonetic runs
-                    strings.append(
-                        "".join(t.text or "" for t in si.iter("{*}t") if _not_phonetic(t))
-                    )
+                    ts = si.iter("{*}t")
+                    if phonetic:
+                        ts = (t for t in ts if _not_phonetic(t))
+                    strings.append("".join([t.text or "" for t in ts]))
             self._shared_strings = strings
         return self._shared_strings
+
+    def shared_values(self) -> list[str]:
+        """The shared strings as cell values (``_xHHHH_`` escapes decoded), cached."""
+        if self._shared_values is None:
+            self._shared_values = [unescape_text(x) for x in self.shared_strings]
+        return self._shared_values
 
     # -- sheet scanning -----------------------------------------------------
     def scan_sheet(
@@ -360,12 +371,16 @@ class Package:
 
 
 def _not_phonetic(t: etree._Element) -> bool:
+    """False for a ``<t>`` inside a phonetic run (``<rPh>``) of its ``<si>``."""
     parent = t.getparent()
     while parent is not None:
-        if etree.QName(parent).localname == "rPh":
-            return False
-        if etree.QName(parent).localname == "si":
-            return True
+        tag = parent.tag
+        if isinstance(tag, str):
+            local = tag.rpartition("}")[2]
+            if local == "rPh":
+                return False
+            if local == "si":
+                return True
         parent = parent.getparent()
     return True
 
@@ -551,15 +566,20 @@ def escape_text(s: str) -> str:
     return _NEEDS_ESCAPE.sub(lambda m: f"_x{ord(m.group(0)):04X}_", s)
 
 
-def _decode_cached(c: etree._Element, strings: Callable[[], list[str]]) -> Any:
-    v = _decode_cached_raw(c, strings)
-    return unescape_text(v) if type(v) is str else v
-
-
 _NOT_DECODED = object()
+_INT_LIMIT = 2**53
 
 
 def _decode_number(v: str) -> Any:
+    if "." not in v and "E" not in v and "e" not in v:
+        # the common integer case without going through float
+        try:
+            i = int(v)
+        except ValueError:
+            pass
+        else:
+            if -_INT_LIMIT < i < _INT_LIMIT:
+                return i
     try:
         f = float(v)
     except ValueError:
@@ -569,36 +589,35 @@ def _decode_number(v: str) -> Any:
     )
 
 
-def _decode_cached_raw(c: etree._Element, strings: Callable[[], list[str]]) -> Any:
-    t = c.get("t", "n")
-    v = None
-    is_ = None
-    for ch in c:
-        ln = etree.QName(ch).localname
-        if ln == "v":
-            v = ch.text
-        elif ln == "is":
-            is_ = ch
+def _decode_value(t: str, v_el: Any, is_el: Any, strings: Callable[[], list[str]]) -> Any:
+    """The cached value of a cell from its type attribute and ``<v>``/``<is>`` children.
+
+    ``strings()`` gives the shared strings with escapes already decoded; it is only
+    called for shared-string cells (reading the string table can fail).
+    """
     if t == "inlineStr":
-        if is_ is None:
-            return v
-        return "".join(x.text or "" for x in is_.iter("{*}t"))
+        if is_el is None:
+            v = v_el.text if v_el is not None else None
+            return unescape_text(v) if v is not None else None
+        return unescape_text("".join([x.text or "" for x in is_el.iter("{*}t")]))
+    if v_el is None:
+        return None
+    v = v_el.text
     if v is None:
         return None
     if t == "n":
-        return _decode_number(v)
-    if t == "b":
-        return v.strip() in ("1", "true")
-    if t == "e":
-        return ExcelError(v)
+        x = _decode_number(v)
+        return unescape_text(x) if type(x) is str else x
     if t == "s":
         try:
             return strings()[int(v)]
         except (ValueError, IndexError):
             return None
-    if t == "d":
-        return v
-    return v  # "str"
+    if t == "b":
+        return v.strip() in ("1", "true")
+    if t == "e":
+        return ExcelError(v)
+    return unescape_text(v)  # "str", "d" and unknown types: the text as it is
 
 
 _ROOT = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet[\s>]")
@@ -640,15 +659,62 @@ def survey_sheet(pkg: Package, info: SheetInfo) -> tuple[int, list[str]]:
                 head, buf = buf, b""
             n += sum(head.count(t) for t in cell_tags)
             if b"f>" in head or b"f " in head:
-                texts.extend(m.group(1).decode("utf-8", "replace") for m in _FORMULA.finditer(head))
+                texts.extend([t.decode("utf-8", "replace") for t in _FORMULA.findall(head)])
             if not chunk:
                 break
     return n, texts
 
 
+#: Sheets up to this size (uncompressed XML) are parsed into a tree in one call, which
+#: is about 1.5x faster; larger ones are parsed row by row so that memory stays flat.
+#: A tree takes about 13 times the XML size (100 MB for 8 MB of XML, about 90,000
+#: formula cells); patching a sheet parses it into a tree anyway.
+_TREE_MAX_BYTES = 8_000_000
+#: the elements the scanner looks at, in document order (pre-order)
+_SCAN_TAGS = ("{*}row", "{*}c", "{*}f", "{*}v", "{*}is")
+
+
+def _stream_elements(source: Any) -> Any:
+    """The elements of ``_SCAN_TAGS`` in pre-order, parsing incrementally.
+
+    Each row is yielded (with its cells and their children) once it has been parsed
+    completely, then yielded once more (so the scanner finishes its last cell while
+    the row is intact) and freed.
+    """
+    context = etree.iterparse(
+        source,
+        events=("end",),
+        tag=("{*}c", "{*}row"),
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=False,
+        load_dtd=False,
+    )
+    for _event, el in context:
+        if el.tag[-1] == "c":
+            parent = el.getparent()
+            if parent is not None and parent.tag[-4:] in ("}row", "row"):
+                continue  # yielded with its row
+            yield from el.iter(*_SCAN_TAGS)
+            continue
+        yield from el.iter(*_SCAN_TAGS)
+        yield el
+        el.clear(keep_tail=False)
+        parent = el.getparent()
+        while el.getprevious() is not None and parent is not None:
+            del parent[0]  # keep memory flat on very long sheets
+
+
 def _scan_sheet(
     pkg: Package, info: SheetInfo, *, keep_occupied: bool, keep_values: bool = False
 ) -> SheetScan:
+    """One pass over a worksheet (see :meth:`Package.scan_sheet`).
+
+    A cell's ``<f>``, ``<v>`` and ``<is>`` are its last direct children of those
+    names (in any namespace); a cell without ``r`` follows the previous cell of its
+    row.  Sheets up to ``_TREE_MAX_BYTES`` are parsed in one call, larger ones row by
+    row; both give the same result.
+    """
     member = pkg._member(info.part)
     with pkg.zip.open(member) as fh:
         _check_xml_bytes(info.part, fh.read(4096))
@@ -662,104 +728,133 @@ def _scan_sheet(
     big_arrays: list[tuple[int, int, int, int]] = []
     n = 0
     last_row = 0
-    strings = lambda: pkg.shared_strings  # noqa: E731 - lazy
-
-    context = etree.iterparse(
-        pkg.zip.open(member),
-        events=("end",),
-        tag=("{*}c", "{*}row"),
-        resolve_entities=False,
-        no_network=True,
-        huge_tree=False,
-        load_dtd=False,
-    )
-    col_in_row = 0
+    strings = pkg.shared_values  # called only when a shared string is decoded
+    # column letters → number; a sheet uses few distinct columns
+    col_nums: dict[str, int] = {}
+    ref_match = _REF_RE.match
+    decode_number = _decode_number
+    decode_value = _decode_value
     track_values = occupied is not None or values is not None
+    col_in_row = 0
+    # the cell being read and its <f>, <v>, <is> children; it is processed when the
+    # next cell or row starts (or the sheet ends), i.e. once its children are known
+    cell = f = v_el = is_el = None
     try:
-        for _event, el in context:
-            tag = el.tag
-            if tag[-3:] == "row" and (len(tag) == 3 or tag[-4] in "}:"):
-                el.clear(keep_tail=False)
-                parent = el.getparent()
-                while el.getprevious() is not None and parent is not None:
-                    del parent[0]  # keep memory flat on very long sheets
-                col_in_row = 0
-                continue
-            n += 1
-            ref = el.get("r")
-            f = None
-            has_value = False
-            v_el = None
-            for ch in el:
-                t = ch.tag
-                if t[-1] == "f" and (len(t) == 1 or t[-2] == "}"):
-                    f = ch
-                elif t[-1] == "v" and (len(t) == 1 or t[-2] == "}"):
-                    has_value = True
-                    v_el = ch
-                elif t[-1] == "v" or t[-2:] == "is":
-                    has_value = True
-            if f is None and not has_value:
-                if ref is None:
-                    col_in_row += 1
-                continue
-            if f is None and not (track_values or arrays):
-                if ref is None:
-                    col_in_row += 1
-                continue
-            if ref is None:  # cells without r follow the previous one
-                parent = el.getparent()
-                row = int(parent.get("r", last_row + 1)) if parent is not None else last_row
-                col_in_row += 1
-                ref = cell_ref(row, col_in_row)
-            row, col = split_ref(ref)
-            last_row, col_in_row = row, col
-            if f is not None:
-                kind = f.get("t", "normal")
-                fc = FormulaCell(
-                    ref=ref,
-                    row=row,
-                    col=col,
-                    text=f.text if (f.text or kind != "shared") else None,
-                    kind=kind,
-                    array_ref=f.get("ref"),
-                    shared_index=f.get("si"),
-                    dynamic=el.get("cm") is not None,
-                    cached=_decode_cached(el, strings),
-                )
-                formulas[ref] = fc
-                if kind == "shared" and fc.text is not None and fc.shared_index is not None:
-                    masters[fc.shared_index] = fc
-                if kind == "array" and fc.array_ref:
-                    with contextlib.suppress(ValueError):
-                        area = parse_range(fc.array_ref)
-                        arrays.append(area)
-                        if area[2] - area[0] < 10_000:
-                            # rows → the array ranges crossing them, for a quick lookup
-                            for r in range(area[0], area[2] + 1):
-                                array_rows.setdefault(r, []).append(area)
+        if member.file_size <= _TREE_MAX_BYTES:
+            root = etree.fromstring(pkg.read(info.part), secure_parser())
+            elements = root.iter(*_SCAN_TAGS)
+        else:
+            elements = _stream_elements(pkg.zip.open(member))
+        # This loop runs once per element of a possibly large sheet, so all per-cell
+        # work is inline, and an element iterator filtered by tag replaces a Python
+        # loop over each cell's children (lxml has no bulk accessor for this).
+        for el in itertools.chain(elements, (None,)):
+            if el is not None:
+                last = el.tag[-1]
+                if last != "c" and last != "w":  # <f>, <v> or <is>
+                    if cell is not None and el.getparent() is cell:
+                        if last == "f":
+                            f = el
+                        elif last == "v":
+                            v_el = el
                         else:
-                            big_arrays.append(area)
-                if occupied is not None:
-                    occupied.add(ref)
-                if values is not None:
-                    values[(row, col)] = fc.cached
-            else:
-                if occupied is not None:
-                    occupied.add(ref)
-                value = _NOT_DECODED
-                if values is not None:
-                    t = el.get("t", "n")
-                    if t == "n" and v_el is not None:  # the common case, decoded here
-                        value = _decode_number(v_el.text) if v_el.text else None
+                            is_el = el
+                    continue
+            if cell is not None:  # finish the pending cell
+                el_c, cell = cell, None
+                ref = el_c.get("r")
+                if f is None and ((v_el is None and is_el is None) or not (track_values or arrays)):
+                    if ref is None:
+                        col_in_row += 1
+                else:
+                    if ref is None:  # cells without r follow the previous one
+                        parent = el_c.getparent()
+                        row = int(parent.get("r", last_row + 1)) if parent is not None else last_row
+                        col_in_row += 1
+                        ref = cell_ref(row, col_in_row)
+                        row, col = split_ref(ref)
                     else:
-                        value = _decode_cached(el, strings)
-                    values[(row, col)] = value
-                if arrays and any(
-                    r1 <= row <= r2 and c1 <= col <= c2
-                    for r1, c1, r2, c2 in (*array_rows.get(row, ()), *big_arrays)
-                ):
-                    covered[ref] = _decode_cached(el, strings) if value is _NOT_DECODED else value
+                        m = ref_match(ref)
+                        if m is None:
+                            raise ValueError(f"not a cell reference: {ref!r}")
+                        letters, digits = m.groups()
+                        col = col_nums.get(letters)
+                        if col is None:
+                            col = col_nums[letters] = col_to_num(letters)
+                        row = int(digits)
+                    last_row, col_in_row = row, col
+                    if f is not None:
+                        if f.keys():
+                            kind = f.get("t", "normal")
+                            array_ref, shared_index = f.get("ref"), f.get("si")
+                        else:  # a plain formula: no attributes to look up
+                            kind, array_ref, shared_index = "normal", None, None
+                        text = f.text
+                        t = el_c.get("t", "n")
+                        if t == "n":  # a number, as _decode_value decodes it
+                            cached = v_el.text if v_el is not None else None
+                            if cached is not None:
+                                cached = decode_number(cached)
+                                if type(cached) is str:
+                                    cached = unescape_text(cached)
+                        else:
+                            cached = decode_value(t, v_el, is_el, strings)
+                        fc = FormulaCell(
+                            ref,
+                            row,
+                            col,
+                            text if (text or kind != "shared") else None,
+                            kind,
+                            array_ref,
+                            shared_index,
+                            el_c.get("cm") is not None,
+                            cached,
+                        )
+                        formulas[ref] = fc
+                        if kind == "shared" and fc.text is not None and fc.shared_index is not None:
+                            masters[fc.shared_index] = fc
+                        if kind == "array" and fc.array_ref:
+                            with contextlib.suppress(ValueError):
+                                area = parse_range(fc.array_ref)
+                                arrays.append(area)
+                                if area[2] - area[0] < 10_000:
+                                    # rows → the array ranges crossing them, for a quick lookup
+                                    for r in range(area[0], area[2] + 1):
+                                        array_rows.setdefault(r, []).append(area)
+                                else:
+                                    big_arrays.append(area)
+                        if occupied is not None:
+                            occupied.add(ref)
+                        if values is not None:
+                            values[(row, col)] = fc.cached
+                    else:
+                        if occupied is not None:
+                            occupied.add(ref)
+                        value = _NOT_DECODED
+                        if values is not None:
+                            t = el_c.get("t", "n")
+                            if t == "n" and v_el is not None:  # the common case, decoded here
+                                text = v_el.text
+                                value = decode_number(text) if text else None
+                            else:
+                                value = decode_value(t, v_el, is_el, strings)
+                            values[(row, col)] = value
+                        if arrays and any(
+                            r1 <= row <= r2 and c1 <= col <= c2
+                            for r1, c1, r2, c2 in (*array_rows.get(row, ()), *big_arrays)
+                        ):
+                            covered[ref] = (
+                                decode_value(el_c.get("t", "n"), v_el, is_el, strings)
+                                if value is _NOT_DECODED
+                                else value
+                            )
+            if el is None:
+                break
+            if last == "c":
+                n += 1
+                cell, f, v_el, is_el = el, None, None, None
+            else:  # a row: its cells count their columns from 1
+                col_in_row = 0
     except etree.XMLSyntaxError as exc:
         raise RefusedError(
             f"the sheet {info.name!r} ({info.part}) is not well-formed XML: {exc}"
@@ -799,79 +894,155 @@ def _format_number(x: float | int) -> str:
     return repr(float(x))
 
 
-def _set_value(c: etree._Element, value: Any, ns: str) -> None:
-    """Replace the cached value of cell element ``c`` (keeps ``<f>`` and attributes)."""
-    for ch in list(c):
-        if etree.QName(ch).localname in ("v", "is"):
-            c.remove(ch)
-    if value is None or (isinstance(value, str) and value == "" and c.find(f"{{{ns}}}f") is None):
-        c.attrib.pop("t", None)
-        return
-    v = etree.SubElement(c, f"{{{ns}}}v")
+def _local(tag: Any) -> str | None:
+    """Local name of an element tag; None for comments and processing instructions."""
+    return tag.rpartition("}")[2] if isinstance(tag, str) else None
+
+
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+def _value_xml(value: Any) -> tuple[str | None, str]:
+    """(``t`` attribute or None, ``<v>`` text) of a cached value that is not empty."""
+    tv = type(value)
+    if tv is float:  # the common case first
+        if not math.isfinite(value):
+            return "e", "#NUM!"
+        if value.is_integer() and abs(value) < 1e15:
+            return None, str(int(value))
+        return None, repr(value)
     if isinstance(value, ExcelError):
-        c.set("t", "e")
-        v.text = str(value)
-    elif isinstance(value, bool):
-        c.set("t", "b")
-        v.text = "1" if value else "0"
-    elif isinstance(value, (int, float)):
+        return "e", str(value)
+    if isinstance(value, bool):
+        return "b", "1" if value else "0"
+    if isinstance(value, (int, float)):
         if isinstance(value, float) and not math.isfinite(value):
-            c.set("t", "e")
-            v.text = "#NUM!"
-        else:
-            c.attrib.pop("t", None)
-            v.text = _format_number(value)
-    else:
-        # Excel writes text results of formulas and of spilled/array cells as t="str"
-        c.set("t", "str")
-        v.text = escape_text(str(value))
-        if v.text != v.text.strip():
-            v.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    # <v> must come after <f> and before <extLst>
+            return "e", "#NUM!"
+        return None, _format_number(value)
+    # Excel writes text results of formulas and of spilled/array cells as t="str"
+    return "str", escape_text(str(value))
+
+
+def _set_value(c: etree._Element, value: Any, ns: str) -> None:
+    """Replace the cached value of cell element ``c`` (keeps ``<f>`` and attributes).
+
+    The result is as if every ``<v>``/``<is>`` child were removed and a new ``<v>``
+    added after ``<f>`` (before ``<extLst>``).  In the usual layouts, ``<v>`` alone or
+    ``<f>`` then ``<v>``, that ``<v>`` element is reused in place: removing and
+    creating elements is what costs most here.
+    """
+    v_tag = f"{{{ns}}}v"
+    n = len(c)
+    v = None
+    if n == 2:
+        first, v = c[0], c[1]
+        if v.tag != v_tag or first.tag != f"{{{ns}}}f":
+            v = None
+        has_f = True
+    elif n == 1:
+        v = c[0]
+        if v.tag != v_tag:
+            v = None
+        has_f = False
+    old: list[etree._Element] = []
     ext = None
-    for ch in c:
-        if etree.QName(ch).localname == "extLst":
-            ext = ch
-    if ext is not None:
-        c.remove(v)
-        ext.addprevious(v)
+    if v is None:  # any other layout: look at every child
+        has_f = False
+        for ch in c:
+            local = _local(ch.tag)
+            if local == "v" or local == "is":
+                old.append(ch)
+            elif local == "f":
+                has_f = True
+            elif local == "extLst":
+                ext = ch
+    if value is None or (not has_f and isinstance(value, str) and value == ""):
+        if v is not None:
+            old.append(v)
+        for ch in old:
+            c.remove(ch)
+        if c.get("t") is not None:
+            del c.attrib["t"]
+        return
+    t, text = _value_xml(value)
+    current = c.get("t")
+    if t is None:
+        if current is not None:
+            del c.attrib["t"]
+    elif current != t:
+        c.set("t", t)
+    if v is not None:  # reuse: same position, fresh content
+        if v.keys():
+            v.attrib.clear()
+        if len(v):
+            del v[:]
+        if v.tail is not None:
+            v.tail = None
+    else:
+        for ch in old:
+            c.remove(ch)
+        v = etree.Element(v_tag)
+        # <v> must come after <f> and before <extLst>
+        if ext is not None:
+            ext.addprevious(v)
+        else:
+            c.append(v)
+    v.text = text
+    if t == "str" and text != text.strip():
+        v.set(_XML_SPACE, "preserve")
 
 
 def _patch_sheet_xml(data: bytes, patch: SheetPatch) -> bytes:
     root = etree.fromstring(data, secure_parser())
     ns = etree.QName(root).namespace or ""
+    c_tag, row_tag, f_tag = f"{{{ns}}}c", f"{{{ns}}}row", f"{{{ns}}}f"
     sheet_data = root.find(f"{{{ns}}}sheetData")
     if sheet_data is None:
         sheet_data = etree.SubElement(root, f"{{{ns}}}sheetData")
     rows: dict[int, etree._Element] = {}
-    for r in sheet_data.iterfind(f"{{{ns}}}row"):
+    for r in sheet_data.iterfind(row_tag):
         try:
             rows[int(r.get("r"))] = r
         except (TypeError, ValueError):
             continue
+    # row number → {cell reference → first <c> of that row with it}, built on first use
+    row_cells: dict[int, dict[str, etree._Element]] = {}
+    col_nums: dict[str, int] = {}
 
-    def find_cell(ref: str, create: bool) -> etree._Element | None:
-        row_n, col_n = split_ref(ref)
-        row = rows.get(row_n)
-        if row is None:
-            if not create:
-                return None
-            row = etree.Element(f"{{{ns}}}row", r=str(row_n))
-            before = [k for k in rows if k > row_n]
-            if before:
-                rows[min(before)].addprevious(row)
-            else:
-                sheet_data.append(row)
-            rows[row_n] = row
-        cells = row.findall(f"{{{ns}}}c")
-        for c in cells:
-            if c.get("r") == ref:
-                return c
-        if not create:
-            return None
-        c = etree.Element(f"{{{ns}}}c", r=ref)
+    def locate(ref: str) -> tuple[int, int]:
+        m = _REF_RE.match(ref)
+        if m is None:
+            raise ValueError(f"not a cell reference: {ref!r}")
+        letters, digits = m.groups()
+        col = col_nums.get(letters)
+        if col is None:
+            col = col_nums[letters] = col_to_num(letters)
+        return int(digits), col
+
+    def find_cell(ref: str, row_n: int, col_n: int, create: bool) -> etree._Element | None:
+        cells = row_cells.get(row_n)
+        if cells is None:
+            row = rows.get(row_n)
+            if row is None:
+                if not create:
+                    return None
+                row = etree.Element(row_tag, r=str(row_n))
+                before = [k for k in rows if k > row_n]
+                if before:
+                    rows[min(before)].addprevious(row)
+                else:
+                    sheet_data.append(row)
+                rows[row_n] = row
+            cells = row_cells[row_n] = {}
+            for c in row.iterfind(c_tag):
+                cells.setdefault(c.get("r"), c)
+        c = cells.get(ref)
+        if c is not None or not create:
+            return c
+        row = rows[row_n]
+        c = etree.Element(c_tag, r=ref)
         nxt = None
-        for cc in cells:
+        for cc in row.iterfind(c_tag):
             try:
                 if split_ref(cc.get("r", ""))[1] > col_n:
                     nxt = cc
@@ -883,24 +1054,40 @@ def _patch_sheet_xml(data: bytes, patch: SheetPatch) -> bytes:
         else:
             row.append(c)
         row.attrib.pop("spans", None)
+        cells[ref] = c
         return c
 
     for anchor, new_ref in patch.array_refs.items():
-        c = find_cell(anchor, create=False)
+        c = find_cell(anchor, *locate(anchor), create=False)
         if c is not None:
-            f = c.find(f"{{{ns}}}f")
+            f = c.find(f_tag)
             if f is not None:
                 f.set("ref", new_ref)
     for ref in sorted(patch.clear, key=split_ref):
-        c = find_cell(ref, create=False)
-        if c is not None and c.find(f"{{{ns}}}f") is None:
+        c = find_cell(ref, *locate(ref), create=False)
+        if c is not None and c.find(f_tag) is None:
             _set_value(c, None, ns)
     max_row = max_col = 0
+    ref_match = _REF_RE.match
     for ref, value in patch.values.items():
-        c = find_cell(ref, create=True)
+        # locate() and the look-up of find_cell() inline: this runs once per value
+        m = ref_match(ref)
+        if m is None:
+            raise ValueError(f"not a cell reference: {ref!r}")
+        letters, digits = m.groups()
+        col = col_nums.get(letters)
+        if col is None:
+            col = col_nums[letters] = col_to_num(letters)
+        r = int(digits)
+        cells = row_cells.get(r)
+        c = cells.get(ref) if cells is not None else None
+        if c is None:
+            c = find_cell(ref, r, col, create=True)
         _set_value(c, value, ns)
-        r, col = split_ref(ref)
-        max_row, max_col = max(max_row, r), max(max_col, col)
+        if r > max_row:
+            max_row = r
+        if col > max_col:
+            max_col = col
     dim = root.find(f"{{{ns}}}dimension")
     if dim is not None and max_row:
         try:
@@ -1091,7 +1278,9 @@ def _write_raw(data, layout, replaced: dict[str, bytes], fh, during_write) -> No
             rec = m.central[:42] + struct.pack("<L", offset) + m.central[46:]
         else:
             if m.method == zipfile.ZIP_DEFLATED:
-                comp = zlib.compressobj(6, zlib.DEFLATED, -15)
+                # level 4: half the time of zlib's default level 6, for parts about 3%
+                # larger (measured on sheet XML of the engine benchmark)
+                comp = zlib.compressobj(4, zlib.DEFLATED, -15)
                 payload = comp.compress(new) + comp.flush()
             else:
                 m.method = zipfile.ZIP_STORED
