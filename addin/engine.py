@@ -152,7 +152,19 @@ def normalize_formula(text: str, pattern: re.Pattern[str] | None) -> str:
 def _uses_agglo(text: str | None, pattern: re.Pattern[str] | None) -> bool:
     if not text or pattern is None:
         return False
-    return bool(pattern.search(_STRING_LITERAL.sub('""', text)))
+    # the answer does not depend on the formula's digits (no registered name has
+    # digits; qualifiers match any digits): decided once per skeleton
+    skeleton = _DIGITS.sub("0", text)
+    key = (pattern.pattern, skeleton)
+    got = _USES_AGGLO.get(key)
+    if got is None:
+        if len(_USES_AGGLO) > 65536:
+            _USES_AGGLO.clear()
+        got = _USES_AGGLO[key] = bool(pattern.search(_STRING_LITERAL.sub('""', skeleton)))
+    return got
+
+
+_USES_AGGLO: dict[tuple[str, str], bool] = {}
 
 
 def find_agglo_cells(
@@ -2107,7 +2119,7 @@ class _FastBook:
             ]
         return out
 
-    def evaluate(self, starts, node_name, agglo_nodes) -> None:
+    def evaluate(self, starts, node_name, agglo_keys) -> None:
         """Evaluate ``starts`` and everything they depend on.
 
         The cells needed are found first (with what each depends on); cells of one
@@ -2145,7 +2157,7 @@ class _FastBook:
                 break
             for t in bad:
                 del groups[t]
-        with _cell_calls(node_name, agglo_nodes) as call:
+        with _cell_calls(node_name, agglo_keys) as call:
             for kind, item in order:
                 if kind == "g":
                     self._evaluate_group(groups[item], call)
@@ -2258,7 +2270,7 @@ def _schedule(deps, groups):
 
 
 @contextlib.contextmanager
-def _cell_calls(node_name, agglo_nodes):
+def _cell_calls(node_name, agglo_keys):
     """``call(key, func, args[, shape])`` computing one cell (or the range of an array
     formula of that shape) the way the full model would."""
     from formulas.functions import replace_empty
@@ -2270,8 +2282,7 @@ def _cell_calls(node_name, agglo_nodes):
     from schedula.utils.exc import DispatcherError
 
     def call(key, func, args, shape=None):
-        name = node_name(key)
-        token = _CURRENT_CELL.set(name) if name in agglo_nodes else None
+        token = _CURRENT_CELL.set(node_name(key)) if key in agglo_keys else None
         try:
             v = func(*args)
         except DispatcherError as exc:
@@ -2321,25 +2332,31 @@ def _evaluate_fast(pkg, scans, agglo, ev, tol, everything, pattern, book_name, l
         return f"'[{book_name}]{names[key[0]].replace(chr(39), chr(39) * 2)}'!" + ref_of(key)
 
     agglo_nodes = {}
+    agglo_keys = set()
     for (sheet, _ref), fc in agglo.items():
-        si = fb.sheet_index[sheet.upper()]
-        agglo_nodes[node_name((si, fc.row, fc.col))] = (sheet, fc)
+        key = (fb.sheet_index[sheet.upper()], fc.row, fc.col)
+        agglo_keys.add(key)
+        agglo_nodes[node_name(key)] = (sheet, fc)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fb.evaluate(starts, node_name, agglo_nodes)
+        fb.evaluate(starts, node_name, agglo_keys)
     ev.seconds["load"] = time.perf_counter() - t0
     ev.seconds["calculate"] = 0.0
     ev.n_evaluated = len(fb.results)
     res = fb.results
     import schedula as sh
 
-    for key in sorted(res, key=lambda k: (names[k[0]], ref_of(k))):
+    arrays = fb.array_area
+    for key in sorted(
+        res,
+        key=lambda k: (names[k[0]], ref_of(k) if k in arrays else xlsx.cell_ref(k[1], k[2])),
+    ):
         if key in fb.array_area:
             node = node_name(key)
             _collect_cell(ev, scans[key[0]], node, {node: res[key]}, agglo_nodes, log, tol, pkg,
                           sh, scans)  # fmt: skip
             continue
-        node = node_name(key) if agglo_nodes else ""
+        node = node_name(key) if key in agglo_keys else ""
         _collect_single(ev, scans[key[0]], key, res[key], agglo_nodes, node, log, tol, scans)
     for recs in log.values():
         for rec in recs:
