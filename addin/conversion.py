@@ -55,6 +55,13 @@ function itself with ``total_rows='raise'`` so the block is scanned once.  Score
 indicator matrices (coupling, entropy, TOPSIS …) are checked by label only: a sum of
 scores means nothing.
 
+Validate once.  :func:`call_checked` calls agglo on a block just read here without
+agglo scanning it again: agglo trusts the array's finiteness and sign (proved by its
+minimum and maximum) and is told not to search for a total row or column when the
+row and column sums already rule one out (``total_rows='ignore'``); otherwise it
+searches with ``total_rows='raise'`` and its message reports the total.  Results and
+messages are exactly those of the full checks.
+
 Output policy
 -------------
 
@@ -91,13 +98,19 @@ import numbers
 import re
 import sys
 import unicodedata
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
-from agglo._validation import AggloValueError, check_total_rows, is_total_label
+from agglo._validation import (
+    AggloValueError,
+    _call_prechecked,
+    check_total_rows,
+    is_total_label,
+)
 
 __all__ = [
     "ERROR_CODES",
@@ -106,6 +119,7 @@ __all__ = [
     "NA",
     "PLACEHOLDERS",
     "Block",
+    "call_checked",
     "error_message_of",
     "excel_error_of",
     "invalid",
@@ -299,50 +313,85 @@ def _rows_of(value: Any, name: str) -> tuple[list[list[Any]], set[type]]:
     return rows, kinds
 
 
-#: At most this many cells equal to 0 or 1 are checked one by one for booleans on the
-#: fast path of :func:`_all_numbers`; a block with more takes the per-cell path.
-_MAX_BOOL_SUSPECTS = 256
-
-
 def _all_numbers(value: Any) -> np.ndarray | None:
-    """A range of numbers only, as a 2-D float array in one numpy call; else None.
+    """A range of numbers only, as a 2-D float array without a per-cell Python pass; else None.
 
     None means "use the per-cell policy": blanks, text, booleans, ragged or nested
-    rows and scalars all go the general way, which also words the messages.  NumPy's
-    type discovery does the per-cell work in C: a ``None`` or a non-number makes an
-    object or text array.  Booleans are the one thing it hides (``[True, 2.0]``
-    becomes floats), and a boolean can only hide as 0.0 or 1.0, so only those cells
-    are looked at.
+    rows and scalars all go the general way, which also words the messages.
     """
+    if type(value) is list and value and type(value[0]) is list:
+        return _float_rows(value)  # what xlwings delivers for a range
     if isinstance(value, np.ndarray):
         if value.dtype.kind not in "fiu" or value.ndim not in (1, 2) or not value.size:
             return None
         return value.astype(float).reshape(value.shape[0] if value.ndim == 2 else 1, -1)
     if not isinstance(value, list | tuple) or not value:
         return None
+    # a 1-D list, tuples, rows of arrays: NumPy's type discovery does the per-cell work
+    # in C (a ``None`` or a non-number makes an object or text array)
     try:
         arr = np.asarray(value)
     except (ValueError, TypeError, OverflowError):  # ragged or odd rows: per-cell path
         return None
     if arr.dtype.kind not in "fiu" or arr.ndim not in (1, 2) or not arr.size:
         return None
+    rows = value
+    if arr.ndim == 1:
+        arr, rows = arr.reshape(1, -1), [value]
+    if _hides_booleans(arr, rows):
+        return None
+    return arr if arr.dtype == np.float64 else arr.astype(float)
+
+
+def _float_rows(rows: list[list[Any]]) -> np.ndarray | None:
+    """:func:`_all_numbers` for a list of equally long lists of floats and ints.
+
+    Two C-level passes and no per-cell Python code.  ``array('d').fromlist`` converts a
+    row at C speed and refuses ``None`` and text (so text such as ``"1_000"`` or
+    ``"nan"``, which Python's ``float`` would read, never reaches a lenient parser); it
+    also takes booleans and any object with ``__float__``.  ``sum(row, 0.0)`` stays a
+    float only while every cell is a float or an int (a NumPy scalar, an array cell or a
+    Decimal changes its type or raises), so anything but floats, ints and booleans takes
+    the per-cell path, which words the message; booleans are found by
+    :func:`_hides_booleans`.
+    """
+    n, k = len(rows), len(rows[0])
+    buf = array("d")
+    try:
+        if not k or set(map(len, rows)) != {k}:  # ragged: the per-cell path words it
+            return None
+        for _ in map(buf.fromlist, rows):  # a row that is not a list raises TypeError
+            pass
+        total = sum(map(sum, rows, repeat(0.0, n)), 0.0)
+    except Exception:  # not a number: the per-cell path finds it and words the message
+        return None
+    if type(total) is not float:
+        return None
+    arr = np.frombuffer(buf, dtype=np.float64).reshape(n, k)
+    return None if _hides_booleans(arr, rows) else arr
+
+
+#: At most this many cells equal to 0 or 1 are checked one by one for booleans on the
+#: fast path of :func:`_all_numbers`; a block with more takes the per-cell path.
+_MAX_BOOL_SUSPECTS = 256
+
+
+def _hides_booleans(arr: np.ndarray, rows: Any) -> bool:
+    """Whether a cell of ``rows`` read as 0.0 or 1.0 into ``arr`` (2-D) is a boolean.
+
+    NumPy and ``array('d')`` read ``True`` as 1.0, so a boolean can only hide as 0.0 or
+    1.0 and only those cells are looked at (True when there are too many to look at).
+    """
     hidden = arr == 0
     hidden |= arr == 1
-    if hidden.any():
-        suspects = np.flatnonzero(hidden)
-        if suspects.size > _MAX_BOOL_SUSPECTS:
-            return None
-        k = arr.shape[-1]
-        cells = (
-            (value[p] for p in suspects.tolist())
-            if arr.ndim == 1
-            else (value[p // k][p % k] for p in suspects.tolist())
-        )
-        if any(type(v) is not float and isinstance(v, bool | np.bool_) for v in cells):
-            return None
-    if arr.ndim == 1:
-        arr = arr.reshape(1, -1)
-    return arr if arr.dtype == np.float64 else arr.astype(float)
+    if not hidden.any():
+        return False
+    suspects = np.flatnonzero(hidden)
+    if suspects.size > _MAX_BOOL_SUSPECTS:
+        return True
+    k = arr.shape[1]
+    cells = (rows[p // k][p % k] for p in suspects.tolist())
+    return any(type(v) is not float and isinstance(v, bool | np.bool_) for v in cells)
 
 
 def split_labels(rows: list[list[Any]]) -> tuple[bool, bool]:
@@ -505,6 +554,70 @@ def _refuse_totals(
             )
 
 
+def _sums_rule_out_totals(values: Any, *, columns: bool = True) -> bool:
+    """True when no row (and, with ``columns``, no column) of a finite 2-D block can be the
+    sum of the others.
+
+    agglo screens every row before its exact total-row check: a row with sum ``r`` in a
+    block with grand sum ``T`` is examined only if ``|T - 2r| <= 1e-3·r + 1e-12``, which
+    needs ``r >= (T - 1e-12) / 2.001``.  So when the largest row sum is below
+    ``(T - 1e-9) / 2.002`` (a looser bound, far above any rounding difference between
+    the two summations) and ``T > 0``, agglo's check cannot find a total row; the same
+    on the columns.  One reduction per axis, no full-size temporary.  NaN or ±inf in
+    the block (``T`` not finite), or anything but a 2-D array, answer False.
+    """
+    if type(values) is not np.ndarray or values.ndim != 2:
+        return False
+    for axis in (1, 0) if columns else (1,):
+        sums = _add(values, axis)
+        total = float(_add(sums))
+        if not (math.isfinite(total) and total > 0.0):
+            return False
+        if float(_max(sums)) * 2.002 + 1e-9 >= total:
+            return False
+    return True
+
+
+_add = np.add.reduce
+_max = np.maximum.reduce
+
+
+def call_checked(
+    func: Any, values: Any, /, *args: Any, totals: bool | str = False, **kwargs: Any
+) -> Any:
+    """``func(values, *args, **kwargs)`` for a block just read here, validated once.
+
+    The block was read and checked by :func:`read_block`; the agglo function would scan
+    it again.  Two things avoid that without changing any result or message:
+
+    * agglo's own checks of the array (missing values, ±inf, sign) are skipped when the
+      array's minimum and maximum prove that they pass (a private fast path of
+      :mod:`agglo._validation`, for this one array during this one call); otherwise, and
+      for every error, they run as usual and word the message;
+    * with ``totals=True`` (extensive quantities, whose agglo functions take
+      ``total_rows``), the call gets ``total_rows='raise'`` — a row or column equal to the
+      sum of the others is refused with agglo's message — unless the row and column sums
+      already rule out any such row or column (:func:`_sums_rule_out_totals`), when agglo
+      is told not to search again (``total_rows='ignore'``).  ``totals='rows'`` screens
+      the rows only, for functions that check only the rows (units) of the block (HHI,
+      CR_n).  Labelled totals were refused by :func:`read_block`.
+
+    Examples
+    --------
+    >>> import agglo
+    >>> call_checked(agglo.hhi, np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 1.0]]), totals=True).round(4)
+    array([0.4321, 0.4286])
+    >>> call_checked(agglo.hhi, np.array([[1.0, 2.0], [3.0, 4.0], [4.0, 6.0]]), totals=True)
+    Traceback (most recent call last):
+    ...
+    agglo.AggloValueError: 'values' seems to contain a total row (row 3, counting from 1): ...
+    """
+    if totals:
+        free = _sums_rule_out_totals(values, columns=totals != "rows")
+        kwargs["total_rows"] = "ignore" if free else "raise"
+    return _call_prechecked(func, values, *args, **kwargs)
+
+
 def read_vector(value: Any, name: str, *, totals: bool = True, min_size: int = 1) -> np.ndarray:
     """Read a single row or column (labels allowed) as a 1-D float array.
 
@@ -563,6 +676,15 @@ def read_option(value: Any, name: str, default: Any, kind: str = "text") -> Any:
     """
     if value is None:  # an omitted argument: the common case, answered at once
         return default
+    kind_of = type(value)  # literal defaults next: the same answers as the general way
+    if kind_of is float and kind == "number" and math.isfinite(value):
+        return value
+    if kind_of is str and kind == "text":
+        text = value.strip()
+        if text and text not in ERROR_CODES:
+            return text
+    elif kind_of is bool and kind == "bool":
+        return value
     value = _unwrap(value)
     if isinstance(value, list | tuple | np.ndarray):
         raise AggloValueError(f"{name!r} must be a single value (one cell); received a range.")
@@ -601,6 +723,13 @@ def read_option(value: Any, name: str, default: Any, kind: str = "text") -> Any:
 
 def _cell(x: Any) -> Any:
     """One result element as a plain Python cell value."""
+    kind = type(x)
+    if kind is float:  # the common case first: no ABC checks (numbers.Real is slow)
+        if x - x == 0.0:  # finite (inf - inf and nan - nan are NaN)
+            return x
+        return NA if x != x else "#NUM!"
+    if kind is int:
+        return x
     if isinstance(x, str):
         return x if len(x) <= MAX_TEXT else x[: MAX_TEXT - 1] + "…"
     if isinstance(x, bool | np.bool_):
@@ -659,6 +788,8 @@ def to_excel(result: Any) -> Any:
 
 
 def _as_1d(values: Any) -> np.ndarray:
+    if type(values) is np.ndarray and values.dtype.kind in "fiub":  # the common case
+        return values.reshape(-1)
     if hasattr(values, "to_numpy") and not isinstance(values, np.ndarray):
         values = values.to_numpy()
     arr = np.asarray(values)
@@ -691,13 +822,35 @@ def to_table(header: Sequence[Any], columns: Sequence[Any]) -> list[list[Any]]:
     >>> to_table(["w", "e"], [[0.5, 0.5], [np.nan, 1.0]])
     [['w', 'e'], [0.5, '#N/A'], [0.5, 1.0]]
     """
-    cols = [
-        np.asarray(c.to_numpy() if hasattr(c, "to_numpy") else c, dtype=object).reshape(-1)
-        for c in columns
-    ]
+    cols = [_column_cells(c) for c in columns]
     n = max((len(c) for c in cols), default=0)
-    body = [[_cell(c[i]) if i < len(c) else "" for c in cols] for i in range(n)]
+    for c in cols:
+        if len(c) < n:
+            c.extend([""] * (n - len(c)))
+    body = [list(row) for row in zip(*cols, strict=True)] if cols else [[] for _ in range(n)]
     return [[_cell(h) for h in header], *body]
+
+
+def _column_cells(column: Any) -> list[Any]:
+    """One column of :func:`to_table` as a list of cell values (a float or integer array in
+    one ``tolist`` call, non-finite cells patched; anything else cell by cell)."""
+    if type(column) is not np.ndarray and hasattr(column, "to_numpy"):
+        column = column.to_numpy()
+    if isinstance(column, np.ndarray) and column.dtype in _TOLIST_DTYPES:
+        flat = column.reshape(-1)
+        if flat.dtype.kind == "f":
+            return _plain_2d(flat.reshape(1, -1))[0]
+        return flat.tolist()
+    return [_cell(v) for v in np.asarray(column, dtype=object).reshape(-1).tolist()]
+
+
+#: Array dtypes whose ``tolist`` already gives what :func:`_cell` gives for each element
+#: (Python floats, ints, bools); float results are then patched for NaN/inf.
+_TOLIST_DTYPES = frozenset(
+    np.dtype(t)
+    for t in (np.float64, np.float32, np.float16, np.int64, np.int32, np.int16, np.int8,
+              np.uint64, np.uint32, np.uint16, np.uint8, np.bool_)
+)  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import sys
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -54,7 +55,7 @@ MAX_DRAWS = 100_000
 
 def _agglo() -> Any:
     """The :mod:`agglo` package, imported on first use."""
-    return importlib.import_module("agglo")
+    return sys.modules.get("agglo") or importlib.import_module("agglo")
 
 
 def _fn(name: str) -> Callable[..., Any]:
@@ -241,14 +242,15 @@ def LQ(
     scalar = values.size == 1 and rt is not None and it is not None and gt is not None
     if scalar:
         values = float(values[0, 0])
-    result = _fn("location_quotient")(
+    result = cv.call_checked(
+        _fn("location_quotient"),
         values,
         rt,
         it,
         gt,
         form=_opt(form, "form", "ratio"),
         threshold=_opt(threshold, "threshold", 1.0, "number"),
-        total_rows="raise",
+        totals=True,
     )
     return cv.to_excel(result)
 
@@ -283,11 +285,12 @@ def LQSCORE(lq, low=50.0, high=100.0, mean=None, clip=True):
 def KRUGMAN(data, industry_totals=None, halved=False):
     """Krugman specialisation index 克鲁格曼专业化指数 of each region, Σ_k |s_rk − s_k| (a column)."""
     arr = cv.read_block(data, "data", totals="labels").values
-    result = _fn("krugman_specialisation")(
+    result = cv.call_checked(
+        _fn("krugman_specialisation"),
         arr,
         _optional_array(industry_totals, "industry_totals"),
         halved=_opt(halved, "halved", False, "bool"),
-        total_rows="raise",
+        totals=True,
     )
     return cv.to_column(result)
 
@@ -301,11 +304,12 @@ def KRUGMAN(data, industry_totals=None, halved=False):
 def HOOVER(data, region_totals=None, halved=True):
     """Hoover localisation coefficient 胡佛地方化系数 of each industry, ½Σ_r|s_rk − x_r| (a row)."""
     arr = cv.read_block(data, "data", totals="labels").values
-    result = _fn("hoover_coefficient")(
+    result = cv.call_checked(
+        _fn("hoover_coefficient"),
         arr,
         _optional_array(region_totals, "region_totals"),
         halved=_opt(halved, "halved", True, "bool"),
-        total_rows="raise",
+        totals=True,
     )
     return cv.to_row(result)
 
@@ -324,11 +328,12 @@ def HOOVER(data, region_totals=None, halved=True):
 def HHI(values, normalized=False, percent=False):
     """Herfindahl–Hirschman index 赫芬达尔指数 H = Σ s_i², one per column of the block (a row), or one value for a single row/column."""
     arr, single = _by_column(cv.read_block(values, "values", totals="labels").values)
-    result = _fn("hhi")(
+    result = cv.call_checked(
+        _fn("hhi"),
         arr,
         normalized=_opt(normalized, "normalized", False, "bool"),
         percent=_opt(percent, "percent", False, "bool"),
-        total_rows="raise",
+        totals="rows",
     )
     return _per_series(result, single)
 
@@ -341,7 +346,9 @@ def HHI(values, normalized=False, percent=False):
 def CRN(values, n=4):
     """Concentration ratio 行业集中度 CR_n: share of the n largest units, one per column (a row), or one value for a single row/column."""
     arr, single = _by_column(cv.read_block(values, "values", totals="labels").values)
-    result = _fn("concentration_ratio")(arr, n=_opt(n, "n", 4, "int"), total_rows="raise")
+    result = cv.call_checked(
+        _fn("concentration_ratio"), arr, n=_opt(n, "n", 4, "int"), totals="rows"
+    )
     return _per_series(result, single)
 
 
@@ -376,7 +383,7 @@ def SPATIALGINI(data, region_totals=None):
     """Spatial Gini 空间基尼系数 of each industry, Σ_r (s_rk − x_r)² (a row)."""
     arr = cv.read_block(data, "data", totals="labels").values
     rt = _optional_array(region_totals, "region_totals")
-    return cv.to_row(_fn("spatial_gini")(arr, rt, total_rows="raise"))
+    return cv.to_row(cv.call_checked(_fn("spatial_gini"), arr, rt, totals=True))
 
 
 @_udf(
@@ -389,8 +396,8 @@ def LOCGINI(data, region_totals=None, halved=False):
     """Locational Gini 区位基尼系数 (Krugman's Lorenz-curve Gini) of each industry (a row)."""
     arr = cv.read_block(data, "data", totals="labels").values
     rt = _optional_array(region_totals, "region_totals")
-    result = _fn("locational_gini")(
-        arr, rt, halved=_opt(halved, "halved", False, "bool"), total_rows="raise"
+    result = cv.call_checked(
+        _fn("locational_gini"), arr, rt, halved=_opt(halved, "halved", False, "bool"), totals=True
     )
     return cv.to_row(result)
 
@@ -404,7 +411,7 @@ def LQGINI(data, region_totals=None):
     """Gini of the location quotients 区位熵基尼系数 of each industry (REAT gini.conc), a row."""
     arr = cv.read_block(data, "data", totals="labels").values
     rt = _optional_array(region_totals, "region_totals")
-    return cv.to_row(_fn("lq_gini")(arr, rt, total_rows="raise"))
+    return cv.to_row(cv.call_checked(_fn("lq_gini"), arr, rt, totals=True))
 
 
 def _eg_table(result: Any, labels: list[Any] | None, with_z: bool) -> list[list[Any]]:
@@ -652,7 +659,8 @@ def _range_opt(low: Any, high: Any) -> Any:
 def NORMALIZE(matrix, directions=None, method="minmax", low=None, high=None):
     """Normalisation 无量纲化 of each indicator column with its direction (+/−): min–max, z-score, vector, mean or initial value."""
     arr = cv.read_block(matrix, "matrix", totals="labels").values
-    result = _fn("normalize")(
+    result = cv.call_checked(
+        _fn("normalize"),
         arr,
         _directions(directions),
         _opt(method, "method", "minmax"),
@@ -668,7 +676,8 @@ def _entropy(matrix, directions, normalize, zero, preset):
         norm = None
     p = _opt(preset, "preset", None)
     kwargs: dict[str, Any] = {"preset": p} if p is not None else {}
-    result = _fn("entropy_weights")(
+    result = cv.call_checked(
+        _fn("entropy_weights"),
         arr.values,
         _directions(directions),
         norm,
@@ -716,7 +725,7 @@ def CRITIC(matrix, directions=None, normalize="minmax"):
     norm = _opt(normalize, "normalize", "minmax")
     if isinstance(norm, str) and norm.lower() == "none":
         norm = None
-    result = _fn("critic_weights")(arr, _directions(directions), norm)
+    result = cv.call_checked(_fn("critic_weights"), arr, _directions(directions), norm)
     return cv.to_row(result.weights)
 
 
@@ -869,7 +878,8 @@ def COMPOSITE(matrix, weights=None, directions=None, normalize="minmax", scale=1
     norm = _opt(normalize, "normalize", "minmax")
     if isinstance(norm, str) and norm.lower() == "none":
         norm = None
-    result = _fn("composite_index")(
+    result = cv.call_checked(
+        _fn("composite_index"),
         arr,
         _weights_arg(weights),
         directions=_directions(directions),
@@ -881,7 +891,8 @@ def COMPOSITE(matrix, weights=None, directions=None, normalize="minmax", scale=1
 
 def _topsis(matrix, weights, directions, normalize):
     arr = cv.read_block(matrix, "matrix", totals="labels").values
-    return _fn("topsis")(
+    return cv.call_checked(
+        _fn("topsis"),
         arr,
         weights=_weights_arg(weights),
         directions=_directions(directions),

@@ -17,6 +17,8 @@ calls :mod:`agglo`.
 
 from __future__ import annotations
 
+import contextvars
+import math
 import numbers
 import warnings
 from collections.abc import Iterable, Sequence
@@ -166,6 +168,61 @@ def labels_of(x: Any) -> tuple[Any, Any] | None:
     return None
 
 
+# --------------------------------------------------------------------------------------
+# private: validate once
+# --------------------------------------------------------------------------------------
+# The Excel add-in reads a worksheet range into a fresh float array and then calls an
+# agglo function on it, which would scan the same cells again (NaN, ±inf, sign).  To
+# validate once, the add-in registers that one array for the duration of the call with
+# ``_call_prechecked``: the facts are computed here (two reductions, min and max), not taken
+# on trust, and only that very object (identity, not equality) is recognised, only
+# during that call, and only in the current thread/task (a ContextVar).
+# ``as_array`` then skips its scans for it when the facts prove every check passes and
+# returns exactly what the full path returns (a float64 copy); in every other case,
+# including every error, it takes the full path, so messages and results never change.
+# Nothing changes for any other caller or any other object: no public signature has a
+# hidden argument, and the cost outside the add-in is one ContextVar lookup.
+_PRECHECKED: contextvars.ContextVar[tuple[np.ndarray, float] | None] = contextvars.ContextVar(
+    "agglo_prechecked", default=None
+)
+
+
+def _call_prechecked(func: Any, arr: np.ndarray, /, *args: Any, **kwargs: Any) -> Any:
+    """``func(arr, *args, **kwargs)``, with :func:`as_array` trusting facts about ``arr``.
+
+    The facts are registered only for a float64 ndarray whose values are all finite (no
+    NaN, no ±inf: its minimum and maximum are finite); otherwise the call is plain.
+    ``arr`` must not be modified during the call (agglo functions never modify their
+    input).
+    """
+    if type(arr) is np.ndarray and arr.dtype == np.float64 and arr.size:
+        low, high = float(arr.min()), float(arr.max())
+        if math.isfinite(low) and math.isfinite(high):
+            token = _PRECHECKED.set((arr, low))
+            try:
+                return func(arr, *args, **kwargs)
+            finally:
+                _PRECHECKED.reset(token)
+    return func(arr, *args, **kwargs)
+
+
+def _from_prechecked(
+    x: np.ndarray,
+    low: float,
+    ndim: int | tuple[int, ...] | None,
+    non_negative: bool,
+    positive: bool,
+    min_size: int,
+) -> np.ndarray | None:
+    """The result of :func:`as_array` for a registered array when its facts prove every
+    check passes (finite values, the sign asked for, the shape and size), else None."""
+    if ndim is not None and x.ndim not in ((ndim,) if isinstance(ndim, int) else ndim):
+        return None
+    if x.size < min_size or (positive and not low > 0) or (non_negative and not low >= 0):
+        return None
+    return np.array(x, dtype=float, copy=True)
+
+
 def as_array(
     x: Any,
     name: str,
@@ -216,6 +273,11 @@ def as_array(
     ...
     agglo.AggloValueError: 'values' must contain numbers only; found the text 'x' at position 1. Remove text or convert it to a number (blank cells may be left empty).
     """
+    checked = _PRECHECKED.get()
+    if checked is not None and x is checked[0]:
+        fast = _from_prechecked(x, checked[1], ndim, non_negative, positive, min_size)
+        if fast is not None:
+            return fast
     labels = labels_of(x)
     if isinstance(x, str):
         raise AggloValueError(

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import math
+import numbers
+from decimal import Decimal
+from fractions import Fraction
 
+import agglo
 import numpy as np
+import pandas as pd
 import pytest
-from agglo import AggloValueError
+from agglo import AggloValueError, _validation
 from agglo_addin import conversion as cv
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -330,3 +335,315 @@ def test_error_message_of():
     assert cv.error_message_of("#N/A") is None
     assert cv.error_message_of(2.0) is None
     assert cv.error_message_of(ValueError("x  y")) == "x y"
+
+
+# --------------------------------------------------------------------------------------
+# validate once: faster paths that must change speed only, never the outcome
+# --------------------------------------------------------------------------------------
+
+_RICH_CELL = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True, width=64),
+    st.floats(min_value=0, max_value=1e6),
+    st.sampled_from(
+        [0.0, 1.0, 0, 1, True, False, None, "", " ", "—", "x", "1,234", "12.5%", "1/4", "abc"]
+        + ["#N/A", "１２", "1_000", "nan", "inf", "-inf", "1e3", " 7 ", "\u22125", "0x10"]
+        + [np.float64(2.5), np.float32(0.5), np.int64(3), np.True_, np.False_]
+        + [Decimal("1.5"), Fraction(1, 3), np.array(4.0)]
+    ),
+    st.integers(min_value=-(10**20), max_value=10**20),
+)
+
+
+def _with_total(rows: list[list[object]], where: str) -> list[list[object]]:
+    """Append a total row or column (the sum of the others) when all cells are numbers."""
+    try:
+        arr = np.array(rows, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        return rows
+    if not np.isfinite(arr).all() or np.abs(arr).max() > 1e300:
+        return rows
+    if where == "row":
+        return [*rows, arr.sum(axis=0).tolist()]
+    if where == "column":
+        return [[*r, s] for r, s in zip(rows, arr.sum(axis=1).tolist(), strict=True)]
+    return rows
+
+
+@given(
+    st.integers(min_value=1, max_value=4).flatmap(
+        lambda k: st.lists(st.lists(_RICH_CELL, min_size=k, max_size=k), min_size=1, max_size=5)
+    ),
+    st.sampled_from([True, "labels", False]),
+    st.sampled_from(["none", "row", "column"]),
+)
+@settings(max_examples=300, deadline=None)
+def test_fast_read_agrees_with_the_policy_on_odd_cells(rows, totals, total):
+    """Text that Python's float() reads but the policy refuses ("1_000", "nan"), NumPy
+    scalars, Decimal, Fraction, array cells, booleans and total rows: the one-call path
+    and the per-cell path give the same values, labels, missing count or message."""
+    rows = _with_total(rows, total)
+
+    def outcome(read):
+        try:
+            with np.errstate(all="ignore"):
+                b = read(rows, "data", totals=totals)
+        except AggloValueError as exc:
+            return str(exc)
+        return (np.nan_to_num(b.values, nan=-7.5).tolist(), b.row_labels, b.col_labels, b.missing)
+
+    fast = outcome(cv.read_block)
+    original = cv._all_numbers
+    try:
+        cv._all_numbers = lambda value: None
+        slow = outcome(cv.read_block)
+    finally:
+        cv._all_numbers = original
+    assert fast == slow
+
+
+_EXTENSIVE = [
+    ("location_quotient", "both"),
+    ("krugman_specialisation", "both"),
+    ("hoover_coefficient", "both"),
+    ("spatial_gini", "both"),
+    ("locational_gini", "both"),
+    ("lq_gini", "both"),
+    ("hhi", "rows"),
+    ("concentration_ratio", "rows"),
+]
+
+_BLOCK_CELL = st.one_of(
+    st.floats(min_value=0, max_value=1e4),
+    st.sampled_from([0.0, 1.0, 2.0, np.nan, np.inf, -1.0]),
+)
+
+
+@st.composite
+def _blocks(draw):
+    n = draw(st.integers(min_value=1, max_value=6))
+    k = draw(st.integers(min_value=1, max_value=5))
+    arr = np.array(draw(st.lists(_BLOCK_CELL, min_size=n * k, max_size=n * k))).reshape(n, k)
+    total = draw(st.sampled_from(["none", "none", "row", "column", "near"]))
+    with np.errstate(all="ignore"):
+        if total == "row":
+            arr = np.vstack([arr, arr.sum(axis=0)])
+        elif total == "column":
+            arr = np.hstack([arr, arr.sum(axis=1, keepdims=True)])
+        elif total == "near":  # a row just inside / outside agglo's relative tolerance 1e-3
+            factor = draw(st.sampled_from([1.0009, 0.9991, 1.0011, 0.9989, 1.002, 0.998]))
+            arr = np.vstack([arr, arr.sum(axis=0) * factor])
+    return arr
+
+
+def _outcome(call):
+    try:
+        with np.errstate(all="ignore"):
+            result = call()
+    except AggloValueError as exc:
+        return ("error", str(exc))
+    return ("ok", np.nan_to_num(np.asarray(result, dtype=float), nan=-7.5).tolist())
+
+
+@pytest.mark.parametrize(("name", "axes"), _EXTENSIVE)
+@given(arr=_blocks())
+@settings(max_examples=120, deadline=None)
+def test_call_checked_gives_what_agglo_gives_with_total_rows_raise(name, axes, arr):
+    """Skipping agglo's scans and its total-row search when the sums rule a total out
+    changes nothing: same numbers, same message (total rows, NaN, inf, negatives)."""
+    func = getattr(agglo, name)
+    totals = True if axes == "both" else "rows"
+    plain = _outcome(lambda: func(arr.copy(), total_rows="raise"))
+    checked = _outcome(lambda: cv.call_checked(func, arr, totals=totals))
+    assert checked == plain
+    assert _validation._PRECHECKED.get() is None  # registered for that call only
+
+
+@given(arr=_blocks())
+@settings(max_examples=300, deadline=None)
+def test_sum_screen_never_rules_out_a_total_agglo_would_find(arr):
+    with np.errstate(all="ignore"):  # inf - inf in the check of a block holding ±inf
+        found_rows = _validation.check_total_rows(arr, "data", policy="ignore")
+        found_cols = _validation.check_total_rows(arr.T, "data", policy="ignore")
+    if cv._sums_rule_out_totals(arr):
+        assert found_rows == []
+        assert found_cols == []
+    if cv._sums_rule_out_totals(arr, columns=False):
+        assert found_rows == []
+
+
+def test_sum_screen_examples():
+    block = np.array([[1.0, 2.0, 4.0], [3.0, 5.0, 2.0], [6.0, 1.0, 3.0]])
+    assert cv._sums_rule_out_totals(block)
+    assert not cv._sums_rule_out_totals(np.vstack([block, block.sum(axis=0)]))
+    assert not cv._sums_rule_out_totals(np.hstack([block, block.sum(axis=1, keepdims=True)]))
+    # a total column is not looked for with columns=False (HHI, CR_n check the rows only)
+    assert cv._sums_rule_out_totals(
+        np.hstack([block, block.sum(axis=1, keepdims=True)]), columns=False
+    )
+    # a dominant region (over half of the total) is left to agglo's exact check
+    assert not cv._sums_rule_out_totals(np.array([[100.0, 1.0], [1.0, 1.0], [1.0, 1.0]]))
+    assert not cv._sums_rule_out_totals(np.array([[1.0, np.nan], [2.0, 3.0], [4.0, 5.0]]))
+    assert not cv._sums_rule_out_totals(np.array([[1.0, np.inf], [2.0, 3.0], [4.0, 5.0]]))
+    assert not cv._sums_rule_out_totals(np.zeros((3, 3)))
+    assert not cv._sums_rule_out_totals(np.array([1.0, 2.0, 3.0]))
+    assert not cv._sums_rule_out_totals([[1.0, 2.0], [3.0, 4.0]])
+
+
+_FLAGS = st.fixed_dictionaries(
+    {
+        "ndim": st.sampled_from([None, 1, 2, (1, 2), (0, 1)]),
+        "non_negative": st.booleans(),
+        "positive": st.booleans(),
+        "allow_nan": st.booleans(),
+        "allow_inf": st.booleans(),
+        "min_size": st.sampled_from([1, 3, 20]),
+    }
+)
+
+
+@given(arr=_blocks(), flags=_FLAGS)
+@settings(max_examples=300, deadline=None)
+def test_prechecked_as_array_returns_what_the_full_checks_return(arr, flags):
+    def check(a):
+        out = _validation.as_array(a, "data", **flags)
+        return out, out is a, out.flags.writeable, out.dtype
+
+    def outcome(call):
+        try:
+            out, same, writeable, dtype = call()
+        except AggloValueError as exc:
+            return str(exc)
+        return np.nan_to_num(out, nan=-7.5).tolist(), same, writeable, dtype
+
+    assert outcome(lambda: _validation._call_prechecked(check, arr)) == outcome(lambda: check(arr))
+
+
+def test_prechecked_trusts_only_that_array_during_that_call():
+    clean = np.array([[1.0, 2.0], [3.0, 4.0]])
+    other = np.array([[1.0, np.nan], [-3.0, 4.0]])
+    seen = []
+
+    def inner(a):
+        seen.append(_validation._PRECHECKED.get()[0] is a)
+        # another array, even an equal copy, gets the full checks
+        with pytest.raises(AggloValueError, match=r"'other' must not contain missing values"):
+            _validation.as_array(other, "other", allow_nan=False)
+        copy = _validation.as_array(a.copy(), "copy", non_negative=True)
+        assert copy.tolist() == a.tolist()
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        _validation._call_prechecked(inner, clean)
+    assert seen == [True]
+    assert _validation._PRECHECKED.get() is None  # reset after an exception too
+    # arrays that are not finite float64 are never registered
+    for arr in (other, np.array([[1, 2]]), np.zeros((0, 2)), [[1.0, 2.0]]):
+        _validation._call_prechecked(
+            lambda a: seen.append(_validation._PRECHECKED.get() is None), arr
+        )
+    assert seen == [True, True, True, True, True]
+    # the messages are the full path's
+    with pytest.raises(AggloValueError, match=r"'data' must be non-negative \(>= 0\); found -1"):
+        _validation._call_prechecked(
+            lambda a: _validation.as_matrix(a, "data", non_negative=True), -clean
+        )
+
+
+def _old_cell(x):
+    """The cell conversion before the float fast path (reference for the test below)."""
+    if isinstance(x, str):
+        return x if len(x) <= cv.MAX_TEXT else x[: cv.MAX_TEXT - 1] + "…"
+    if isinstance(x, bool | np.bool_):
+        return bool(x)
+    if x is None:
+        return ""
+    if isinstance(x, numbers.Integral):
+        return int(x)
+    if isinstance(x, numbers.Real):
+        f = float(x)
+        if f != f:
+            return cv.NA
+        if math.isinf(f):
+            return "#NUM!"
+        return f
+    return str(x)[: cv.MAX_TEXT]
+
+
+def _old_table(header, columns):
+    cols = [
+        np.asarray(c.to_numpy() if hasattr(c, "to_numpy") else c, dtype=object).reshape(-1)
+        for c in columns
+    ]
+    n = max((len(c) for c in cols), default=0)
+    body = [[_old_cell(c[i]) if i < len(c) else "" for c in cols] for i in range(n)]
+    return [[_old_cell(h) for h in header], *body]
+
+
+_RESULT = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(min_value=-(10**18), max_value=10**18),
+    st.booleans(),
+    st.none(),
+    st.text(max_size=5),
+    st.sampled_from([np.float64(np.nan), np.float32(1.5), np.int64(7), np.True_, 1.0 + 2.0j]),
+)
+_COLUMN = st.one_of(
+    st.lists(_RESULT, max_size=6),
+    st.lists(st.floats(allow_nan=True, allow_infinity=True), max_size=6).map(np.array),
+    st.lists(st.floats(allow_nan=True, width=32), max_size=6).map(
+        lambda v: np.array(v, dtype=np.float32)
+    ),
+    st.lists(st.integers(min_value=-(10**6), max_value=10**6), max_size=6).map(np.array),
+    st.lists(st.booleans(), max_size=6).map(np.array),
+    st.lists(st.floats(allow_nan=True), max_size=6).map(pd.Series),
+    st.lists(st.text(max_size=3), max_size=6),
+)
+
+
+@given(st.lists(_RESULT, max_size=4), st.lists(_COLUMN, max_size=4))
+@settings(max_examples=300, deadline=None)
+def test_table_and_cells_are_what_the_per_cell_conversion_gives(header, columns):
+    def typed(table):
+        return [[(type(v), v if v == v else "nan") for v in row] for row in table]
+
+    assert typed(cv.to_table(header, columns)) == typed(_old_table(header, columns))
+    for x in header:
+        assert (type(cv._cell(x)), cv._cell(x)) == (type(_old_cell(x)), _old_cell(x))
+
+
+def test_table_columns_of_any_kind():
+    table = cv.to_table(
+        ["name", "w", "rank", "flag"],
+        [["甲", "乙", "丙"], np.array([0.5, np.nan, np.inf]), np.array([1, 2]), [True, None, 2.5]],
+    )
+    assert table == [
+        ["name", "w", "rank", "flag"],
+        ["甲", 0.5, 1, True],
+        ["乙", "#N/A", 2, ""],
+        ["丙", "#NUM!", "", 2.5],
+    ]
+    assert [type(v) for v in table[1]] == [str, float, int, bool]
+    assert cv.to_table(["a"], []) == [["a"]]
+
+
+@given(
+    st.one_of(
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.booleans(),
+        st.text(max_size=6),
+        st.sampled_from([" ratio ", "#N/A", " ", "TRUE", "1,000", "12.5%", "x", "0", "4.0"]),
+    ),
+    st.sampled_from(["text", "number", "int", "bool", "any"]),
+)
+@settings(max_examples=400, deadline=None)
+def test_read_option_literal_shortcut_answers_as_the_general_way(value, kind):
+    """A literal is answered before unwrapping; a one-cell range takes the general way."""
+
+    def outcome(v):
+        try:
+            out = cv.read_option(v, "opt", "DEFAULT", kind)
+        except AggloValueError as exc:
+            return str(exc)
+        return type(out), out if out == out else "nan"
+
+    assert outcome(value) == outcome([[value]])

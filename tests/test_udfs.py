@@ -20,6 +20,8 @@ import pytest
 import xlwings as xw
 from agglo_addin import conversion as cv
 from agglo_addin import udfs
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from xlwings import conversion
 
 
@@ -515,3 +517,88 @@ def test_coupling_single_column_asks_for_the_other_systems():
     assert isinstance(out, str)
     assert out.startswith("#VALUE!")
     assert "=COUPLING(E3:E14, F3:F14)" in out
+
+
+# --------------------------------------------------------------------------------------
+# validate once: the wrappers' faster plumbing changes nothing a cell shows
+# --------------------------------------------------------------------------------------
+
+
+def _plain_call(func, values, /, *args, totals=False, **kwargs):
+    """What the wrappers did before ``call_checked``: agglo checks everything itself."""
+    if totals:
+        kwargs["total_rows"] = "raise"
+    return func(values, *args, **kwargs)
+
+
+_VALIDATED_ONCE = [
+    ("LQ", ()),
+    ("LQ", (None, None, None, "binary")),
+    ("KRUGMAN", ()),
+    ("HOOVER", ()),
+    ("HHI", ()),
+    ("HHI", (True,)),
+    ("CRN", (2.0,)),
+    ("SPATIALGINI", ()),
+    ("LOCGINI", ()),
+    ("LQGINI", ()),
+    ("NORMALIZE", ()),
+    ("ENTROPY", ()),
+    ("CRITIC", ()),
+    ("COMPOSITE", ()),
+    ("TOPSIS", ()),
+]
+
+
+@st.composite
+def _sheet_blocks(draw):
+    """A block as xlwings delivers it, sometimes with a total row/column or a blank."""
+    n = draw(st.integers(min_value=1, max_value=6))
+    k = draw(st.integers(min_value=1, max_value=5))
+    cell = st.one_of(
+        st.floats(min_value=0, max_value=1e4).map(lambda v: round(v, 2)),
+        st.sampled_from([0.0, 1.0, 5.0, -2.0]),
+    )
+    arr = np.array(draw(st.lists(cell, min_size=n * k, max_size=n * k))).reshape(n, k)
+    total = draw(st.sampled_from(["none", "none", "row", "column", "near"]))
+    if total == "row":
+        arr = np.vstack([arr, arr.sum(axis=0)])
+    elif total == "column":
+        arr = np.hstack([arr, arr.sum(axis=1, keepdims=True)])
+    elif total == "near":
+        arr = np.vstack([arr, arr.sum(axis=0) * draw(st.sampled_from([1.0009, 1.0011]))])
+    rows: list[list[Any]] = arr.tolist()
+    if draw(st.booleans()) and arr.size > 1:
+        rows[0][0] = draw(st.sampled_from([None, "—", "1,000.5"]))
+    return rows
+
+
+@pytest.mark.parametrize(("name", "options"), _VALIDATED_ONCE)
+@given(rows=_sheet_blocks())
+@settings(max_examples=60, deadline=None)
+def test_validated_once_wrappers_show_what_full_checks_show(name, options, rows):
+    f = udfs.REGISTRY[name]
+    fast = f(rows, *options)
+    saved = cv.call_checked
+    try:
+        cv.call_checked = _plain_call
+        plain = f(rows, *options)
+    finally:
+        cv.call_checked = saved
+    assert fast == plain
+
+
+def test_total_row_found_by_sums_is_still_refused_with_agglo_message():
+    block = BLOCK.tolist()
+    with_total = [*block, BLOCK.sum(axis=0).tolist()]
+    for name in ("LQ", "HHI", "SPATIALGINI", "KRUGMAN", "HOOVER", "CRN", "LOCGINI", "LQGINI"):
+        out = udfs.REGISTRY[name](with_total)
+        assert cv.excel_error_of(out) == "#VALUE!", name
+        assert "row 8" in cv.error_message_of(out), name
+    with_col = [[*r, sum(r)] for r in block]
+    for name in ("LQ", "SPATIALGINI", "KRUGMAN", "HOOVER"):
+        out = udfs.REGISTRY[name](with_col)
+        assert "total column (column 5" in cv.error_message_of(out), name
+    # HHI and CR_n look at the units (rows) only: a sum column is just another industry
+    hhi = udfs.HHI(with_col)
+    assert_cells(hhi, agglo.hhi(np.array(with_col)), shape=(1, 5))
