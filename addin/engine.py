@@ -90,12 +90,21 @@ _STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
 
 def default_registry() -> dict[str, Callable[..., Any]]:
     """The worksheet-function wrappers of the add-in (empty if not available)."""
+    import sys
+
+    from . import _mode
+
+    _mode.headless_import = "xlwings" not in sys.modules and f"{__package__}.udfs" not in (
+        sys.modules
+    )
     try:
         from . import udfs
     except ModuleNotFoundError as exc:
         if exc.name != f"{__package__}.udfs":
             raise  # a dependency of the worksheet functions is missing: say so
         return {}
+    finally:
+        _mode.headless_import = False
     reg = getattr(udfs, "REGISTRY", None) or {}
     return {str(k).upper(): v for k, v in reg.items()}
 
@@ -2301,8 +2310,8 @@ def _cell_calls(node_name, agglo_keys):
                 v = np.asarray(v, object).reshape(1, -1)
             return replace_empty(_reshape_array_as_excel(v, shape))
         if isinstance(v, np.ndarray):
-            if v.size != 1:
-                raise _Fallback("array result in a single cell")
+            if v.size != 1:  # several values for one cell: what formulas' model gives
+                v = _reshape_array_as_excel(np.asarray(v, object).reshape(v.shape[0], -1), (1, 1))
             v = v.ravel()[0]
         return replace_empty(v)
 

@@ -30,10 +30,18 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-import xlwings as xw
 from agglo._validation import AggloValueError
 
+from . import _mode
 from . import conversion as cv
+
+if _mode.headless_import:
+    # imported by the headless engine, which calls these same functions but needs none
+    # of Excel's metadata that xlwings' decorators attach (importing xlwings, and pandas
+    # with it, would be a third of the time of a typical refresh)
+    xw: Any = None
+else:
+    import xlwings as xw
 
 __all__ = ["ARG_OPTIONS", "CATEGORY", "REGISTRY", "REQUIRES", "available"]
 
@@ -112,9 +120,10 @@ def _udf(*requires: str, **docs: str) -> Callable[[Callable[..., Any]], Callable
 
     def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
         g = _guard(f)
-        for arg, doc in docs.items():
-            g = xw.arg(arg, doc=doc, **ARG_OPTIONS)(g)
-        g = xw.func(category=CATEGORY)(g)
+        if xw is not None:
+            for arg, doc in docs.items():
+                g = xw.arg(arg, doc=doc, **ARG_OPTIONS)(g)
+            g = xw.func(category=CATEGORY)(g)
         REGISTRY[f.__name__] = g
         REQUIRES[f.__name__] = requires
         return g

@@ -21,8 +21,8 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
-import pandas as pd
 
+from ._pandas import pd
 from ._results import Result
 from ._validation import (
     AggloValueError,

@@ -13,7 +13,8 @@ import dataclasses
 from typing import Any
 
 import numpy as np
-import pandas as pd
+
+from ._pandas import pd
 
 __all__ = ["Result"]
 

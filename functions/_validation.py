@@ -25,7 +25,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
-import pandas as pd
+
+from ._pandas import pd
 
 __all__ = [
     "AggloValueError",

@@ -21,9 +21,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from ._eg import ellison_glaeser, maurel_sedillot
+from ._pandas import pd
 from ._validation import (
     AggloValueError,
     align_labels,

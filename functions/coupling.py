@@ -31,8 +31,8 @@ from types import MappingProxyType
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
+from ._pandas import pd
 from ._results import Result
 from ._validation import (
     AggloValueError,

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-import pandas as pd
-
+from ._pandas import pd
 from ._validation import AggloValueError, as_option
 
 __all__ = [

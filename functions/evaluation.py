@@ -13,8 +13,8 @@ import dataclasses
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
+from ._pandas import pd
 from ._results import Result
 from ._validation import AggloValueError, as_array, as_option, as_weights, labels_of
 from .normalization import (

@@ -18,9 +18,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from scipy import optimize
 
+from ._pandas import pd
 from ._validation import (
     AggloValueError,
     _position,

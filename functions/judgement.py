@@ -24,8 +24,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
+from ._pandas import pd
 from ._results import Result
 from ._validation import (
     AggloValueError,

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
+from ._pandas import pd
 from ._validation import (
     AggloValueError,
     align_labels,

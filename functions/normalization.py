@@ -24,8 +24,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
+from ._pandas import pd
 from ._validation import AggloValueError, as_array, as_option, as_positive_int, labels_of
 
 __all__ = ["normalize", "parse_directions"]

@@ -17,9 +17,9 @@ import warnings
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from scipy import stats
 
+from ._pandas import pd
 from ._results import Result
 from ._validation import AggloValueError, as_array, as_option, check_same_length
 

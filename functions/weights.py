@@ -13,8 +13,8 @@ import warnings
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
+from ._pandas import pd
 from ._results import Result
 from ._validation import AggloValueError, AggloWarning, as_option
 from .normalization import NEGATIVE, _check_range, _normalize_2d, _prepare

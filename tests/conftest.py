@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import agglo_addin.udfs  # noqa: F401 - decorated with xlwings' metadata, as Excel imports it
 import numpy as np
 import pytest
 

@@ -975,3 +975,42 @@ def test_formula_analysis_per_skeleton_equals_token_by_token(form):
         finally:
             engine._fast_references = saved
         assert fast == slow, text
+
+
+def test_a_refresh_in_a_new_process_loads_neither_xlwings_nor_pandas_nor_scipy(tmp_path):
+    """The headless engine imports the worksheet functions without xlwings' decorators
+    (and so without pandas) and formulas without SciPy; the values are the same as with
+    the decorated functions of this (test) process."""
+    import json
+    import subprocess
+    import sys
+
+    wb = openpyxl.Workbook()
+    ws = _data_sheet(wb)
+    ws["F2"] = "=LQ(B2,D2,B5,D5)"
+    ws["F3"] = "=HHI(B2:C4)"
+    ws["F4"] = "=AVERAGE(B2:B4)*F2"
+    p = tmp_path / "new.xlsx"
+    wb.save(p)
+    code = (
+        "import json, sys\n"
+        "from agglo_addin.engine import refresh_workbook\n"
+        "r = refresh_workbook(sys.argv[1], out=sys.argv[2], backup=False)\n"
+        "print(json.dumps({'loaded': sorted(m for m in ('xlwings', 'pandas', 'scipy',"
+        " 'openpyxl') if m in sys.modules), 'values': {c.cell: c.new for c in r.changes}}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(p), str(tmp_path / "out.xlsx")],
+        capture_output=True, text=True, check=True, timeout=300,
+    )  # fmt: skip
+    got = json.loads(out.stdout)
+    assert got["loaded"] == []
+    here = _evaluate(p, registry=None)
+    assert set(got["values"]) >= {"F2", "F3", "F4"}
+    for cell, value in got["values"].items():
+        expected = here.values[("Data", cell)]
+        if isinstance(expected, ExcelError):  # JSON gives the error's text
+            assert value == str(expected), cell
+        else:
+            assert engine.values_close(value, expected, 1e-12), cell
+    assert got["values"]["F2"] == pytest.approx(7 / 12)

@@ -76,3 +76,28 @@ def test_star_import_gives_every_name():
         "print(all(n in globals() for n in agglo.__all__), callable(ahp), hhi.__module__)"
     )
     assert names == "True True agglo.concentration"
+
+
+def test_pandas_is_imported_only_when_a_pandas_object_is_involved():
+    """NumPy in, NumPy out without importing pandas; pandas in, pandas out afterwards —
+    also through instance tests built before pandas was imported."""
+    out = _run(
+        "import sys, numpy as np, agglo\n"
+        "from agglo._pandas import pd\n"
+        "early = (pd.DataFrame, pd.Series)\n"
+        "x = np.array([[10., 30.], [20., 40.], [30., 10.]])\n"
+        "lq = agglo.location_quotient(x); h = agglo.hhi(x); c = agglo.coupling_degree([.2, .5], [.3, .4])\n"
+        "ew = agglo.entropy_weights(x)\n"
+        "print('pandas' in sys.modules, type(lq).__name__, isinstance(x, early))\n"
+        "import pandas\n"
+        "df = pandas.DataFrame(x, index=['a', 'b', 'c'], columns=['u', 'v'])\n"
+        "r = agglo.location_quotient(df)\n"
+        "print(type(r).__name__, list(r.index), isinstance(df, early), isinstance(df['u'], early),"
+        " pd.DataFrame is pandas.DataFrame, bool(np.allclose(r.to_numpy(), lq)))\n"
+        "print(type(agglo.hhi(df)).__name__, type(pd.Series([1.0])).__name__)"
+    )
+    assert out.splitlines() == [
+        "False ndarray False",
+        "DataFrame ['a', 'b', 'c'] True True True True",
+        "Series Series",
+    ]
