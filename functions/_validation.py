@@ -183,9 +183,19 @@ def labels_of(x: Any) -> tuple[Any, Any] | None:
 # including every error, it takes the full path, so messages and results never change.
 # Nothing changes for any other caller or any other object: no public signature has a
 # hidden argument, and the cost outside the add-in is one ContextVar lookup.
-_PRECHECKED: contextvars.ContextVar[tuple[np.ndarray, float] | None] = contextvars.ContextVar(
+_PRECHECKED: contextvars.ContextVar[list[Any] | None] = contextvars.ContextVar(
     "agglo_prechecked", default=None
-)
+)  # [registered array, its minimum, the copy as_array returned for it (or None)]
+
+
+def _known_finite(a: np.ndarray) -> bool:
+    """Whether ``a`` is (a view of) the copy :func:`as_array` made of the array registered
+    by :func:`_call_prechecked` for this call: all of it finite, so a caller may skip its
+    NaN handling.  The caller must not have written NaN into it since."""
+    checked = _PRECHECKED.get()
+    if checked is None or checked[2] is None:
+        return False
+    return a is checked[2] or a.base is checked[2]
 
 
 def _call_prechecked(func: Any, arr: np.ndarray, /, *args: Any, **kwargs: Any) -> Any:
@@ -199,7 +209,7 @@ def _call_prechecked(func: Any, arr: np.ndarray, /, *args: Any, **kwargs: Any) -
     if type(arr) is np.ndarray and arr.dtype == np.float64 and arr.size:
         low, high = float(arr.min()), float(arr.max())
         if math.isfinite(low) and math.isfinite(high):
-            token = _PRECHECKED.set((arr, low))
+            token = _PRECHECKED.set([arr, low, None])
             try:
                 return func(arr, *args, **kwargs)
             finally:
@@ -278,6 +288,7 @@ def as_array(
     if checked is not None and x is checked[0]:
         fast = _from_prechecked(x, checked[1], ndim, non_negative, positive, min_size)
         if fast is not None:
+            checked[2] = fast
             return fast
     labels = labels_of(x)
     if isinstance(x, str):

@@ -26,6 +26,7 @@ from ._eg import ellison_glaeser, maurel_sedillot
 from ._pandas import pd
 from ._validation import (
     AggloValueError,
+    _known_finite,
     align_labels,
     as_array,
     as_positive_int,
@@ -192,8 +193,11 @@ def hhi(
     3800
     """
     m, one_d, out_index = _oriented(values, axis, total_rows)
-    n = (~np.isnan(m)).sum(axis=0)
-    np.nan_to_num(m, copy=False)
+    if _known_finite(m) and _total_policy(total_rows) != "exclude":
+        n = np.full(m.shape[1], m.shape[0])  # read and checked once by the add-in: no NaN
+    else:
+        n = (~np.isnan(m)).sum(axis=0)
+        np.nan_to_num(m, copy=False)
     total = m.sum(axis=0)
     sq = np.einsum("ij,ij->j", m, m)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -27,6 +27,7 @@ import numpy as np
 from ._pandas import pd
 from ._validation import (
     AggloValueError,
+    _known_finite,
     align_labels,
     as_array,
     as_matrix,
@@ -161,11 +162,14 @@ def _prepare_block(
                 excluded_cols = np.zeros(n_ind, dtype=bool)
                 excluded_cols[found] = True
 
-    nan_mask = np.isnan(arr)
-    missing = nan_mask if nan_mask.any() else None
+    if _known_finite(arr):
+        missing = None  # read and checked once by the add-in: no NaN
+    else:
+        nan_mask = np.isnan(arr)
+        missing = nan_mask if nan_mask.any() else None
+        del nan_mask
     if missing is not None:
         arr[missing] = 0.0
-    del nan_mask
     if excluded_rows is not None:
         arr[excluded_rows, :] = 0.0
     if excluded_cols is not None:
