@@ -35,12 +35,23 @@ Which cells are evaluated: every formula that calls an Agglo function, every for
 it depends on and every formula that depends on it (with ``all_formulas=True``: every
 formula).  A workbook without Agglo formulas is never handed to the evaluator.
 
-How: ordinary workbooks go through a fast evaluator that compiles each distinct
-relative formula once with ``formulas`` and evaluates the cells in dependency order
-(see "the fast evaluator" below); anything it does not handle (array formulas that are
-needed, positional functions, defined names, circular references ...) goes through
-``formulas.ExcelModel`` as a whole.  Setting ``AGGLO_ENGINE_FULL_MODEL=1`` forces the
-latter (used by the tests that compare the two).
+How: a fast evaluator (:class:`_FastBook`) compiles each distinct relative formula
+once with ``formulas`` (a formula filled down a column is one pattern), computes the
+cells of an element-wise pattern (``=A2*2``, ``=IF(B2>1,"hi","lo")``, only functions on
+:data:`_ELEMENTWISE`) in one call on columns of values, and the other cells one by one,
+in dependency order.  It takes legacy and dynamic array formulas (results fitted to
+their range as ``formulas`` does), defined names that stand for one range, and
+formulas it cannot share (``INDEX``/``MATCH`` ...) compiled for their cell alone.  What
+it does not take — functions whose value depends on the cell or on references made at
+run time (``ROW()``, ``OFFSET``, ``INDIRECT`` ...), names standing for formulas, data
+tables, circular references — sends the workbook through ``formulas.ExcelModel`` as a
+whole.  Setting ``AGGLO_ENGINE_FULL_MODEL=1`` forces the latter (used by the tests that
+compare the two).
+
+Start-up: ``agglo refresh`` is usually a new process, so imports count.  SciPy (imported
+by ``formulas`` for a few statistical functions), openpyxl, xlwings and pandas are not
+imported unless a workbook needs them (:mod:`agglo_addin._lazy_imports`,
+:mod:`agglo_addin._mode`, :mod:`agglo._pandas`).
 """
 
 from __future__ import annotations
