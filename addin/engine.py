@@ -2116,6 +2116,18 @@ class _FastBook:
         import schedula as sh
 
         vals, res = self.values[sid], self.results
+        if r1 == r2 and c1 == c2:  # one cell: the common case, answered directly
+            key = (sid, r1, c1)
+            out = np.empty((1, 1), object)
+            if key in self.formulas and key not in self.array_area:
+                out[0, 0] = res[key]
+            elif key in self.covered or key in self.array_area:
+                anchor = self.covered.get(key, key)
+                a1, b1 = self.array_area[anchor][:2]
+                out[0, 0] = res[anchor][r1 - a1, c1 - b1]
+            else:
+                out[0, 0] = _to_formulas_value(vals.get((r1, c1)))
+            return out
         out = np.empty((r2 - r1 + 1, c2 - c1 + 1), object)
         empty = sh.EMPTY
         if (r2 - r1 + 1) * (c2 - c1 + 1) > 4 * len(vals) + 64:
