@@ -922,6 +922,20 @@ _CANONICAL: dict[tuple, str] = {}
 
 def _plan_of(val: str, sheet: str):
     """(plan, skeleton, digit runs) of a formula text, or None (use the slow path)."""
+    key = (val, sheet)
+    got = _PLAN_OF_TEXT.get(key, _MISSING)
+    if got is _MISSING:  # the same text is analysed for its references, then compiled
+        if len(_PLAN_OF_TEXT) > 131072:
+            _PLAN_OF_TEXT.clear()
+        got = _PLAN_OF_TEXT[key] = _plan_of_text(val, sheet)
+    return got
+
+
+_PLAN_OF_TEXT: dict[tuple[str, str], Any] = {}
+_MISSING = object()
+
+
+def _plan_of_text(val: str, sheet: str):
     text = val[1:] if val.startswith("=") else val
     pieces = _DIGITS.split(text)
     if len(pieces) < 3 or _SCIENTIFIC.search(text):
