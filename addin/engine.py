@@ -1865,11 +1865,14 @@ def _atomic_write_bytes(target: Path, data: bytes) -> None:
 # parser, compiler and function library (``Parser().ast(...).compile()``, the very
 # functions the model would call) and only replaces the bookkeeping: each distinct
 # relative (R1C1) formula is compiled once, and cells are evaluated depth first in
-# dependency order, reading their inputs from the values the sheet XML holds.
-# Anything outside that common case — array or data-table formulas, positional or
-# reference-valued functions (ROW, OFFSET, INDEX, ISREF ...), defined names, whole
-# rows/columns, other files, circular references, a single-cell formula that yields an
-# array — raises ``_Fallback`` and the workbook goes through ``ExcelModel`` as before.
+# dependency order, reading their inputs from the values the sheet XML holds; cells of
+# an element-wise pattern are computed together (see ``_ELEMENTWISE``), array formulas
+# fill their range, defined names of one range are replaced by the range, and formulas
+# that cannot share a pattern (INDEX, MATCH ...) are compiled for their own cell.
+# Anything outside that — data tables, functions that depend on the cell or on run-time
+# references (ROW(), OFFSET, INDIRECT, CELL, ISREF ...), names standing for formulas,
+# whole rows/columns, other files, circular references — raises ``_Fallback`` and the
+# workbook goes through ``ExcelModel`` as before.
 
 
 class _Fallback(Exception):
