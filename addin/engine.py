@@ -169,12 +169,19 @@ def normalize_formula(text: str, pattern: re.Pattern[str] | None) -> str:
     return _outside_strings(text, lambda s: pattern.sub(lambda m: m["name"].upper() + "(", s))
 
 
+def _digit_free(text: str) -> str:
+    """``text`` with every digit run replaced by 0: the key under which answers that do
+    not depend on a formula's digits are kept — whether it uses Agglo, how its names
+    normalise, whether it uses reference-valued or cell-dependent functions (no
+    registered name or checked function has digits; qualifiers and references match
+    any digits)."""
+    return _DIGITS.sub("0", text)
+
+
 def _uses_agglo(text: str | None, pattern: re.Pattern[str] | None) -> bool:
     if not text or pattern is None:
         return False
-    # the answer does not depend on the formula's digits (no registered name has
-    # digits; qualifiers match any digits): decided once per skeleton
-    skeleton = _DIGITS.sub("0", text)
+    skeleton = _digit_free(text)
     key = (pattern.pattern, skeleton)
     got = _USES_AGGLO.get(key)
     if got is None:
@@ -1329,8 +1336,7 @@ def _references(text: str, sheet: str, names: dict[str, str], depth: int = 0):
             return None
         area = _parse_area(ref)
         if area is None:
-            key = ref.upper()
-            target = names.get(f"{(sh or sheet).upper()}!{key}") or names.get(key)
+            target = _name_target(names, sh or sheet, ref)
             if target is None or depth > 5:
                 return None
             sub = _references(target, sh or sheet, names, depth + 1)
@@ -1340,6 +1346,12 @@ def _references(text: str, sheet: str, names: dict[str, str], depth: int = 0):
             continue
         out.append(((sh or sheet).upper(), *area))
     return out
+
+
+def _name_target(names: dict[str, str], sheet: str, name: str) -> str | None:
+    """What a defined name stands for, seen from ``sheet`` (a sheet-level name first)."""
+    key = name.upper()
+    return names.get(f"{sheet.upper()}!{key}") or names.get(key)
 
 
 def _defined_names(pkg: Package) -> dict[str, str]:
@@ -1974,10 +1986,7 @@ class _FastBook:
         if text is None:
             raise _Fallback("shared formula without master")
         body = text.lstrip("=")
-        # what normalising and the checks below decide does not depend on the digits
-        # of a formula (no registered name has digits; qualifiers and references match
-        # any digits): decided once per skeleton
-        skeleton = _DIGITS.sub("0", body)
+        skeleton = _digit_free(body)  # normalising and the checks below: once per skeleton
         facts = self.facts.get(skeleton)
         if facts is None:
             if len(self.facts) > 65536:
@@ -2074,10 +2083,7 @@ class _FastBook:
             if ttype == "OPERAND" and subtype == "RANGE":
                 sh, ref = _split_sheet(value)
                 if _parse_area(ref) is None and not (sh or "").startswith("["):
-                    target = self.defined.get(f"{(sh or sheet).upper()}!{ref.upper()}")
-                    if target is None:
-                        target = self.defined.get(ref.upper())
-                    target = (target or "").lstrip("=")
+                    target = (_name_target(self.defined, sh or sheet, ref) or "").lstrip("=")
                     t_toks = _tokenize(target) if target else None
                     t_sheet, t_ref = _split_sheet(target)
                     if (
