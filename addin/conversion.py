@@ -108,6 +108,7 @@ import numpy as np
 from agglo._validation import (
     AggloValueError,
     _call_prechecked,
+    _totals_ruled_out,
     check_total_rows,
     is_total_label,
 )
@@ -554,34 +555,6 @@ def _refuse_totals(
             )
 
 
-def _sums_rule_out_totals(values: Any, *, columns: bool = True) -> bool:
-    """True when no row (and, with ``columns``, no column) of a finite 2-D block can be the
-    sum of the others.
-
-    agglo screens every row before its exact total-row check: a row with sum ``r`` in a
-    block with grand sum ``T`` is examined only if ``|T - 2r| <= 1e-3·r + 1e-12``, which
-    needs ``r >= (T - 1e-12) / 2.001``.  So when the largest row sum is below
-    ``(T - 1e-9) / 2.002`` (a looser bound, far above any rounding difference between
-    the two summations) and ``T > 0``, agglo's check cannot find a total row; the same
-    on the columns.  One reduction per axis, no full-size temporary.  NaN or ±inf in
-    the block (``T`` not finite), or anything but a 2-D array, answer False.
-    """
-    if type(values) is not np.ndarray or values.ndim != 2:
-        return False
-    for axis in (1, 0) if columns else (1,):
-        sums = _add(values, axis)
-        total = float(_add(sums))
-        if not (math.isfinite(total) and total > 0.0):
-            return False
-        if float(_max(sums)) * 2.002 + 1e-9 >= total:
-            return False
-    return True
-
-
-_add = np.add.reduce
-_max = np.maximum.reduce
-
-
 def call_checked(
     func: Any, values: Any, /, *args: Any, totals: bool | str = False, **kwargs: Any
 ) -> Any:
@@ -597,7 +570,7 @@ def call_checked(
     * with ``totals=True`` (extensive quantities, whose agglo functions take
       ``total_rows``), the call gets ``total_rows='raise'`` — a row or column equal to the
       sum of the others is refused with agglo's message — unless the row and column sums
-      already rule out any such row or column (:func:`_sums_rule_out_totals`), when agglo
+      already rule out any such row or column (:func:`agglo._validation._totals_ruled_out`), when agglo
       is told not to search again (``total_rows='ignore'``).  ``totals='rows'`` screens
       the rows only, for functions that check only the rows (units) of the block (HHI,
       CR_n).  Labelled totals were refused by :func:`read_block`.
@@ -613,7 +586,7 @@ def call_checked(
     agglo.AggloValueError: 'values' seems to contain a total row (row 3, counting from 1): ...
     """
     if totals:
-        free = _sums_rule_out_totals(values, columns=totals != "rows")
+        free = _totals_ruled_out(values, columns=totals != "rows")
         kwargs["total_rows"] = "ignore" if free else "raise"
     return _call_prechecked(func, values, *args, **kwargs)
 

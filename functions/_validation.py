@@ -544,6 +544,30 @@ def _numeric_total_rows(matrix: np.ndarray, rtol: float) -> list[int]:
     return found
 
 
+def _totals_ruled_out(values: Any, *, columns: bool = True) -> bool:
+    """True when no row (and, with ``columns``, no column) of a finite 2-D block can be the
+    sum of the others — a cheaper proof than :func:`check_total_rows` finding none.
+
+    :func:`_numeric_total_rows` examines a row with sum ``r`` in a block with grand sum
+    ``T`` only if ``|T - 2r| <= 1e-3·r``, which needs ``r >= T / 2.001``.  So when the
+    largest row sum is below ``(T - 1e-9) / 2.002`` (a looser bound, far above any
+    rounding difference between the two summations) and ``T > 0``, no row can be found;
+    the same on the columns.  One reduction per axis, no full-size temporary.  NaN or
+    ±inf in the block (``T`` not finite), or anything but a 2-D array, answer False.
+    Used by the Excel add-in to let a checked block skip the exact check.
+    """
+    if type(values) is not np.ndarray or values.ndim != 2:
+        return False
+    for axis in (1, 0) if columns else (1,):
+        sums = np.add.reduce(values, axis)
+        total = float(np.add.reduce(sums))
+        if not (math.isfinite(total) and total > 0.0):
+            return False
+        if float(np.maximum.reduce(sums)) * 2.002 + 1e-9 >= total:
+            return False
+    return True
+
+
 def check_total_rows(
     matrix: np.ndarray,
     name: str,

@@ -464,29 +464,29 @@ def test_sum_screen_never_rules_out_a_total_agglo_would_find(arr):
     with np.errstate(all="ignore"):  # inf - inf in the check of a block holding ±inf
         found_rows = _validation.check_total_rows(arr, "data", policy="ignore")
         found_cols = _validation.check_total_rows(arr.T, "data", policy="ignore")
-    if cv._sums_rule_out_totals(arr):
+    if _validation._totals_ruled_out(arr):
         assert found_rows == []
         assert found_cols == []
-    if cv._sums_rule_out_totals(arr, columns=False):
+    if _validation._totals_ruled_out(arr, columns=False):
         assert found_rows == []
 
 
 def test_sum_screen_examples():
     block = np.array([[1.0, 2.0, 4.0], [3.0, 5.0, 2.0], [6.0, 1.0, 3.0]])
-    assert cv._sums_rule_out_totals(block)
-    assert not cv._sums_rule_out_totals(np.vstack([block, block.sum(axis=0)]))
-    assert not cv._sums_rule_out_totals(np.hstack([block, block.sum(axis=1, keepdims=True)]))
+    assert _validation._totals_ruled_out(block)
+    assert not _validation._totals_ruled_out(np.vstack([block, block.sum(axis=0)]))
+    assert not _validation._totals_ruled_out(np.hstack([block, block.sum(axis=1, keepdims=True)]))
     # a total column is not looked for with columns=False (HHI, CR_n check the rows only)
-    assert cv._sums_rule_out_totals(
+    assert _validation._totals_ruled_out(
         np.hstack([block, block.sum(axis=1, keepdims=True)]), columns=False
     )
     # a dominant region (over half of the total) is left to agglo's exact check
-    assert not cv._sums_rule_out_totals(np.array([[100.0, 1.0], [1.0, 1.0], [1.0, 1.0]]))
-    assert not cv._sums_rule_out_totals(np.array([[1.0, np.nan], [2.0, 3.0], [4.0, 5.0]]))
-    assert not cv._sums_rule_out_totals(np.array([[1.0, np.inf], [2.0, 3.0], [4.0, 5.0]]))
-    assert not cv._sums_rule_out_totals(np.zeros((3, 3)))
-    assert not cv._sums_rule_out_totals(np.array([1.0, 2.0, 3.0]))
-    assert not cv._sums_rule_out_totals([[1.0, 2.0], [3.0, 4.0]])
+    assert not _validation._totals_ruled_out(np.array([[100.0, 1.0], [1.0, 1.0], [1.0, 1.0]]))
+    assert not _validation._totals_ruled_out(np.array([[1.0, np.nan], [2.0, 3.0], [4.0, 5.0]]))
+    assert not _validation._totals_ruled_out(np.array([[1.0, np.inf], [2.0, 3.0], [4.0, 5.0]]))
+    assert not _validation._totals_ruled_out(np.zeros((3, 3)))
+    assert not _validation._totals_ruled_out(np.array([1.0, 2.0, 3.0]))
+    assert not _validation._totals_ruled_out([[1.0, 2.0], [3.0, 4.0]])
 
 
 _FLAGS = st.fixed_dictionaries(
