@@ -66,7 +66,7 @@ def build_demo_workbook(path: str | Path, year: int = 2024) -> Path:
     for i in range(n):
         lq.cell(row=4 + i, column=1, value=f"=数据!A{4 + i}")
     ref = f"B4:D{last}"
-    lq["B4"] = ArrayFormula(ref, f"=LQ(数据!B4:D{last})")
+    lq["B4"] = ArrayFormula(ref, f"=LQRATIO(数据!B4:D{last})")
     lq["F3"] = "最大 LQ"
     for i in range(n):
         r = 4 + i

@@ -1,7 +1,7 @@
 """What goes where: the plain-Python decisions behind the macro scripts (buttons).
 
 Given the values and position of a selected block, each planner returns a :class:`Plan`
-— which sheet to add, which cells get which values, which get live formulas (``=LQ(...)``
+— which sheet to add, which cells get which values, which get live formulas (``=LQRATIO(...)``
 referencing the block, never pasted results), number formats, the heat-map colour scale,
 charts and notes.  Nothing here talks to Excel: :mod:`agglo_addin.scripts` applies a plan
 through xlwings (classic Excel or xlwings Lite), and the headless engine and the template
@@ -45,6 +45,11 @@ __all__ = [
 
 #: Three-colour heat map for LQ (< 1 blue-ish, 1 neutral, > 1 red): low, midpoint, high.
 HEAT_COLORS = ("#5A8AC6", "#FCFCFF", "#F8696B")
+
+#: Thresholds (numbers) of the three colours: 0, the midpoint 1 (no specialisation) and
+#: 2 (a common cut-off for strong specialisation; larger LQs take the full high colour).
+#: A scale without thresholds would centre on the 50th percentile, not on 1.
+HEAT_THRESHOLDS = (0.0, 1.0, 2.0)
 
 #: Fill colours used by "Check data".
 MARK_COLORS = {
@@ -171,6 +176,9 @@ class Write:
     formula: str | None = None
     number_format: str | None = None
     bold: bool = False
+    spill: tuple[int, int] | None = None
+    """Rows × columns the formula's result spills over (an array formula of that size
+    where the host has no dynamic arrays: classic Excel before 2021)."""
 
 
 @dataclass(frozen=True)
@@ -185,11 +193,16 @@ class Chart:
 
 @dataclass(frozen=True)
 class Plan:
-    """Everything a script writes: a new sheet with cells, formats, colour scale, charts."""
+    """Everything a script writes: a new sheet with cells, formats, colour scale, charts.
+
+    ``color_scale`` is (range, colours, number thresholds); ``column_widths`` are in
+    characters of the Normal style (classic Excel's unit; scripts convert to points where
+    the host measures widths in points).
+    """
 
     sheet: str
     writes: list[Write] = field(default_factory=list)
-    color_scale: tuple[str, tuple[str, ...]] | None = None
+    color_scale: tuple[str, tuple[str, ...], tuple[float, ...]] | None = None
     charts: list[Chart] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)
     column_widths: dict[str, float] = field(default_factory=dict)
@@ -344,7 +357,7 @@ def lq_sheet(sel: Selection, existing: Sequence[str] = ()) -> Plan:
     """ "LQ sheet": the live LQ matrix of a selected yearbook block, with a heat map.
 
     Layout: A1 title, A2 conventions note, row 4 industry names from B4, region names
-    from A5, the spilled ``=LQ(...)`` at B5, a three-colour scale centred on 1 over the
+    from A5, the spilled ``=LQRATIO(...)`` at B5, a three-colour scale centred on 1 over the
     matrix.  A total row in the selection becomes LQ's ``industry_totals`` argument.
 
     Examples
@@ -353,19 +366,19 @@ def lq_sheet(sel: Selection, existing: Sequence[str] = ()) -> Plan:
     ...                               ["上海", 3.0, 4.0], ["全国", 4.0, 6.0]])
     >>> plan = lq_sheet(sel)
     >>> plan.formulas()
-    {'B5': "=LQ('数据'!$B$3:$C$4,,'数据'!$B$5:$C$5)"}
+    {'B5': "=LQRATIO('数据'!$B$3:$C$4,,'数据'!$B$5:$C$5)"}
     >>> plan.color_scale[0]
     'B5:C6'
     """
     lay = analyse_block(sel)
     if lay.totals:
-        formula = f"=LQ({lay.data},,{lay.totals})"
+        formula = f"=LQRATIO({lay.data},,{lay.totals})"
         reference = (
             f"national reference = the total row {lay.total_row} of {sel.sheet} (E_k), "
             "E = its sum; E_r = the region's row sum"
         )
     else:
-        formula = f"=LQ({lay.data})"
+        formula = f"=LQRATIO({lay.data})"
         reference = "totals from the block: E_r = row sums, E_k = column sums, E = grand sum"
     writes = [
         Write("A1", value=f"区位熵 Location quotients of {sel.sheet}", bold=True),
@@ -380,13 +393,15 @@ def lq_sheet(sel: Selection, existing: Sequence[str] = ()) -> Plan:
     ]
     _labels_across(writes, 4, 2, lay.column_names("industry "))
     _labels_down(writes, 5, 1, lay.region_names())
-    writes.append(Write("B5", formula=formula, number_format="0.00"))
+    writes.append(
+        Write("B5", formula=formula, number_format="0.00", spill=(lay.n_rows, lay.n_cols))
+    )
     matrix = range_address(5, 2, lay.n_rows, lay.n_cols, absolute=False)
     notes = {"B5": "; ".join(lay.warnings)} if lay.warnings else {}
     return Plan(
         sheet=unique_sheet_name(f"LQ {sel.sheet}", existing),
         writes=writes,
-        color_scale=(matrix, HEAT_COLORS),
+        color_scale=(matrix, HEAT_COLORS, HEAT_THRESHOLDS),
         notes=notes,
         column_widths={"A": 14},
     )
@@ -426,11 +441,11 @@ def coupling_report(sel: Selection, existing: Sequence[str] = ()) -> Plan:
             ),
         ),
         Write("A4", value="单元 unit", bold=True),
-        Write("B4", formula=f"=CTD({lay.data})", number_format="0.000"),
+        Write("B4", formula=f"=CTD({lay.data})", number_format="0.000", spill=(n + 1, 3)),
         Write("E4", value="协调等级 level", bold=True),
-        Write("E5", formula=f"=COORDLEVEL({d_col})"),
+        Write("E5", formula=f"=COORDLEVEL({d_col})", spill=(n, 1)),
         Write("F4", value="滞后类型 lead/lag", bold=True),
-        Write("F5", formula=f"=LEADLAG({lay.column(0)},{lay.column(1)})"),
+        Write("F5", formula=f"=LEADLAG({lay.column(0)},{lay.column(1)})", spill=(n, 1)),
     ]
     _labels_down(writes, 5, 1, lay.region_names())
     chart_source = range_address(4, 1, n + 1, 4, absolute=False)  # units, C, T, D
@@ -481,7 +496,12 @@ def entropy_topsis_report(
         ),
         Write("A3", value="指标 indicator", bold=True),
         Write("A4", value="方向 direction", bold=True),
-        Write("A6", formula=f"=ENTROPY({lay.data},{dir_range})", number_format="0.0000"),
+        Write(
+            "A6",
+            formula=f"=ENTROPY({lay.data},{dir_range})",
+            number_format="0.0000",
+            spill=(k + 1, 4),
+        ),
         Write(address(top - 1, 1), value="单元 unit", bold=True),
         Write(address(top - 1, 2), value="贴近度 closeness", bold=True),
         Write(address(top - 1, 3), value="排名 rank", bold=True),
@@ -489,8 +509,13 @@ def entropy_topsis_report(
             address(top, 2),
             formula=f"=TOPSIS({lay.data},{weights},{dir_range})",
             number_format="0.0000",
+            spill=(n, 1),
         ),
-        Write(address(top, 3), formula=f"=TOPSISRANK({lay.data},{weights},{dir_range})"),
+        Write(
+            address(top, 3),
+            formula=f"=TOPSISRANK({lay.data},{weights},{dir_range})",
+            spill=(n, 1),
+        ),
     ]
     _labels_across(writes, 3, 2, lay.column_names("x"))
     writes.extend(Write(address(4, 2 + j), value=d) for j, d in enumerate(dirs))

@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import importlib
 import sys
+import types
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -43,7 +44,15 @@ if _mode.headless_import:
 else:
     import xlwings as xw
 
-__all__ = ["ARG_OPTIONS", "CATEGORY", "REGISTRY", "REQUIRES", "available"]
+__all__ = [
+    "ARG_OPTIONS",
+    "CATEGORY",
+    "CLASSIC_ALIASES",
+    "REGISTRY",
+    "REQUIRES",
+    "available",
+    "lite_names",
+]
 
 #: The one function category shown in Excel's function wizard.
 CATEGORY = "Agglo"
@@ -56,6 +65,15 @@ REGISTRY: dict[str, Callable[..., Any]] = {}
 
 #: Excel function name -> names of the ``agglo`` functions it calls.
 REQUIRES: dict[str, tuple[str, ...]] = {}
+
+#: Short names kept for classic Excel only -> the name to type (works in classic and Lite).
+#: Office custom functions (xlwings Lite) need names of at least 3 characters starting
+#: with a letter, and must avoid Excel 4.0 macro function names such as SHARE; workbooks
+#: written with the short names keep working in classic Excel and in the headless engine.
+CLASSIC_ALIASES: dict[str, str] = {}
+
+#: Excel function name -> (undecorated wrapper, agglo functions, argument docs).
+_SOURCES: dict[str, tuple[Callable[..., Any], tuple[str, ...], dict[str, str]]] = {}
 
 #: Largest number of random draws RANDWEIGHTS accepts (keeps a recalculation short).
 MAX_DRAWS = 100_000
@@ -126,9 +144,30 @@ def _udf(*requires: str, **docs: str) -> Callable[[Callable[..., Any]], Callable
             g = xw.func(category=CATEGORY)(g)
         REGISTRY[f.__name__] = g
         REQUIRES[f.__name__] = requires
+        _SOURCES[f.__name__] = (f, requires, docs)
         return g
 
     return decorate
+
+
+def _classic_alias(short: str, target: Callable[..., Any], doc: str) -> Callable[..., Any]:
+    """The worksheet function ``target`` once more under the short name ``short``.
+
+    For classic Excel only (xlwings imports every decorated function of the module);
+    xlwings Lite's ``main.py`` imports :func:`lite_names` only, which leaves it out.
+    """
+    f, requires, docs = _SOURCES[target.__name__]
+    clone = types.FunctionType(f.__code__, f.__globals__, short, f.__defaults__, f.__closure__)
+    clone.__doc__ = doc
+    clone.__module__ = f.__module__
+    clone.__qualname__ = short
+    CLASSIC_ALIASES[short] = target.__name__
+    return _udf(*requires, **docs)(clone)
+
+
+def lite_names() -> list[str]:
+    """The worksheet functions xlwings Lite registers (every name but the classic aliases)."""
+    return sorted(n for n in REGISTRY if n not in CLASSIC_ALIASES)
 
 
 # --------------------------------------------------------------------------------------
@@ -234,7 +273,7 @@ def _convention_header(first: str, convention: str) -> str:
     form="ratio (default), binary (LQ>=threshold), additive, symmetric, zscore, log_zscore.",
     threshold="Cut-off for form=binary (default 1).",
 )
-def LQ(
+def LQRATIO(
     data,
     region_totals=None,
     industry_totals=None,
@@ -262,6 +301,14 @@ def LQ(
         totals=True,
     )
     return cv.to_excel(result)
+
+
+LQ = _classic_alias(
+    "LQ",
+    LQRATIO,
+    "Location quotient 区位熵: the short name LQ, kept for classic Excel only. Type LQRATIO, "
+    "which also works in xlwings Lite (Office custom functions need 3+ letters).",
+)
 
 
 @_udf(
@@ -446,7 +493,7 @@ def _eg_table(result: Any, labels: list[Any] | None, with_z: bool) -> list[list[
     herfindahl="Plant Herfindahl H per industry (a row), if known. Give this or firm_counts.",
     approximation="Optional H approximation named by agglo (blank = from what is given).",
 )
-def EG(data, firm_counts=None, herfindahl=None, approximation=None):
+def EGINDEX(data, firm_counts=None, herfindahl=None, approximation=None):
     """Ellison–Glaeser index EG指数 γ per industry: table with header (industry, γ, G, H, z); the header names the H approximation used."""
     block = cv.read_block(data, "data", totals="labels")
     fc = _optional_block(firm_counts, "firm_counts")
@@ -460,6 +507,14 @@ def EG(data, firm_counts=None, herfindahl=None, approximation=None):
     return _eg_table(result, block.col_labels, with_z=True)
 
 
+EG = _classic_alias(
+    "EG",
+    EGINDEX,
+    "Ellison–Glaeser index EG指数: the short name EG, kept for classic Excel only. Type "
+    "EGINDEX, which also works in xlwings Lite (Office custom functions need 3+ letters).",
+)
+
+
 @_udf(
     "maurel_sedillot",
     data="Block regions × industries of employment (labels allowed).",
@@ -467,7 +522,7 @@ def EG(data, firm_counts=None, herfindahl=None, approximation=None):
     herfindahl="Plant Herfindahl H per industry (a row), if known. Give this or firm_counts.",
     approximation="Optional H approximation named by agglo (blank = from what is given).",
 )
-def MS(data, firm_counts=None, herfindahl=None, approximation=None):
+def MSINDEX(data, firm_counts=None, herfindahl=None, approximation=None):
     """Maurel–Sédillot index MS指数 γ per industry: table with header (industry, γ, G, H); the header names the H approximation used."""
     block = cv.read_block(data, "data", totals="labels")
     fc = _optional_block(firm_counts, "firm_counts")
@@ -479,6 +534,14 @@ def MS(data, firm_counts=None, herfindahl=None, approximation=None):
         approximation=_opt(approximation, "approximation", None),
     )
     return _eg_table(result, block.col_labels, with_z=False)
+
+
+MS = _classic_alias(
+    "MS",
+    MSINDEX,
+    "Maurel–Sédillot index MS指数: the short name MS, kept for classic Excel only. Type "
+    "MSINDEX, which also works in xlwings Lite (Office custom functions need 3+ letters).",
+)
 
 
 # --------------------------------------------------------------------------------------
@@ -509,16 +572,16 @@ def GROWTHRATE(current, previous, percent=False):
 
 @_udf(
     "cagr",
-    start="Value in the first year (cell or range).",
-    end="Value in the last year (same shape, or one cell).",
+    start_value="Value in the first year (cell or range).",
+    end_value="Value in the last year (same shape, or one cell).",
     periods="Number of years between them (e.g. 2024−2015 = 9).",
     percent="TRUE: in percent. Default FALSE (a fraction).",
 )
-def CAGR(start, end, periods, percent=False):
-    """Compound annual growth rate 年均增长率 (水平法) (end/start)^(1/periods) − 1."""
+def CAGR(start_value, end_value, periods, percent=False):
+    """Compound annual growth rate 年均增长率 (水平法) (end_value/start_value)^(1/periods) − 1."""
     result = _fn("cagr")(
-        _num_or_array(start, "start"),
-        _num_or_array(end, "end"),
+        _num_or_array(start_value, "start_value"),
+        _num_or_array(end_value, "end_value"),
         _num_or_array(periods, "periods"),
         percent=_opt(percent, "percent", False, "bool"),
     )
@@ -557,7 +620,7 @@ def PRIMACY(values, k=2):
     total="Optional total to divide by (one cell); blank = the sum of the values.",
     percent="TRUE: in percent. Default FALSE (a fraction).",
 )
-def SHARE(values, total=None, percent=False):
+def SHAREOF(values, total=None, percent=False):
     """Share 占比/比重 of each value in the total (the column sums, or the total given)."""
     arr = cv.read_block(values, "values", totals="labels").values
     like = arr
@@ -569,6 +632,14 @@ def SHARE(values, total=None, percent=False):
         total_rows="raise",
     )
     return _same_orientation(result, like) if data.ndim == 1 else cv.to_excel(result)
+
+
+SHARE = _classic_alias(
+    "SHARE",
+    SHAREOF,
+    "Share 占比/比重: the old name SHARE, kept for classic Excel only. Type SHAREOF, which "
+    "also works in xlwings Lite (SHARE is an Excel 4.0 macro function name).",
+)
 
 
 @_udf(
@@ -879,10 +950,10 @@ def RANDWEIGHTS(order, n_draws=10000, seed=1, max_ratio=9.0):
     weights="Optional row of indicator weights (e.g. from AHPWEIGHTS); blank = equal.",
     directions="Row with one direction per indicator: + or -. Blank = all +.",
     normalize="minmax (default) or another agglo method; none = use values as given.",
-    scale="Multiply the index by this (default 100).",
+    multiplier="Multiply the index by this (default 100).",
 )
-def COMPOSITE(matrix, weights=None, directions=None, normalize="minmax", scale=100.0):
-    """Composite index 综合指数 of each unit, scale·Σ_j w_j·z_ij (a column)."""
+def COMPOSITE(matrix, weights=None, directions=None, normalize="minmax", multiplier=100.0):
+    """Composite index 综合指数 of each unit, multiplier·Σ_j w_j·z_ij (a column)."""
     arr = cv.read_block(matrix, "matrix", totals="labels").values
     norm = _opt(normalize, "normalize", "minmax")
     if isinstance(norm, str) and norm.lower() == "none":
@@ -893,7 +964,7 @@ def COMPOSITE(matrix, weights=None, directions=None, normalize="minmax", scale=1
         _weights_arg(weights),
         directions=_directions(directions),
         normalize=norm,
-        scale=_opt(scale, "scale", 100.0, "number"),
+        scale=_opt(multiplier, "multiplier", 100.0, "number"),
     )
     return cv.to_column(result.scores)
 

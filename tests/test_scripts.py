@@ -44,8 +44,12 @@ class FakeRange:
         self.font = SimpleNamespace(bold=False)
         self.conditional_formats = SimpleNamespace(add_color_scale=self._color_scale)
 
-    def _color_scale(self, colors):
-        self.sheet.color_scales.append((self.address, list(colors)))
+    def _color_scale(self, colors, *, thresholds=None, threshold_type="number"):
+        self.sheet.color_scales.append((self.address, list(colors), thresholds, threshold_type))
+
+    def resize(self, rows, cols):
+        last = layouts.address(self.row + rows - 1, self.column + cols - 1)
+        return FakeRange(self.sheet, f"{layouts.address(self.row, self.column)}:{last}")
 
     def options(self, ndim=None):
         assert ndim == 2
@@ -72,6 +76,25 @@ class FakeRange:
     @formula2.setter
     def formula2(self, text):
         assert text.startswith("=")
+        if not self.sheet.book.dynamic_arrays:  # Excel 2010-2019: Range.Formula2 is missing
+            raise AttributeError("<unknown>.Formula2")
+        self.sheet.formulas[(self.row, self.column)] = text
+
+    @property
+    def formula_array(self):
+        return self.sheet.array_formulas.get(self.address)
+
+    @formula_array.setter
+    def formula_array(self, text):
+        self.sheet.array_formulas[self.address] = text
+        self.sheet.formulas[(self.row, self.column)] = text
+
+    @property
+    def formula(self):
+        return self.sheet.formulas.get((self.row, self.column))
+
+    @formula.setter
+    def formula(self, text):
         self.sheet.formulas[(self.row, self.column)] = text
 
     @property
@@ -99,6 +122,8 @@ class FakeRange:
         self.sheet.widths[self.column] = w
 
     def add_note(self, text):
+        if not self.sheet.book.notes_supported:  # what xlwings raises before ExcelApi 1.18
+            raise NotImplementedError("Notes require ExcelApi 1.18")
         assert self.address not in self.sheet.notes, "a cell can hold one note"
         self.sheet.notes[self.address] = text
 
@@ -123,6 +148,8 @@ class FakeSheet:
         self.notes: dict[str, str] = {}
         self.widths: dict[int, float] = {}
         self.color_scales: list = []
+        self.array_formulas: dict[str, str] = {}
+        self.shapes: dict[tuple[int, int], tuple[int, int]] = {}
         self.charts = FakeCharts(self)
 
     def __getitem__(self, address: str) -> FakeRange:
@@ -156,16 +183,21 @@ class FakeSheets:
 
 
 class FakeBook:
-    def __init__(self) -> None:
+    def __init__(self, engine: str = "excel") -> None:
         self.sheets = FakeSheets(self)
         self.selection: FakeRange | None = None
+        self.app = SimpleNamespace(engine=SimpleNamespace(name=engine, type=engine))
+        self.dynamic_arrays = True
+        self.notes_supported = True
 
     def select(self, sheet: str, address: str) -> None:
         self.selection = self.sheets[sheet][address]
 
 
-def make_book(sheet: str, top_left: str, rows: list[list[Any]]) -> FakeBook:
-    book = FakeBook()
+def make_book(sheet: str, top_left: str, rows: list[list[Any]], **host: Any) -> FakeBook:
+    book = FakeBook(host.pop("engine", "excel"))
+    for key, value in host.items():
+        setattr(book, key, value)
     data = book.sheets.add(name=sheet)
     r0, c0, _, _ = _parse(top_left)
     data[top_left].value = rows
@@ -222,6 +254,8 @@ def evaluate(book: FakeBook, sheet: FakeSheet) -> None:
         result = udfs.REGISTRY[m.group(1)](*args)
         assert cv.excel_error_of(result) is None, (text, result)
         sheet[layouts.address(r, c)].value = result
+        rows = result if isinstance(result, list) else [[result]]
+        sheet.shapes[(r, c)] = (len(rows), len(rows[0]))
 
 
 # --------------------------------------------------------------------------------------
@@ -260,9 +294,10 @@ def test_lq_sheet_writes_a_live_formula_with_the_national_row_as_totals():
     scripts.lq_sheet(book)
     sheet = book.sheets["LQ 数据 2024"]
     assert book.sheets[-1] is sheet
-    assert sheet.formulas == {(5, 2): "=LQ('数据 2024'!$B$4:$D$8,,'数据 2024'!$B$9:$D$9)"}
+    assert sheet.formulas == {(5, 2): "=LQRATIO('数据 2024'!$B$4:$D$8,,'数据 2024'!$B$9:$D$9)"}
     assert sheet.formats[(5, 2)] == "0.00"
-    assert sheet.color_scales == [("B5:D9", list(layouts.HEAT_COLORS))]
+    # the midpoint colour sits at LQ = 1 (number thresholds 0, 1, 2), not at the median
+    assert sheet.color_scales == [("B5:D9", list(layouts.HEAT_COLORS), [0.0, 1.0, 2.0], "number")]
     assert "(E_rk/E_r)/(E_k/E)" in sheet.cells[(2, 1)]
     assert [sheet.cells[(4, 2 + j)] for j in range(3)] == SECTORS
     assert [sheet.cells[(5 + i, 1)] for i in range(5)] == REGIONS
@@ -280,7 +315,7 @@ def test_lq_sheet_without_total_row_takes_totals_from_the_block_and_names_are_un
     scripts.lq_sheet(book)
     assert [s.name for s in book.sheets] == ["Data", "LQ Data", "LQ Data (2)"]
     sheet = book.sheets["LQ Data (2)"]
-    assert sheet.formulas == {(5, 2): "=LQ(Data!$C$3:$E$7)"}
+    assert sheet.formulas == {(5, 2): "=LQRATIO(Data!$C$3:$E$7)"}
     evaluate(book, sheet)
     np.testing.assert_allclose(
         spilled(sheet, 5, 2, 5, 3).astype(float), agglo.location_quotient(GDP)
@@ -399,14 +434,17 @@ def test_lite_bundle_exposes_every_function_and_script():
         if isinstance(node, ast.ImportFrom)
         for alias in node.names
     }
-    assert {n for n, m in imported.items() if m == "agglo_addin.udfs"} == set(udfs.REGISTRY)
+    assert {n for n, m in imported.items() if m == "agglo_addin.udfs"} == set(udfs.lite_names())
+    # the short classic-only names never reach Lite (Office needs 3+ letters; SHARE is XLM)
+    assert set(udfs.CLASSIC_ALIASES) == {"LQ", "EG", "MS", "SHARE"}
+    assert not set(udfs.CLASSIC_ALIASES) & set(imported)
     assert {n for n, m in imported.items() if m == "agglo_addin.scripts"} == {
         "lq_sheet", "coupling_report", "entropy_topsis_report", "check_data"
     }  # fmt: skip
     namespace: dict[str, Any] = {}
     exec(compile(main_py, "main.py", "exec"), namespace)  # noqa: S102 (our own file)
-    for name, f in udfs.REGISTRY.items():
-        assert namespace[name] is f
+    for name in udfs.lite_names():
+        assert namespace[name] is udfs.REGISTRY[name]
     reqs = [ln for ln in install.LITE_REQUIREMENTS.splitlines() if ln and not ln.startswith("#")]
     assert reqs == ["agglo"]
 
@@ -437,7 +475,7 @@ def test_addin_command(tmp_path, capsys):
         assert main(["addin", "install"]) == 2
         assert "xlwings Lite" in capsys.readouterr().out
     assert main(["addin", "lite", "--out", str(tmp_path / "lite")]) == 0
-    assert (tmp_path / "lite" / "main.py").read_text(encoding="utf-8").count("    LQ,") == 1
+    assert (tmp_path / "lite" / "main.py").read_text(encoding="utf-8").count("    LQRATIO,") == 1
 
 
 @pytest.mark.slow
@@ -549,3 +587,87 @@ def test_coupling_and_topsis_plans_through_the_headless_engine(tmp_path):
     scripts.entropy_topsis_report(book)
     rows = _through_engine(book, "TOPSIS M", tmp_path / "t")
     _same(rows, book.sheets["TOPSIS M"], range(6, 15), range(1, 5))
+
+
+# --------------------------------------------------------------------------------------
+# host differences: Excel before 2021, column widths in points, hosts without notes
+# --------------------------------------------------------------------------------------
+
+
+def _coupling_rows() -> list[list[Any]]:
+    scores = [[0.31, 0.52], [0.66, 0.41], [0.48, 0.47], [0.12, 0.35]]
+    return [["城市", "U1", "U2"]] + [[f"C{i}", *s] for i, s in enumerate(scores)]
+
+
+def _matrix_rows() -> list[list[Any]]:
+    matrix = (np.random.default_rng(3).random((6, 3)) * 100 + 1).round(1)
+    return [["城市", "GDP", "人口", "污染"]] + [
+        [f"city{i}", *map(float, r)] for i, r in enumerate(matrix)
+    ]
+
+
+SCRIPT_CASES = [
+    (scripts.lq_sheet, "数据", yearbook_rows),
+    (scripts.coupling_report, "Scores", _coupling_rows),
+    (scripts.entropy_topsis_report, "Cities", _matrix_rows),
+]
+
+
+@pytest.mark.parametrize(("script", "name", "rows"), SCRIPT_CASES)
+def test_declared_spill_sizes_are_what_the_formulas_return(script, name, rows):
+    book = make_book(name, "A1", rows())
+    script(book)
+    sheet = book.sheets[-1]
+    sel = layouts.Selection(name, 1, 1, rows())
+    plan = {
+        scripts.lq_sheet: layouts.lq_sheet,
+        scripts.coupling_report: layouts.coupling_report,
+        scripts.entropy_topsis_report: layouts.entropy_topsis_report,
+    }[script](sel)
+    evaluate(book, sheet)
+    declared = {_parse(w.address)[:2]: w.spill for w in plan.writes if w.formula}
+    assert declared == sheet.shapes
+    assert all(s is not None for s in declared.values())
+
+
+@pytest.mark.parametrize(("script", "name", "rows"), SCRIPT_CASES)
+def test_excel_before_2021_gets_array_formulas_of_the_spill_size(script, name, rows):
+    modern = make_book(name, "A1", rows())
+    script(modern)
+    old = make_book(name, "A1", rows(), dynamic_arrays=False)
+    script(old)
+    new_sheet, old_sheet = modern.sheets[-1], old.sheets[-1]
+    assert old_sheet.formulas == new_sheet.formulas
+    assert new_sheet.array_formulas == {}
+    evaluate(modern, new_sheet)
+    for (r, c), (n, k) in new_sheet.shapes.items():
+        if (n, k) == (1, 1):
+            continue
+        ref = f"{layouts.address(r, c)}:{layouts.address(r + n - 1, c + k - 1)}"
+        assert old_sheet.array_formulas[ref] == new_sheet.formulas[(r, c)]
+
+
+def test_column_widths_are_points_where_the_host_measures_points():
+    classic = make_book("数据", "A1", yearbook_rows())
+    scripts.lq_sheet(classic)
+    lite = make_book("数据", "A1", yearbook_rows(), engine="remote")
+    scripts.lq_sheet(lite)
+    assert classic.sheets[-1].widths == {1: 14}
+    # 14 characters of Calibri 11 = 7·14 + 5 = 103 pixels = 77.25 points (Excel's own rule)
+    assert lite.sheets[-1].widths == {1: 77.25}
+    assert scripts.width_in_points(8.43) == 48.0  # Excel's default column: 64 px = 48 pt
+
+
+def test_check_data_colours_cells_on_hosts_without_notes():
+    rows = yearbook_rows()
+    rows[2][3] = "n/a?"
+    with_notes = make_book("Data", "A1", rows)
+    scripts.check_data(with_notes)
+    without = make_book("Data", "A1", rows, notes_supported=False)
+    scripts.check_data(without)  # does not abort
+    assert without.sheets["Data"].colors == with_notes.sheets["Data"].colors
+    assert with_notes.sheets["Data"].notes
+    assert not without.sheets["Data"].notes
+    book = make_book("数据", "A1", yearbook_rows(), notes_supported=False)
+    scripts.lq_sheet(book)  # the LQ sheet's note on the total row is skipped, not fatal
+    assert book.sheets[-1].formulas

@@ -790,3 +790,117 @@ def test_nothing_from_xlwings_pro_is_needed():
         env=env,
     )
     assert out.stdout.strip() == "False []"
+
+
+# --------------------------------------------------------------------------------------
+# names and parameters that Excel accepts: VBA (Import Functions) and Office.js (Lite)
+# --------------------------------------------------------------------------------------
+
+DATA = Path(__file__).parent / "data"
+
+
+def _word_list(name: str) -> frozenset[str]:
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return frozenset(ln.strip().upper() for ln in lines if ln.strip() and not ln.startswith("#"))
+
+
+VBA_RESERVED = _word_list("vba_reserved_words.txt")
+EXCEL4_MACRO = _word_list("excel4_macro_functions.txt")
+
+
+def _vba_problems(vba: str) -> list[str]:
+    """Parameters of generated VBA Functions that VBA rejects (reserved, clashing, badly formed)."""
+    problems = []
+    for fname, params in re.findall(r"^Function (\w+)\((.*)\)\s*$", vba, flags=re.M):
+        if fname.upper() in VBA_RESERVED:
+            problems.append(f"function {fname}")
+        seen: set[str] = set()
+        for raw in filter(None, (p.strip() for p in params.split(","))):
+            name = re.sub(r"^(Optional|ParamArray)\s+", "", raw).removesuffix("()")
+            key = name.upper()
+            if key in VBA_RESERVED:
+                problems.append(f"{fname}({name}): VBA keyword or reserved word")
+            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,254}", name):
+                problems.append(f"{fname}({name}): not a VBA identifier")
+            if key == fname.upper() or key in seen:
+                problems.append(f"{fname}({name}): duplicate declaration")
+            seen.add(key)
+    return problems
+
+
+def test_word_lists_are_complete_enough_to_matter():
+    for word in ("END", "TYPE", "DATE", "STRING", "SCALE", "ERROR", "NAME", "STEP", "MOD"):
+        assert word in VBA_RESERVED, word
+    for word in ("SHARE", "RUN", "ECHO", "ABSREF", "FORMULA", "SUM", "GOTO"):
+        assert word in EXCEL4_MACRO, word
+    assert len(VBA_RESERVED) > 150
+    assert len(EXCEL4_MACRO) > 700
+
+
+def test_vba_module_from_import_functions_compiles_as_far_as_names_go(classic):
+    """The VBA module xlwings generates (its real ``import_udfs``): no parameter is a VBA
+    keyword or reserved word (``Function CAGR(start, end, …)`` broke the whole module)."""
+    _xlu, _module, book = classic
+    assert len(re.findall(r"^Function ", book.vba, flags=re.M)) == len(NAMES)
+    assert _vba_problems(book.vba) == []
+    # the checker itself finds what broke the import before
+    old = "Function CAGR(start, end, periods, Optional percent)\nFunction CO(a, scale, co)\n"
+    assert _vba_problems(old) == [
+        "CAGR(end): VBA keyword or reserved word",
+        "CO(scale): VBA keyword or reserved word",
+        "CO(co): duplicate declaration",
+    ]
+
+
+LITE_NAMES = udfs.lite_names()
+
+
+def _is_cell_reference(name: str) -> bool:
+    a1 = re.fullmatch(r"([A-Z]{1,3})([0-9]+)", name.upper())
+    if a1:
+        col = sum((ord(ch) - 64) * 26**i for i, ch in enumerate(reversed(a1.group(1))))
+        return col <= 16384 and 1 <= int(a1.group(2)) <= 1048576
+    r1c1 = re.fullmatch(r"R([0-9]+)C([0-9]+)", name.upper())
+    return bool(r1c1) and 1 <= int(r1c1.group(1)) <= 1048576 and 1 <= int(r1c1.group(2)) <= 16384
+
+
+@pytest.mark.parametrize("name", LITE_NAMES)
+def test_lite_names_follow_office_custom_function_rules(name):
+    """Office.js custom functions (xlwings Lite): a letter first, at least 3 characters of
+    A–Z, 0–9, _ and .; not a cell reference, an Excel 4.0 macro function or a built-in."""
+    assert re.fullmatch(r"[A-Z][A-Z0-9_.]{2,}", name), name
+    assert not _is_cell_reference(name), name
+    assert name not in EXCEL4_MACRO, f"{name} is an Excel 4.0 macro function name"
+    assert name not in EXCEL_BUILTINS, name
+
+
+def test_office_rules_reject_the_old_short_names():
+    rejected = []
+    for name in ("LQ", "EG", "MS", "SHARE", "LQRATIO", "ABC1", "R1C1", "XFD1"):
+        ok = (
+            re.fullmatch(r"[A-Z][A-Z0-9_.]{2,}", name)
+            and not _is_cell_reference(name)
+            and name not in EXCEL4_MACRO
+        )
+        if not ok:
+            rejected.append(name)
+    assert rejected == ["LQ", "EG", "MS", "SHARE", "ABC1", "R1C1", "XFD1"]
+
+
+def test_classic_aliases_are_the_same_functions_under_the_short_names(classic):
+    _xlu, module, book = classic
+    assert udfs.CLASSIC_ALIASES == {
+        "LQ": "LQRATIO", "EG": "EGINDEX", "MS": "MSINDEX", "SHARE": "SHAREOF"
+    }  # fmt: skip
+    data = [["", "a", "b"], ["x", 1.0, 2.0], ["y", 3.0, 5.0]]
+    for short, long in udfs.CLASSIC_ALIASES.items():
+        assert short not in LITE_NAMES
+        assert long in LITE_NAMES
+        assert udfs.REQUIRES[short] == udfs.REQUIRES[long]
+        short_meta = getattr(module, short).__xlfunc__
+        long_meta = getattr(module, long).__xlfunc__
+        assert short_meta["args"] == long_meta["args"]
+        assert long in short_meta["ret"]["doc"]
+        assert f'XLPy.CallUDF("agglo_addin.udfs", "{short}"' in book.vba
+    assert udfs.REGISTRY["LQ"](data) == udfs.REGISTRY["LQRATIO"](data)
+    assert udfs.REGISTRY["SHARE"](data) == udfs.REGISTRY["SHAREOF"](data)
