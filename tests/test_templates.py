@@ -290,14 +290,16 @@ def test_01_location_quotient(books):
         close(book.name_values(f"VA_{year}"), va)
         nat, nat_gdp = va.sum(axis=0), gdp.sum()  # the 全国* row: sum of the provinces
         lq = agglo.location_quotient(va, gdp, nat, nat_gdp)
-        close(book.array(f"=LQ(VA_{year},GDP_{year},VA_NAT_{year},GDP_NAT_{year},LQ_FORM)"), lq)
+        close(
+            book.array(f"=LQRATIO(VA_{year},GDP_{year},VA_NAT_{year},GDP_NAT_{year},LQ_FORM)"), lq
+        )
         k = agglo.krugman_specialisation(va, nat)
         close(book.array(f"=KRUGMAN(VA_{year},VA_NAT_{year},KRUGMAN_HALVED)").ravel(), k)
     # a hand check of one LQ: 北京 tertiary sector 2015 (shares 20218.9/24779.1 vs national)
     d = _gdp(2015, provinces)
     tot = d[["第一产业", "第二产业", "第三产业"]].sum()
     by_hand = (20218.9 / 24779.1) / (tot["第三产业"] / d["GDP"].sum())
-    lq15 = book.array("=LQ(VA_2015,GDP_2015,VA_NAT_2015,GDP_NAT_2015,LQ_FORM)")
+    lq15 = book.array("=LQRATIO(VA_2015,GDP_2015,VA_NAT_2015,GDP_NAT_2015,LQ_FORM)")
     assert lq15[0, 2] == pytest.approx(by_hand, rel=1e-12)
     # CAGR 2015 -> 2024 (9 periods) per province and sector
     d0, d1 = _gdp(2015, provinces), _gdp(2024, provinces)
@@ -307,7 +309,7 @@ def test_01_location_quotient(books):
     # the chosen province's trend rows repeat the LQ matrices
     trend = book.v["LQ趋势 trend"]
     i = provinces.index(book.name_values("SEL_PROVINCE")[0, 0])
-    lq24 = book.array("=LQ(VA_2024,GDP_2024,VA_NAT_2024,GDP_NAT_2024,LQ_FORM)")
+    lq24 = book.array("=LQRATIO(VA_2024,GDP_2024,VA_NAT_2024,GDP_NAT_2024,LQ_FORM)")
     close([trend.cell(row=15, column=c).value for c in (2, 3, 4)], lq24[i])
 
 
@@ -335,13 +337,13 @@ def test_02_concentration_and_eg(books):
         close(book.array(f'=LOCGINI(EMP_{year},"",LOCGINI_HALVED)').ravel(),
               agglo.locational_gini(e))  # fmt: skip
         eg = agglo.ellison_glaeser(e, firm_counts=firms)
-        tab = book.array(f"=EG(EMPL_{year},FIRMS)")
+        tab = book.array(f"=EGINDEX(EMPL_{year},FIRMS)")
         assert "1/N" in tab[0, 0]  # the header names the H approximation
         assert tab[1:, 0].tolist() == industries
         close(tab[1:, 1], eg.gamma)
         close(tab[1:, 3], np.full(len(industries), 1 / 1000))
         ms = agglo.maurel_sedillot(e, firm_counts=firms)
-        close(book.array(f"=MS(EMPL_{year},FIRMS)")[1:, 1], ms.gamma)
+        close(book.array(f"=MSINDEX(EMPL_{year},FIRMS)")[1:, 1], ms.gamma)
     # macro regions: SUMIF totals, shares and LQ of the 4 × 8 block (2023 is the last block)
     e = _employment(2023, provinces)[industries]
     region = agglo.load_dataset("employment_wage").groupby("地区")["区域"].first()
@@ -350,14 +352,14 @@ def test_02_concentration_and_eg(books):
     r0 = 5 + 9 * 4
     got = [[mr.cell(row=r0 + q, column=3 + j).value for j in range(8)] for q in range(4)]
     close(got, agg.to_numpy())
-    lq_hits = [r for _s, _c, t, r in book.formulas() if t.startswith("=LQ(") and r]
+    lq_hits = [r for _s, _c, t, r in book.formulas() if t.startswith("=LQRATIO(") and r]
     last = mr[sorted(lq_hits, key=lambda r: int(re.findall(r"\d+", r)[0]))[-1]]
     close([[c.value for c in row] for row in last], agglo.location_quotient(agg.to_numpy()))
 
 
 def test_03_agglomeration_competitiveness(books):
     book = books[3]
-    lq = num(book.array("=LQ(EMP_2023)"))
+    lq = num(book.array("=LQRATIO(EMP_2023)"))
     provinces = [book.v["区位熵矩阵 LQ"].cell(row=4 + i, column=1).value for i in range(31)]
     industries = book.name_values("EMP_INDUSTRIES").ravel().tolist()
     e = _employment(2023, provinces)[industries].to_numpy()
@@ -469,7 +471,7 @@ def test_05_central_cities(books):
     close(book.array('=COMPOSITE(INNOV_TABLE,INNOV_WEIGHTS,INNOV_DIR,"minmax",100)').ravel(),
           comp.scores)  # fmt: skip
     gdp = scale["GDP_亿元"].to_numpy(float)
-    close(book.array("=SHARE(CITY_GDP)").ravel(), gdp / gdp.sum())
+    close(book.array("=SHAREOF(CITY_GDP)").ravel(), gdp / gdp.sum())
     assert book.value_of("=PRIMACY(CITY_GDP,2)") == pytest.approx(11431.01 / 8223.05, rel=1e-12)
     s = np.sort(gdp)[::-1]
     assert book.value_of("=PRIMACY(CITY_GDP,4)") == pytest.approx(s[0] / s[1:4].sum(), rel=1e-12)

@@ -7,7 +7,7 @@ Usage::
     python workbooks/build.py --refresh       # then fills cached values with `agglo refresh`
 
 Each template is a new file written with openpyxl (creating a file, not re-saving a
-user's one).  Every Agglo result is a live worksheet formula (``=LQ(...)``, ``=CTD(...)``
+user's one).  Every Agglo result is a live worksheet formula (``=LQRATIO(...)``, ``=CTD(...)``
 ...) using the names registered in :data:`agglo_addin.udfs.REGISTRY`; results that fill
 more than one cell are stored as legacy array formulas (``t="array"`` with a ``ref``
 covering the whole output), which every Excel version, LibreOffice and the headless
@@ -550,7 +550,7 @@ def build_01(path: Path) -> None:
         book.put(lq, head_row, c0, year, font=F_HEAD, fill=FILL_HEAD, align=CENTER)
         book.header(lq, head_row + 1, c0, SECTORS)
         book.array(lq, first, c0, n, 3,
-                   f"=LQ(VA_{year},GDP_{year},VA_NAT_{year},GDP_NAT_{year},{form})", fmt=NF_3)  # fmt: skip
+                   f"=LQRATIO(VA_{year},GDP_{year},VA_NAT_{year},GDP_NAT_{year},{form})", fmt=NF_3)  # fmt: skip
     last_col = 1 + 3 * len(GDP_YEARS)
     lq_range = rng(first, 2, first + n - 1, last_col, absolute=False)
     lq.conditional_formatting.add(
@@ -705,14 +705,14 @@ def build_01(path: Path) -> None:
                     "每年一张表，名称 VA_年份（31×3 三次产业）、GDP_年份（31×1）、VA_NAT_年份、GDP_NAT_年份（全国行）。"
                     "粘贴新数据时保持省份顺序与行数不变，所有结果自动更新。增加 2025 年：复制一张年度表，"
                     "在「公式 > 名称管理器」中新建对应的四个名称，并在 LQ 表右侧照样输入数组公式 "
-                    "=LQ(VA_2025,GDP_2025,VA_NAT_2025,GDP_NAT_2025,LQ_FORM)。"
+                    "=LQRATIO(VA_2025,GDP_2025,VA_NAT_2025,GDP_NAT_2025,LQ_FORM)。"
                 ),
                 (
                     "One table per year, with the names VA_<year> (31×3 sectors), GDP_<year> (31×1), "
                     "VA_NAT_<year> and GDP_NAT_<year> (national row). Paste new figures over the yellow "
                     "cells keeping the province order and the number of rows: every result follows. To "
                     "add 2025: copy a yearly table, create the four names in Formulas > Name Manager, and "
-                    "enter the array formula =LQ(VA_2025,GDP_2025,VA_NAT_2025,GDP_NAT_2025,LQ_FORM) to the "
+                    "enter the array formula =LQRATIO(VA_2025,GDP_2025,VA_NAT_2025,GDP_NAT_2025,LQ_FORM) to the "
                     "right of the LQ sheet."
                 ),
             ),
@@ -1477,14 +1477,14 @@ def build_02(path: Path) -> None:
     # --- EG detail --------------------------------------------------------------------
     dt_ = wb.create_sheet("EG明细 detail")
     book.title(dt_, "EG 指数与 MS 指数明细（每年一张表，表头写明 H 的近似方法）",
-               "公式 =EG(EMPL_年份, FIRMS) 与 =MS(EMPL_年份, FIRMS)（EMPL = 含行业名称的表头）：γ、G、H（及 EG 的 z 统计量）")  # fmt: skip
+               "公式 =EGINDEX(EMPL_年份, FIRMS) 与 =MSINDEX(EMPL_年份, FIRMS)（EMPL = 含行业名称的表头）：γ、G、H（及 EG 的 z 统计量）")  # fmt: skip
     eg_tops = {}
     for i, year in enumerate(EMP_YEARS):
         top = 4 + i * (k + 4)
         book.put(dt_, top, 1, f"{year}年 EG (Ellison–Glaeser 1997)", font=F_SUB, border=False)
         book.put(dt_, top, 7, f"{year}年 MS (Maurel–Sédillot 1999)", font=F_SUB, border=False)
-        book.array(dt_, top + 1, 1, k + 1, 5, f"=EG(EMPL_{year},FIRMS)", fmt=NF_4)
-        book.array(dt_, top + 1, 7, k + 1, 4, f"=MS(EMPL_{year},FIRMS)", fmt=NF_4)
+        book.array(dt_, top + 1, 1, k + 1, 5, f"=EGINDEX(EMPL_{year},FIRMS)", fmt=NF_4)
+        book.array(dt_, top + 1, 7, k + 1, 4, f"=MSINDEX(EMPL_{year},FIRMS)", fmt=NF_4)
         for c in (*range(1, 6), *range(7, 11)):
             dt_.cell(row=top + 1, column=c).font = F_HEAD
             dt_.cell(row=top + 1, column=c).fill = FILL_HEAD
@@ -1549,7 +1549,7 @@ def build_02(path: Path) -> None:
     # --- macro regions ------------------------------------------------------------------
     mr = wb.create_sheet("四大区域 regions")
     book.title(mr, "四大区域（东部/中部/西部/东北）分行业就业、份额与区位熵",
-               "就业 = SUMIF 按区域加总；份额 = 区域占全国该行业就业的比重 (=SHARE)；区位熵 = LQ(区域×行业)。")  # fmt: skip
+               "就业 = SUMIF 按区域加总；份额 = 区域占全国该行业就业的比重 (=SHAREOF)；区位熵 = LQRATIO(区域×行业)。")  # fmt: skip
     c_share = 3 + k + 1
     c_lq = c_share + k + 1
     book.put(mr, 3, 3, "就业人数 employment", font=F_SUB, border=False)
@@ -1572,8 +1572,8 @@ def build_02(path: Path) -> None:
                 colrange = sref(data_title, s0, 3 + j, s0 + n - 1, 3 + j)
                 book.formula(mr, r, 3 + j, f"=SUMIF({reg},$B{r},{colrange})", fmt=NF_INT)
         block = rng(r0, 3, r0 + nr - 1, 2 + k)
-        book.array(mr, r0, c_share, nr, k, f"=SHARE({block})", fmt=NF_PCT)
-        book.array(mr, r0, c_lq, nr, k, f"=LQ({block})", fmt=NF_3)
+        book.array(mr, r0, c_share, nr, k, f"=SHAREOF({block})", fmt=NF_PCT)
+        book.array(mr, r0, c_lq, nr, k, f"=LQRATIO({block})", fmt=NF_3)
         for c in range(1, c_lq + k):
             mr.cell(row=r0 + nr - 1, column=c).border = Border(
                 left=THIN, right=THIN, top=THIN, bottom=Side(style="medium", color="7F7F7F")
@@ -1685,12 +1685,12 @@ def build_03(path: Path) -> None:
     k = len(industries)
 
     lqs = wb.create_sheet("区位熵矩阵 LQ")
-    book.title(lqs, f"{T3_YEAR}年 就业区位熵 LQ（31 省 × 8 行业）= LQ(EMP_{T3_YEAR})",
+    book.title(lqs, f"{T3_YEAR}年 就业区位熵 LQ（31 省 × 8 行业）= LQRATIO(EMP_{T3_YEAR})",
                "e_r = 该省 8 个行业就业合计，E_k = 31 省该行业合计（本数据不含全国行）。LQ > 1 绿色。")  # fmt: skip
     book.header(lqs, 3, 1, ["地区", *industries])
     for i in range(n):
         book.put(lqs, 4 + i, 1, PROVINCES[i], font=F_HEAD)
-    book.array(lqs, 4, 2, n, k, f"=LQ(EMP_{T3_YEAR})", fmt=NF_3)
+    book.array(lqs, 4, 2, n, k, f"=LQRATIO(EMP_{T3_YEAR})", fmt=NF_3)
     lq_all = book.name("LQ_MATRIX", sref(lqs.title, 4, 2, 3 + n, 1 + k))
     lqs.conditional_formatting.add(
         rng(4, 2, 3 + n, 1 + k, absolute=False),
@@ -1917,7 +1917,7 @@ def build_05(path: Path) -> None:
     book.array(ws, r0, 2, m, 1, f"=TOPSIS({table},{w},{dirs},{tnorm})", fmt=NF_4)
     book.array(ws, r0, 3, m, 1, f"=TOPSISRANK({table},{w},{dirs},{tnorm})", fmt="0")
     book.array(ws, r0, 4, m, 1, f'=COMPOSITE({table},{w},{dirs},"minmax",100)', fmt="0.00")
-    book.array(ws, r0, 7, m, 1, f"=SHARE({gdp})", fmt=NF_PCT)
+    book.array(ws, r0, 7, m, 1, f"=SHAREOF({gdp})", fmt=NF_PCT)
     ws.conditional_formatting.add(f"C{r0}:C{r1}", CellIsRule(operator="equal", formula=["1"],
                                                              fill=FILL_GOOD))  # fmt: skip
     ws.conditional_formatting.add(
