@@ -4,10 +4,17 @@ Reproducible, no hand-edited binaries:
 
 1. ``xlwings quickstart <tmp> --addin --ribbon`` creates xlwings' own white-label
    add-in (its VBA project is xlwings' BSD code, left unchanged).
-2. Two XML parts of that package are replaced as text: ``customUI/customUI.xml`` gets the
-   **Agglo** ribbon tab (buttons: Import functions, LQ sheet, Coupling report,
-   Entropy–TOPSIS report, Check data) and the add-in's config sheet gets
-   ``UDF Modules = agglo_addin.udfs``.  Every other part is copied byte for byte.
+2. Three XML parts of that package are replaced as text: ``customUI/customUI.xml`` gets
+   the **Agglo** ribbon tab (buttons: Import functions, LQ sheet, Coupling report,
+   Entropy–TOPSIS report, Check data); ``xl/workbook.xml`` renames the config sheet from
+   the inactive ``_myaddin.conf`` to ``myaddin.conf`` — the sheet xlwings' VBA in the
+   add-in actually reads (``PROJECT_NAME & ".conf"``, with ``PROJECT_NAME = "myaddin"``;
+   renaming the VBA project itself would mean editing the compiled VBA); and that sheet
+   gets ``UDF Modules = agglo_addin.udfs`` and how to start this Python
+   (``Interpreter_Win``, or ``Conda Path`` + ``Conda Env`` for a conda environment).
+   Every other part is copied byte for byte.  Without the rename, "Import functions"
+   would import the module named after the file (``agglo``, no worksheet functions) and
+   the buttons would run whatever ``python`` is on PATH.
 3. The ribbon callbacks are a small VBA module, written as text next to the add-in
    (``RibbonAgglo.bas``): each calls ``RunPython "import agglo_addin.scripts as s; ..."``.
    On Windows with Excel and "Trust access to the VBA project object model" enabled,
@@ -29,8 +36,17 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape, unescape
 
-__all__ = ["ADDIN_NAME", "RIBBON_BUTTONS", "build", "customui_xml", "ribbon_vba"]
+__all__ = [
+    "ADDIN_NAME",
+    "RIBBON_BUTTONS",
+    "build",
+    "config_project_name",
+    "config_sheet_name",
+    "customui_xml",
+    "ribbon_vba",
+]
 
 #: File name of the built add-in (also its module name for xlwings' ``RunMain``).
 ADDIN_NAME = "agglo"
@@ -82,23 +98,53 @@ def ribbon_vba() -> str:
     return "\r\n".join(lines)
 
 
-def _set_udf_modules(sheet_xml: str, shared_strings: str, value: str) -> str:
-    """Put ``value`` in column B of the config sheet row whose key is 'UDF Modules'."""
-    keys = re.findall(r"<si><t>([^<]*)</t></si>", shared_strings)
-    index = keys.index("UDF Modules")
-    row = re.search(rf'<row r="(\d+)"[^>]*><c r="A\1"[^>]*t="s"><v>{index}</v></c>', sheet_xml)
-    if row is None:
-        raise RuntimeError("the quickstart add-in has no 'UDF Modules' row in its config sheet")
-    r = row.group(1)
-    cell = f'<c r="B{r}" s="1" t="inlineStr"><is><t>{value}</t></is></c>'
-    start = row.end()
-    return sheet_xml[:start] + cell + sheet_xml[start:]
+def config_project_name() -> str:
+    """``PROJECT_NAME`` of xlwings' white-label add-in VBA (``myaddin``): its config sheet
+    is ``<name>.conf`` and its user config file ``%USERPROFILE%\\.<name>\\<name>.conf``.
+
+    Read from the text of that VBA module as the installed xlwings ships it
+    (``xlwings_custom_addin.bas``); the tests check it against the VBA in the built file.
+    """
+    import xlwings
+
+    bas = Path(xlwings.__file__).with_name("xlwings_custom_addin.bas")
+    text = bas.read_text(encoding="utf-8", errors="replace") if bas.exists() else ""
+    found = re.search(r'PROJECT_NAME As String = "([^"]+)"', text)
+    return found.group(1) if found else "myaddin"
+
+
+def config_sheet_name() -> str:
+    """The config sheet the add-in's VBA reads (``myaddin.conf``)."""
+    return f"{config_project_name()}.conf"
+
+
+def _set_config(sheet_xml: str, shared_strings: str, settings: dict[str, str]) -> str:
+    """Put each value in column B of the config sheet row whose key (column A) matches
+    (the quickstart sheet leaves column B of these rows empty)."""
+    keys = [unescape(k) for k in re.findall(r"<si><t>([^<]*)</t></si>", shared_strings)]
+    for key, value in settings.items():
+        index = keys.index(key)
+        row = re.search(rf'<row r="(\d+)"[^>]*><c r="A\1"[^>]*t="s"><v>{index}</v></c>', sheet_xml)
+        if row is None or f'<c r="B{row.group(1)}"' in sheet_xml:
+            raise RuntimeError(f"the quickstart add-in's config sheet has no free {key!r} row")
+        cell = f'<c r="B{row.group(1)}" s="1" t="inlineStr"><is><t>{escape(value)}</t></is></c>'
+        head = re.sub(r'spans="1:1"', 'spans="1:2"', sheet_xml[row.start() : row.end()])
+        sheet_xml = sheet_xml[: row.start()] + head + cell + sheet_xml[row.end() :]
+    return sheet_xml
+
+
+_CONFIG_KEYS = {
+    "UDF MODULES": "UDF Modules",
+    "INTERPRETER_WIN": "Interpreter_Win",
+    "CONDA PATH": "Conda Path",
+    "CONDA ENV": "Conda Env",
+}
 
 
 def _config_sheet_part(files: dict[str, bytes]) -> str:
     workbook = files["xl/workbook.xml"].decode()
     rels = files["xl/_rels/workbook.xml.rels"].decode()
-    rid = re.search(r'<sheet name="[^"]*\.conf"[^>]*r:id="(rId\d+)"', workbook)
+    rid = re.search(r'<sheet name="_?[^"]*\.conf"[^>]*r:id="(rId\d+)"', workbook)
     if rid is None:
         raise RuntimeError("the quickstart add-in has no config sheet")
     target = re.search(rf'Id="{rid.group(1)}"[^>]*Target="([^"]+)"', rels) or re.search(
@@ -120,8 +166,17 @@ def _quickstart(workdir: Path) -> Path:
     return workdir / ADDIN_NAME / f"{ADDIN_NAME}.xlam"
 
 
-def build(out_dir: Path | str, *, import_vba: bool = False) -> Path:
-    """Build ``agglo.xlam`` (and ``RibbonAgglo.bas``) into ``out_dir``; returns the add-in."""
+def build(
+    out_dir: Path | str, *, import_vba: bool = False, interpreter: dict[str, str] | None = None
+) -> Path:
+    """Build ``agglo.xlam`` (and ``RibbonAgglo.bas``) into ``out_dir``; returns the add-in.
+
+    ``interpreter``: xlwings settings that start the Python with agglo (default: this
+    Python, see :func:`agglo_addin.install.interpreter_settings`).
+    """
+    from .install import UDF_MODULE, interpreter_settings
+
+    settings = {"UDF MODULES": UDF_MODULE, **(interpreter or interpreter_settings())}
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -130,8 +185,15 @@ def build(out_dir: Path | str, *, import_vba: bool = False) -> Path:
             infos = zin.infolist()
             files = {i.filename: zin.read(i.filename) for i in infos}
         sheet = _config_sheet_part(files)
-        files[sheet] = _set_udf_modules(
-            files[sheet].decode(), files["xl/sharedStrings.xml"].decode(), "agglo_addin.udfs"
+        files[sheet] = _set_config(
+            files[sheet].decode(),
+            files["xl/sharedStrings.xml"].decode(),
+            {_CONFIG_KEYS[k]: v for k, v in settings.items()},
+        ).encode()
+        active = config_sheet_name()
+        workbook = files["xl/workbook.xml"].decode()
+        files["xl/workbook.xml"] = workbook.replace(
+            f'<sheet name="_{active}"', f'<sheet name="{active}"'
         ).encode()
         files["customUI/customUI.xml"] = customui_xml().encode()
         target = out / f"{ADDIN_NAME}.xlam"

@@ -1,10 +1,13 @@
 """``agglo addin ...``: get the worksheet functions and buttons into Excel.
 
-* ``agglo addin install`` (Windows desktop Excel, classic xlwings): points xlwings'
-  user config (``~/.xlwings/xlwings.conf``) at ``agglo_addin.udfs`` (``UDF MODULES``) and
-  this Python (``INTERPRETER_WIN``), then installs the xlwings add-in (or, with
-  ``--xlam``, a built ``agglo.xlam``) through ``xlwings addin install``.  Then, once, in
-  Excel: xlwings tab → *Import Functions*.  ``--dry-run`` shows the steps on any system.
+* ``agglo addin install`` (Windows desktop Excel, classic xlwings): appends
+  ``agglo_addin.udfs`` to ``UDF MODULES`` in the user config the add-in reads
+  (``~/.xlwings/xlwings.conf``; with ``--xlam`` the built ``agglo.xlam``'s
+  ``~/.myaddin/myaddin.conf``) and, unless one is configured already, how to start this
+  Python (``INTERPRETER_WIN``, or ``CONDA PATH``/``CONDA ENV`` for conda), keeping every
+  other setting and writing the Windows ANSI code page xlwings reads; then installs the
+  add-in through ``xlwings addin install``.  Then, once, in Excel: *Import Functions*.
+  ``--dry-run`` shows the steps on any system.
 * ``agglo addin lite [--out DIR]``: writes the xlwings Lite bundle (``main.py`` +
   ``requirements.txt``) to paste into Lite's editor (Excel 365 / web, any OS).
 * ``agglo addin build [--out DIR]``: builds ``agglo.xlam`` with the Agglo ribbon tab
@@ -14,16 +17,28 @@
 from __future__ import annotations
 
 import argparse
+import locale
+import re
 import subprocess
 import sys
 from pathlib import Path
+
+from agglo._validation import AggloValueError
 
 from .cli import command
 
 __all__ = [
     "LITE_REQUIREMENTS",
     "UDF_MODULE",
+    "ansi_encoding",
+    "decode_config",
+    "encode_config",
+    "install_config",
     "install_steps",
+    "interpreter_settings",
+    "merge_settings",
+    "read_config",
+    "user_config_path",
     "lite_bundle_dir",
     "lite_main_source",
     "update_config_text",
@@ -56,7 +71,9 @@ def lite_main_source() -> str:
 def update_config_text(text: str, settings: dict[str, str]) -> str:
     """Set ``"KEY","value"`` lines of an xlwings.conf file, keeping every other line.
 
-    Keys are compared case-insensitively (xlwings reads them that way).
+    Keys are compared case-insensitively (xlwings reads them that way).  A setting that
+    is already there is replaced; use :func:`merge_settings` first to append to
+    ``UDF MODULES`` and to keep the user's interpreter.
 
     Examples
     --------
@@ -77,24 +94,165 @@ def update_config_text(text: str, settings: dict[str, str]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _interpreter() -> str:
-    exe = Path(sys.executable)
+def read_config(text: str) -> dict[str, str]:
+    """``{KEY: value}`` of an xlwings.conf text, keys upper-cased, as xlwings reads it
+    (the first two quoted fields of each line; ``utils.read_user_config``).
+
+    Examples
+    --------
+    >>> read_config('"udf modules","a;b"\\n"CONDA PATH","C:\\\\conda"\\n')
+    {'UDF MODULES': 'a;b', 'CONDA PATH': 'C:\\\\conda'}
+    """
+    config: dict[str, str] = {}
+    for line in text.splitlines():
+        values = re.findall(r'"[^"]*"', line)
+        if len(values) >= 2:
+            config[values[0].strip('"').upper()] = values[1].strip('"')
+    return config
+
+
+_INTERPRETER_KEYS = ("INTERPRETER_WIN", "INTERPRETER", "CONDA PATH", "CONDA ENV")
+
+
+def merge_settings(
+    existing: dict[str, str], ours: dict[str, str]
+) -> tuple[dict[str, str], list[str]]:
+    """The settings to write so both the user's and Agglo's functions keep working.
+
+    ``UDF MODULES`` is appended to (``;``-separated, as xlwings splits it), never
+    replaced.  An interpreter the user already configured (``INTERPRETER_WIN`` or
+    ``CONDA PATH``/``CONDA ENV``) is kept: other workbooks rely on it; a warning says to
+    install agglo into that Python instead.  Returns (settings, warnings).
+
+    Examples
+    --------
+    >>> merge_settings({"UDF MODULES": "mine"}, {"UDF MODULES": "agglo_addin.udfs"})
+    ({'UDF MODULES': 'mine;agglo_addin.udfs'}, [])
+    """
+    out: dict[str, str] = {}
+    warnings: list[str] = []
+    modules = [m.strip() for m in existing.get("UDF MODULES", "").split(";") if m.strip()]
+    if UDF_MODULE not in modules:
+        modules.append(UDF_MODULE)
+    out["UDF MODULES"] = ";".join(modules)
+    theirs = {k: existing[k] for k in _INTERPRETER_KEYS if existing.get(k)}
+    mine = {k: v for k, v in ours.items() if k in _INTERPRETER_KEYS}
+    if theirs and {k: theirs.get(k) for k in mine} != mine:
+        shown = ", ".join(f"{k} = {v}" for k, v in theirs.items())
+        warnings.append(
+            f"kept your interpreter setting ({shown}); agglo runs in {sys.executable}: "
+            "install agglo[excel] into that Python too, or change the setting on the "
+            "xlwings ribbon. 已保留原有解释器设置，请在该 Python 中安装 agglo[excel]。"
+        )
+    elif not theirs:
+        out.update(mine)
+    return out, warnings
+
+
+def ansi_encoding() -> str:
+    """The encoding xlwings reads its ``xlwings.conf`` with: the Windows ANSI code page
+    (cp936/GBK on Chinese Windows).  Its VBA reads the file with ``Open ... For Input``
+    (ANSI) and its Python with ``open(path)`` (the locale's encoding)."""
+    getencoding = getattr(locale, "getencoding", None)  # Python 3.11+
+    return getencoding() if getencoding else locale.getpreferredencoding(False)
+
+
+def decode_config(data: bytes, encoding: str) -> str:
+    """An existing config file's text: in the ANSI code page, else UTF-8 (with BOM)."""
+    for enc in (encoding, "utf-8-sig"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise AggloValueError(
+        f"xlwings.conf 无法按 {encoding} 或 UTF-8 解码，请检查该文件。 The existing xlwings.conf "
+        f"is neither {encoding} (the Windows ANSI code page xlwings reads) nor UTF-8: fix "
+        "or remove it, then run `agglo addin install` again."
+    )
+
+
+def encode_config(text: str, encoding: str) -> bytes:
+    """The config text in the ANSI code page; refuse what that code page cannot hold."""
+    try:
+        return text.encode(encoding)
+    except UnicodeEncodeError as exc:
+        bad = exc.object[exc.start : exc.end]
+        raise AggloValueError(
+            f"路径中的字符 {bad!r} 无法用系统代码页 {encoding} 保存，xlwings 读不到。 The character "
+            f"{bad!r} cannot be written in the Windows ANSI code page {encoding}, which "
+            "xlwings reads its config in: install Python under a path without it, or "
+            "set Windows' system locale to one that has it."
+        ) from None
+
+
+def interpreter_settings(prefix: str | None = None, executable: str | None = None) -> dict:
+    """How xlwings should start this Python: a conda environment through ``CONDA PATH``
+    and ``CONDA ENV`` (xlwings activates it; pointing at a conda env's ``pythonw.exe``
+    directly causes "DLL load failed"), otherwise ``INTERPRETER_WIN`` = ``pythonw.exe``.
+
+    Examples
+    --------
+    >>> interpreter_settings("/nonexistent/env", "/nonexistent/env/python")
+    {'INTERPRETER_WIN': '/nonexistent/env/python'}
+    """
+    env = Path(prefix or sys.prefix)
+    if (env / "conda-meta").is_dir():
+        if env.parent.name == "envs" and (env.parent.parent / "conda-meta").is_dir():
+            return {"CONDA PATH": str(env.parent.parent), "CONDA ENV": env.name}
+        return {"CONDA PATH": str(env), "CONDA ENV": "base"}
+    exe = Path(executable or sys.executable)
     pythonw = exe.with_name("pythonw.exe")
-    return str(pythonw if pythonw.exists() else exe)
+    return {"INTERPRETER_WIN": str(pythonw if pythonw.exists() else exe)}
+
+
+def install_config(path: Path, encoding: str | None = None) -> list[str]:
+    """Add Agglo to the xlwings config file ``path`` (created if missing); returns warnings."""
+    enc = encoding or ansi_encoding()
+    old = decode_config(path.read_bytes(), enc) if path.exists() else ""
+    settings, warnings = merge_settings(read_config(old), interpreter_settings())
+    data = encode_config(update_config_text(old, settings), enc)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return warnings
+
+
+def user_config_path(xlam: str | None = None) -> Path:
+    """The user config file the add-in reads: ``~/.xlwings/xlwings.conf`` for the xlwings
+    add-in; for the built ``agglo.xlam`` (xlwings' white-label add-in, whose VBA has
+    ``PROJECT_NAME = "myaddin"``) ``~/.myaddin/myaddin.conf``."""
+    if xlam:
+        from .build_addin import config_project_name
+
+        name = config_project_name()
+        return Path.home() / f".{name}" / f"{name}.conf"
+    return Path.home() / ".xlwings" / "xlwings.conf"
 
 
 def install_steps(xlam: str | None = None) -> list[str]:
     """The steps ``agglo addin install`` performs, as text."""
-    conf = Path.home() / ".xlwings" / "xlwings.conf"
+    conf = user_config_path(xlam)
     addin = f"xlwings addin install --file {xlam}" if xlam else "xlwings addin install"
+    interp = ", ".join(f'"{k}" = {v}' for k, v in interpreter_settings().items())
     return [
-        f'set "UDF MODULES" = {UDF_MODULE} and "INTERPRETER_WIN" = {_interpreter()} in {conf}',
+        (
+            f'append {UDF_MODULE} to "UDF MODULES" and, unless you set one, {interp} in '
+            f"{conf} (other settings kept; written in the Windows ANSI code page xlwings reads)"
+        ),
         f"run `{addin}` (copies the add-in into Excel's XLSTART folder)",
-        "restart Excel; on the xlwings tab (or the Agglo tab) click 'Import Functions' once",
+        (
+            "Excel: File > Options > Trust Center > Trust Center Settings > Macro Settings > "
+            "tick 'Trust access to the VBA project object model'"
+        ),
+        (
+            "restart Excel; on the Agglo tab (agglo.xlam) click 'Import functions', or on "
+            "the xlwings tab click 'Import Functions' in your .xlsm (with a reference to "
+            "xlwings in its VBA project: Alt+F11 > Tools > References)"
+        ),
         (
             "buttons: Agglo tab (agglo.xlam), or a Form-Control button with the macro "
             'RunPython "import agglo_addin.scripts as s; s.lq_sheet()"'
         ),
+        "after upgrading agglo: xlwings tab > 'Restart UDF Server', then Import again",
     ]
 
 
@@ -141,13 +299,13 @@ def _run(args: argparse.Namespace) -> int:
             )
             return 2
         return 0
-    conf = Path.home() / ".xlwings" / "xlwings.conf"  # pragma: no cover - Windows only
-    conf.parent.mkdir(parents=True, exist_ok=True)
-    old = conf.read_text(encoding="utf-8") if conf.exists() else ""
-    conf.write_text(
-        update_config_text(old, {"UDF MODULES": UDF_MODULE, "INTERPRETER_WIN": _interpreter()}),
-        encoding="utf-8",
-    )
+    conf = user_config_path(args.xlam)  # pragma: no cover - Windows only
+    try:
+        for warning in install_config(conf):
+            print("warning:", warning)
+    except AggloValueError as exc:
+        print(exc)
+        return 2
     cmd = [sys.executable, "-c", "from xlwings.cli import main; main()", "addin", "install"]
     if args.xlam:
         cmd += ["--file", str(Path(args.xlam).resolve())]
