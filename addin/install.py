@@ -8,8 +8,8 @@
   other setting and writing the Windows ANSI code page xlwings reads; then installs the
   add-in through ``xlwings addin install``.  Then, once, in Excel: *Import Functions*.
   ``--dry-run`` shows the steps on any system.
-* ``agglo addin lite [--out DIR]``: writes the xlwings Lite bundle (``main.py`` +
-  ``requirements.txt``) to paste into Lite's editor (Excel 365 / web, any OS).
+* ``agglo addin lite [--out DIR]``: writes the xlwings Lite bundle (``main.py`` to paste
+  into Lite's editor, ``requirements.txt`` lines to append to Lite's own).
 * ``agglo addin build [--out DIR]``: builds ``agglo.xlam`` with the Agglo ribbon tab
   (see :mod:`agglo_addin.build_addin`).
 """
@@ -30,6 +30,7 @@ from .cli import command
 __all__ = [
     "LITE_REQUIREMENTS",
     "UDF_MODULE",
+    "XLWINGS_MINIMUM",
     "ansi_encoding",
     "decode_config",
     "encode_config",
@@ -55,8 +56,21 @@ def lite_bundle_dir() -> Path:
 
 _LITE_HEAD = '"""Agglo in xlwings Lite: paste this file as ``main.py`` (with ``requirements.txt``).\n\nxlwings Lite (Excel 365 / 2021+ on Windows and macOS, Excel on the web) runs Python in\nthe add-in\'s Pyodide; ``requirements.txt`` installs the pure-Python ``agglo`` wheel, which\ncarries both the measures (``agglo``) and their worksheet wrappers (``agglo_addin``).\nThe wrappers below are the very functions classic Excel calls, decorated with\n``xlwings.func`` — here Lite\'s own decorators — so every ``=LQ(...)``, ``=HHI(...)``,\n``=COUPLING(...)`` … behaves the same in both.  Invalid input shows ``#VALUE!`` with\nthe message on hover; undefined values show ``#N/A``.\n\nScripts (task pane → Run, or bind a sheet button with ``@script(button=...)``):\n``lq_sheet``, ``coupling_report``, ``entropy_topsis_report``, ``check_data`` — each works\non the current selection.\n"""\n\nfrom agglo_addin.scripts import (  # noqa: F401 (Lite registers what main.py holds)\n    check_data,\n    coupling_report,\n    entropy_topsis_report,\n    lq_sheet,\n)\n'
 
-#: ``requirements.txt`` of the xlwings Lite bundle.
-LITE_REQUIREMENTS = "# xlwings Lite: compiled packages (numpy, pandas, scipy, statsmodels) come from\n# Pyodide's own repository; agglo is a pure-Python wheel from PyPI (it also contains\n# agglo_addin).  Do not pin the compiled packages: the Pyodide release decides them.\n# Before agglo is on PyPI, replace the line below by the URL of the wheel on a server\n# that sends CORS headers (e.g. https://example.org/agglo-0.1.0-py3-none-any.whl).\nagglo\n"
+#: Oldest xlwings whose object model has everything the report scripts use
+#: (``formula2``, ``conditional_formats.add_color_scale(thresholds=...)``, ``add_note``,
+#: ``charts.add``) in xlwings Lite and classic Excel alike.
+XLWINGS_MINIMUM = "0.37.5"
+
+#: Lines to APPEND to xlwings Lite's ``requirements.txt`` (keep Lite's own lines).
+LITE_REQUIREMENTS = (
+    "# Agglo: append these lines to xlwings Lite's requirements.txt; keep the lines that\n"
+    "# are already there (Lite needs them).  numpy, pandas, scipy and statsmodels come from\n"
+    "# Pyodide's own repository (do not pin them: the Pyodide release decides them); agglo\n"
+    "# is a pure-Python wheel from PyPI (it also contains agglo_addin).  Before agglo is on\n"
+    "# PyPI, use the URL of the wheel on a server that sends CORS headers instead.\n"
+    "agglo\n"
+    f"xlwings>={XLWINGS_MINIMUM}\n"
+)
 
 
 def lite_main_source() -> str:
@@ -276,7 +290,10 @@ def _run(args: argparse.Namespace) -> int:
         (out / "main.py").write_text(lite_main_source(), encoding="utf-8")
         (out / "requirements.txt").write_text(LITE_REQUIREMENTS, encoding="utf-8")
         print(f"wrote {out / 'main.py'} and {out / 'requirements.txt'}")
-        print("xlwings Lite: open its editor, replace main.py and requirements.txt with these")
+        print(
+            "xlwings Lite: open its editor, replace main.py with this one and APPEND the "
+            "lines of requirements.txt to Lite's requirements.txt (keep its own lines)"
+        )
         return 0
     if args.action == "build":
         from .build_addin import build

@@ -229,3 +229,34 @@ def test_conda_environments_go_through_conda_path_and_env(tmp_path):
 def test_the_xlam_install_writes_the_file_its_vba_reads():
     assert install.user_config_path("dist/agglo.xlam") == Path.home() / ".myaddin" / "myaddin.conf"
     assert install.user_config_path() == Path.home() / ".xlwings" / "xlwings.conf"
+
+
+# --------------------------------------------------------------------------------------
+# the xlwings minimum, wherever it is stated
+# --------------------------------------------------------------------------------------
+
+
+def test_xlwings_minimum_is_the_same_everywhere_and_at_least_0_37_5():
+    tomllib = pytest.importorskip("tomllib")
+    from packaging.requirements import Requirement
+    from packaging.version import Version
+
+    root = Path(__file__).resolve().parents[1]
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    specs = [
+        Requirement(r).specifier
+        for r in project["optional-dependencies"]["excel"]
+        if Requirement(r).name == "xlwings"
+    ]
+    lite = (root / "addin" / "lite" / "requirements.txt").read_text(encoding="utf-8")
+    lite_specs = [
+        Requirement(ln).specifier
+        for ln in lite.splitlines()
+        if ln.strip() and not ln.startswith("#") and Requirement(ln).name == "xlwings"
+    ]
+    assert [str(s) for s in specs] == [f">={install.XLWINGS_MINIMUM}"]
+    assert [str(s) for s in lite_specs] == [f">={install.XLWINGS_MINIMUM}"]
+    # 0.33 - 0.37.4 fail in the report scripts (formula2, conditional formats, notes, charts)
+    for spec in (*specs, *lite_specs):
+        assert not spec.contains(Version("0.37.4"))
+        assert spec.contains(Version("0.37.5"))

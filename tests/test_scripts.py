@@ -446,7 +446,8 @@ def test_lite_bundle_exposes_every_function_and_script():
     for name in udfs.lite_names():
         assert namespace[name] is udfs.REGISTRY[name]
     reqs = [ln for ln in install.LITE_REQUIREMENTS.splitlines() if ln and not ln.startswith("#")]
-    assert reqs == ["agglo"]
+    assert reqs == ["agglo", "xlwings>=0.37.5"]
+    assert "append" in install.LITE_REQUIREMENTS
 
 
 def test_xlwings_config_update_keeps_other_settings():
