@@ -1243,3 +1243,24 @@ def RESCALE(values, low, high):
     )
     out = np.asarray(result, dtype=float)
     return cv.to_excel(out[0, 0]) if out.size == 1 else cv.to_excel(out)
+
+
+# --------------------------------------------------------------------------------------
+# testing for an Agglo error (classic Excel writes errors as text)
+# --------------------------------------------------------------------------------------
+
+
+@_udf("AggloValueError", value="Any cell or range, e.g. the cells of an Agglo result.")
+def ISAGGLOERROR(value):
+    """Is it an error 是否出错: TRUE where a cell holds an error value or the error text Agglo writes in classic Excel ("#VALUE! …", "#N/A", "#NUM!"), which ISERROR and IFERROR do not catch there. Spills like its range."""
+    cells = value if isinstance(value, list | tuple) else [value]
+    rows = [r if isinstance(r, list | tuple) else [r] for r in cells]
+    width = max((len(r) for r in rows), default=0)
+    if width == 0:
+        return False
+    out = [
+        [isinstance(x, str) and cv.excel_error_of(x) is not None for x in row]
+        + [False] * (width - len(row))
+        for row in rows
+    ]
+    return out[0][0] if len(out) == 1 and width == 1 else out

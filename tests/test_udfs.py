@@ -391,7 +391,8 @@ def test_total_row_inside_the_selection_is_reported_not_counted():
 PARAMS = {name: inspect.signature(f).parameters for name, f in udfs.REGISTRY.items()}
 
 
-@pytest.mark.parametrize("name", sorted(udfs.REGISTRY))
+# ISAGGLOERROR takes any cell by design (text and errors are what it looks for)
+@pytest.mark.parametrize("name", sorted(set(udfs.REGISTRY) - {"ISAGGLOERROR"}))
 def test_text_in_the_numbers_gives_a_message_naming_the_argument(name):
     if not udfs.available(name):
         pytest.skip(f"agglo does not provide {udfs.REQUIRES[name]} yet")
@@ -602,3 +603,19 @@ def test_total_row_found_by_sums_is_still_refused_with_agglo_message():
     # HHI and CR_n look at the units (rows) only: a sum column is just another industry
     hhi = udfs.HHI(with_col)
     assert_cells(hhi, agglo.hhi(np.array(with_col)), shape=(1, 5))
+
+
+def test_isaggloerror_finds_the_error_texts_classic_excel_shows():
+    from agglo_addin import udfs as u
+
+    is_error = u.REGISTRY["ISAGGLOERROR"]
+    bad = u.REGISTRY["LQRATIO"]([["a", "b"], ["x", "y"]])  # invalid input: "#VALUE! …" text
+    assert isinstance(bad, str)
+    assert bad.startswith("#VALUE! ")
+    assert is_error([[bad]]) is True
+    good = u.REGISTRY["LQRATIO"]([[1.0, 2.0], [3.0, 4.0]])
+    assert is_error(good) == [[False, False], [False, False]]
+    undefined = u.REGISTRY["GROWTHRATE"]([[0.0]], [[0.0]])  # 0/0 is refused or undefined
+    assert is_error([[undefined]]) is True
+    cells = [["#N/A", "#NUM!", "#DIV/0!"], ["#hashtag", "", None], [True, 0.0, "N/A"]]
+    assert is_error(cells) == [[True, True, True], [False, False, False], [False, False, False]]

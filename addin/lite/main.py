@@ -46,6 +46,7 @@ from agglo_addin.udfs import (  # noqa: F401
     GROWTHRATE,
     HHI,
     HOOVER,
+    ISAGGLOERROR,
     KRUGMAN,
     LEADLAG,
     LOCGINI,
