@@ -232,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"next (once, on Windows): open {target.name} in Excel, Alt+F11, File > Import "
             f"File... {target.with_name('RibbonAgglo.bas').name}, save; then "
-            f"`xlwings addin install --file {target}`"
+            f"`agglo addin install --xlam {target}`"
         )
     return 0
 

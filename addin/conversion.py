@@ -73,7 +73,8 @@ NaN (undefined, e.g. 0/0)              the text ``"#N/A"`` — a real ``#N/A`` e
                                        xlwings Lite and in the headless engine (both map
                                        exact error strings to error values); classic
                                        xlwings writes it as the text ``#N/A`` (it cannot
-                                       return error values, xlwings issue #776)
+                                       return error values, xlwings issue #776; the
+                                       worksheet function ISAGGLOERROR tests for it)
 ±inf                                   ``"#NUM!"`` (same mapping)
 invalid input                          ``"#VALUE! <message>"`` — one string of at most 255
                                        characters; in xlwings Lite the wrapper raises

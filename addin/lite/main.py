@@ -1,12 +1,14 @@
-"""Agglo in xlwings Lite: paste this file as ``main.py`` (with ``requirements.txt``).
+"""Agglo in xlwings Lite: paste this file as ``main.py``; append
+``requirements.txt`` to Lite's own (keep its lines).
 
 xlwings Lite (Excel 365 / 2021+ on Windows and macOS, Excel on the web) runs Python in
 the add-in's Pyodide; ``requirements.txt`` installs the pure-Python ``agglo`` wheel, which
 carries both the measures (``agglo``) and their worksheet wrappers (``agglo_addin``).
 The wrappers below are the very functions classic Excel calls, decorated with
-``xlwings.func`` — here Lite's own decorators — so every ``=LQ(...)``, ``=HHI(...)``,
-``=COUPLING(...)`` … behaves the same in both.  Invalid input shows ``#VALUE!`` with
-the message on hover; undefined values show ``#N/A``.
+``xlwings.func`` — here Lite's own decorators — so every ``=LQRATIO(...)``, ``=HHI(...)``,
+``=COUPLING(...)`` … behaves the same in both (the short classic-only aliases LQ, EG,
+MS and SHARE are left out: Office needs 3+ letters and SHARE is an Excel 4.0 macro).
+Invalid input shows ``#VALUE!`` with the message on hover; undefined values show ``#N/A``.
 
 Scripts (task pane → Run, or bind a sheet button with ``@script(button=...)``):
 ``lq_sheet``, ``coupling_report``, ``entropy_topsis_report``, ``check_data`` — each works
