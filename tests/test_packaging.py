@@ -167,3 +167,19 @@ def test_editable_install_imports_from_outside_the_repo(tmp_path: Path):
     out = _run([sys.executable, "-c", code], cwd=tmp_path, timeout=300).stdout.splitlines()
     assert Path(out[0]) == (ROOT / "functions" / "__init__.py").resolve()
     assert out[1] == "[0.25, 0.75]"
+
+
+def test_ci_reruns_the_lite_side_with_the_versions_pyodide_ships():
+    """CI installs with Pyodide 0.27.5's versions as constraints and runs files that exist."""
+    pins = (ROOT / ".ci" / "pyodide-0.27.5.txt").read_text(encoding="utf-8")
+    assert [ln for ln in pins.splitlines() if ln and not ln.startswith("#")] == [
+        "numpy==2.0.2", "pandas==2.2.3", "scipy==1.14.1", "statsmodels==0.14.4"
+    ]  # fmt: skip
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert '-e ".[test]" -c .ci/pyodide-0.27.5.txt' in script
+    run = script[script.index('"$PVENV/bin/python" -m pytest') :].replace("\\\n", " ")
+    paths = run.split("\n", 1)[0].split()[4:]
+    assert "functions" in paths
+    assert "tests/test_udfs.py" in paths
+    for p in paths:
+        assert (ROOT / p).exists(), p
