@@ -10,6 +10,13 @@ with a category, ``@arg(ndim=2, err_to_str=True, doc=...)``, positional options 
 defaults, docstrings ≤ 255 characters.  Every argument is declared ``ndim=2`` so a
 range always arrives as a list of rows and a single cell as ``[[x]]``.
 
+Names work in both hosts: at least 3 characters, a letter first, no Excel built-in or
+Excel 4.0 macro function name (Office custom functions, i.e. Lite, require it), and no
+argument named like a VBA keyword (the VBA module *Import Functions* generates must
+compile).  The old short names LQ, EG, MS and SHARE stay as :data:`CLASSIC_ALIASES` of
+LQRATIO, EGINDEX, MSINDEX and SHAREOF for classic Excel only; :func:`lite_names` is what
+Lite's ``main.py`` imports.
+
 :data:`REGISTRY` maps each Excel function name to the very function Excel calls; the
 headless engine evaluates workbooks through it.  :data:`REQUIRES` names the
 :mod:`agglo` functions each wrapper needs; :func:`available` says whether they exist in
@@ -17,7 +24,9 @@ the installed agglo (tests skip a wrapper whose function is missing).
 
 Results and errors follow :mod:`agglo_addin.conversion`: NaN → ``"#N/A"``, ±inf →
 ``"#NUM!"``, invalid input → ``"#VALUE! <message>"`` (in xlwings Lite a raised
-:class:`xlwings.XlwingsError`, shown as ``#VALUE!`` with the message on hover).
+:class:`xlwings.XlwingsError`, shown as ``#VALUE!`` with the message on hover).  Classic
+xlwings cannot return real error values, so there these are texts that ``ISERROR`` does
+not see; ``=ISAGGLOERROR(cell)`` tests for them.
 """
 
 from __future__ import annotations
