@@ -256,7 +256,7 @@ def test_xlwings_minimum_is_the_same_everywhere_and_at_least_0_37_5():
     ]
     assert [str(s) for s in specs] == [f">={install.XLWINGS_MINIMUM}"]
     assert [str(s) for s in lite_specs] == [f">={install.XLWINGS_MINIMUM}"]
-    # 0.33 - 0.37.4 fail in the report scripts (formula2, conditional formats, notes, charts)
+    # 0.37.4 has no Range.conditional_formats: the LQ sheet script fails (test_remote_book.py)
     for spec in (*specs, *lite_specs):
         assert not spec.contains(Version("0.37.4"))
         assert spec.contains(Version("0.37.5"))
