@@ -1008,3 +1008,23 @@ def test_a_refresh_in_a_new_process_loads_neither_xlwings_nor_pandas_nor_scipy(t
         else:
             assert engine.values_close(value, expected, 1e-12), cell
     assert got["values"]["F2"] == pytest.approx(7 / 12)
+
+
+def test_isaggloerror_sees_the_errors_of_agglo_formulas(tmp_path):
+    """``ISAGGLOERROR`` in a refreshed workbook: TRUE for an Agglo error, FALSE for a number."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Data"
+    for row in (["region", "a", "b"], ["X", 10.0, 30.0], ["Y", 20.0, "abc"], ["Z", 30.0, 10.0]):
+        ws.append(row)
+    ws["E2"] = "=HHI(C2:C4)"  # text among the numbers: #VALUE!
+    ws["F2"] = "=ISAGGLOERROR(E2)"
+    ws["F3"] = "=ISAGGLOERROR(B2)"
+    ws["F4"] = "=ISAGGLOERROR(HHI(B2:B4))"
+    p = tmp_path / "iserr.xlsx"
+    wb.save(p)
+    ev = _evaluate(p, registry=_real_registry())
+    assert ev.values[("Data", "E2")] == ExcelError("#VALUE!")
+    assert ev.values[("Data", "F2")] is True
+    assert ev.values[("Data", "F3")] is False
+    assert ev.values[("Data", "F4")] is False
