@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from agglo._validation import AggloValueError, check_total_rows, is_total_label
+from agglo._validation import AggloValueError
+from agglo.tables import _check_total_rows, _is_total_label
 
 from . import conversion as cv
 
@@ -282,11 +283,11 @@ def analyse_block(
     )
     found = set()
     if numeric_totals and values.shape[0] >= 3 and values.shape[1] >= 2:
-        found.update(check_total_rows(values, "selection", policy="ignore"))
+        found.update(_check_total_rows(values, "selection", policy="ignore"))
     if row_labels is not None:
-        found.update(i for i, lab in enumerate(row_labels) if is_total_label(lab))
-    if col_labels is not None and any(is_total_label(c) for c in col_labels):
-        j = next(j for j, c in enumerate(col_labels) if is_total_label(c))
+        found.update(i for i, lab in enumerate(row_labels) if _is_total_label(lab))
+    if col_labels is not None and any(_is_total_label(c) for c in col_labels):
+        j = next(j for j, c in enumerate(col_labels) if _is_total_label(c))
         raise AggloValueError(
             f"Column {column_letter(sel.col + c0 + j)} ({col_labels[j]!r}) of the selection "
             "is a total (合计); select the industries only."
@@ -544,9 +545,9 @@ def check_data(sel: Selection) -> list[Mark]:
     )
     totals = set()
     if values.shape[0] >= 3 and values.shape[1] >= 2:
-        totals.update(check_total_rows(values, "selection", policy="ignore"))
+        totals.update(_check_total_rows(values, "selection", policy="ignore"))
     if label_col:
-        totals.update(i for i, r in enumerate(rows[r0:]) if is_total_label(r[0]))
+        totals.update(i for i, r in enumerate(rows[r0:]) if _is_total_label(r[0]))
     marks: list[Mark] = []
     for i, r in enumerate(body):
         row_no = sel.row + r0 + i

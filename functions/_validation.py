@@ -20,8 +20,7 @@ from __future__ import annotations
 import contextvars
 import math
 import numbers
-import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -32,7 +31,6 @@ __all__ = [
     "AggloValueError",
     "AggloWarning",
     "TotalRowWarning",
-    "TOTAL_LABELS",
     "align_labels",
     "as_array",
     "as_matrix",
@@ -42,8 +40,6 @@ __all__ = [
     "as_weights",
     "as_rng",
     "check_same_length",
-    "check_total_rows",
-    "is_total_label",
     "labels_of",
     "wrap_like",
 ]
@@ -70,64 +66,6 @@ class TotalRowWarning(AggloWarning):
     """A row (or column) of a block looks like a total (全国/合计/总计) of the others."""
 
     __module__ = "agglo"
-
-
-#: Labels that mark a total row or column in Chinese and English yearbooks.
-TOTAL_LABELS: tuple[str, ...] = (
-    "全国",
-    "合计",
-    "总计",
-    "总和",
-    "总量",
-    "全省",
-    "全市",
-    "全区",
-    "小计",
-    "total",
-    "grand total",
-    "sum",
-    "all",
-    "national",
-    "china",
-)
-
-
-_ASCII_TOTAL_WORDS = tuple(w for w in TOTAL_LABELS if w.isascii() and len(w) > 2)
-_CJK_TOTAL_WORDS = tuple(w for w in TOTAL_LABELS if not w.isascii())
-
-
-def is_total_label(label: Any) -> bool:
-    """Return True when ``label`` reads as a total (e.g. ``'全国'``, ``'合计'``, ``'Total'``).
-
-    A Chinese total word may be followed by anything (``'合计（万人）'``, ``'全国总计'``);
-    an English one must be a whole word (``'Total employment'``, ``'Totals'``), so
-    ``'Alloys'``, ``'Summit'`` or ``'Chinatown'`` are not totals.
-
-    Examples
-    --------
-    >>> is_total_label(" 全国 "), is_total_label("合计（万人）"), is_total_label("广东")
-    (True, True, False)
-    >>> is_total_label("Total employment"), is_total_label("Alloys"), is_total_label("Summit")
-    (True, False, False)
-    """
-    if not isinstance(label, str):
-        return False
-    text = label.strip().lower()
-    if not text:
-        return False
-    if text in TOTAL_LABELS:
-        return True
-    if text.startswith(_CJK_TOTAL_WORDS):
-        return True
-    # "Total employment", "Totals (10,000 persons)": a whole total word at the start.
-    for word in _ASCII_TOTAL_WORDS:
-        if text.startswith(word):
-            rest = text[len(word) :]
-            if rest.startswith("s"):
-                rest = rest[1:]
-            if not rest or not (rest[0].isalnum() or rest[0] == "_"):
-                return True
-    return False
 
 
 def _describe(x: Any) -> str:
@@ -521,112 +459,6 @@ def check_same_length(**arrays: np.ndarray) -> int:
             f"The arguments must have the same length; {desc}. Select ranges of equal size."
         )
     return next(iter(lengths.values()))
-
-
-def _numeric_total_rows(matrix: np.ndarray, rtol: float) -> list[int]:
-    """Rows equal (within ``rtol``) to the sum of all the other rows."""
-    if matrix.shape[0] < 3:
-        return []
-    # Cheap screen first: a total row's sum is half the sum of the whole block.
-    row_sums = np.nansum(matrix, axis=1)
-    grand = row_sums.sum()
-    candidates = np.flatnonzero(
-        (np.abs(row_sums - (grand - row_sums)) <= rtol * np.abs(row_sums)) & (row_sums != 0)
-    )
-    found = []
-    if candidates.size:
-        col_sum = np.nansum(matrix, axis=0)
-        for i in candidates:  # at most a couple of rows pass the screen
-            row = np.nan_to_num(matrix[i])
-            others = col_sum - row
-            if np.all(np.abs(others - row) <= rtol * np.maximum(np.abs(row), 1e-12)):
-                found.append(int(i))
-    return found
-
-
-def _totals_ruled_out(values: Any, *, columns: bool = True) -> bool:
-    """True when no row (and, with ``columns``, no column) of a finite 2-D block can be the
-    sum of the others — a cheaper proof than :func:`check_total_rows` finding none.
-
-    :func:`_numeric_total_rows` examines a row with sum ``r`` in a block with grand sum
-    ``T`` only if ``|T - 2r| <= 1e-3·r``, which needs ``r >= T / 2.001``.  So when the
-    largest row sum is below ``(T - 1e-9) / 2.002`` (a looser bound, far above any
-    rounding difference between the two summations) and ``T > 0``, no row can be found;
-    the same on the columns.  One reduction per axis, no full-size temporary.  NaN or
-    ±inf in the block (``T`` not finite), or anything but a 2-D array, answer False.
-    Used by the Excel add-in to let a checked block skip the exact check.
-    """
-    if type(values) is not np.ndarray or values.ndim != 2:
-        return False
-    for axis in (1, 0) if columns else (1,):
-        sums = np.add.reduce(values, axis)
-        total = float(np.add.reduce(sums))
-        if not (math.isfinite(total) and total > 0.0):
-            return False
-        if float(np.maximum.reduce(sums)) * 2.002 + 1e-9 >= total:
-            return False
-    return True
-
-
-def check_total_rows(
-    matrix: np.ndarray,
-    name: str,
-    labels: Sequence[Any] | None = None,
-    *,
-    policy: str = "raise",
-    axis_word: str = "row",
-    rtol: float = 1e-3,
-) -> list[int]:
-    """Detect rows of a block that are totals (全国/合计/总计) of the other rows.
-
-    A row is reported when its label reads as a total (:func:`is_total_label`) or when
-    its values equal the sum of all other rows within ``rtol``.
-
-    Parameters
-    ----------
-    matrix : ndarray of shape (n_regions, k_industries)
-    name : str
-        Argument name for messages.
-    labels : sequence, optional
-        Row labels (e.g. the DataFrame index).
-    policy : {'raise', 'warn', 'ignore'}
-        What to do when a total row is found.
-    axis_word : str
-        'row' or 'column', for messages.
-    rtol : float
-        Relative tolerance of the numeric check.
-
-    Returns
-    -------
-    list of int
-        Positions of suspected total rows.
-
-    Examples
-    --------
-    >>> check_total_rows(np.array([[1., 2.], [3., 4.], [4., 6.]]), "data", policy="ignore")
-    [2]
-    """
-    policy = as_option(policy, "total_rows", ("raise", "warn", "ignore"))
-    found = set(_numeric_total_rows(matrix, rtol))
-    if labels is not None:
-        found.update(i for i, lab in enumerate(labels) if is_total_label(lab))
-    found_list = sorted(found)
-    if found_list and policy != "ignore":
-        where = ", ".join(
-            f"{axis_word} {i + 1}" + (f" ({labels[i]!r})" if labels is not None else "")
-            for i in found_list
-        )
-        msg = (
-            f"{name!r} seems to contain a total {axis_word} ({where}, counting from 1): it "
-            f"equals the sum of the other {axis_word}s or is labelled as a total (全国/合计/总计). "
-            f"Counting it as a region doubles every total. Leave it out of the selected block "
-            f"and pass it as the reference total instead (in Python, total_rows='ignore' keeps "
-            f"it if it is a real region)."
-        )
-        if policy == "raise":
-            raise AggloValueError(msg)
-        warnings.warn(msg, TotalRowWarning, stacklevel=3)
-    return found_list
 
 
 def align_labels(value: Any, labels: Any, name: str, *, what: str = "rows of 'data'") -> Any:
