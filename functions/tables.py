@@ -52,7 +52,7 @@ ERROR_CODES: frozenset[str] = frozenset(
 #: Texts that yearbooks print instead of a number; they are read as missing values.
 PLACEHOLDERS: frozenset[str] = frozenset(
     {"-", "--", "---", "—", "——", "–", "…", "……", "...", "..", "/", "x", "×", "*", "na", "n/a",
-     "n.a.", "n.a", "无", "－", "nil"}
+     "n.a.", "n.a", "无", "－", "nil", "......"}
 )  # fmt: skip
 
 _NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -253,9 +253,9 @@ def _part_kind(label: str) -> str | None:
         return "footnote"
     if _UNIT_RE.match(raw) or _UNIT_PREFIX_RE.match(raw):
         return "unit"
-    if _OF_WHICH_RE.match(raw):
-        return "of_which"
     key = _SPACES_RE.sub("", raw).lower()
+    if _OF_WHICH_RE.match(raw) or _OF_WHICH_RE.match(key):
+        return "of_which"
     key = _TRAILING_UNIT_RE.sub("", key) or key
     if key.startswith(_CJK_TOTAL_START) and not key.startswith("全州"):
         return "total"
