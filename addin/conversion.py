@@ -133,6 +133,7 @@ __all__ = [
     "read_option",
     "read_scalar_or_block",
     "read_vector",
+    "refuse_outside_unit_interval",
     "split_labels",
     "to_column",
     "to_excel",
@@ -404,7 +405,7 @@ def read_block(
     totals: bool | str = True,
     min_rows: int = 1,
     min_cols: int = 1,
-    one_unit: bool = False,
+    extensive: bool = False,
 ) -> Block:
     """Read a range argument as a block of numbers following the input policy.
 
@@ -425,8 +426,10 @@ def read_block(
         the rows next to them.
     min_rows, min_cols : int
         Minimum size after removing labels.
-    one_unit : bool
-        Refuse columns whose header units differ (亿元 beside 万人 or %).
+    extensive : bool
+        The block holds quantities that add up (output, employment): refuse columns
+        whose header units differ (亿元 beside 万人 or %) and rows equal to the sum of a
+        run of the rows next to them (an unlabelled subtotal).
 
     Raises
     ------
@@ -462,8 +465,9 @@ def read_block(
     _refuse_rows(block, name)  # a total/subtotal/其中 row is never data, whatever is asked
     if totals and (totals is True or block.row_labels is not None or block.col_labels is not None):
         _refuse_totals(block, name, numeric=totals is True)
-    if one_unit:
+    if extensive:
         _refuse_mixed_units(block, name)
+        _refuse_subtotal_runs(block, name)
     return block
 
 
@@ -549,21 +553,40 @@ def _refuse_rows(block: Block, name: str) -> None:
     )
 
 
+def _refuse_subtotal_runs(block: Block, name: str) -> None:
+    """Refuse a row equal to the sum of a run of the rows next to it (a subtotal)."""
+    m = block.values
+    if m.ndim != 2 or m.shape[1] < 2 or not 3 <= m.shape[0] <= 400:
+        return
+    runs = _subtotal_runs(m, set())
+    if runs:
+        i, (a, b) = next(iter(runs.items()))
+        pz, pe = _grid_position(block, name, i, 0)
+        (az, ae), (bz, be) = _grid_position(block, name, a, 0), _grid_position(block, name, b, 0)
+        raise AggloValueError(
+            msg.text(
+                f"{name!r} 的{pz}等于{az}至{bz}之和，是小计行，计入会重复计算。请不要选小计行。",
+                f"{name!r} {pe} equals the sum of {ae} to {be}: a subtotal, counting it would "
+                "double count. Leave subtotal rows out.",
+            )
+        )
+
+
 def _refuse_mixed_units(block: Block, name: str) -> None:
     """Refuse columns with different units (a measure of shares adds them up)."""
     units = block.units
     if not units:
         return
     known = {u for u in units if u}
-    if len(known) > 1 or (known and None in units and block.col_labels is not None):
-        first = units[0]
-        j = next((j for j, u in enumerate(units) if u != first), 1)
-        pz, pe = msg.where(name, None, j)
+    if len(known) > 1:
+        first = next(u for u in units if u)
+        j = next(j for j, u in enumerate(units) if u and u != first)
+        pz, pe = msg.where(name, None, j + block.label_cols)
         raise AggloValueError(
             msg.text(
-                f"{name!r} 的各列单位不同（{units[0] or '未注明'} 与 {units[j] or '未注明'}，{pz}）；"
+                f"{name!r} 的各列单位不同（{first} 与 {units[j]}，{pz}）；"
                 "份额要求同一单位的量。请只选同一单位的列。",
-                f"{name!r} mixes units ({units[0] or 'none'} and {units[j] or 'none'}, {pe}); "
+                f"{name!r} mixes units ({first} and {units[j]}, {pe}); "
                 "shares need one unit. Select columns of one unit only.",
             )
         )
@@ -597,18 +620,8 @@ def _refuse_totals(block: Block, name: str, *, numeric: bool = True) -> None:
                     f"separately (e.g. LQ's totals argument).",
                 )
             )
-        if numeric and axis == 0 and m.shape[1] >= 2:
-            runs = _subtotal_runs(m, set())
-            if runs:
-                i, (a, b) = next(iter(runs.items()))
-                pz, pe = _grid_position(block, name, i, 0)
-                raise AggloValueError(
-                    msg.text(
-                        f"{name!r} 的{pz}等于其下/上方第{a + 1}至{b + 1}个地区之和，是小计行，计入会重复计算。请不要选小计行。",
-                        f"{name!r} {pe} equals the sum of the regions {a + 1}–{b + 1} next to "
-                        "it: a subtotal, counting it would double count. Leave subtotal rows out.",
-                    )
-                )
+        if numeric and axis == 0:
+            _refuse_subtotal_runs(block, name)
     for j, why in sorted(block.flagged.items())[:1]:
         lab = block.col_labels[j] if block.col_labels else None
         pz, pe = _grid_position(block, name, j, 1)
@@ -627,6 +640,28 @@ def _refuse_totals(block: Block, name: str, *, numeric: bool = True) -> None:
                 "that do not contain one another.",
             )
         )
+
+
+def refuse_outside_unit_interval(block: Block, name: str) -> None:
+    """Refuse scores outside [0, 1] (the coupling model needs development indices):
+    raw GDP or 50–100 scores give a plausible but meaningless C, T and D."""
+    arr = block.values
+    with np.errstate(invalid="ignore"):
+        bad = (arr < 0.0) | (arr > 1.0)
+    if not bad.any():
+        return
+    i, j = (int(x) for x in np.argwhere(bad)[0])
+    row = block.grid_rows[i] if block.grid_rows else i + block.header_rows
+    pz, pe = msg.where(name, row, j + block.label_cols)
+    v = float(arr[i, j])
+    raise AggloValueError(
+        msg.text(
+            f"{name!r} 的{pz}是 {v:g}，不在 [0, 1] 内：耦合协调模型要求 0–1 的发展指数。"
+            "请先标准化（NORMALIZE 或 RESCALE）。",
+            f"{name!r} {pe} is {v:g}, outside [0, 1]: the coupling model needs development "
+            "indices in [0, 1]. Normalise first (NORMALIZE / RESCALE).",
+        )
+    )
 
 
 def _grid_position(block: Block, name: str, i: int, axis: int) -> tuple[str, str]:

@@ -243,7 +243,7 @@ def LQ(
     threshold=1.0,
 ):
     """Location quotient 区位熵 LQ=(E_rk/E_r)/(E_k/E): a block gives the LQ matrix; one cell with the three totals gives one LQ. A 全国/合计 row inside the block is refused, pass it as industry_totals."""
-    block = cv.read_block(data, "data", totals="labels")
+    block = cv.read_block(data, "data", totals="labels", extensive=True)
     values: Any = block.values
     rt = _optional_array(region_totals, "region_totals")
     it = _optional_array(industry_totals, "industry_totals")
@@ -293,7 +293,7 @@ def LQSCORE(lq, low=50.0, high=100.0, mean=None, clip=True):
 )
 def KRUGMAN(data, industry_totals=None, halved=False):
     """Krugman specialisation index 克鲁格曼专业化指数 of each region, Σ_k |s_rk − s_k| (a column)."""
-    arr = cv.read_block(data, "data", totals="labels").values
+    arr = cv.read_block(data, "data", totals="labels", extensive=True).values
     result = cv.call_checked(
         _fn("krugman_specialisation"),
         arr,
@@ -312,7 +312,7 @@ def KRUGMAN(data, industry_totals=None, halved=False):
 )
 def HOOVER(data, region_totals=None, halved=True):
     """Hoover localisation coefficient 胡佛地方化系数 of each industry, ½Σ_r|s_rk − x_r| (a row)."""
-    arr = cv.read_block(data, "data", totals="labels").values
+    arr = cv.read_block(data, "data", totals="labels", extensive=True).values
     result = cv.call_checked(
         _fn("hoover_coefficient"),
         arr,
@@ -336,7 +336,9 @@ def HOOVER(data, region_totals=None, halved=True):
 )
 def HHI(values, normalized=False, percent=False):
     """Herfindahl–Hirschman index 赫芬达尔指数 H = Σ s_i², one per column of the block (a row), or one value for a single row/column."""
-    arr, single = _by_column(cv.read_block(values, "values", totals="labels").values)
+    arr, single = _by_column(
+        cv.read_block(values, "values", totals="labels", extensive=True).values
+    )
     result = cv.call_checked(
         _fn("hhi"),
         arr,
@@ -354,7 +356,9 @@ def HHI(values, normalized=False, percent=False):
 )
 def CRN(values, n=4):
     """Concentration ratio 行业集中度 CR_n: share of the n largest units, one per column (a row), or one value for a single row/column."""
-    arr, single = _by_column(cv.read_block(values, "values", totals="labels").values)
+    arr, single = _by_column(
+        cv.read_block(values, "values", totals="labels", extensive=True).values
+    )
     result = cv.call_checked(
         _fn("concentration_ratio"), arr, n=_opt(n, "n", 4, "int"), totals="rows"
     )
@@ -390,7 +394,7 @@ _RT_DOC = "Optional total of each region (column). Blank = row sums of the block
 )
 def SPATIALGINI(data, region_totals=None):
     """Spatial Gini 空间基尼系数 of each industry, Σ_r (s_rk − x_r)² (a row)."""
-    arr = cv.read_block(data, "data", totals="labels").values
+    arr = cv.read_block(data, "data", totals="labels", extensive=True).values
     rt = _optional_array(region_totals, "region_totals")
     return cv.to_row(cv.call_checked(_fn("spatial_gini"), arr, rt, totals=True))
 
@@ -403,7 +407,7 @@ def SPATIALGINI(data, region_totals=None):
 )
 def LOCGINI(data, region_totals=None, halved=False):
     """Locational Gini 区位基尼系数 (Krugman's Lorenz-curve Gini) of each industry (a row)."""
-    arr = cv.read_block(data, "data", totals="labels").values
+    arr = cv.read_block(data, "data", totals="labels", extensive=True).values
     rt = _optional_array(region_totals, "region_totals")
     result = cv.call_checked(
         _fn("locational_gini"), arr, rt, halved=_opt(halved, "halved", False, "bool"), totals=True
@@ -418,7 +422,7 @@ def LOCGINI(data, region_totals=None, halved=False):
 )
 def LQGINI(data, region_totals=None):
     """Gini of the location quotients 区位熵基尼系数 of each industry (REAT gini.conc), a row."""
-    arr = cv.read_block(data, "data", totals="labels").values
+    arr = cv.read_block(data, "data", totals="labels", extensive=True).values
     rt = _optional_array(region_totals, "region_totals")
     return cv.to_row(cv.call_checked(_fn("lq_gini"), arr, rt, totals=True))
 
@@ -448,7 +452,7 @@ def _eg_table(result: Any, labels: list[Any] | None, with_z: bool) -> list[list[
 )
 def EG(data, firm_counts=None, herfindahl=None, approximation=None):
     """Ellison–Glaeser index EG指数 γ per industry: table with header (industry, γ, G, H, z); the header names the H approximation used."""
-    block = cv.read_block(data, "data", totals="labels")
+    block = cv.read_block(data, "data", totals="labels", extensive=True)
     fc = _optional_block(firm_counts, "firm_counts")
     h = _weights_arg(herfindahl, "herfindahl")
     result = _fn("ellison_glaeser")(
@@ -469,7 +473,7 @@ def EG(data, firm_counts=None, herfindahl=None, approximation=None):
 )
 def MS(data, firm_counts=None, herfindahl=None, approximation=None):
     """Maurel–Sédillot index MS指数 γ per industry: table with header (industry, γ, G, H); the header names the H approximation used."""
-    block = cv.read_block(data, "data", totals="labels")
+    block = cv.read_block(data, "data", totals="labels", extensive=True)
     fc = _optional_block(firm_counts, "firm_counts")
     h = _weights_arg(herfindahl, "herfindahl")
     result = _fn("maurel_sedillot")(
@@ -559,7 +563,7 @@ def PRIMACY(values, k=2):
 )
 def SHARE(values, total=None, percent=False):
     """Share 占比/比重 of each value in the total (the column sums, or the total given)."""
-    arr = cv.read_block(values, "values", totals="labels").values
+    arr = cv.read_block(values, "values", totals="labels", extensive=True).values
     like = arr
     data = arr.ravel() if 1 in arr.shape else arr
     result = _fn("share")(
@@ -1014,10 +1018,13 @@ def _systems(value: Any, *more: Any) -> list[np.ndarray]:
     if more:
         cols = []
         for i, v in enumerate((value, *more), start=1):
-            arr = cv.read_block(v, f"system {i}", totals="labels").values
-            cols.append(arr.ravel())
+            block = cv.read_block(v, f"system {i}", totals="labels")
+            cv.refuse_outside_unit_interval(block, f"system {i}")
+            cols.append(block.values.ravel())
         return cols
-    arr = cv.read_block(value, "systems", totals="labels").values
+    block = cv.read_block(value, "systems", totals="labels")
+    cv.refuse_outside_unit_interval(block, "systems")
+    arr = block.values
     if arr.shape[1] < 2:
         raise _error(
             f"'systems' must have one column per system (at least 2), or give each system "
