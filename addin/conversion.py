@@ -95,6 +95,7 @@ from __future__ import annotations
 import functools
 import math
 import numbers
+import re
 import sys
 from array import array
 from collections.abc import Sequence
@@ -132,6 +133,7 @@ __all__ = [
     "read_block",
     "read_option",
     "read_scalar_or_block",
+    "origins_from_formula",
     "read_vector",
     "refuse_outside_unit_interval",
     "split_labels",
@@ -662,6 +664,65 @@ def refuse_outside_unit_interval(block: Block, name: str) -> None:
             "indices in [0, 1]. Normalise first (NORMALIZE / RESCALE).",
         )
     )
+
+
+_A1_REF = re.compile(
+    r"^(?:(?P<sheet>'(?:[^']|'')+'|[^'!(),\s]+)!)?\$?(?P<col>[A-Za-z]{1,3})\$?(?P<row>\d+)"
+    r"(?::\$?[A-Za-z]{1,3}\$?\d+)?$"
+)
+
+
+def origins_from_formula(formula: str, func: str, params: Sequence[str]) -> dict[str, tuple]:
+    """Where each range argument of the call of ``func`` in ``formula`` starts.
+
+    ``{parameter name: (sheet or None, row, column)}`` (1-based) for every argument that
+    is a plain reference (``B3:I33``, ``Data!$B$3``); other arguments (expressions,
+    names) are left out, and their messages count rows and columns instead.  The first
+    call of ``func`` in the formula is read.  Argument ``i`` is also recorded as
+    ``'system i'`` (COUPLING(E3:E14, F3:F14) names its systems so).
+
+    Examples
+    --------
+    >>> origins_from_formula("=LQ(B3:I33,,Data!$B$40)", "LQ", ["data", "region_totals", "industry_totals"])
+    {'data': (None, 3, 2), 'system 1': (None, 3, 2), 'industry_totals': ('Data', 40, 2), 'system 3': ('Data', 40, 2)}
+    """
+    match = re.search(rf"(?<![\w.]){re.escape(func)}\s*\(", formula or "", re.IGNORECASE)
+    if not match:
+        return {}
+    args, depth, quote, start = [], 0, None, match.end()
+    for pos in range(match.end(), len(formula)):
+        ch = formula[pos]
+        if quote:
+            if ch == quote:
+                quote = None
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "({":
+            depth += 1
+        elif ch in ")}":
+            if depth == 0:
+                args.append(formula[start:pos])
+                break
+            depth -= 1
+        elif ch == "," and depth == 0:
+            args.append(formula[start:pos])
+            start = pos + 1
+    origins: dict[str, tuple] = {}
+    for i, arg in enumerate(args):
+        ref = _A1_REF.match(arg.strip())
+        if ref is None:
+            continue
+        sheet = ref["sheet"]
+        if sheet and sheet.startswith("'"):
+            sheet = sheet[1:-1].replace("''", "'")
+        col = 0
+        for ch in ref["col"].upper():
+            col = col * 26 + ord(ch) - 64
+        origin = (sheet, int(ref["row"]), col)
+        if i < len(params):
+            origins[params[i]] = origin
+        origins[f"system {i + 1}"] = origin
+    return origins
 
 
 def _grid_position(block: Block, name: str, i: int, axis: int) -> tuple[str, str]:

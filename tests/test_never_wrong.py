@@ -263,3 +263,33 @@ def test_one_column_measures_never_change_silently(table, kind, measure, data):
     assert _same_or_refused(base, out), (kind, out)
     if kind.startswith("total"):
         assert _refused(out)
+
+
+# --------------------------------------------------------------------------------------
+# the headless engine names the worksheet cell
+# --------------------------------------------------------------------------------------
+
+
+def test_engine_messages_name_the_worksheet_cell(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    from agglo_addin import engine, xlsx
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["B2"] = "地区"
+    ws["C2"] = "GDP"
+    rows = [("全  省", 100.0), ("甲市", 20.0), ("乙市", 30.0), ("丙市", 50.0)]
+    for r, (name, v) in enumerate(rows, 3):
+        ws.cell(r, 2, name)
+        ws.cell(r, 3, v)
+    ws["E2"] = "=HHI(C3:C6)"
+    ws["E3"] = "=HHI(B2:C6)"
+    ws["E4"] = "=HHI(C4:C6)"
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    ev = engine.evaluate_package(xlsx.read_package(path))
+    reasons = {pr.cell: pr.reason for pr in ev.problems}
+    assert "C3" in reasons["E2"]  # the unlabelled total, by its cell
+    assert "B3" in reasons["E3"]  # the labelled 全省 row, by its first cell
+    assert reasons["E2"].startswith("'values' 的C3")
+    assert "E4" not in reasons
