@@ -306,6 +306,28 @@ def as_array(
             f"{name!r} must have at least {min_size} value(s); received {_describe(x)} "
             f"with {arr.size}. Select a non-empty range."
         )
+    # One reduction proves the common case (no NaN, no ±inf: a finite sum) and one more
+    # the sign (the minimum), without full-size masks; anything else — or a sum that
+    # overflows — takes the exact checks below, which word the message.
+    clean = arr.size > 0 and math.isfinite(float(np.add.reduce(arr, axis=None)))
+    if clean and (positive or non_negative):
+        low = float(np.minimum.reduce(arr, axis=None))
+        clean = low > 0 if positive else low >= 0
+    if not clean:
+        _check_values(arr, name, labels, allow_nan, allow_inf, positive, non_negative)
+    return arr
+
+
+def _check_values(
+    arr: np.ndarray,
+    name: str,
+    labels: Any,
+    allow_nan: bool,
+    allow_inf: bool,
+    positive: bool,
+    non_negative: bool,
+) -> None:
+    """The exact checks of :func:`as_array` (NaN, ±inf, sign), naming the first bad value."""
     nan_mask = np.isnan(arr)
     if not allow_nan and nan_mask.any():
         pos = np.unravel_index(int(np.flatnonzero(nan_mask.ravel())[0]), arr.shape)
@@ -329,7 +351,6 @@ def as_array(
                 f"{name!r} must be {word}; found {arr[pos]:g} at {_position(pos, labels)}. "
                 "Check the sign or the unit of that value."
             )
-    return arr
 
 
 def as_matrix(x: Any, name: str, **kwargs: Any) -> np.ndarray:

@@ -89,7 +89,9 @@ def _check_totals_axis(
     if numeric:
         # values are already checked non-negative, so |row| sums equal the row sums;
         # ``where=`` avoids the full-size copy that np.nansum would make
-        row_sum = np.sum(matrix, axis=1, where=~np.isnan(matrix))
+        row_sum = matrix.sum(axis=1)
+        if not np.isfinite(row_sum).all():  # NaN cells: left out of the sums
+            row_sum = np.sum(matrix, axis=1, where=~np.isnan(matrix))
         total = row_sum.sum()
         candidate = np.abs(total - 2.0 * row_sum) <= 1e-3 * row_sum + 1e-12
         numeric = bool(candidate.any())
