@@ -257,6 +257,7 @@ def test_convert_without_libreoffice_is_refused_in_chinese_first(tmp_path, capsy
     assert not (tmp_path / "gdp.xlsx").exists()
 
 
+@pytest.mark.libreoffice
 @pytest.mark.skipif(engine_cli.soffice_path() is None, reason="LibreOffice is not installed")
 def test_convert_with_libreoffice(tmp_path, capsys):
     """A real conversion: LibreOffice headless writes the copy; data and labels survive."""
