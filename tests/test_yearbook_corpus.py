@@ -39,7 +39,8 @@ TABLES = {t["file"]: t for t in MANIFEST["table"]}
 REGIONS = MANIFEST["regions"]
 RTOL = 1e-9
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
+_PHRASE = re.compile(r"[\u3400-\u9fff]{4,}")  # Chinese words, not a quoted label
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|‘[^’]*’|“[^”]*”")
 _A1 = re.compile(r"(?<![A-Za-z$])\$?([A-Z]{1,3})\$?([1-9]\d{0,6})(?!\d)")
 _ROWCOL = re.compile(
     r"第\s*(\d+)\s*([行列])|\b(row|column|col\.?)\s*(\d+)|\b(\d+)(?:st|nd|rd|th)\s+(row|column)",
@@ -235,17 +236,46 @@ def _selection(case: dict) -> list[tuple[int, int, int, int]]:
     return out
 
 
+def has_chinese(message: str) -> bool:
+    """Chinese sentences (not only quoted Chinese labels) within the first 255 characters."""
+    return bool(_PHRASE.search(_QUOTED.sub("", message[:255])))
+
+
+def _cells(spec: str) -> list[tuple[int, int]]:
+    """``"B33"`` or ``"B5:B24"`` → [(row, col), ...]."""
+    m = re.fullmatch(r"([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?", spec)
+    assert m, spec
+    c1, r1 = column_index_from_string(m[1]), int(m[2])
+    c2, r2 = (column_index_from_string(m[3]), int(m[4])) if m[3] else (c1, r1)
+    return [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+
+
 def names_a_cell(message: str, case: dict) -> bool:
-    """An A1 address inside the selection, or a row/column counted from 1 within it."""
+    """The message names a cell of the selection: its A1 address, or its row or column
+    counted from 1 (on the worksheet or within the selection).  With ``names`` in the
+    case, it must be one of those cells (the total row, the header, the negative value ...).
+    """
     boxes = _selection(case)
+    wanted = [rc for spec in case.get("names", []) for rc in _cells(spec)]
+    if not wanted:  # any cell of the selection
+        wanted = [(r, c) for r1, c1, r2, c2 in boxes for r in range(r1, r2 + 1)
+                  for c in range(c1, c2 + 1)]  # fmt: skip
+    cells = set(wanted)
+    rows, cols = set(), set()
+    for r, c in wanted:
+        rows.add(r)
+        cols.add(c)
+        for r1, c1, r2, c2 in boxes:
+            if r1 <= r <= r2 and c1 <= c <= c2:
+                rows.add(r - r1 + 1)
+                cols.add(c - c1 + 1)
     for m in _A1.finditer(message):
-        r, c = int(m[2]), column_index_from_string(m[1])
-        if any(r1 <= r <= r2 and c1 <= c <= c2 for r1, c1, r2, c2 in boxes):
+        if (int(m[2]), column_index_from_string(m[1])) in cells:
             return True
-    longest = max((max(r2 - r1, c2 - c1) + 1 for r1, c1, r2, c2 in boxes), default=0)
     for m in _ROWCOL.finditer(message):
         k = int(m[1] or m[4] or m[5])
-        if 1 <= k <= longest:
+        axis = (m[2] or m[3] or m[6] or "").lower()
+        if k in (rows if axis in ("行", "row") else cols):
             return True
     return False
 
@@ -268,7 +298,7 @@ def check(file: str, k: int, case: dict, folder: str) -> None:
     if kind == "refused":
         msg = got
         assert case["expect"] != "value", f"{label}: refused a clean selection: {msg}"
-        assert _CJK.search(msg[:255]), f"{label}: refusal without Chinese text: {msg}"
+        assert has_chinese(msg), f"{label}: refusal without Chinese text: {msg}"
         assert names_a_cell(msg, case), f"{label}: refusal names no cell of the selection: {msg}"
         return
     assert case["expect"] != "refuse", f"{label}: returned a number where it must refuse"
@@ -371,8 +401,17 @@ def test_expectations_are_hand_checked_values():
 def test_refusal_checks_can_fail():
     """The message checks reject what they must (a check that cannot fail is a defect)."""
     case = {"formula": "=HHI({data}!B5:B35)"}
-    assert names_a_cell("第 B7 单元格 / cell B7", case)
+    assert names_a_cell("单元格 B7 / cell B7", case)
     assert names_a_cell("第 3 行是合计 / row 3 is a total", case)
     assert not names_a_cell("values must be numbers", case)
     assert not names_a_cell("cell Z99 is text", case)
     assert not names_a_cell("row 40 of the selection", case)
+    assert has_chinese("第 33 行（合计）是总计行，请只选地区。 / row 33 is a total")
+    assert not has_chinese("'values' row 32 ('合计') is a total (labelled 全国/合计/总计)")
+    total = {"formula": "=HHI({data}!B2:B33)", "names": ["B33"]}
+    assert names_a_cell("B33 是合计行 / B33 is a total", total)
+    assert names_a_cell("第 33 行是合计 / worksheet row 33", total)
+    assert names_a_cell("选区第 32 行是合计 / row 32 of the selection", total)
+    assert not names_a_cell("B7 是合计行 / B7 is a total", total)
+    assert not names_a_cell("第 3 列 / column 3", total)
+    assert names_a_cell("第 2 列 / column 2", total)  # B33 is in column B
