@@ -94,6 +94,9 @@ SKIP_XLSB = (
     "binary workbook (.xlsb) cannot be refreshed: save it as 'Excel Workbook (*.xlsx)'"
 )
 SKIP_NOT_BOOK = "不是 Excel 工作簿 / not an Excel workbook"
+SKIP_CONVERTED = (
+    "已转换为 {name}，刷新的是该副本 / already converted to {name}, which is refreshed instead"
+)
 #: the message for an old-format workbook: what it is and how to make it refreshable
 XLS_MESSAGE = (
     "{name} 是旧版 Excel 97-2003 格式（.xls），agglo refresh 只能读写 .xlsx/.xlsm。"
@@ -127,7 +130,10 @@ def _skip_reason(path: Path, convert: bool) -> str | None:
     if suffix in _LEGACY_SUFFIXES:
         if ".bak." in low:
             return SKIP_BACKUP
-        return None if convert else XLS_MESSAGE.format(name=name)
+        if not convert:
+            return XLS_MESSAGE.format(name=name)
+        copy = path.with_suffix(".xlsx")  # made by an earlier --convert run
+        return SKIP_CONVERTED.format(name=copy.name) if copy.exists() else None
     if suffix == ".xlsb":
         return SKIP_XLSB
     return SKIP_NOT_BOOK

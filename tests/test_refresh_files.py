@@ -244,6 +244,22 @@ def test_convert_in_a_folder_run(tmp_path, capsys, monkeypatch):
     assert [s["reason"] for s in rep["skipped"]] == [engine_cli.SKIP_BACKUP]
 
 
+def test_a_second_folder_run_with_convert_refreshes_the_copy_not_the_xls(
+    tmp_path, capsys, monkeypatch
+):
+    (tmp_path / "a.xls").write_bytes(b"")
+    calls = _fake_libreoffice(monkeypatch, lambda dest: _book(dest, formula=None))
+    code, _, _ = _run(["refresh", "--convert", str(tmp_path)], capsys)
+    assert code == engine_cli.EXIT_OK
+    code, out, _ = _run(["refresh", "--convert", str(tmp_path), "--json"], capsys)
+    rep = json.loads(out)
+    assert code == engine_cli.EXIT_OK
+    assert len(calls) == 1  # converted once
+    assert [f["path"] for f in rep["files"]] == [str(tmp_path / "a.xlsx")]
+    reason = engine_cli.SKIP_CONVERTED.format(name="a.xlsx")
+    assert rep["skipped"] == [{"path": str(tmp_path / "a.xls"), "reason": reason}]
+
+
 def test_convert_without_libreoffice_is_refused_in_chinese_first(tmp_path, capsys, monkeypatch):
     src = tmp_path / "gdp.xls"
     src.write_bytes(b"")
