@@ -126,7 +126,12 @@ def _skip_reason(path: Path, convert: bool) -> str | None:
         return SKIP_HIDDEN
     if suffix in _BOOK_SUFFIXES:
         # the backups refresh_workbook writes: NAME.bak.xlsx / NAME.bak.xlsm
-        return SKIP_BACKUP if ".bak." in low else None
+        if ".bak." in low:
+            return SKIP_BACKUP
+        copy = _legacy_target(path, None)  # an .xls renamed .xlsx, converted earlier
+        if convert and copy.exists() and _biff_inside(path):
+            return SKIP_CONVERTED.format(name=copy.name)
+        return None
     if suffix in _LEGACY_SUFFIXES:
         if ".bak." in low:
             return SKIP_BACKUP
@@ -192,9 +197,30 @@ def expand_books(items: list[str]) -> list[Path]:
     return discover_books(items)[0]
 
 
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _biff_inside(path: Path, limit: int = 64 << 20) -> bool:
+    """An OLE compound file holding an Excel 97-2003 workbook stream (not an encrypted
+    ``.xlsx``, which is an OLE file too, holding ``EncryptedPackage``).  The stream names
+    are UTF-16 entries of the file's directory; this looks for them by their bytes."""
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(8) != _OLE_MAGIC or path.stat().st_size > limit:
+                return False
+            data = fh.read()
+    except OSError:
+        return False
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        return False
+    return "Workbook".encode("utf-16-le") in data or b"B\x00o\x00o\x00k\x00\x00\x00" in data
+
+
 def is_legacy(path: Path) -> bool:
-    """An old-format (Excel 97-2003, ``.xls``) workbook, by its name."""
-    return path.suffix.lower() in _LEGACY_SUFFIXES
+    """An old-format (Excel 97-2003) workbook: named ``.xls``, or an ``.xls`` renamed to
+    ``.xlsx``/``.xlsm`` (read from its first bytes)."""
+    suffix = path.suffix.lower()
+    return suffix in _LEGACY_SUFFIXES or (suffix in _BOOK_SUFFIXES and _biff_inside(path))
 
 
 def soffice_path() -> str | None:
@@ -250,8 +276,13 @@ def convert_legacy(src: Path, dest: Path, *, timeout: float = 300.0) -> None:
 
 
 def _legacy_target(src: Path, out: str | None) -> Path:
-    """Where the converted copy of ``src`` goes: ``--out``, else ``NAME.xlsx`` beside it."""
-    return Path(out) if out else src.with_suffix(".xlsx")
+    """Where the converted copy of ``src`` goes: ``--out``, else ``NAME.xlsx`` beside it
+    (``NAME.converted.xlsx`` for an old workbook that was renamed to ``.xlsx``)."""
+    if out:
+        return Path(out)
+    if src.suffix.lower() in _LEGACY_SUFFIXES:
+        return src.with_suffix(".xlsx")
+    return src.with_name(f"{src.stem}.converted.xlsx")
 
 
 def _refused(path: Path, message: str) -> dict[str, Any]:

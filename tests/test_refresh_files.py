@@ -300,6 +300,41 @@ def test_convert_with_libreoffice(tmp_path, capsys):
     assert ws["B2"].value == 10
     assert ws["A4"].value == "Z"
     assert src.read_bytes() == before
+    # the same old workbook renamed to .xlsx: recognised from its bytes, converted beside it
+    renamed = tmp_path / "renamed.xlsx"
+    renamed.write_bytes(before)
+    assert engine_cli.is_legacy(renamed)
+    code, out, _ = _run(["refresh", str(renamed)], capsys)
+    assert code == engine_cli.EXIT_REFUSED
+    assert "旧版 Excel 97-2003" in out
+    code, out, _ = _run(["refresh", "--convert", str(renamed), "--json"], capsys)
+    assert code == engine_cli.EXIT_OK, out
+    assert json.loads(out)["files"][0]["converted_to"] == str(tmp_path / "renamed.converted.xlsx")
+    assert renamed.read_bytes() == before
+
+
+def _ole(*streams: str) -> bytes:
+    """The first bytes of an OLE compound file whose directory names ``streams``."""
+    names = b"".join(n.encode("utf-16-le") + b"\0\0" for n in streams)
+    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + names + b"\0" * 64
+
+
+def test_an_xls_renamed_to_xlsx_is_recognised_but_an_encrypted_xlsx_is_not(tmp_path, capsys):
+    renamed = tmp_path / "gdp.xlsx"
+    renamed.write_bytes(_ole("Root Entry", "Workbook", "SummaryInformation"))
+    old_biff5 = tmp_path / "old.xlsx"
+    old_biff5.write_bytes(_ole("Root Entry", "Book"))
+    locked = tmp_path / "locked.xlsx"
+    locked.write_bytes(_ole("Root Entry", "EncryptionInfo", "EncryptedPackage"))
+    assert engine_cli.is_legacy(renamed)
+    assert engine_cli.is_legacy(old_biff5)
+    assert not engine_cli.is_legacy(locked)
+    assert not engine_cli.is_legacy(_book(tmp_path / "real.xlsx"))
+    code, out, _ = _run(["refresh", str(renamed), str(locked), "--json"], capsys)
+    files = {f["path"]: f for f in json.loads(out)["files"]}
+    assert code == engine_cli.EXIT_REFUSED
+    assert "旧版 Excel 97-2003" in files[str(renamed)]["message"]
+    assert "password" in files[str(locked)]["message"]  # the encrypted one keeps its message
 
 
 def test_a_damaged_xls_is_refused_by_the_conversion(tmp_path, capsys, monkeypatch):
