@@ -349,3 +349,18 @@ def test_a_damaged_xls_is_refused_by_the_conversion(tmp_path, capsys, monkeypatc
     assert code == engine_cli.EXIT_REFUSED
     assert "LibreOffice 未能转换 gdp.xls" in out
     assert not (tmp_path / "gdp.xlsx").exists()
+
+
+def test_real_yearbook_xls_files_are_recognised_even_when_renamed(tmp_path):
+    """The 23 real NBS .xls exports of the yearbook corpus, by name and by their bytes."""
+    from pathlib import Path
+
+    corpus = sorted((Path(__file__).parent / "data" / "yearbook").glob("*.xls"))
+    assert len(corpus) >= 15
+    for src in corpus:
+        assert engine_cli.is_legacy(src)
+        renamed = tmp_path / f"{src.stem}.xlsx"
+        renamed.write_bytes(src.read_bytes())
+        assert engine_cli.is_legacy(renamed), src.name
+    for src in (Path(__file__).parent / "data" / "yearbook").glob("*.xlsx"):
+        assert not engine_cli.is_legacy(src), src.name
