@@ -305,19 +305,31 @@ def check(file: str, k: int, case: dict, folder: str) -> None:
     want = expected(table, case)
     sheet = f"c{k}"
     nr, nc = want.shape
+
+    def at(i: int, j: int) -> Any:  # result cell (0-based from the anchor)
+        return got.get((sheet, f"{get_column_letter(j + 1)}{i + 1}"))
+
+    def is_text(v: Any) -> bool:
+        return isinstance(v, str) and not v.startswith("#")
+
+    # a result may carry a row of column labels above, or a column of row labels beside
+    dr = int(all(is_text(at(0, j)) or at(0, j) is None for j in range(nc)) and is_text(at(0, 0)))
+    dc = int(all(is_text(at(i, 0)) or at(i, 0) is None for i in range(nr)) and is_text(at(0, 0)))
+    if dr and dc and is_text(at(0, 1)) and not is_text(at(1, 0)):
+        dc = 0
     have = np.full(want.shape, np.nan)
     for i in range(nr):
         for j in range(nc):
-            v = got.get((sheet, f"{get_column_letter(j + 1)}{i + 1}"))
-            where = f"{get_column_letter(j + 1)}{i + 1}"
+            v = at(i + dr, j + dc)
+            where = f"{get_column_letter(j + dc + 1)}{i + dr + 1}"
             assert _is_number(v), f"{label}: cell {where} of the result is {v!r}"
             have[i, j] = v
     np.testing.assert_allclose(have, want, rtol=RTOL, atol=1e-12, err_msg=f"{label}: WRONG")
     # nothing spilled beyond the right answer (e.g. a total row or a header taken as data)
-    for extra in (f"A{nr + 1}", f"{get_column_letter(nc + 1)}1"):
-        v = got.get((sheet, extra))
+    for i, j in ((nr + dr, dc), (dr, nc + dc)):
+        v = at(i, j)
         assert v in (None, "") or (isinstance(v, float) and math.isnan(v)), (
-            f"{label}: more values than regions/columns: {extra} = {v!r}"
+            f"{label}: more values than regions/columns: {get_column_letter(j + 1)}{i + 1} = {v!r}"
         )
 
 
