@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _messages as _m
 from ._pandas import pd
 
 __all__ = [
@@ -84,18 +85,25 @@ def _describe(x: Any) -> str:
 
 
 def _position(index: tuple[int, ...], labels: tuple[Any, Any] | None) -> str:
-    """Describe a position as 'row 3 (region '北京'), column 2 (industry '制造业')'."""
+    """Describe a position counted from 1: 'row 3 ('北京'), column 2 ('制造业')'."""
     parts = []
     names = ("row", "column")
     for axis, i in enumerate(index):
         lab = None
         if labels is not None and axis < len(labels) and labels[axis] is not None:
             lab = labels[axis][i]
-        text = f"{names[axis] if len(index) > 1 else 'position'} {i}"
+        text = f"{names[axis] if len(index) > 1 else 'position'} {i + 1}"
         if lab is not None:
             text += f" ({lab!r})"
         parts.append(text)
     return ", ".join(parts)
+
+
+def _position_zh(index: tuple[int, ...]) -> str:
+    """The same position in Chinese: 第3行第2列 (or 第2个)."""
+    if len(index) == 1:
+        return f"第{index[0] + 1}个"
+    return "".join(f"第{i + 1}{w}" for i, w in zip(index, "行列", strict=False))
 
 
 def labels_of(x: Any) -> tuple[Any, Any] | None:
@@ -220,7 +228,7 @@ def as_array(
     >>> as_array([1, "x"], "values")
     Traceback (most recent call last):
     ...
-    agglo.AggloValueError: 'values' must contain numbers only; found the text 'x' at position 1. Remove text or convert it to a number (blank cells may be left empty).
+    agglo.AggloValueError: 'values' 只能是数值，第2个是 'x'。... / 'values' must contain numbers only; found the text 'x' at position 2. Remove text or convert it to a number (blank cells may be left empty).
     """
     checked = _PRECHECKED.get()
     if checked is not None and x is checked[0]:
@@ -279,10 +287,15 @@ def as_array(
                         f"{name!r} must be a rectangular array of numbers; received nested "
                         f"rows of different lengths or depths ({_describe(x)})."
                     )
+                pos = np.unravel_index(i, raw.shape)
                 raise AggloValueError(
-                    f"{name!r} must contain numbers only; found {_describe(v)[:60] if not isinstance(v, str) else 'the text ' + repr(v)} at "
-                    f"{_position(np.unravel_index(i, raw.shape), labels)}. "
-                    "Remove text or convert it to a number (blank cells may be left empty)."
+                    _m.text(
+                        f"{name!r} 只能是数值，{_position_zh(pos)}是 {str(v)[:30]!r}。"
+                        "请删去文字或改为数值（空格可留空）。",
+                        f"{name!r} must contain numbers only; found {_describe(v)[:60] if not isinstance(v, str) else 'the text ' + repr(v)} at "
+                        f"{_position(pos, labels)}. "
+                        "Remove text or convert it to a number (blank cells may be left empty).",
+                    )
                 )
         arr = out.reshape(raw.shape)
     elif raw.dtype.kind in "iuf":
@@ -332,14 +345,20 @@ def _check_values(
     if not allow_nan and nan_mask.any():
         pos = np.unravel_index(int(np.flatnonzero(nan_mask.ravel())[0]), arr.shape)
         raise AggloValueError(
-            f"{name!r} must not contain missing values (NaN/blank); found one at "
-            f"{_position(pos, labels)}. Fill it in or remove that row."
+            _m.text(
+                f"{name!r} 不能有缺失值，{_position_zh(pos)}为空。请补上或去掉该行。",
+                f"{name!r} must not contain missing values (NaN/blank); found one at "
+                f"{_position(pos, labels)}. Fill it in or remove that row.",
+            )
         )
     inf_mask = np.isinf(arr)
     if not allow_inf and inf_mask.any():
         pos = np.unravel_index(int(np.flatnonzero(inf_mask.ravel())[0]), arr.shape)
         raise AggloValueError(
-            f"{name!r} must be finite; found {arr[pos]} at {_position(pos, labels)}."
+            _m.text(
+                f"{name!r} 须是有限数值，{_position_zh(pos)}是 {arr[pos]}。请检查该单元格。",
+                f"{name!r} must be finite; found {arr[pos]} at {_position(pos, labels)}.",
+            )
         )
     if positive or non_negative:
         with np.errstate(invalid="ignore"):
@@ -347,9 +366,14 @@ def _check_values(
         if bad.any():
             pos = np.unravel_index(int(np.flatnonzero(bad.ravel())[0]), arr.shape)
             word = "positive (> 0)" if positive else "non-negative (>= 0)"
+            zh = "正数（> 0）" if positive else "非负数（≥ 0）"
             raise AggloValueError(
-                f"{name!r} must be {word}; found {arr[pos]:g} at {_position(pos, labels)}. "
-                "Check the sign or the unit of that value."
+                _m.text(
+                    f"{name!r} 须是{zh}，{_position_zh(pos)}是 {arr[pos]:g}。"
+                    "请检查该值的符号或单位（增长率等可正可负的量不能计算份额）。",
+                    f"{name!r} must be {word}; found {arr[pos]:g} at {_position(pos, labels)}. "
+                    "Check the sign or the unit of that value.",
+                )
             )
 
 

@@ -469,7 +469,13 @@ def _subtotal_runs(matrix: np.ndarray, skip: set[int], rtol: float = 5e-4) -> di
     n, k = matrix.shape
     if k < 2 or n < 3 or n > 400:
         return {}
-    m = np.nan_to_num(matrix)
+    complete = ~np.isnan(matrix).any(axis=0)
+    if not complete.all():  # a column with a blank cannot confirm a sum: compare the others
+        if complete.sum() < 2:
+            return {}
+        matrix = matrix[:, complete]
+        k = matrix.shape[1]
+    m = matrix
     decimals = _decimals(m)
     half_unit = 0.5 * 10.0**-decimals
     csum = np.concatenate([np.zeros((1, k)), np.cumsum(m, axis=0)])
@@ -696,6 +702,16 @@ def _rows(value: Any, name: str) -> list[list[Any]]:
     return rows
 
 
+def _year_over_column(nums: list[list[Any]], c: int) -> bool:
+    """A one-column selection whose first cell is a year (2007) above numbers with decimals:
+    the year is the column's header (years are whole numbers; the values below are not)."""
+    first = nums[0][c]
+    if first is None or not isinstance(_year_of(first), int):
+        return False
+    below = [r[c] for r in nums[1:] if r[c] is not None and r[c] == r[c]]
+    return len(below) >= 2 and any(not float(v).is_integer() for v in below)
+
+
 def _text_cell(v: Any, num: float | None) -> bool:
     """A label: text that is not a number, a placeholder or an error value."""
     return num is None and isinstance(v, str) and not _is_blank(v)
@@ -759,7 +775,10 @@ def _read_grid(
         texts = [v for v, num in data if _text_cell(v, num)]
         placeholders = [v for v, num in data if num is not None and num != num and not _is_blank(v)]
         if numbers_:
-            if not (_years_run(numbers_) and not placeholders):
+            if not (
+                (_years_run(numbers_) and not placeholders)
+                or (header == 0 and k - label_cols == 1 and _year_over_column(nums, label_cols))
+            ):
                 break
         elif not texts and (placeholders or header > 0 or label_cols == 0):
             break  # a row of placeholders (or a blank row below the header) is data
