@@ -477,6 +477,7 @@ def read_block(
     if extensive:
         _refuse_mixed_units(block, name)
         _refuse_subtotal_runs(block, name)
+        _refuse_negative_or_missing(block, name)
     return block
 
 
@@ -579,6 +580,39 @@ def _refuse_subtotal_runs(block: Block, name: str) -> None:
                 "double count. Leave subtotal rows out.",
             )
         )
+
+
+def _refuse_negative_or_missing(block: Block, name: str) -> None:
+    """Quantities that add up are never negative; and in one row or column (the units of
+    one HHI, CR_n, Gini or share) a blank cell would silently shrink the total the shares
+    are taken of — both are refused, naming the cell."""
+    arr = block.values
+    if arr.size == 0:
+        return
+    low = float(np.nanmin(arr)) if not np.isnan(arr).all() else 0.0
+    bad = None
+    if low < 0:
+        bad = np.argwhere(arr < 0)[0]
+        v = float(arr[tuple(bad)])
+        zh = f"是负数 {v:g}；份额、集中度和区位熵只用于可加的非负量（增长率、差额不行）。请检查数据。"
+        en = f"is negative ({v:g}); shares, concentration and location quotients need quantities that add up, never negative (not growth rates or balances). Check the data."
+    elif (arr.shape[0] == 1 or arr.shape[1] == 1) and np.isnan(arr).any():
+        bad = np.argwhere(np.isnan(arr))[0]
+        n_missing = int(np.isnan(arr).sum())
+        zh = (
+            f"为空（共{n_missing}个空格）；份额只在有数值的单位间计算会偏大。请补齐数值或不选空格。"
+        )
+        en = f"is blank ({n_missing} blank cells); shares taken among the reported units only would be too large. Fill in the values or leave the blanks out."
+    elif (arr.shape[0] == 1 or arr.shape[1] == 1) and not np.any(arr > 0):
+        bad = np.array([0, 0])
+        zh = "起全为零，没有可计算份额的数值。请选有数值的行或列。"
+        en = "on are all zero: there is nothing to take shares of. Select a row or column with values."
+    if bad is None:
+        return
+    i, j = int(bad[0]), int(bad[1])
+    row = block.grid_rows[i] if block.grid_rows else i + block.header_rows
+    pz, pe = msg.where(name, row, j + block.label_cols)
+    raise AggloValueError(msg.text(f"{name!r} 的{pz}{zh}", f"{name!r} {pe} {en}"))
 
 
 def _refuse_mixed_units(block: Block, name: str) -> None:
@@ -775,7 +809,9 @@ def call_checked(
     return _call_prechecked(func, values, *args, **kwargs)
 
 
-def read_vector(value: Any, name: str, *, totals: bool = True, min_size: int = 1) -> np.ndarray:
+def read_vector(
+    value: Any, name: str, *, totals: bool = True, min_size: int = 1, extensive: bool = False
+) -> np.ndarray:
     """Read a single row or column (labels allowed) as a 1-D float array.
 
     Examples
@@ -783,7 +819,7 @@ def read_vector(value: Any, name: str, *, totals: bool = True, min_size: int = 1
     >>> read_vector([["GDP"], [1.0], ["2,000"]], "values").tolist()
     [1.0, 2000.0]
     """
-    block = read_block(value, name, totals=False)
+    block = read_block(value, name, totals=False, extensive=extensive)
     arr = block.values
     if arr.shape[0] != 1 and arr.shape[1] != 1:
         raise AggloValueError(

@@ -373,7 +373,7 @@ def CRN(values, n=4):
 )
 def GINI(values, weights=None, corrected=False):
     """Gini coefficient 基尼系数 of a distribution, plain or population-weighted."""
-    vec = cv.read_vector(values, "values")
+    vec = cv.read_vector(values, "values", extensive=True)
     w = _weights_arg(weights)
     result = _fn("gini")(
         vec,
@@ -551,7 +551,7 @@ def CAGRCUM(values, percent=False):
 )
 def PRIMACY(values, k=2):
     """Primacy index 首位度 of the largest unit: k = 2, 4 or 11 (two-, four-, eleven-city index)."""
-    vec = cv.read_vector(values, "values")
+    vec = cv.read_vector(values, "values", extensive=True)
     return cv.to_excel(_fn("primacy_index")(vec, _opt(k, "k", 2, "int"), total_rows="raise"))
 
 
