@@ -115,6 +115,7 @@ from agglo.tables import (
     _read_grid,
     _subtotal_runs,
     _totals_ruled_out,
+    _year_above,
     _years_run,
 )
 
@@ -391,11 +392,8 @@ def _looks_like_years(arr: np.ndarray) -> bool:
     a run of years (2012, 2013 …): a header, not data — the table reader takes it."""
     if arr.shape[1] == 1 and arr.shape[0] >= 3:  # one column under a year: 2007 / 3.5 / …
         first, below = float(arr[0, 0]), arr[1:, 0]
-        return (
-            first.is_integer()
-            and 1900 <= first <= 2100
-            and bool(np.any(np.isfinite(below) & (below != np.round(below))))
-        )
+        below = below[np.isfinite(below)]
+        return first.is_integer() and 1900 <= first <= 2100 and _year_above(first, below)
     if arr.shape[0] < 2 or arr.shape[1] < 2:
         return False
     for line, size in ((arr[0], arr.shape[1]), (arr[:, 0], 3 if arr.shape[0] >= 3 else 0)):

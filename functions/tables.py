@@ -708,8 +708,20 @@ def _year_over_column(nums: list[list[Any]], c: int) -> bool:
     first = nums[0][c]
     if first is None or not isinstance(_year_of(first), int):
         return False
-    below = [r[c] for r in nums[1:] if r[c] is not None and r[c] == r[c]]
-    return len(below) >= 2 and any(not float(v).is_integer() for v in below)
+    below = np.array([r[c] for r in nums[1:] if r[c] is not None and r[c] == r[c]], dtype=float)
+    return _year_above(float(first), below)
+
+
+def _year_above(first: float, below: np.ndarray) -> bool:
+    """Whether a year-like ``first`` above the values ``below`` is a header: the values are
+    not whole numbers, or none of them is year-like and the year lies far outside them
+    (2022 above incomes of 20,000–80,000)."""
+    if below.size < 2:
+        return False
+    if np.any(below != np.round(below)):
+        return True
+    outside = np.all((below < 1900) | (below > 2100))
+    return bool(outside and (first < 0.5 * below.min() or first > 2.0 * below.max()))
 
 
 def _text_cell(v: Any, num: float | None) -> bool:
