@@ -672,6 +672,7 @@ class _Grid:
     label_cols: int
     rows: list[int]  # grid row of each kept row
     refused: list[tuple[int, Any, str]]  # excluded rows that carry numbers
+    texts: list[tuple[int, int]] = dataclasses.field(default_factory=list)  # strict=False
 
 
 def _rows(value: Any, name: str) -> list[list[Any]]:
@@ -736,6 +737,7 @@ def _read_grid(
     sums: bool = True,
     drop_blank: bool = False,
     merged: Sequence[tuple[int, int, int, int]] | None = None,
+    strict: bool = True,
 ) -> _Grid:
     """Read a 2-D grid of cell values (a list of rows, as xlwings passes a range).
 
@@ -743,7 +745,8 @@ def _read_grid(
     :func:`read_table` for the rules.  ``sums`` also finds totals and subtotals from the
     numbers; ``drop_blank`` leaves out rows without any value; ``merged`` lists merged
     ranges ``(first_row, first_col, last_row, last_col)`` (0-based, inclusive) whose value
-    fills the whole range in the header.
+    fills the whole range in the header.  ``strict=False`` reads text among the numbers
+    as missing and lists its cells in ``texts`` (for marking, not computing).
 
     Examples
     --------
@@ -847,12 +850,16 @@ def _read_grid(
             del kinds[r]
     excluded_rows = set(kinds)
     # text among the numbers of a kept row: refuse, naming the cell
+    texts: list[tuple[int, int]] = []
     for r in body:
         if r in excluded_rows:
             continue
         for c in range(label_cols, k):
             v = rows[r][c]
             if nums[r][c] is None and not _is_blank(v):
+                if not strict:
+                    texts.append((r, c))
+                    continue
                 what = f"the text {v!r}" if isinstance(v, str) else f"the value {v!r}"
                 if isinstance(v, bool | np.bool_):
                     what = f"the boolean {'TRUE' if v else 'FALSE'}"
@@ -925,6 +932,7 @@ def _read_grid(
         label_cols=label_cols,
         rows=kept,
         refused=refused,
+        texts=texts,
     )
 
 

@@ -293,3 +293,41 @@ def test_engine_messages_name_the_worksheet_cell(tmp_path):
     assert "B3" in reasons["E3"]  # the labelled 全省 row, by its first cell
     assert reasons["E2"].startswith("'values' 的C3")
     assert "E4" not in reasons
+
+
+# --------------------------------------------------------------------------------------
+# check_data and the report scripts read the table the same way
+# --------------------------------------------------------------------------------------
+
+
+def test_check_data_marks_totals_subtotals_footnotes_and_year_headers():
+    from agglo_addin.layouts import Selection, check_data
+
+    grid = jiangsu_grid()
+    marks = {(m.address, m.kind) for m in check_data(Selection("S", 1, 1, grid))}
+    assert ("A6", "total") in marks  # 全    省
+    assert ("C7", "subtotal") in marks  # 苏南
+    assert ("A18", "footnote") in marks
+    years = [
+        [None, 2012.0, 2013.0],
+        ["南京市", 1.0, 2.0],
+        ["其中：市区", 0.5, 1.0],
+        ["苏州市", 2.0, 3.0],
+    ]
+    marks = {(m.address, m.kind) for m in check_data(Selection("S", 1, 1, years))}
+    assert {("B1", "header"), ("C1", "header"), ("A3", "of_which")} <= marks
+
+
+def test_report_layout_refuses_subtotals_and_skips_footnotes():
+    from agglo import AggloValueError
+    from agglo_addin.layouts import Selection, analyse_block
+
+    grid = jiangsu_grid()
+    with pytest.raises(AggloValueError, match=r"第5行（'苏南"):
+        analyse_block(Selection("S", 1, 1, grid[2:]), allow_total=True)
+    cities = [r for r in grid if r[0] in CITY_NAMES]
+    lay = analyse_block(Selection("S", 1, 1, [*grid[2:6], *cities[:3], grid[-2], grid[-1]]))
+    assert lay.total_row == 4  # 全省, the national reference
+    assert lay.n_rows == 3  # the footnote rows are not regions
+    assert lay.data_row == 5
+    assert lay.data_col == 3  # two label columns
