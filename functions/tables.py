@@ -325,6 +325,7 @@ def _is_total_label(label: Any) -> bool:
     return _label_kind(label) in ("total", "subtotal")
 
 
+@functools.lru_cache(maxsize=4096)
 def _unit_of(label: Any) -> tuple[Any, str | None]:
     """Split a header text into its label and its unit: ``'GDP(亿元)'`` → ``('GDP', '亿元')``.
 
@@ -372,6 +373,7 @@ def _industry_key(label: str) -> str:
     return _PUNCT_RE.sub("", unicodedata.normalize("NFKC", label)).lower()
 
 
+@functools.lru_cache(maxsize=4096)
 def _industry_code(label: Any) -> str | None:
     """The GB/T 4754 section (``'C'``) or aggregate (``'IND'`` 工业, ``'S2'`` 第二产业,
     ``'TOT'`` 地区生产总值/合计) a column label names, else None.
@@ -476,39 +478,42 @@ def _subtotal_runs(matrix: np.ndarray, skip: set[int], rtol: float = 5e-4) -> di
         matrix = matrix[:, complete]
         k = matrix.shape[1]
     m = matrix
-    decimals = _decimals(m)
-    half_unit = 0.5 * 10.0**-decimals
-    csum = np.concatenate([np.zeros((1, k)), np.cumsum(m, axis=0)])
-    rs = csum[1:, :].sum(axis=1) - csum[:-1, :].sum(axis=1)  # row sums
-    total = csum[:, :].sum(axis=1)  # cumulative row sums, 0..n
-    run = total[None, :] - total[:, None]  # run[x, y] = rows x..y-1
-    length = np.arange(n + 1)[None, :] - np.arange(n + 1)[:, None]
+    rs = m.sum(axis=1)
     absr = np.abs(m).sum(axis=1)
+    total = np.concatenate([[0.0], np.cumsum(rs)])  # total[y] - total[x] = rows x..y-1
+    # screen: the row sums must match within the sum of the cell tolerances; the rounding
+    # unit is taken from a few rows (never finer than the whole block's, so the screen
+    # keeps every row the cell-by-cell check could accept)
+    half = 0.5 * 10.0 ** -_decimals(m[:4])
+    tol = rtol * absr + k * half * (n + 1) + 1e-9
     idx = np.arange(n)
+    if rs.min() >= 0:  # cumulative sums never decrease: two binary searches per row
+        lo_b = np.searchsorted(total, total[np.minimum(idx + 1, n)] + rs - tol, "left")
+        hi_b = np.searchsorted(total, total[np.minimum(idx + 1, n)] + rs + tol, "right") - 1
+        lo_a = np.searchsorted(total, total[idx] - rs - tol, "left")
+        hi_a = np.searchsorted(total, total[idx] - rs + tol, "right") - 1
+        below = (np.maximum(lo_b, idx + 3) <= np.minimum(hi_b, n)) & (idx + 3 <= n)
+        above = (lo_a <= np.minimum(hi_a, idx - 2)) & (idx >= 2)
+        candidates = np.flatnonzero((below | above) & (absr > 0)).tolist()
+    else:
+        candidates = [i for i in range(n) if absr[i] > 0]
     found: dict[int, tuple] = {}
-    with np.errstate(invalid="ignore"):
-        # below: x = i + 1, y >= i + 3
-        below = run[np.minimum(idx + 1, n)]  # (n, n+1): row i → runs starting at i+1
-        lb = length[np.minimum(idx + 1, n)]
-        tol_b = rtol * absr[:, None] + k * half_unit * (lb + 1) + 1e-9
-        ok_b = (lb >= 2) & (np.abs(below - rs[:, None]) <= tol_b)
-        # above: y = i, x <= i - 2
-        above = run[:, idx].T  # (n, n+1): row i → runs ending before i
-        la = length[:, idx].T
-        tol_a = rtol * absr[:, None] + k * half_unit * (la + 1) + 1e-9
-        ok_a = (la >= 2) & (np.abs(above - rs[:, None]) <= tol_a)
-    for i in np.flatnonzero((ok_b.any(axis=1) | ok_a.any(axis=1)) & (absr > 0)).tolist():
+    if not candidates:
+        return found
+    half = 0.5 * 10.0 ** -_decimals(m)
+    csum = np.concatenate([np.zeros((1, k)), np.cumsum(m, axis=0)])
+    for i in candidates:
         if i in skip:
             continue
-        for ys, below_ in ((np.flatnonzero(ok_b[i]), True), (np.flatnonzero(ok_a[i]), False)):
-            for y in ys.tolist():
-                first, last = (i + 1, y - 1) if below_ else (y, i - 1)
-                part = csum[last + 1] - csum[first]
-                tol = np.maximum(rtol * np.abs(m[i]), half_unit * (last - first + 2))
-                if np.all(np.abs(part - m[i]) <= tol):
-                    found[i] = (first, last)
-                    break
-            if i in found:
+        runs = [(i + 1, y - 1) for y in range(i + 3, n + 1)]  # just below
+        runs += [(x, i - 1) for x in range(i - 2, -1, -1)]  # just above
+        for first, last in runs:
+            if abs(total[last + 1] - total[first] - rs[i]) > tol[i]:
+                continue
+            part = csum[last + 1] - csum[first]
+            cell_tol = np.maximum(rtol * np.abs(m[i]), half * (last - first + 2))
+            if np.all(np.abs(part - m[i]) <= cell_tol):
+                found[i] = (first, last)
                 break
     return found
 
@@ -703,6 +708,9 @@ def _rows(value: Any, name: str) -> list[list[Any]]:
     return rows
 
 
+_FLOAT = {float}
+
+
 def _year_over_column(nums: list[list[Any]], c: int) -> bool:
     """A one-column selection whose first cell is a year (2007) above numbers with decimals:
     the year is the column's header (years are whole numbers; the values below are not)."""
@@ -771,8 +779,23 @@ def _read_grid(
                 for c in range(c0, min(c1, k - 1) + 1):
                     if _is_blank(rows[r][c]):
                         rows[r][c] = top
-    parsed = [[_parse_cell(v) for v in r] for r in rows]
-    nums = [[p[0] for p in r] for r in parsed]
+    # rows of floats (most rows) pass through at C speed; other cells are parsed (cached)
+    nums: list[list[Any]] = []
+    marked: set[tuple[int, int]] = set()
+    for r, row in enumerate(rows):
+        if set(map(type, row)) == _FLOAT:
+            nums.append(row)
+            continue
+        cells = []
+        for c, v in enumerate(row):
+            if type(v) is float:
+                cells.append(v)
+                continue
+            num, mark = _parse_cell(v)
+            cells.append(num)
+            if mark:
+                marked.add((r, c))
+        nums.append(cells)
     # label columns: leading columns of text (and blanks) only
     label_cols = 0
     while label_cols < k - 1:
@@ -830,7 +853,7 @@ def _read_grid(
         if isinstance(first_text, str) and _part_kind(first_text) == "footnote":
             kinds[r] = "footnote"
             continue
-        if all(_is_blank(v) for v in rows[r]):
+        if first_text is None:  # nothing in the row
             if drop_blank:
                 kinds[r] = "blank"
             continue
@@ -852,7 +875,7 @@ def _read_grid(
     # text among the numbers of a kept row: refuse, naming the cell
     texts: list[tuple[int, int]] = []
     for r in body:
-        if r in excluded_rows:
+        if r in excluded_rows or None not in nums[r]:
             continue
         for c in range(label_cols, k):
             v = rows[r][c]
@@ -872,13 +895,10 @@ def _read_grid(
                     )
                 )
     kept = [r for r in body if r not in excluded_rows]
-    arr = np.array(
-        [
-            [nums[r][c] if nums[r][c] is not None else math.nan for c in range(label_cols, k)]
-            for r in kept
-        ],
-        dtype=float,
-    ).reshape(len(kept), k - label_cols)
+    # None (text read as missing with strict=False) becomes NaN
+    arr = np.array([nums[r][label_cols:] for r in kept], dtype=float).reshape(
+        len(kept), k - label_cols
+    )
     # totals and subtotals from the numbers
     if sums and arr.shape[0] >= 3:
         found: dict[int, str] = {}
@@ -918,7 +938,8 @@ def _read_grid(
         for j, (a, b) in _subtotal_runs(arr.T, set(flagged)).items():
             flagged.setdefault(j, f"sum:{a + 1}–{b + 1}")
     row_labels = [_label_value(parts[r]) for r in kept] if label_cols else None
-    marks = sum(parsed[r][c][1] for r in kept for c in range(label_cols, k))
+    kept_set = set(kept)
+    marks = sum(1 for r, c in marked if r in kept_set and c >= label_cols)
     return _Grid(
         values=arr,
         row_labels=row_labels,
