@@ -331,3 +331,11 @@ def test_report_layout_refuses_subtotals_and_skips_footnotes():
     assert lay.n_rows == 3  # the footnote rows are not regions
     assert lay.data_row == 5
     assert lay.data_col == 3  # two label columns
+
+
+def test_missing_cells_are_counted_in_the_table_header():
+    out = _call("CTD", [[0.2, 0.3], [None, 0.5], [0.4, 0.6], [0.1, 0.9]])
+    assert "缺失1格" in out[0][0]
+    assert "1 missing cell" in out[0][0]
+    clean = _call("CTD", [[0.2, 0.3], [0.3, 0.5], [0.4, 0.6], [0.1, 0.9]])
+    assert "missing" not in clean[0][0]
