@@ -45,7 +45,8 @@ def _setup_refresh(p: argparse.ArgumentParser) -> None:
         "books",
         nargs="+",
         metavar="BOOK_DIR_OR_GLOB",
-        help="workbook(s) (.xlsx/.xlsm), folders (their workbooks) or glob patterns",
+        help="workbook(s) (.xlsx/.xlsm), folders (their workbooks) or glob patterns; "
+        "backups and lock files are never taken from folders and globs",
     )
     p.add_argument("--out", help="write the result here instead of replacing BOOK "
                    "(a folder when several workbooks are given)")  # fmt: skip
@@ -64,6 +65,9 @@ def _setup_refresh(p: argparse.ArgumentParser) -> None:
                    "every Agglo formula's stored value into #NAME?. Use this for workbooks "
                    "you share with such users: they see the values computed here")  # fmt: skip
     p.add_argument("--no-backup", action="store_true", help="do not keep NAME.bak.xlsx")
+    p.add_argument("--convert", action="store_true",
+                   help="convert old .xls workbooks with LibreOffice (headless) first and "
+                   "refresh the copy, NAME.xlsx beside it (or --out); the .xls is kept")  # fmt: skip
     p.add_argument("--jobs", "-j", type=int, default=1, help="parallel processes (batch)")
     p.add_argument("--json", action="store_true", help="machine-readable report on stdout")
     p.add_argument("--max-cells", type=int, default=None,
@@ -76,39 +80,258 @@ def _setup_refresh(p: argparse.ArgumentParser) -> None:
     g.add_argument("--no-progress", dest="progress", action="store_false")
 
 
-def expand_books(items: list[str]) -> list[Path]:
-    """Files, folders (their .xlsx/.xlsm, not backups) and glob patterns → files."""
-    out: list[Path] = []
+# ---------------------------------------------------------------------------
+# which files a refresh takes: folders, glob patterns, backups, lock files, .xls
+
+#: what a skipped file is, Chinese first (shown in the report of a folder or glob run)
+SKIP_BACKUP = "agglo refresh 留下的备份，不刷新 / a backup kept by agglo refresh, not refreshed"
+SKIP_OFFICE_LOCK = "Excel/WPS 打开工作簿时的锁文件 / lock file of a workbook open in Excel or WPS"
+SKIP_LIBRE_LOCK = "LibreOffice 打开工作簿时的锁文件 / lock file of a workbook open in LibreOffice"
+SKIP_TEMPORARY = "agglo refresh 的临时文件 / a temporary file of agglo refresh"
+SKIP_HIDDEN = "隐藏文件 / hidden file"
+SKIP_XLSB = (
+    "二进制工作簿（.xlsb）无法刷新：请在 Excel 中另存为“Excel 工作簿 (*.xlsx)” / "
+    "binary workbook (.xlsb) cannot be refreshed: save it as 'Excel Workbook (*.xlsx)'"
+)
+SKIP_NOT_BOOK = "不是 Excel 工作簿 / not an Excel workbook"
+SKIP_CONVERTED = (
+    "已转换为 {name}，刷新的是该副本 / already converted to {name}, which is refreshed instead"
+)
+#: the message for an old-format workbook: what it is and how to make it refreshable
+XLS_MESSAGE = (
+    "{name} 是旧版 Excel 97-2003 格式（.xls），agglo refresh 只能读写 .xlsx/.xlsm。"
+    "请在 Excel 中打开，点“文件 > 另存为”，类型选“Excel 工作簿 (*.xlsx)”；"
+    "或加 --convert 用 LibreOffice 转换后刷新副本（原文件不变）。 / "
+    "{name} is an old Excel 97-2003 workbook (.xls); agglo refresh reads and writes only "
+    ".xlsx/.xlsm. Open it in Excel and use File > Save As > 'Excel Workbook (*.xlsx)', or "
+    "pass --convert to convert it with LibreOffice and refresh the copy (the .xls is kept)."
+)
+_LEGACY_SUFFIXES = (".xls",)
+#: spreadsheet-like files a folder run names when it skips them; other files are counted
+_SHEET_SUFFIXES = (*_BOOK_SUFFIXES, *_LEGACY_SUFFIXES, ".xlsb", ".xltx", ".xltm", ".ods",
+                   ".et", ".csv")  # fmt: skip
+
+
+def _skip_reason(path: Path, convert: bool) -> str | None:
+    """Why a file found in a folder or by a glob is not refreshed (None: it is)."""
+    name, low = path.name, path.name.lower()
+    suffix = path.suffix.lower()
+    if name.startswith("~$"):
+        return SKIP_OFFICE_LOCK
+    if name.startswith(".~lock.") or (name.startswith("~") and name.endswith("#")):
+        return SKIP_LIBRE_LOCK
+    if low.endswith(".agglo-tmp"):
+        return SKIP_TEMPORARY
+    if name.startswith("."):
+        return SKIP_HIDDEN
+    if suffix in _BOOK_SUFFIXES:
+        # the backups refresh_workbook writes: NAME.bak.xlsx / NAME.bak.xlsm
+        if ".bak." in low:
+            return SKIP_BACKUP
+        copy = _legacy_target(path, None)  # an .xls renamed .xlsx, converted earlier
+        if convert and copy.exists() and _biff_inside(path):
+            return SKIP_CONVERTED.format(name=copy.name)
+        return None
+    if suffix in _LEGACY_SUFFIXES:
+        if ".bak." in low:
+            return SKIP_BACKUP
+        if not convert:
+            return XLS_MESSAGE.format(name=name)
+        copy = path.with_suffix(".xlsx")  # made by an earlier --convert run
+        return SKIP_CONVERTED.format(name=copy.name) if copy.exists() else None
+    if suffix == ".xlsb":
+        return SKIP_XLSB
+    return SKIP_NOT_BOOK
+
+
+def discover_books(
+    items: list[str], *, convert: bool = False
+) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Files, folders and glob patterns → (files to refresh, [(file skipped, why)]).
+
+    A file named on the command line is always taken (an ``.xls`` is then refused with
+    :data:`XLS_MESSAGE`, or converted with ``convert=True``).  Folders (not recursive)
+    and glob patterns (``**`` recursive) never take backups (``NAME.bak.xlsx``), Office
+    and LibreOffice lock files (``~$NAME.xlsx``, ``.~lock.NAME.xlsx#``), temporary files
+    or hidden files; ``.xls`` files only with ``convert=True``.  Every spreadsheet-like
+    file left out is listed with the reason; other files in a folder are summed up in
+    one entry.
+    """
+    books: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
     for item in items:
         p = Path(item)
-        if p.is_dir():
+        is_dir = p.is_dir()
+        if is_dir:
             cands = sorted(x for x in p.iterdir() if x.is_file())
         elif any(ch in item for ch in "*?["):
             cands = sorted(Path(x) for x in glob.glob(item, recursive=True))
+            cands = [x for x in cands if x.is_file()]
         else:
-            out.append(p)
+            books.append(p)
             continue
+        others = 0
         for x in cands:
-            name = x.name
-            if (
-                x.suffix.lower() in _BOOK_SUFFIXES
-                and not name.startswith(("~$", "."))
-                and ".bak." not in name
-            ):
-                out.append(x)
-    seen, uniq = set(), []
-    for x in out:
+            why = _skip_reason(x, convert)
+            if why is None:
+                books.append(x)
+            elif is_dir and why == SKIP_NOT_BOOK and x.suffix.lower() not in _SHEET_SUFFIXES:
+                others += 1
+            else:
+                skipped.append((x, why))
+        if others:
+            what = f"{others} 个其他文件不是 Excel 工作簿 / {others} other file(s), not workbooks"
+            skipped.append((p, what))
+    seen: set[str] = set()
+    uniq: list[Path] = []
+    for x in books:
         k = os.path.abspath(x)
         if k not in seen:
             seen.add(k)
             uniq.append(x)
-    return uniq
+    return uniq, skipped
+
+
+def expand_books(items: list[str]) -> list[Path]:
+    """Files, folders (their .xlsx/.xlsm, not backups) and glob patterns → files."""
+    return discover_books(items)[0]
+
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _biff_inside(path: Path, limit: int = 64 << 20) -> bool:
+    """An OLE compound file holding an Excel 97-2003 workbook stream (not an encrypted
+    ``.xlsx``, which is an OLE file too, holding ``EncryptedPackage``).  The stream names
+    are UTF-16 entries of the file's directory; this looks for them by their bytes."""
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(8) != _OLE_MAGIC or path.stat().st_size > limit:
+                return False
+            data = fh.read()
+    except OSError:
+        return False
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        return False
+    return "Workbook".encode("utf-16-le") in data or b"B\x00o\x00o\x00k\x00\x00\x00" in data
+
+
+def is_legacy(path: Path) -> bool:
+    """An old-format (Excel 97-2003) workbook: named ``.xls``, or an ``.xls`` renamed to
+    ``.xlsx``/``.xlsm`` (read from its first bytes)."""
+    suffix = path.suffix.lower()
+    return suffix in _LEGACY_SUFFIXES or (suffix in _BOOK_SUFFIXES and _biff_inside(path))
+
+
+def soffice_path() -> str | None:
+    """LibreOffice's command-line program, if installed."""
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def convert_legacy(src: Path, dest: Path, *, timeout: float = 300.0) -> None:
+    """Convert an ``.xls`` workbook to ``dest`` (.xlsx) with LibreOffice, headless.
+
+    The conversion runs in a temporary folder with its own LibreOffice profile (so a
+    LibreOffice window the user has open neither blocks nor receives it); ``dest`` is
+    written only when the conversion produced a file.
+
+    Raises
+    ------
+    RuntimeError
+        With a bilingual message when LibreOffice is missing or the conversion fails.
+    """
+    import subprocess
+    import tempfile
+
+    exe = soffice_path()
+    if exe is None:
+        raise RuntimeError(
+            f"未找到 LibreOffice（soffice），无法转换 {src.name}：请安装 LibreOffice，或在 Excel "
+            f"中另存为 .xlsx。 / LibreOffice (soffice) was not found, so {src.name} cannot be "
+            "converted: install LibreOffice, or save it as .xlsx in Excel."
+        )
+    with tempfile.TemporaryDirectory(prefix="agglo-xls-") as tmp:
+        work = Path(tmp)
+        profile = (work / "profile").as_uri()
+        cmd = [exe, "--headless", "--norestore", f"-env:UserInstallation={profile}",
+               "--convert-to", "xlsx", "--outdir", str(work / "out"), str(src.resolve())]  # fmt: skip
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+            detail = (proc.stderr or proc.stdout or "").strip()[-300:]
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            detail = str(exc)
+        made = work / "out" / f"{src.stem}.xlsx"
+        if not made.is_file():
+            raise RuntimeError(
+                f"LibreOffice 未能转换 {src.name}（文件可能已加密或损坏）：请在 Excel 中另存为 "
+                f".xlsx。 / LibreOffice could not convert {src.name} (encrypted or damaged?): "
+                f"save it as .xlsx in Excel. {detail}"
+            )
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(made, dest)
+
+
+def _legacy_target(src: Path, out: str | None) -> Path:
+    """Where the converted copy of ``src`` goes: ``--out``, else ``NAME.xlsx`` beside it
+    (``NAME.converted.xlsx`` for an old workbook that was renamed to ``.xlsx``)."""
+    if out:
+        return Path(out)
+    if src.suffix.lower() in _LEGACY_SUFFIXES:
+        return src.with_suffix(".xlsx")
+    return src.with_name(f"{src.stem}.converted.xlsx")
+
+
+def _refused(path: Path, message: str) -> dict[str, Any]:
+    from .engine import Report
+
+    return Report(path=str(path), status="refused", message=message).as_dict()
+
+
+def _refresh_legacy(job: dict[str, Any]) -> dict[str, Any]:
+    """Worker for an ``.xls``: refuse with the how-to, or convert and refresh the copy."""
+    import tempfile
+
+    src = Path(job["path"])
+    if not job.get("convert"):
+        return _refused(src, XLS_MESSAGE.format(name=src.name))
+    dest = _legacy_target(src, job.get("out"))
+    check = job.get("check", False)
+    if not check and dest.exists():
+        return _refused(
+            src,
+            f"{dest.name} 已存在，未覆盖：请用 --out 指定转换后副本的位置。 / {dest} already exists "
+            "and was not overwritten: give the converted copy's place with --out.",
+        )
+    with tempfile.TemporaryDirectory(prefix="agglo-xls-") as tmp:
+        copy = Path(tmp) / f"{src.stem}.xlsx" if check else dest
+        try:
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            convert_legacy(src, copy)
+        except RuntimeError as exc:
+            return _refused(src, str(exc))
+        d = _refresh_one({**job, "path": str(copy), "out": None, "backup": False})
+    d["path"] = str(src)
+    if not check:
+        d["converted_to"] = str(dest)
+        d["written_to"] = str(dest)
+    return d
 
 
 def _limits(max_cells: int | None):
     from .xlsx import Limits
 
     return Limits(max_cells=max_cells) if max_cells else Limits()
+
+
+def _refresh_job(job: dict[str, Any]) -> dict[str, Any]:
+    """Worker of a batch: an ``.xls`` goes through :func:`_refresh_legacy`."""
+    if is_legacy(Path(job["path"])):
+        return _refresh_legacy(job)
+    return _refresh_one(job)
 
 
 def _refresh_one(job: dict[str, Any]) -> dict[str, Any]:
@@ -164,7 +387,10 @@ def _print_report(d: dict[str, Any], show: int, check: bool) -> None:
         print(f"  could not evaluate {p['sheet']}!{p['cell']}{f}: {p['reason']}")
     for w in d["warnings"]:
         print(f"  warning: {w}")
-    if d["written_to"] and status == "refreshed":
+    if d.get("converted_to"):
+        print(f"  converted from .xls by LibreOffice; the copy is written to {d['converted_to']} "
+              "(the .xls is unchanged)")  # fmt: skip
+    elif d["written_to"] and status == "refreshed":
         print(
             f"  written to {d['written_to']}" + (f" (backup: {d['backup']})" if d["backup"] else "")
         )
@@ -205,9 +431,11 @@ class _Bar:
     _setup_refresh
 )
 def run_refresh(args: argparse.Namespace) -> int:
-    books = expand_books(args.books)
+    books, skipped = discover_books(args.books, convert=args.convert)
     if not books:
-        print("agglo refresh: no workbook found", file=sys.stderr)
+        print("agglo refresh: 未找到可刷新的工作簿 / no workbook found", file=sys.stderr)
+        for path, why in skipped:
+            print(f"  skipped {path}: {why}", file=sys.stderr)
         return EXIT_USAGE
     show_progress = args.progress if args.progress is not None else sys.stderr.isatty()
     show_progress = show_progress and not args.json
@@ -228,6 +456,7 @@ def run_refresh(args: argparse.Namespace) -> int:
             "max_cells": args.max_cells,
             "all_formulas": args.all_formulas,
             "recalc_on_open": args.recalc_on_open,
+            "convert": args.convert,
         }  # fmt: skip
         for b, o in zip(books, outs, strict=False)
     ]
@@ -236,7 +465,7 @@ def run_refresh(args: argparse.Namespace) -> int:
         bar = _Bar(3, books[0].name) if show_progress else None
         jobs[0]["progress"] = bar.stage if bar else None
         try:
-            reports.append(_refresh_one(jobs[0]))
+            reports.append(_refresh_job(jobs[0]))
         finally:
             if bar:
                 bar.close()
@@ -246,12 +475,12 @@ def run_refresh(args: argparse.Namespace) -> int:
         try:
             if n == 1:
                 for job in jobs:
-                    reports.append(_refresh_one(job))
+                    reports.append(_refresh_job(job))
                     if bar:
                         bar.update()
             else:
                 with ProcessPoolExecutor(max_workers=n) as pool:
-                    for rep in pool.map(_refresh_one, jobs):
+                    for rep in pool.map(_refresh_job, jobs):
                         reports.append(rep)
                         if bar:
                             bar.update()
@@ -268,15 +497,20 @@ def run_refresh(args: argparse.Namespace) -> int:
         "refused": sum(r["status"] == "refused" for r in reports),
         "with_errors": sum(bool(r["problems"]) for r in reports),
         "cells_changed": sum(len(r["changes"]) for r in reports),
+        "skipped": len(skipped),
     }
+    skipped_list = [{"path": str(path), "reason": why} for path, why in skipped]
     if args.json:
-        json.dump({"files": reports, "summary": summary, "exit_code": code}, sys.stdout,
+        json.dump({"files": reports, "skipped": skipped_list, "summary": summary,
+                   "exit_code": code}, sys.stdout,
                   ensure_ascii=False, indent=2, default=str)  # fmt: skip
         print()
         return code
     for r in reports:
         _print_report(r, args.show, args.check)
-    if len(reports) > 1:
+    for path, why in skipped:
+        print(f"skipped {path}: {why}")
+    if len(reports) > 1 or skipped:
         parts = [f"{v} {k.replace('_', ' ')}" for k, v in summary.items() if v and k != "workbooks"]
         print(f"summary: {summary['workbooks']} workbook(s): " + ", ".join(parts))
     return code
