@@ -176,6 +176,90 @@ def expected(table: dict, case: dict) -> np.ndarray:
     raise AssertionError(f"unknown calc {calc!r}")
 
 
+# --- the same selections with a total, header, unit, footnote, subtotal or marker added -------
+#
+# The issue's property on real numbers: adding one of these to a valid selection never
+# changes the result silently.  Each variant copies the labels and values of a clean
+# single-column case onto a sheet of its own, adds the row (or marker), and selects the
+# labels with the values; the answer is the clean one, or a refusal naming the added cell.
+
+_VARIANT_CALCS = ("hhi", "crn", "gini")
+
+
+def _base_case(table: dict) -> dict | None:
+    for case in table["case"]:
+        if (case["expect"] == "value" and case.get("calc") in _VARIANT_CALCS
+                and isinstance(case.get("columns"), list) and len(case["columns"]) == 1
+                and not case.get("across")):  # fmt: skip
+            return case
+    return None
+
+
+def _variant_rows(table: dict, base: dict, variant: str) -> tuple[list[list[Any]], list[int]]:
+    """(rows of [label, value], 1-based rows of the added cells)."""
+    f = table["file"]
+    col = column_of(table, base["columns"][0])
+    rows = region_rows(table, base.get("rows"))
+    lab = column_index_from_string(table["labels"]) if table["labels"] else None
+    body = [[cell(f, r, lab) if lab else f"第{r}行", number(f, r, col)] for r in rows]
+    total = float(sum(v for _, v in body))
+    header = cell(f, table["header"], col)
+    year = int(re.search(r"\d{4}", _key(header))[0])
+    if variant == "total_row_below":
+        return [*body, ["合计", total]], [len(body) + 1]
+    if variant == "spaced_total_row_above":
+        return [["全    省", total], *body], [1]
+    if variant == "text_year_header":
+        return [["地区", f"{year}年"], *body], [1]
+    if variant == "numeric_year_header":
+        return [["地区", year], *body], [1]
+    if variant == "unit_row":
+        return [["单位：", "（亿元）"], *body], [1]
+    if variant == "footnote_rows_below":
+        notes = [["注：本表按当年价格计算。", None], ["数据来源：国家统计局", None]]
+        return [*body, *notes], [len(body) + 1, len(body) + 2]
+    if variant == "grouping_subtotal_above":
+        first3 = float(sum(v for _, v in body[:3]))
+        return [["东部地区", first3], *body], [1]
+    if variant == "footnote_marker":
+        marked = [[body[0][0], f"{body[0][1]:g}①"], *body[1:]]
+        return marked, [1]
+    raise AssertionError(variant)
+
+
+VARIANTS = (
+    "total_row_below", "spaced_total_row_above", "text_year_header", "numeric_year_header",
+    "unit_row", "footnote_rows_below", "grouping_subtotal_above", "footnote_marker",
+)  # fmt: skip
+
+
+@functools.cache
+def variant_cases(file: str) -> tuple[dict, ...]:
+    table = TABLES[file]
+    base = _base_case(table)
+    if base is None:
+        return ()
+    gaps = MANIFEST.get("variant_gaps", {})
+    fn = re.match(r"=(\w+)\(", base["formula"])[1]
+    extra = f",{base['n']}" if base["calc"] == "crn" else ""
+    out = []
+    for j, variant in enumerate(VARIANTS, 1):
+        rows, added = _variant_rows(table, base, variant)
+        case = {**base, "id": f"{base['id']}+{variant}", "expect": "value_or_refuse",
+                "formula": f"={fn}({{data}}!A1:B{len(rows)}{extra})", "sheet": f"d{j}",
+                "data_rows": rows, "what": f"{base['what']}, with {variant.replace('_', ' ')}",
+                "names": [f"A{r}:B{r}" for r in added]}  # fmt: skip
+        case.pop("known_gap", None)
+        if f"{file}|{variant}" in gaps:
+            case["known_gap"] = gaps[f"{file}|{variant}"]
+        out.append(case)
+    return tuple(out)
+
+
+def all_cases(file: str) -> list[dict]:
+    return [*TABLES[file]["case"], *variant_cases(file)]
+
+
 # --- one workbook and one evaluation per table ------------------------------------------
 
 
@@ -204,7 +288,6 @@ def _make_dynamic(path: Path, sheets: set[str]) -> None:
 @functools.cache
 def evaluated(file: str, folder: str) -> tuple[dict, list]:
     """Evaluate the table's workbook once: (values, problems) of the case sheets."""
-    table = TABLES[file]
     sheet, rows = grid(file)
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -213,12 +296,19 @@ def evaluated(file: str, folder: str) -> tuple[dict, list]:
         for j, v in enumerate(row, 1):
             if v not in ("", None):
                 ws.cell(i, j, v)
-    for k, case in enumerate(table["case"], 1):
-        text = case["formula"].replace("{data}", _quoted(sheet))
+    cases = all_cases(file)
+    for k, case in enumerate(cases, 1):
+        target = sheet
+        if "data_rows" in case:  # a variant: its own data sheet
+            target = case["sheet"]
+            data = wb.create_sheet(target)
+            for row in case["data_rows"]:
+                data.append(row)
+        text = case["formula"].replace("{data}", _quoted(target))
         wb.create_sheet(f"c{k}")["A1"] = ArrayFormula("A1", text)  # a formula that spills
     path = Path(folder) / (Path(file).stem + ".xlsx")
     wb.save(path)
-    _make_dynamic(path, {f"c{k}" for k in range(1, len(table["case"]) + 1)})
+    _make_dynamic(path, {f"c{k}" for k in range(1, len(cases) + 1)})
     ev = engine.evaluate_package(xlsx.read_package(path))
     return ev.values, ev.problems
 
@@ -338,7 +428,7 @@ def check(file: str, k: int, case: dict, folder: str) -> None:
 CASES = [
     pytest.param(t["file"], k, c, id=f"{Path(t['file']).stem}-{c['id']}")
     for t in MANIFEST["table"]
-    for k, c in enumerate(t["case"], 1)
+    for k, c in enumerate(all_cases(t["file"]), 1)
 ]
 
 
