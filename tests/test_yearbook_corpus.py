@@ -222,7 +222,7 @@ def _variant_rows(table: dict, base: dict, variant: str) -> tuple[list[list[Any]
         first3 = float(sum(v for _, v in body[:3]))
         return [["东部地区", first3], *body], [1]
     if variant == "footnote_marker":
-        marked = [[body[0][0], f"{body[0][1]:g}①"], *body[1:]]
+        marked = [[body[0][0], f"{body[0][1]:.15g}①"], *body[1:]]  # the published digits
         return marked, [1]
     raise AssertionError(variant)
 
@@ -480,6 +480,28 @@ def test_manifest_cases_are_well_formed_and_their_answers_computable():
             if case["expect"] != "refuse":
                 want = expected(table, case)  # every listed cell holds a number
                 assert np.isfinite(want).all(), case
+
+
+def test_variant_gap_markers_name_existing_variants():
+    for key in MANIFEST.get("variant_gaps", {}):
+        file, variant = key.split("|")
+        assert variant in VARIANTS, key
+        assert any(c["id"].endswith("+" + variant) for c in variant_cases(file)), key
+
+
+def test_variants_add_exactly_one_row_or_marker():
+    table = TABLES["nbs_province_gdp_2015_2019.xls"]
+    base = _base_case(table)
+    clean = region_rows(table)
+    for variant in VARIANTS:
+        rows, added = _variant_rows(table, base, variant)
+        extra = 2 if variant == "footnote_rows_below" else 0 if variant == "footnote_marker" else 1
+        assert len(rows) == len(clean) + extra, variant
+        assert all(1 <= r <= len(rows) for r in added)
+    rows, _ = _variant_rows(table, base, "total_row_below")
+    assert rows[-1] == ["合计", pytest.approx(sum(v for _, v in rows[:-1]))]
+    rows, _ = _variant_rows(table, base, "footnote_marker")
+    assert rows[0] == ["北京市", "35371.28①"]
 
 
 def test_expectations_are_hand_checked_values():
