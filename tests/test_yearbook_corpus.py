@@ -377,6 +377,8 @@ def outcome(file: str, k: int, case: dict, folder: str) -> tuple[str, Any]:
     first = values.get((sheet, "A1"))
     if first is None or _is_error(first):
         reasons = [p.reason for p in problems if p.sheet == sheet]
+        if not reasons and isinstance(first, str) and len(first) > 8:
+            reasons = [first]  # an error text that carries its message ("#VALUE! ...")
         return "refused", (reasons[0] if reasons else f"{first!r} without a message")
     return "values", values
 
