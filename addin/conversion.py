@@ -43,8 +43,8 @@ a first row / first column of text labels          labels, not data (so a select
 =================================================  ===========================================
 
 Total rows and columns.  A row labelled as a total (全国, 合计, 总计, 小计, Total … — see
-:func:`agglo._validation.is_total_label`) or, in a block of at least three rows and two
-columns, a row equal to the sum of the other rows (:func:`agglo._validation.check_total_rows`),
+:func:`agglo.tables._label_kind`) or, in a block of at least three rows and two
+columns, a row equal to the sum of the other rows (:func:`agglo.tables._check_total_rows`),
 is never counted as a region: the function returns ``#VALUE!`` with a message naming the
 argument and the row and saying what to do (select the regions only; for LQ pass the
 national row as the totals argument).  Columns are checked the same way (合计 column).
@@ -97,7 +97,6 @@ import math
 import numbers
 import re
 import sys
-import unicodedata
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -105,12 +104,19 @@ from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
-from agglo._validation import (
-    AggloValueError,
-    _call_prechecked,
+from agglo import _messages as msg
+from agglo._validation import AggloValueError, _call_prechecked
+from agglo.tables import (
+    ERROR_CODES,
+    PLACEHOLDERS,
+    _check_total_rows,
+    _is_total_label,
+    _parse_text,
+    _read_grid,
+    _subtotal_runs,
     _totals_ruled_out,
-    check_total_rows,
-    is_total_label,
+    _year_above,
+    _years_run,
 )
 
 __all__ = [
@@ -128,7 +134,9 @@ __all__ = [
     "read_block",
     "read_option",
     "read_scalar_or_block",
+    "origins_from_formula",
     "read_vector",
+    "refuse_outside_unit_interval",
     "split_labels",
     "to_column",
     "to_excel",
@@ -139,32 +147,10 @@ __all__ = [
 #: True inside xlwings Lite (Pyodide compiles Python to WebAssembly: ``emscripten``).
 IN_LITE: bool = sys.platform == "emscripten"
 
-#: The Excel error values a cell can hold, as xlwings delivers them with ``err_to_str``.
-ERROR_CODES: frozenset[str] = frozenset(
-    {
-        "#N/A",
-        "#DIV/0!",
-        "#VALUE!",
-        "#REF!",
-        "#NAME?",
-        "#NUM!",
-        "#NULL!",
-        "#SPILL!",
-        "#CALC!",
-        "#GETTING_DATA",
-        "#FIELD!",
-        "#BLOCKED!",
-        "#CONNECT!",
-        "#BUSY!",
-        "#UNKNOWN!",
-    }
-)
-
-#: Texts that yearbooks print instead of a number; they are read as missing values.
-PLACEHOLDERS: frozenset[str] = frozenset(
-    {"-", "--", "---", "—", "——", "–", "…", "……", "...", "..", "/", "x", "×", "*", "na", "n/a",
-     "n.a.", "n.a", "无", "－", "nil"}
-)  # fmt: skip
+#: The Excel error values a cell can hold (as xlwings delivers them with ``err_to_str``)
+#: and the texts yearbooks print instead of a number (:mod:`agglo.tables` owns both).
+ERROR_CODES = ERROR_CODES
+PLACEHOLDERS = PLACEHOLDERS
 
 #: The representation of an undefined value (NaN) in a result.
 NA = "#N/A"
@@ -173,11 +159,6 @@ NA = "#N/A"
 MAX_TEXT = 255
 
 _INVALID_PREFIX = "#VALUE! "
-_NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_FRACTION_RE = re.compile(r"(\d+(?:\.\d+)?)/(\d+(?:\.\d+)?)")
-_REMOVE = str.maketrans({",": None, " ": None, "\u00a0": None, "'": None, "\u2212": "-"})
-
-
 # --------------------------------------------------------------------------------------
 # single cells
 # --------------------------------------------------------------------------------------
@@ -204,7 +185,7 @@ def parse_number(value: Any) -> float | None:
     if value is None:
         return math.nan
     if kind is str:
-        return _parse_text(value)
+        return _parse_text(value)[0]  # footnote marks removed (444.22① is 444.22)
     if kind is bool or isinstance(value, np.bool_):
         return None
     if isinstance(value, numbers.Real):
@@ -212,37 +193,10 @@ def parse_number(value: Any) -> float | None:
     return None
 
 
-@functools.lru_cache(maxsize=8192)
-def _parse_text(value: str) -> float | None:
-    """:func:`parse_number` for text (cached: yearbooks repeat labels and placeholders)."""
-    text = value.strip()
-    if not text:
-        return math.nan
-    if text in ERROR_CODES:
-        return math.nan
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text).strip()
-    low = text.lower()
-    if low in PLACEHOLDERS or text in PLACEHOLDERS:
-        return math.nan
-    text = text.translate(_REMOVE)
-    fraction = _FRACTION_RE.fullmatch(text)
-    if fraction:
-        denominator = float(fraction.group(2))
-        return float(fraction.group(1)) / denominator if denominator else None
-    percent = text.endswith("%")
-    if percent:
-        text = text[:-1]
-    if not _NUMBER_RE.fullmatch(text):
-        return None
-    number = float(text)
-    return number / 100.0 if percent else number
-
-
 @functools.lru_cache(maxsize=4096)
 def _is_total(label: Any) -> bool:
-    """:func:`agglo._validation.is_total_label`, cached (the same labels recur)."""
-    return is_total_label(label)
+    """:func:`agglo.tables._is_total_label`, cached (the same labels recur)."""
+    return _is_total_label(label)
 
 
 def _is_label_text(value: Any) -> bool:
@@ -263,9 +217,14 @@ def _is_blank(value: Any) -> bool:
 class Block:
     """A worksheet range read as numbers, with the labels found inside the selection.
 
-    ``values`` is a float array of shape (rows, columns) without the label row/column;
+    ``values`` is a float array of shape (rows, columns) without the label rows/columns;
     ``row_labels``/``col_labels`` are the labels (or None); ``missing`` counts the cells
-    read as missing (blank, placeholder, error cell).
+    read as missing (blank, placeholder, error cell); ``units`` the unit of each column
+    found in the header (or None); ``excluded`` the rows left out by the table reader
+    (:func:`agglo.tables._read_grid`: footnote and unit rows, and — refused when totals
+    are checked — totals, subtotals, groupings, ``其中`` rows) as (row in the selection,
+    label, kind); ``flagged`` the columns that are a total, a sum or a part of other
+    columns; ``marks`` the footnote marks removed from numbers.
     """
 
     values: np.ndarray
@@ -273,6 +232,13 @@ class Block:
     col_labels: list[Any] | None = None
     missing: int = 0
     notes: list[str] = field(default_factory=list)
+    units: list[str | None] | None = None
+    excluded: list[tuple[int, Any, str]] = field(default_factory=list)
+    flagged: dict[int, str] = field(default_factory=dict)
+    marks: int = 0
+    header_rows: int = 0
+    label_cols: int = 0
+    grid_rows: list[int] | None = None
 
 
 _NESTED = (list, tuple, np.ndarray, dict, set)
@@ -416,8 +382,26 @@ def split_labels(rows: list[list[Any]]) -> tuple[bool, bool]:
     return label_col, label_row
 
 
-def _where(name: str, i: int, j: int) -> str:
-    return f"{name!r} row {i + 1}, column {j + 1}"
+def _where(name: str, i: int, j: int) -> tuple[str, str]:
+    """Position of cell (i, j) (0-based in the selection): the worksheet address when known."""
+    return msg.where(name, i, j)
+
+
+def _looks_like_years(arr: np.ndarray) -> bool:
+    """Whether the first row (or, with 3+ rows, the first column) of an all-number block is
+    a run of years (2012, 2013 …): a header, not data — the table reader takes it."""
+    if arr.shape[1] == 1 and arr.shape[0] >= 3:  # one column under a year: 2007 / 3.5 / …
+        first, below = float(arr[0, 0]), arr[1:, 0]
+        below = below[np.isfinite(below)]
+        return first.is_integer() and 1900 <= first <= 2100 and _year_above(first, below)
+    if arr.shape[0] < 2 or arr.shape[1] < 2:
+        return False
+    for line, size in ((arr[0], arr.shape[1]), (arr[:, 0], 3 if arr.shape[0] >= 3 else 0)):
+        if size and line.size >= 2:
+            lo, hi = float(line.min()), float(line.max())
+            if lo >= 1900 and hi <= 2100 and _years_run(line.tolist()):
+                return True
+    return False
 
 
 def read_block(
@@ -428,6 +412,7 @@ def read_block(
     totals: bool | str = True,
     min_rows: int = 1,
     min_cols: int = 1,
+    extensive: bool = False,
 ) -> Block:
     """Read a range argument as a block of numbers following the input policy.
 
@@ -438,12 +423,20 @@ def read_block(
     name : str
         The argument's name, used in messages.
     labels : bool
-        Detect a first row/column of text labels inside the selection.
+        Read header rows and label columns inside the selection with the table reader
+        (:func:`agglo.tables._read_grid`): text labels, a header of several rows, units,
+        years, footnote rows.
     totals : True, 'labels' or False
-        Refuse total rows/columns: labelled 全国/合计/… or (``True`` only, for extensive
-        quantities such as employment or output) equal to the sum of the others.
+        Refuse total, subtotal, grouping and ``其中`` rows and total/sum/part columns
+        found by their labels; with ``True`` (extensive quantities such as employment or
+        output) also rows and columns equal to the sum of the others, or of a run of
+        the rows next to them.
     min_rows, min_cols : int
         Minimum size after removing labels.
+    extensive : bool
+        The block holds quantities that add up (output, employment): refuse columns
+        whose header units differ (亿元 beside 万人 or %) and rows equal to the sum of a
+        run of the rows next to them (an unlabelled subtotal).
 
     Raises
     ------
@@ -458,87 +451,196 @@ def read_block(
     >>> read_block([[1.0, 2.0], ["abc", 3.0]], "data")
     Traceback (most recent call last):
     ...
-    agglo.AggloValueError: 'data' row 2, column 1 holds the text 'abc', not a number. ...
+    agglo.AggloValueError: 'data' 的第2行第1列是'abc'，不是数值。... / 'data' row 2, column 1 holds the text 'abc', not a number. ...
     """
-    row_labels = col_labels = None
-    missing = 0
     arr = _all_numbers(value)  # the common case: one numpy call, no per-cell pass
+    if arr is not None and labels and _looks_like_years(arr):
+        arr = None
     if arr is None:
-        arr, row_labels, col_labels, missing = _read_cells(value, name, labels)
+        block = _read_cells(value, name, labels)
+        arr = block.values
+    else:
+        block = Block(arr)
     if arr.shape[0] < min_rows or arr.shape[1] < min_cols:
         raise AggloValueError(
-            f"{name!r} must have at least {min_rows} row(s) and {min_cols} column(s) of "
-            f"numbers; received {arr.shape[0]} × {arr.shape[1]}."
+            msg.text(
+                f"{name!r} 至少需要{min_rows}行、{min_cols}列数值；现在是 {arr.shape[0]} × {arr.shape[1]}。",
+                f"{name!r} must have at least {min_rows} row(s) and {min_cols} column(s) of "
+                f"numbers; received {arr.shape[0]} × {arr.shape[1]}.",
+            )
         )
-    if totals and (totals is True or row_labels is not None or col_labels is not None):
-        _refuse_totals(arr, name, row_labels, col_labels, numeric=totals is True)
-    return Block(arr, row_labels, col_labels, missing)
+    _refuse_rows(block, name)  # a total/subtotal/其中 row is never data, whatever is asked
+    if totals and (totals is True or block.row_labels is not None or block.col_labels is not None):
+        _refuse_totals(block, name, numeric=totals is True)
+    if extensive:
+        _refuse_mixed_units(block, name)
+        _refuse_subtotal_runs(block, name)
+        _refuse_negative_or_missing(block, name)
+    return block
 
 
-def _read_cells(
-    value: Any, name: str, labels: bool
-) -> tuple[np.ndarray, list[Any] | None, list[Any] | None, int]:
+def _read_cells(value: Any, name: str, labels: bool) -> Block:
     """:func:`read_block` cell by cell: blanks, text, labels, booleans (the general way)."""
     rows, kinds = _rows_of(value, name)
-    row_labels = col_labels = None
+    if labels and not kinds <= _PLAIN or labels and _looks_like_years(_floats_or_empty(rows)):
+        g = _read_grid(rows, name, sums=False)
+        return Block(
+            g.values,
+            g.row_labels,
+            g.col_labels,
+            g.missing,
+            units=g.units,
+            excluded=g.refused,
+            flagged=g.flagged,
+            marks=g.marks,
+            header_rows=g.header_rows,
+            label_cols=g.label_cols,
+            grid_rows=g.rows,
+        )
     if kinds <= _PLAIN:  # numbers and blanks: one numpy call
         arr = np.array(rows, dtype=float)
         missing = int(np.isnan(arr).sum()) if type(None) in kinds else 0
-    else:
-        label_col = label_row = False
-        if labels:
-            label_col, label_row = split_labels(rows)
-        r0, c0 = int(label_row), int(label_col)
-        if label_col:
-            row_labels = [r[0] for r in rows[r0:]]
-        if label_row:
-            col_labels = list(rows[0][c0:])
-        body = [r[c0:] for r in rows[r0:]]
-        if not body or not body[0]:
-            raise AggloValueError(
-                f"{name!r} holds only labels; select the numbers too (labels may be included "
-                "in the first row and column)."
-            )
-        parse = parse_number  # text-bearing ranges: one call per cell, floats pass through
-        parsed = [[v if type(v) is float else parse(v) for v in r] for r in body]
-        bad = next(
-            (
-                (i, j)
-                for i, r in enumerate(parsed)
-                if None in r
-                for j, x in enumerate(r)
-                if x is None
-            ),
-            None,
+        return Block(arr, missing=missing)
+    parsed = [[v if type(v) is float else parse_number(v) for v in r] for r in rows]
+    for i, r in enumerate(parsed):
+        if None in r:
+            j = r.index(None)
+            raise _not_a_number(name, i, j, rows[i][j])
+    arr = np.array(parsed, dtype=float)
+    return Block(arr, missing=int(np.isnan(arr).sum()))
+
+
+def _floats_or_empty(rows: list[list[Any]]) -> np.ndarray:
+    try:
+        return np.array(rows, dtype=float)
+    except (TypeError, ValueError):
+        return np.zeros((0, 0))
+
+
+def _not_a_number(name: str, i: int, j: int, v: Any) -> AggloValueError:
+    what = f"the text {v!r}" if isinstance(v, str) else f"the value {v!r}"
+    if isinstance(v, bool | np.bool_):
+        what = f"the boolean {'TRUE' if v else 'FALSE'}"
+    pz, pe = _where(name, i, j)
+    return AggloValueError(
+        msg.text(
+            f"{name!r} 的{pz}是{str(v)[:30]!r}，不是数值。请填数值、留空或用 — 表示缺失。",
+            f"{name!r} {pe} holds {what[:60]}, not a number. Type a number, leave the cell "
+            "blank or use a placeholder such as —.",
         )
-        if bad is not None:
-            i, j = bad
-            v = body[i][j]
-            what = f"the text {v!r}" if isinstance(v, str) else f"the value {v!r}"
-            if isinstance(v, bool | np.bool_):
-                what = f"the boolean {'TRUE' if v else 'FALSE'}"
-            raise AggloValueError(
-                f"{_where(name, i + r0, j + c0)} holds {what[:60]}, not a number. "
-                "Type a number, leave the cell blank or use a placeholder such as —."
+    )
+
+
+#: kind of a refused row → (Chinese, English) words for messages.
+_ROW_WORDS = {
+    "total": ("合计行", "a total"),
+    "subtotal": ("小计行", "a subtotal"),
+    "grouping": ("地区分组的小计行", "a subtotal of a grouping of regions"),
+    "of_which": ("“其中”项（上一行的一部分）", "an 'of which' item (a part of the row above)"),
+    "by": ("分组标题行", "a grouping heading"),
+    "sum": ("等于相邻几行之和的小计行", "a subtotal (the sum of the rows next to it)"),
+    "footnote": ("注释行", "a footnote row"),
+    "unit": ("单位行", "a unit row"),
+}
+
+
+def _refuse_rows(block: Block, name: str) -> None:
+    """Refuse the total, subtotal, grouping and ``其中`` rows the table reader found."""
+    if not block.excluded:
+        return
+    r, lab, kind = block.excluded[0]
+    zh, en = _ROW_WORDS.get(kind, _ROW_WORDS["total"])
+    pz, pe = msg.where(name, r)
+    shown = f" ({lab!r})" if lab is not None else ""
+    raise AggloValueError(
+        msg.text(
+            f"{name!r} 的{pz}{shown}是{zh}，不是一个地区，计入会重复计算。请只选各地区；合计可另作参照总量。",
+            f"{name!r} {pe}{shown} is {en}, not a region; counting it would double count. "
+            "Select the regions only and pass a total separately (e.g. LQ's totals argument).",
+        )
+    )
+
+
+def _refuse_subtotal_runs(block: Block, name: str) -> None:
+    """Refuse a row equal to the sum of a run of the rows next to it (a subtotal)."""
+    m = block.values
+    if m.ndim != 2 or m.shape[1] < 2 or not 3 <= m.shape[0] <= 400:
+        return
+    runs = _subtotal_runs(m, set())
+    if runs:
+        i, (a, b) = next(iter(runs.items()))
+        pz, pe = _grid_position(block, name, i, 0)
+        (az, ae), (bz, be) = _grid_position(block, name, a, 0), _grid_position(block, name, b, 0)
+        raise AggloValueError(
+            msg.text(
+                f"{name!r} 的{pz}等于{az}至{bz}之和，是小计行，计入会重复计算。请不要选小计行。",
+                f"{name!r} {pe} equals the sum of {ae} to {be}: a subtotal, counting it would "
+                "double count. Leave subtotal rows out.",
             )
-        arr = np.array(parsed, dtype=float)
-        missing = int(np.isnan(arr).sum())
-    return arr, row_labels, col_labels, missing
+        )
 
 
-def _refuse_totals(
-    arr: np.ndarray,
-    name: str,
-    row_labels: list[Any] | None,
-    col_labels: list[Any] | None,
-    *,
-    numeric: bool = True,
-) -> None:
-    """Raise when a row or column is a total of the others (never count it as a region)."""
+def _refuse_negative_or_missing(block: Block, name: str) -> None:
+    """Quantities that add up are never negative; and in one row or column (the units of
+    one HHI, CR_n, Gini or share) a blank cell would silently shrink the total the shares
+    are taken of — both are refused, naming the cell."""
+    arr = block.values
+    if arr.size == 0:
+        return
+    low = float(np.nanmin(arr)) if not np.isnan(arr).all() else 0.0
+    bad = None
+    if low < 0:
+        bad = np.argwhere(arr < 0)[0]
+        v = float(arr[tuple(bad)])
+        zh = f"是负数 {v:g}；份额、集中度和区位熵只用于可加的非负量（增长率、差额不行）。请检查数据。"
+        en = f"is negative ({v:g}); shares, concentration and location quotients need quantities that add up, never negative (not growth rates or balances). Check the data."
+    elif (arr.shape[0] == 1 or arr.shape[1] == 1) and np.isnan(arr).any():
+        bad = np.argwhere(np.isnan(arr))[0]
+        n_missing = int(np.isnan(arr).sum())
+        zh = (
+            f"为空（共{n_missing}个空格）；份额只在有数值的单位间计算会偏大。请补齐数值或不选空格。"
+        )
+        en = f"is blank ({n_missing} blank cells); shares taken among the reported units only would be too large. Fill in the values or leave the blanks out."
+    elif (arr.shape[0] == 1 or arr.shape[1] == 1) and not np.any(arr > 0):
+        bad = np.array([0, 0])
+        zh = "起全为零，没有可计算份额的数值。请选有数值的行或列。"
+        en = "on are all zero: there is nothing to take shares of. Select a row or column with values."
+    if bad is None:
+        return
+    i, j = int(bad[0]), int(bad[1])
+    row = block.grid_rows[i] if block.grid_rows else i + block.header_rows
+    pz, pe = msg.where(name, row, j + block.label_cols)
+    raise AggloValueError(msg.text(f"{name!r} 的{pz}{zh}", f"{name!r} {pe} {en}"))
+
+
+def _refuse_mixed_units(block: Block, name: str) -> None:
+    """Refuse columns with different units (a measure of shares adds them up)."""
+    units = block.units
+    if not units:
+        return
+    known = {u for u in units if u}
+    if len(known) > 1:
+        first = next(u for u in units if u)
+        j = next(j for j, u in enumerate(units) if u and u != first)
+        pz, pe = msg.where(name, None, j + block.label_cols)
+        raise AggloValueError(
+            msg.text(
+                f"{name!r} 的各列单位不同（{first} 与 {units[j]}，{pz}）；"
+                "份额要求同一单位的量。请只选同一单位的列。",
+                f"{name!r} mixes units ({first} and {units[j]}, {pe}); "
+                "shares need one unit. Select columns of one unit only.",
+            )
+        )
+
+
+def _refuse_totals(block: Block, name: str, *, numeric: bool = True) -> None:
+    """Raise when a row or column is a total of the others (never count it as a region),
+    or a column is a sum or a part of other columns (工业 beside 第二产业)."""
+    arr, row_labels, col_labels = block.values, block.row_labels, block.col_labels
     for axis, labs in ((0, row_labels), (1, col_labels)):
         m = arr if axis == 0 else arr.T
         check = numeric and m.shape[0] >= 3 and m.shape[1] >= 2
-        found = check_total_rows(m, name, policy="ignore") if check else []
+        found = _check_total_rows(m, name, policy="ignore") if check else []
         if labs is not None:
             found = sorted(
                 set(found)
@@ -548,11 +650,125 @@ def _refuse_totals(
             word = "row" if axis == 0 else "column"
             i = found[0]
             lab = f" ({labs[i]!r})" if labs is not None else ""
+            pz, pe = _grid_position(block, name, i, axis)
             raise AggloValueError(
-                f"{name!r} {word} {i + 1}{lab} is a total (labelled 全国/合计/总计 or equal to "
-                f"the sum of the other {word}s); counting it would double every total. Select "
-                f"the regions only and pass the total separately (e.g. LQ's totals argument)."
+                msg.text(
+                    f"{name!r} 的{pz}{lab}是合计（标为全国/合计/总计，或等于其他{'行' if axis == 0 else '列'}之和），"
+                    "计入会使总量加倍。请只选各地区，合计另行给出（如 LQ 的 totals 参数）。",
+                    f"{name!r} {pe}{lab} is a total "
+                    f"(labelled 全国/合计/总计 or equal to the sum of the other {word}s); counting "
+                    f"it would double every total. Select the regions only and pass the total "
+                    f"separately (e.g. LQ's totals argument).",
+                )
             )
+        if numeric and axis == 0:
+            _refuse_subtotal_runs(block, name)
+    for j, why in sorted(block.flagged.items())[:1]:
+        lab = block.col_labels[j] if block.col_labels else None
+        pz, pe = _grid_position(block, name, j, 1)
+        kind, _, other = why.partition(":")
+        zh = {"sum": f"是其他列（{other}）之和", "part": f"是“{other}”列的一部分"}.get(
+            kind, "是合计列"
+        )
+        en = {
+            "sum": f"is the sum of other columns ({other})",
+            "part": f"is a part of the column {other!r}",
+        }.get(kind, "is a total column")
+        raise AggloValueError(
+            msg.text(
+                f"{name!r} 的{pz}（{lab!r}）{zh}，同时计入会重复计算。请只选互不包含的行业。",
+                f"{name!r} {pe} ({lab!r}) {en}; counting both double counts. Select industries "
+                "that do not contain one another.",
+            )
+        )
+
+
+def refuse_outside_unit_interval(block: Block, name: str) -> None:
+    """Refuse scores outside [0, 1] (the coupling model needs development indices):
+    raw GDP or 50–100 scores give a plausible but meaningless C, T and D."""
+    arr = block.values
+    with np.errstate(invalid="ignore"):
+        bad = (arr < 0.0) | (arr > 1.0)
+    if not bad.any():
+        return
+    i, j = (int(x) for x in np.argwhere(bad)[0])
+    row = block.grid_rows[i] if block.grid_rows else i + block.header_rows
+    pz, pe = msg.where(name, row, j + block.label_cols)
+    v = float(arr[i, j])
+    raise AggloValueError(
+        msg.text(
+            f"{name!r} 的{pz}是 {v:g}，不在 [0, 1] 内：耦合协调模型要求 0–1 的发展指数。"
+            "请先标准化（NORMALIZE 或 RESCALE）。",
+            f"{name!r} {pe} is {v:g}, outside [0, 1]: the coupling model needs development "
+            "indices in [0, 1]. Normalise first (NORMALIZE / RESCALE).",
+        )
+    )
+
+
+_A1_REF = re.compile(
+    r"^(?:(?P<sheet>'(?:[^']|'')+'|[^'!(),\s]+)!)?\$?(?P<col>[A-Za-z]{1,3})\$?(?P<row>\d+)"
+    r"(?::\$?[A-Za-z]{1,3}\$?\d+)?$"
+)
+
+
+def origins_from_formula(formula: str, func: str, params: Sequence[str]) -> dict[str, tuple]:
+    """Where each range argument of the call of ``func`` in ``formula`` starts.
+
+    ``{parameter name: (sheet or None, row, column)}`` (1-based) for every argument that
+    is a plain reference (``B3:I33``, ``Data!$B$3``); other arguments (expressions,
+    names) are left out, and their messages count rows and columns instead.  The first
+    call of ``func`` in the formula is read.  Argument ``i`` is also recorded as
+    ``'system i'`` (COUPLING(E3:E14, F3:F14) names its systems so).
+
+    Examples
+    --------
+    >>> origins_from_formula("=LQ(B3:I33,,Data!$B$40)", "LQ", ["data", "region_totals", "industry_totals"])
+    {'data': (None, 3, 2), 'system 1': (None, 3, 2), 'industry_totals': ('Data', 40, 2), 'system 3': ('Data', 40, 2)}
+    """
+    match = re.search(rf"(?<![\w.]){re.escape(func)}\s*\(", formula or "", re.IGNORECASE)
+    if not match:
+        return {}
+    args, depth, quote, start = [], 0, None, match.end()
+    for pos in range(match.end(), len(formula)):
+        ch = formula[pos]
+        if quote:
+            if ch == quote:
+                quote = None
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "({":
+            depth += 1
+        elif ch in ")}":
+            if depth == 0:
+                args.append(formula[start:pos])
+                break
+            depth -= 1
+        elif ch == "," and depth == 0:
+            args.append(formula[start:pos])
+            start = pos + 1
+    origins: dict[str, tuple] = {}
+    for i, arg in enumerate(args):
+        ref = _A1_REF.match(arg.strip())
+        if ref is None:
+            continue
+        sheet = ref["sheet"]
+        if sheet and sheet.startswith("'"):
+            sheet = sheet[1:-1].replace("''", "'")
+        col = 0
+        for ch in ref["col"].upper():
+            col = col * 26 + ord(ch) - 64
+        origin = (sheet, int(ref["row"]), col)
+        if i < len(params):
+            origins[params[i]] = origin
+        origins[f"system {i + 1}"] = origin
+    return origins
+
+
+def _grid_position(block: Block, name: str, i: int, axis: int) -> tuple[str, str]:
+    """Position (Chinese, English) of data row/column ``i`` in the selection."""
+    if axis == 0:
+        return msg.where(name, block.grid_rows[i] if block.grid_rows else i)
+    return msg.where(name, None, i + block.label_cols)
 
 
 def call_checked(
@@ -570,7 +786,7 @@ def call_checked(
     * with ``totals=True`` (extensive quantities, whose agglo functions take
       ``total_rows``), the call gets ``total_rows='raise'`` — a row or column equal to the
       sum of the others is refused with agglo's message — unless the row and column sums
-      already rule out any such row or column (:func:`agglo._validation._totals_ruled_out`), when agglo
+      already rule out any such row or column (:func:`agglo.tables._totals_ruled_out`), when agglo
       is told not to search again (``total_rows='ignore'``).  ``totals='rows'`` screens
       the rows only, for functions that check only the rows (units) of the block (HHI,
       CR_n).  Labelled totals were refused by :func:`read_block`.
@@ -583,7 +799,7 @@ def call_checked(
     >>> call_checked(agglo.hhi, np.array([[1.0, 2.0], [3.0, 4.0], [4.0, 6.0]]), totals=True)
     Traceback (most recent call last):
     ...
-    agglo.AggloValueError: 'values' seems to contain a total row (row 3, counting from 1): ...
+    agglo.AggloValueError: 'values' 的第3行是合计行... / 'values' seems to contain a total row (row 3, counting from 1): ...
     """
     if totals:
         free = _totals_ruled_out(values, columns=totals != "rows")
@@ -591,7 +807,9 @@ def call_checked(
     return _call_prechecked(func, values, *args, **kwargs)
 
 
-def read_vector(value: Any, name: str, *, totals: bool = True, min_size: int = 1) -> np.ndarray:
+def read_vector(
+    value: Any, name: str, *, totals: bool = True, min_size: int = 1, extensive: bool = False
+) -> np.ndarray:
     """Read a single row or column (labels allowed) as a 1-D float array.
 
     Examples
@@ -599,7 +817,7 @@ def read_vector(value: Any, name: str, *, totals: bool = True, min_size: int = 1
     >>> read_vector([["GDP"], [1.0], ["2,000"]], "values").tolist()
     [1.0, 2000.0]
     """
-    block = read_block(value, name, totals=False)
+    block = read_block(value, name, totals=False, extensive=extensive)
     arr = block.values
     if arr.shape[0] != 1 and arr.shape[1] != 1:
         raise AggloValueError(

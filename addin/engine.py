@@ -386,7 +386,11 @@ _EMPTY_KEY = "\0empty-operand"
 _KNOWN_KEY = "\0known-names"
 
 
-def _register(registry: Mapping[str, Callable[..., Any]], log: dict[str, list[_CallRecord]]):
+def _register(
+    registry: Mapping[str, Callable[..., Any]],
+    log: dict[str, list[_CallRecord]],
+    formulas_of: dict[tuple[str, str], str] | None = None,
+):
     """Register the adapters in ``formulas``' (global) function table; return undo info."""
     import formulas
     from formulas.functions import wrap_ranges_func
@@ -402,10 +406,45 @@ def _register(registry: Mapping[str, Callable[..., Any]], log: dict[str, list[_C
     Empty.compile = staticmethod(_compile_empty)
     for name, fn in registry.items():
         wrapped = wrap_ranges_func(_make_adapter(name, fn, log))
+        wrapped = _with_argument_origins(wrapped, name, fn, formulas_of or {})  # hook
         for alias in (name, f"_XLDUDF_{name}", f"_XLL.{name}"):
             saved[alias] = table.get(alias)
             table[alias] = wrapped
     return saved
+
+
+# --- hook: argument origins (messages name the worksheet cell, e.g. B7) ----------------
+# The one place for cell addresses is ``agglo._messages``; the engine only tells it, for
+# the duration of a call, where each range argument starts, read from the calling cell's
+# formula text (``agglo_addin.conversion.origins_from_formula``, as classic Excel would
+# from ``caller.formula``).  ``formulas_of``: (SHEET, A1) → formula text of Agglo cells.
+def _with_argument_origins(wrapped, name: str, fn, formulas_of: dict[tuple[str, str], str]):
+    import inspect
+
+    from agglo._messages import argument_origins
+
+    from .conversion import origins_from_formula
+
+    try:
+        params = list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        params = []
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        cell = _CURRENT_CELL.get() or ""
+        sheet, _, ref = cell.rpartition("!")
+        sheet = sheet.strip("'").rpartition("]")[2].replace("''", "'").upper()
+        text = formulas_of.get((sheet, ref.replace("$", "").upper()))
+        origins = origins_from_formula(text, name, params) if text else {}
+        if not origins:
+            return wrapped(*args, **kwargs)
+        with argument_origins(origins):
+            return wrapped(*args, **kwargs)
+
+    return functools.update_wrapper(call, wrapped)
+
+
+# --- end of hook ----------------------------------------------------------------------
 
 
 def _unregister(saved: dict[str, Any]) -> None:
@@ -636,7 +675,10 @@ def _evaluate(pkg, scans, agglo, registry, pattern, ev, tol, progress, everythin
     suffix = pkg.path.suffix.lower() if pkg.path.suffix.lower() in (".xlsx", ".xlsm") else ".xlsx"
     book_name = "book" + suffix
     log: dict[str, list[_CallRecord]] = {}
-    saved = _register(registry, log)
+    formulas_of = {
+        (sh_.upper(), ref.upper()): fc.text for (sh_, ref), fc in agglo.items() if fc.text
+    }
+    saved = _register(registry, log, formulas_of)  # formula texts: for the origins hook
     tmpdir = tempfile.mkdtemp(prefix="agglo-eval-")
     # formulas logs every reference it cannot load; those cells are reported instead
     flog = logging.getLogger("formulas")

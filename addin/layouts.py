@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from agglo._validation import AggloValueError, check_total_rows, is_total_label
+from agglo._validation import AggloValueError
+from agglo.tables import _check_total_rows, _is_total_label, _read_grid, _unit_of
 
 from . import conversion as cv
 
@@ -52,6 +53,10 @@ MARK_COLORS = {
     "missing": "#FFEB9C",  # blank, placeholder or error cell: read as missing
     "total": "#BDD7EE",  # a total row/column: never count it as a region
     "negative": "#F4B084",  # negative where sizes are expected
+    "subtotal": "#DDEBF7",  # a subtotal/grouping row (苏南, 东部地区): not a region
+    "of_which": "#E2EFDA",  # an 其中 row: a part of the row above
+    "footnote": "#EDEDED",  # a footnote row (注：, 资料来源): not data
+    "header": "#FFF2CC",  # a header of years or units: labels, not data
 }
 
 
@@ -267,9 +272,42 @@ def analyse_block(
     rows = [list(r) for r in sel.values]
     label_col, label_row = cv.split_labels(rows)
     r0, c0 = int(label_row), int(label_col)
+    trailing = 0
+    try:  # the table reader: a header of several rows, several label columns, footnotes
+        g = _read_grid(rows, "selection", sums=numeric_totals, strict=False)
+    except AggloValueError:
+        g = None
+    if g is not None:
+        r0, c0 = g.header_rows, g.label_cols
+        kinds = {r: kind for r, _lab, kind in g.excluded}
+        while len(rows) - 1 - trailing in kinds and kinds[len(rows) - 1 - trailing] in (
+            "footnote",
+            "blank",
+        ):
+            trailing += 1  # footnote rows below the table: not part of it
+        inner = {r: k for r, k in kinds.items() if r < len(rows) - trailing and k != "total"}
+        if inner:
+            r, kind = min(inner.items())
+            lab = next(lab for rr, lab, _k in g.excluded if rr == r)
+            raise AggloValueError(
+                f"第{sel.row + r}行（{lab!r}）是{_ROW_WORDS.get(kind, '小计行')}，不是地区；报表需要"
+                f"连续的地区行，请只选各地区。 / Row {sel.row + r} ({lab!r}) of the selection is "
+                f"a {kind.replace('_', ' ')} row, not a region; select the regions only."
+            )
+        rows = rows[: len(rows) - trailing]
     body = [r[c0:] for r in rows[r0:]]
-    row_labels = [r[0] for r in rows[r0:]] if label_col else None
-    col_labels = rows[0][c0:] if label_row else None
+    row_labels = (
+        [" ".join(str(x) for x in r[:c0] if x not in (None, "")) or None for r in rows[r0:]]
+        if c0
+        else None
+    )
+    if c0 == 1:
+        row_labels = [r[0] for r in rows[r0:]]
+    col_labels = (
+        (g.col_labels if g is not None and g.col_labels is not None else rows[0][c0:])
+        if r0
+        else None
+    )
     if not body or not body[0]:
         raise AggloValueError("The selection holds only labels; include the numbers.")
     # numbers for the sum check only (text is reported by check_data, not here)
@@ -282,11 +320,11 @@ def analyse_block(
     )
     found = set()
     if numeric_totals and values.shape[0] >= 3 and values.shape[1] >= 2:
-        found.update(check_total_rows(values, "selection", policy="ignore"))
+        found.update(_check_total_rows(values, "selection", policy="ignore"))
     if row_labels is not None:
-        found.update(i for i, lab in enumerate(row_labels) if is_total_label(lab))
-    if col_labels is not None and any(is_total_label(c) for c in col_labels):
-        j = next(j for j, c in enumerate(col_labels) if is_total_label(c))
+        found.update(i for i, lab in enumerate(row_labels) if _is_total_label(lab))
+    if col_labels is not None and any(_is_total_label(c) for c in col_labels):
+        j = next(j for j, c in enumerate(col_labels) if _is_total_label(c))
         raise AggloValueError(
             f"Column {column_letter(sel.col + c0 + j)} ({col_labels[j]!r}) of the selection "
             "is a total (合计); select the industries only."
@@ -521,9 +559,13 @@ class Mark:
 def check_data(sel: Selection) -> list[Mark]:
     """Cells of a selection that the worksheet functions would refuse or read specially.
 
-    Marks text inside the numbers and booleans (``text``), blanks/placeholders/error
-    cells (``missing``), every cell of a total row (``total``) and negative values
-    (``negative``).  Label rows/columns are left alone.
+    The selection is read by the table reader (:func:`agglo.tables._read_grid`), so the
+    marks are the rules the functions apply: text inside the numbers and booleans
+    (``text``), blanks/placeholders/error cells (``missing``), negative values
+    (``negative``), and every cell of a total row (``total``), of a subtotal or grouping
+    row (``subtotal``: 苏南, 东部地区, 小计, the sum of the rows next to it), of an ``其中``
+    row (``of_which``), of a footnote row (``footnote``) and of a header row of years or
+    units (``header``).  Text label rows/columns are left alone.
 
     Examples
     --------
@@ -531,47 +573,97 @@ def check_data(sel: Selection) -> list[Mark]:
     ...                            ["天津", "abc"], ["全国", 9.0]])
     >>> [(m.address, m.kind) for m in check_data(sel)]
     [('B2', 'missing'), ('B3', 'negative'), ('B4', 'text'), ('A5', 'total'), ('B5', 'total')]
+    >>> sel = Selection("S", 1, 1, [[None, 2012.0, 2013.0], ["苏南", 3.0, 5.0], ["南京", 1.0, 2.0],
+    ...                            ["苏州", 2.0, 3.0], ["注：当年价格", None, None]])
+    >>> sorted({(m.address[0:1] + m.address[1:], m.kind) for m in check_data(sel)})[:4]
+    [('A2', 'subtotal'), ('A5', 'footnote'), ('B1', 'header'), ('B2', 'subtotal')]
     """
     rows = [list(r) for r in sel.values]
     if not rows or not rows[0]:
         return []
-    label_col, label_row = cv.split_labels(rows)
-    r0, c0 = int(label_row), int(label_col)
-    body = [r[c0:] for r in rows[r0:]]
-    values = np.array(
-        [[np.nan if cv.parse_number(v) is None else cv.parse_number(v) for v in r] for r in body],
-        dtype=float,
-    )
-    totals = set()
-    if values.shape[0] >= 3 and values.shape[1] >= 2:
-        totals.update(check_total_rows(values, "selection", policy="ignore"))
-    if label_col:
-        totals.update(i for i, r in enumerate(rows[r0:]) if is_total_label(r[0]))
+    try:
+        g = _read_grid(rows, "selection", sums=True, strict=False)
+    except AggloValueError:
+        return []
+    k = len(rows[0])
+    c0 = g.label_cols
     marks: list[Mark] = []
-    for i, r in enumerate(body):
-        row_no = sel.row + r0 + i
-        if i in totals:
-            start = sel.col if label_col else sel.col + c0
-            for j in range(len(r) + c0):
+    for r in range(g.header_rows):  # a header of years or units: labels, not data
+        for j in range(c0, k):
+            v = rows[r][j]
+            if isinstance(v, int | float) and not isinstance(v, bool) or _unit_text(v):
+                marks.append(Mark(address(sel.row + r, sel.col + j), "header", _HEADER_TEXT))
+    excluded = {r: kind for r, _lab, kind in g.excluded}
+    texts = set(g.texts)
+    for r in range(g.header_rows, len(rows)):
+        row_no = sel.row + r
+        kind = excluded.get(r)
+        if kind is not None:
+            mark_kind = _ROW_MARKS.get(kind, "subtotal")
+            for j in range(k):
+                marks.append(Mark(address(row_no, sel.col + j), mark_kind, _MARK_TEXT[mark_kind]))
+            continue
+        for j in range(c0, k):
+            v = rows[r][j]
+            cell = address(row_no, sel.col + j)
+            if (r, j) in texts:
+                what = "a boolean" if isinstance(v, bool) else f"the text {v!r}"
+                marks.append(
+                    Mark(cell, "text", f"不是数值 / Not a number ({what}): #VALUE! in Agglo.")
+                )
+                continue
+            num = cv.parse_number(v)
+            if num is None or num != num:
                 marks.append(
                     Mark(
-                        address(row_no, start + j),
-                        "total",
-                        "Total row (全国/合计 or the sum of the other rows): do not count it "
-                        "as a region; pass it as the totals argument.",
+                        cell,
+                        "missing",
+                        "空格、占位符或错误值，按缺失处理 / Blank, placeholder or error: read as missing.",
                     )
                 )
-            continue
-        for j, v in enumerate(r):
-            cell = address(row_no, sel.col + c0 + j)
-            num = cv.parse_number(v)
-            if num is None:
-                what = "a boolean" if isinstance(v, bool) else f"the text {v!r}"
-                marks.append(Mark(cell, "text", f"Not a number ({what}): #VALUE! in Agglo."))
-            elif num != num:
-                marks.append(Mark(cell, "missing", "Blank, placeholder or error: read as missing."))
             elif num < 0:
                 marks.append(
-                    Mark(cell, "negative", "Negative: sizes (employment, output) cannot be.")
+                    Mark(
+                        cell,
+                        "negative",
+                        "负数：规模量（就业、产值）不能为负 / Negative: sizes (employment, output) cannot be.",
+                    )
                 )
     return marks
+
+
+def _unit_text(v: Any) -> bool:
+    return (
+        isinstance(v, str)
+        and bool(v.strip())
+        and _unit_of(v)[0] == ""
+        and _unit_of(v)[1] is not None
+    )
+
+
+#: kind of a row the table reader leaves out → its name in messages.
+_ROW_WORDS = {"subtotal": "小计行", "grouping": "分组小计行", "sum": "小计行（等于相邻几行之和）",
+              "by": "分组标题行", "of_which": "“其中”行", "unit": "单位行", "footnote": "注释行"}  # fmt: skip
+
+#: kind of a row the table reader leaves out → the mark "Check data" gives it.
+_ROW_MARKS = {
+    "total": "total",
+    "subtotal": "subtotal",
+    "grouping": "subtotal",
+    "sum": "subtotal",
+    "by": "subtotal",
+    "of_which": "of_which",
+    "footnote": "footnote",
+    "unit": "header",
+    "blank": "footnote",
+}
+_HEADER_TEXT = "表头（年份或单位），作标签不作数据 / Header (years or units): labels, not data."
+_MARK_TEXT = {
+    "total": "合计行：不是地区，可作 totals 参数 / Total row (全国/合计 or the sum of the other "
+    "rows): do not count it as a region; pass it as the totals argument.",
+    "subtotal": "小计或分组行（如苏南、东部地区）：不是地区 / Subtotal or grouping row "
+    "(苏南, 东部地区, the sum of the rows next to it): not a region.",
+    "of_which": "“其中”行：上一行的一部分 / 'Of which' row: a part of the row above, not a region.",
+    "footnote": "注释行：不是数据 / Footnote row: not data.",
+    "header": _HEADER_TEXT,
+}

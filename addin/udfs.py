@@ -242,8 +242,8 @@ def LQ(
     form="ratio",
     threshold=1.0,
 ):
-    """Location quotient 区位熵 LQ=(E_rk/E_r)/(E_k/E): a block gives the LQ matrix; one cell with the three totals gives one LQ. A 全国/合计 row inside the block is refused, pass it as industry_totals."""
-    block = cv.read_block(data, "data", totals="labels")
+    """区位熵：选地区×行业数据块，得区位熵矩阵；合计行须另作参照。 Location quotient 区位熵 LQ=(E_rk/E_r)/(E_k/E): a block gives the LQ matrix; one cell with the three totals gives one LQ. A 全国/合计 row inside the block is refused, pass it as industry_totals."""
+    block = cv.read_block(data, "data", totals="labels", extensive=True)
     values: Any = block.values
     rt = _optional_array(region_totals, "region_totals")
     it = _optional_array(industry_totals, "industry_totals")
@@ -273,7 +273,7 @@ def LQ(
     clip="TRUE (default) keeps scores within [low, high].",
 )
 def LQSCORE(lq, low=50.0, high=100.0, mean=None, clip=True):
-    """LQ score 区位熵得分 (paper 003): maps [m/2, 2m] linearly onto [low, high], m = mean LQ."""
+    """区位熵得分：把区位熵线性映射到[low, high]。 LQ score 区位熵得分 (paper 003): maps [m/2, 2m] linearly onto [low, high], m = mean LQ."""
     arr = cv.read_block(lq, "lq", totals=False).values
     result = _fn("lq_score")(
         arr,
@@ -292,8 +292,8 @@ def LQSCORE(lq, low=50.0, high=100.0, mean=None, clip=True):
     halved="FALSE (default): Σ|s-x| in [0,2]; TRUE: half of it, in [0,1].",
 )
 def KRUGMAN(data, industry_totals=None, halved=False):
-    """Krugman specialisation index 克鲁格曼专业化指数 of each region, Σ_k |s_rk − s_k| (a column)."""
-    arr = cv.read_block(data, "data", totals="labels").values
+    """克鲁格曼专业化指数：每个地区一个值（一列）。 Krugman specialisation index 克鲁格曼专业化指数 of each region, Σ_k |s_rk − s_k| (a column)."""
+    arr = cv.read_block(data, "data", totals="labels", extensive=True).values
     result = cv.call_checked(
         _fn("krugman_specialisation"),
         arr,
@@ -311,8 +311,8 @@ def KRUGMAN(data, industry_totals=None, halved=False):
     halved="TRUE (default): ½Σ|s-x| in [0,1]; FALSE: Σ|s-x|.",
 )
 def HOOVER(data, region_totals=None, halved=True):
-    """Hoover localisation coefficient 胡佛地方化系数 of each industry, ½Σ_r|s_rk − x_r| (a row)."""
-    arr = cv.read_block(data, "data", totals="labels").values
+    """胡佛地方化系数：每个行业一个值（一行）。 Hoover localisation coefficient 胡佛地方化系数 of each industry, ½Σ_r|s_rk − x_r| (a row)."""
+    arr = cv.read_block(data, "data", totals="labels", extensive=True).values
     result = cv.call_checked(
         _fn("hoover_coefficient"),
         arr,
@@ -335,8 +335,10 @@ def HOOVER(data, region_totals=None, halved=True):
     percent="TRUE: shares in percent, HHI on 0–10000. Default FALSE.",
 )
 def HHI(values, normalized=False, percent=False):
-    """Herfindahl–Hirschman index 赫芬达尔指数 H = Σ s_i², one per column of the block (a row), or one value for a single row/column."""
-    arr, single = _by_column(cv.read_block(values, "values", totals="labels").values)
+    """赫芬达尔指数：每列一个值；单列得一个值。不得含合计行。 Herfindahl–Hirschman index 赫芬达尔指数 H = Σ s_i², one per column of the block (a row), or one value for a single row/column."""
+    arr, single = _by_column(
+        cv.read_block(values, "values", totals="labels", extensive=True).values
+    )
     result = cv.call_checked(
         _fn("hhi"),
         arr,
@@ -353,8 +355,10 @@ def HHI(values, normalized=False, percent=False):
     n="Number of largest units (default 4).",
 )
 def CRN(values, n=4):
-    """Concentration ratio 行业集中度 CR_n: share of the n largest units, one per column (a row), or one value for a single row/column."""
-    arr, single = _by_column(cv.read_block(values, "values", totals="labels").values)
+    """行业集中度CRn：最大n个单位的份额之和。 Concentration ratio 行业集中度 CR_n: share of the n largest units, one per column (a row), or one value for a single row/column."""
+    arr, single = _by_column(
+        cv.read_block(values, "values", totals="labels", extensive=True).values
+    )
     result = cv.call_checked(
         _fn("concentration_ratio"), arr, n=_opt(n, "n", 4, "int"), totals="rows"
     )
@@ -368,8 +372,8 @@ def CRN(values, n=4):
     corrected="TRUE: small-sample correction n/(n−1). Default FALSE.",
 )
 def GINI(values, weights=None, corrected=False):
-    """Gini coefficient 基尼系数 of a distribution, plain or population-weighted."""
-    vec = cv.read_vector(values, "values")
+    """基尼系数：一行或一列数值，可加人口权重。 Gini coefficient 基尼系数 of a distribution, plain or population-weighted."""
+    vec = cv.read_vector(values, "values", extensive=True)
     w = _weights_arg(weights)
     result = _fn("gini")(
         vec,
@@ -389,8 +393,8 @@ _RT_DOC = "Optional total of each region (column). Blank = row sums of the block
     region_totals=_RT_DOC,
 )
 def SPATIALGINI(data, region_totals=None):
-    """Spatial Gini 空间基尼系数 of each industry, Σ_r (s_rk − x_r)² (a row)."""
-    arr = cv.read_block(data, "data", totals="labels").values
+    """空间基尼系数：每个行业一个值。 Spatial Gini 空间基尼系数 of each industry, Σ_r (s_rk − x_r)² (a row)."""
+    arr = cv.read_block(data, "data", totals="labels", extensive=True).values
     rt = _optional_array(region_totals, "region_totals")
     return cv.to_row(cv.call_checked(_fn("spatial_gini"), arr, rt, totals=True))
 
@@ -402,8 +406,8 @@ def SPATIALGINI(data, region_totals=None):
     halved="TRUE: halve the value as EconGeo does. Default FALSE.",
 )
 def LOCGINI(data, region_totals=None, halved=False):
-    """Locational Gini 区位基尼系数 (Krugman's Lorenz-curve Gini) of each industry (a row)."""
-    arr = cv.read_block(data, "data", totals="labels").values
+    """区位基尼系数：每个行业一个值。 Locational Gini 区位基尼系数 (Krugman's Lorenz-curve Gini) of each industry (a row)."""
+    arr = cv.read_block(data, "data", totals="labels", extensive=True).values
     rt = _optional_array(region_totals, "region_totals")
     result = cv.call_checked(
         _fn("locational_gini"), arr, rt, halved=_opt(halved, "halved", False, "bool"), totals=True
@@ -417,8 +421,8 @@ def LOCGINI(data, region_totals=None, halved=False):
     region_totals=_RT_DOC,
 )
 def LQGINI(data, region_totals=None):
-    """Gini of the location quotients 区位熵基尼系数 of each industry (REAT gini.conc), a row."""
-    arr = cv.read_block(data, "data", totals="labels").values
+    """区位熵基尼系数：每个行业一个值。 Gini of the location quotients 区位熵基尼系数 of each industry (REAT gini.conc), a row."""
+    arr = cv.read_block(data, "data", totals="labels", extensive=True).values
     rt = _optional_array(region_totals, "region_totals")
     return cv.to_row(cv.call_checked(_fn("lq_gini"), arr, rt, totals=True))
 
@@ -447,8 +451,8 @@ def _eg_table(result: Any, labels: list[Any] | None, with_z: bool) -> list[list[
     approximation="Optional H approximation named by agglo (blank = from what is given).",
 )
 def EG(data, firm_counts=None, herfindahl=None, approximation=None):
-    """Ellison–Glaeser index EG指数 γ per industry: table with header (industry, γ, G, H, z); the header names the H approximation used."""
-    block = cv.read_block(data, "data", totals="labels")
+    """EG指数：每个行业的γ，附G、H、z。 Ellison–Glaeser index EG指数 γ per industry: table with header (industry, γ, G, H, z); the header names the H approximation used."""
+    block = cv.read_block(data, "data", totals="labels", extensive=True)
     fc = _optional_block(firm_counts, "firm_counts")
     h = _weights_arg(herfindahl, "herfindahl")
     result = _fn("ellison_glaeser")(
@@ -468,8 +472,8 @@ def EG(data, firm_counts=None, herfindahl=None, approximation=None):
     approximation="Optional H approximation named by agglo (blank = from what is given).",
 )
 def MS(data, firm_counts=None, herfindahl=None, approximation=None):
-    """Maurel–Sédillot index MS指数 γ per industry: table with header (industry, γ, G, H); the header names the H approximation used."""
-    block = cv.read_block(data, "data", totals="labels")
+    """MS指数：每个行业的γ，附G、H。 Maurel–Sédillot index MS指数 γ per industry: table with header (industry, γ, G, H); the header names the H approximation used."""
+    block = cv.read_block(data, "data", totals="labels", extensive=True)
     fc = _optional_block(firm_counts, "firm_counts")
     h = _weights_arg(herfindahl, "herfindahl")
     result = _fn("maurel_sedillot")(
@@ -498,7 +502,7 @@ def _num_or_array(value: Any, name: str) -> Any:
     percent="TRUE: in percent. Default FALSE (a fraction).",
 )
 def GROWTHRATE(current, previous, percent=False):
-    """Growth rate 增长率 (current − previous)/previous, element-wise; a zero or negative base is refused."""
+    """增长率：(本期−上期)/上期，逐元素。 Growth rate 增长率 (current − previous)/previous, element-wise; a zero or negative base is refused."""
     result = _fn("growth_rate")(
         _num_or_array(current, "current"),
         _num_or_array(previous, "previous"),
@@ -515,7 +519,7 @@ def GROWTHRATE(current, previous, percent=False):
     percent="TRUE: in percent. Default FALSE (a fraction).",
 )
 def CAGR(start, end, periods, percent=False):
-    """Compound annual growth rate 年均增长率 (水平法) (end/start)^(1/periods) − 1."""
+    """年均增长率（水平法）。 Compound annual growth rate 年均增长率 (水平法) (end/start)^(1/periods) − 1."""
     result = _fn("cagr")(
         _num_or_array(start, "start"),
         _num_or_array(end, "end"),
@@ -531,7 +535,7 @@ def CAGR(start, end, periods, percent=False):
     percent="TRUE: in percent. Default FALSE (a fraction).",
 )
 def CAGRCUM(values, percent=False):
-    """Average growth rate by the cumulative method 累计法: root r of Σ(1+r)^t = ΣX_t/X_0, per column."""
+    """年均增长率（累计法）。 Average growth rate by the cumulative method 累计法: root r of Σ(1+r)^t = ΣX_t/X_0, per column."""
     arr = cv.read_block(values, "values", totals=False).values
     if arr.shape[0] == 1:  # a single row of years
         arr = arr.T
@@ -546,8 +550,8 @@ def CAGRCUM(values, percent=False):
     k="2 (default): S1/S2; 4: S1/(S2+S3+S4); 11: 2·S1/(S2+…+S11).",
 )
 def PRIMACY(values, k=2):
-    """Primacy index 首位度 of the largest unit: k = 2, 4 or 11 (two-, four-, eleven-city index)."""
-    vec = cv.read_vector(values, "values")
+    """首位度：两城市、四城市或十一城市指数。 Primacy index 首位度 of the largest unit: k = 2, 4 or 11 (two-, four-, eleven-city index)."""
+    vec = cv.read_vector(values, "values", extensive=True)
     return cv.to_excel(_fn("primacy_index")(vec, _opt(k, "k", 2, "int"), total_rows="raise"))
 
 
@@ -558,8 +562,8 @@ def PRIMACY(values, k=2):
     percent="TRUE: in percent. Default FALSE (a fraction).",
 )
 def SHARE(values, total=None, percent=False):
-    """Share 占比/比重 of each value in the total (the column sums, or the total given)."""
-    arr = cv.read_block(values, "values", totals="labels").values
+    """占比：各值占合计的比重。 Share 占比/比重 of each value in the total (the column sums, or the total given)."""
+    arr = cv.read_block(values, "values", totals="labels", extensive=True).values
     like = arr
     data = arr.ravel() if 1 in arr.shape else arr
     result = _fn("share")(
@@ -578,7 +582,7 @@ def SHARE(values, total=None, percent=False):
     percent="TRUE: in percent. Default FALSE (a fraction).",
 )
 def PROFITMARGIN(profit, revenue, percent=False):
-    """Profit margin 利润率 = profit / revenue (paper 000's competitiveness indicator), element-wise."""
+    """利润率=利润/收入，逐元素。 Profit margin 利润率 = profit / revenue (paper 000's competitiveness indicator), element-wise."""
     result = _fn("profit_margin")(
         _num_or_array(profit, "profit"),
         _num_or_array(revenue, "revenue"),
@@ -599,7 +603,7 @@ def PROFITMARGIN(profit, revenue, percent=False):
     method="pearson (default) or spearman.",
 )
 def CORRTEST(x, y, method="pearson"):
-    """Correlation 相关系数 with its test: table with header (r, p-value, n, dropped); the header names the method."""
+    """相关系数及其检验。 Correlation 相关系数 with its test: table with header (r, p-value, n, dropped); the header names the method."""
     result = _fn("correlation")(
         cv.read_vector(x, "x", totals=False),
         cv.read_vector(y, "y", totals=False),
@@ -616,7 +620,7 @@ def CORRTEST(x, y, method="pearson"):
     add_constant="TRUE (default): add an intercept 'const'.",
 )
 def OLS(y, x, add_constant=True):
-    """OLS regression 最小二乘回归 table with header (term, coef, std err, t, p) then R², adj. R², F, p(F), n; the header names the convention."""
+    """最小二乘回归表。 OLS regression 最小二乘回归 table with header (term, coef, std err, t, p) then R², adj. R², F, p(F), n; the header names the convention."""
     yv = cv.read_vector(y, "y", totals=False)
     xb = cv.read_block(x, "x", totals=False)
     xa = xb.values
@@ -666,7 +670,7 @@ def _range_opt(low: Any, high: Any) -> Any:
     high="Optional upper end of a shifted min–max range, e.g. 0.99.",
 )
 def NORMALIZE(matrix, directions=None, method="minmax", low=None, high=None):
-    """Normalisation 无量纲化 of each indicator column with its direction (+/−): min–max, z-score, vector, mean or initial value."""
+    """无量纲化：按方向(+/−)标准化各指标列。 Normalisation 无量纲化 of each indicator column with its direction (+/−): min–max, z-score, vector, mean or initial value."""
     arr = cv.read_block(matrix, "matrix", totals="labels").values
     result = cv.call_checked(
         _fn("normalize"),
@@ -707,7 +711,7 @@ _ENTROPY_DOCS = {
 
 @_udf("entropy_weights", **_ENTROPY_DOCS)
 def ENTROPY(matrix, directions=None, normalize="minmax", zero="zero", preset=None):
-    """Entropy weight method 熵值法: table with header (indicator, e 信息熵, d 差异系数, w 权重); the header names the convention."""
+    """熵值法：信息熵、差异系数、权重表。 Entropy weight method 熵值法: table with header (indicator, e 信息熵, d 差异系数, w 权重); the header names the convention."""
     block, result = _entropy(matrix, directions, normalize, zero, preset)
     k = block.values.shape[1]
     names = block.col_labels if block.col_labels is not None else list(range(1, k + 1))
@@ -717,7 +721,7 @@ def ENTROPY(matrix, directions=None, normalize="minmax", zero="zero", preset=Non
 
 @_udf("entropy_weights", **_ENTROPY_DOCS)
 def ENTROPYSCORE(matrix, directions=None, normalize="minmax", zero="zero", preset=None):
-    """Entropy-method score 熵值法综合得分 of each unit, Σ_j w_j·z_ij (a column)."""
+    """熵值法综合得分：每个单位一个值。 Entropy-method score 熵值法综合得分 of each unit, Σ_j w_j·z_ij (a column)."""
     _block, result = _entropy(matrix, directions, normalize, zero, preset)
     return cv.to_column(result.scores)
 
@@ -729,7 +733,7 @@ def ENTROPYSCORE(matrix, directions=None, normalize="minmax", zero="zero", prese
     normalize="minmax (default) or none.",
 )
 def CRITIC(matrix, directions=None, normalize="minmax"):
-    """CRITIC weights CRITIC权重法 of the indicators (a row): contrast (std) × conflict (1 − r)."""
+    """CRITIC权重法：各指标权重（一行）。 CRITIC weights CRITIC权重法 of the indicators (a row): contrast (std) × conflict (1 − r)."""
     arr = cv.read_block(matrix, "matrix", totals="labels").values
     norm = _opt(normalize, "normalize", "minmax")
     if isinstance(norm, str) and norm.lower() == "none":
@@ -768,13 +772,13 @@ def _ri_option(ri: Any) -> Any:
 
 @_udf("ahp", **_AHP_DOCS)
 def AHP(matrix, method="eigen", ri="saaty1980"):
-    """AHP 层次分析法: table with header; rows w1…wn, λmax, CI, RI, CR, consistent (CR<0.1); the header names the method and RI table."""
+    """层次分析法：权重与一致性检验表。 AHP 层次分析法: table with header; rows w1…wn, λmax, CI, RI, CR, consistent (CR<0.1); the header names the method and RI table."""
     return _ahp_table(_ahp(matrix, method, ri))
 
 
 @_udf("ahp", **_AHP_DOCS)
 def AHPWEIGHTS(matrix, method="eigen", ri="saaty1980"):
-    """AHP weights 层次分析法权重 of the criteria (a column), from a judgement matrix."""
+    """层次分析法权重（一列）。 AHP weights 层次分析法权重 of the criteria (a column), from a judgement matrix."""
     return cv.to_column(_ahp(matrix, method, ri).weights)
 
 
@@ -783,7 +787,7 @@ def AHPWEIGHTS(matrix, method="eigen", ri="saaty1980"):
     upper="Square judgement matrix with the upper triangle filled (1–9 scale; 1/3 allowed).",
 )
 def AHPMATRIX(upper):
-    """Complete an AHP judgement matrix 判断矩阵 from its upper triangle: diagonal 1, lower triangle the reciprocals (same shape)."""
+    """由上三角补全判断矩阵。 Complete an AHP judgement matrix 判断矩阵 from its upper triangle: diagonal 1, lower triangle the reciprocals (same shape)."""
     arr = cv.read_block(upper, "upper", totals=False).values
     return cv.to_excel(np.asarray(_fn("ahp_matrix_from_upper")(arr), dtype=float))
 
@@ -794,7 +798,7 @@ def AHPMATRIX(upper):
     ri=_RI_DOC,
 )
 def AHPRI(n, ri="saaty1980"):
-    """Random consistency index RI 平均随机一致性指标 of an n × n judgement matrix from the chosen table."""
+    """平均随机一致性指标RI。 Random consistency index RI 平均随机一致性指标 of an n × n judgement matrix from the chosen table."""
     return cv.to_excel(_fn("random_index")(_opt(n, "n", None, "int"), _ri_option(ri)))
 
 
@@ -806,7 +810,7 @@ def AHPRI(n, ri="saaty1980"):
     ri=_RI_DOC,
 )
 def AHPGROUP(matrices, weights=None, method="eigen", ri="saaty1980"):
-    """Group AHP 群组层次分析法: experts' matrices combined by element-wise geometric mean; table as AHP (w1…wn, λmax, CI, RI, CR, consistent)."""
+    """群组层次分析法：几何平均合成专家矩阵。 Group AHP 群组层次分析法: experts' matrices combined by element-wise geometric mean; table as AHP (w1…wn, λmax, CI, RI, CR, consistent)."""
     arr = cv.read_block(matrices, "matrices", totals=False).values
     result = _fn("ahp_group")(
         arr, _weights_arg(weights), _opt(method, "method", "eigen"), _ri_option(ri)
@@ -822,7 +826,7 @@ def AHPGROUP(matrices, weights=None, method="eigen", ri="saaty1980"):
     ri=_RI_DOC,
 )
 def AHPTOTAL(criteria, alternatives, method="eigen", ri="saaty1980"):
-    """AHP hierarchy synthesis 层次总排序: global weights of the alternatives, then total CI, RI, CR and consistent; the header names the convention."""
+    """层次总排序：方案的全局权重与一致性。 AHP hierarchy synthesis 层次总排序: global weights of the alternatives, then total CI, RI, CR and consistent; the header names the convention."""
     crit = cv.read_block(criteria, "criteria", totals=False).values
     alts = cv.read_block(alternatives, "alternatives", totals=False).values
     result = _fn("ahp_hierarchy")(crit, alts, _opt(method, "method", "eigen"), _ri_option(ri))
@@ -841,7 +845,7 @@ def AHPTOTAL(criteria, alternatives, method="eigen", ri="saaty1980"):
     max_ratio="Largest ratio of importance allowed (default 9).",
 )
 def RANDWEIGHTS(order, n_draws=10000, seed=1, max_ratio=9.0):
-    """Rule-based random weighting 基于规则的随机赋权法 (paper 003): table with header (criterion, mean weight, std, q5%, q95%); reproducible via seed."""
+    """基于规则的随机赋权法。 Rule-based random weighting 基于规则的随机赋权法 (paper 003): table with header (criterion, mean weight, std, q5%, q95%); reproducible via seed."""
     vec = cv.read_vector(order, "order", totals=False)
     draws = _opt(n_draws, "n_draws", 10000, "int")
     if not 1 <= draws <= MAX_DRAWS:
@@ -882,7 +886,7 @@ def RANDWEIGHTS(order, n_draws=10000, seed=1, max_ratio=9.0):
     scale="Multiply the index by this (default 100).",
 )
 def COMPOSITE(matrix, weights=None, directions=None, normalize="minmax", scale=100.0):
-    """Composite index 综合指数 of each unit, scale·Σ_j w_j·z_ij (a column)."""
+    """综合指数：每个单位一个值。 Composite index 综合指数 of each unit, scale·Σ_j w_j·z_ij (a column)."""
     arr = cv.read_block(matrix, "matrix", totals="labels").values
     norm = _opt(normalize, "normalize", "minmax")
     if isinstance(norm, str) and norm.lower() == "none":
@@ -919,13 +923,13 @@ _TOPSIS_DOCS = {
 
 @_udf("topsis", **_TOPSIS_DOCS)
 def TOPSIS(matrix, weights=None, directions=None, normalize="vector"):
-    """TOPSIS 优劣解距离法 relative closeness C = D−/(D+ + D−) of each unit (a column)."""
+    """TOPSIS优劣解距离法：相对贴近度。 TOPSIS 优劣解距离法 relative closeness C = D−/(D+ + D−) of each unit (a column)."""
     return cv.to_column(_topsis(matrix, weights, directions, normalize).closeness)
 
 
 @_udf("topsis", **_TOPSIS_DOCS)
 def TOPSISRANK(matrix, weights=None, directions=None, normalize="vector"):
-    """TOPSIS 优劣解距离法 rank of each unit (1 = closest to the ideal), a column."""
+    """TOPSIS排名（1为最优）。 TOPSIS 优劣解距离法 rank of each unit (1 = closest to the ideal), a column."""
     return cv.to_column(_topsis(matrix, weights, directions, normalize).rank)
 
 
@@ -936,7 +940,7 @@ def TOPSISRANK(matrix, weights=None, directions=None, normalize="vector"):
     rho="Distinguishing coefficient ρ (default 0.5).",
 )
 def GREYREL(reference, comparison, rho=0.5):
-    """Grey relational grade 灰色关联度 (Deng) of each comparison column with the reference (a row)."""
+    """灰色关联度：各比较列与参考列。 Grey relational grade 灰色关联度 (Deng) of each comparison column with the reference (a row)."""
     ref = cv.read_vector(reference, "reference", totals=False)
     comp = cv.read_block(comparison, "comparison", totals="labels").values
     result = _fn("grey_relational")(ref, comp, rho=_opt(rho, "rho", 0.5, "number"))
@@ -950,7 +954,7 @@ def GREYREL(reference, comparison, rho=0.5):
     directions="Row with one direction per indicator: + or -. Blank = all +.",
 )
 def OBSTACLE(matrix, weights, directions=None):
-    """Obstacle degree 障碍度 of each indicator for each unit (same shape as the block)."""
+    """障碍度：各单位各指标的障碍度。 Obstacle degree 障碍度 of each indicator for each unit (same shape as the block)."""
     arr = cv.read_block(matrix, "matrix", totals="labels").values
     result = _fn("obstacle_degree")(arr, _weights_arg(weights), directions=_directions(directions))
     return cv.to_excel(np.asarray(result.degree, dtype=float))
@@ -1014,10 +1018,13 @@ def _systems(value: Any, *more: Any) -> list[np.ndarray]:
     if more:
         cols = []
         for i, v in enumerate((value, *more), start=1):
-            arr = cv.read_block(v, f"system {i}", totals="labels").values
-            cols.append(arr.ravel())
+            block = cv.read_block(v, f"system {i}", totals="labels")
+            cv.refuse_outside_unit_interval(block, f"system {i}")
+            cols.append(block.values.ravel())
         return cols
-    arr = cv.read_block(value, "systems", totals="labels").values
+    block = cv.read_block(value, "systems", totals="labels")
+    cv.refuse_outside_unit_interval(block, "systems")
+    arr = block.values
     if arr.shape[1] < 2:
         raise _error(
             f"'systems' must have one column per system (at least 2), or give each system "
@@ -1047,7 +1054,7 @@ def _coupling(systems, weights, method, exponent):
     exponent=_EXPONENT_DOC,
 )
 def COUPLING(systems, method=None, exponent=None):
-    """Coupling degree 耦合度 C of the systems (a column); standard C = n·(ΠU)^(1/n)/ΣU."""
+    """耦合度C：各系统得分须在[0,1]内，否则先标准化。 Coupling degree 耦合度 C of the systems (a column); standard C = n·(ΠU)^(1/n)/ΣU."""
     found, (method, exponent) = _split_systems(systems, method, exponent)
     result = _fn("coupling_degree")(
         *_systems(*found),
@@ -1059,7 +1066,7 @@ def COUPLING(systems, method=None, exponent=None):
 
 @_udf("coordination_index", systems=_SYSTEMS_DOC, weights=_WEIGHTS_DOC)
 def COORDINDEX(systems, weights=None):
-    """Comprehensive coordination index 综合协调指数 T = Σ w_i·U_i (a column)."""
+    """综合协调指数T：得分须在[0,1]内。 Comprehensive coordination index 综合协调指数 T = Σ w_i·U_i (a column)."""
     found, (weights,) = _split_systems(systems, weights)
     result = _fn("coordination_index")(*_systems(*found), weights=_weights_arg(weights))
     return cv.to_column(np.atleast_1d(np.asarray(result, dtype=float)))
@@ -1073,7 +1080,7 @@ def COORDINDEX(systems, weights=None):
     exponent=_EXPONENT_DOC,
 )
 def COORDDEGREE(systems, weights=None, method=None, exponent=None):
-    """Coupling coordination degree 耦合协调度 D = √(C·T) (a column)."""
+    """耦合协调度D=√(C·T)：得分须在[0,1]内。 Coupling coordination degree 耦合协调度 D = √(C·T) (a column)."""
     result = _coupling(systems, weights, method, exponent)
     return cv.to_column(np.atleast_1d(np.asarray(result.D, dtype=float)))
 
@@ -1086,7 +1093,7 @@ def COORDDEGREE(systems, weights=None, method=None, exponent=None):
     exponent=_EXPONENT_DOC,
 )
 def CTD(systems, weights=None, method=None, exponent=None):
-    """Coupling coordination table 耦合协调度表 with header (C, T, D); the header names the method and exponent."""
+    """耦合协调度表(C, T, D)：得分须在[0,1]内。 Coupling coordination table 耦合协调度表 with header (C, T, D); the header names the method and exponent."""
     result = _coupling(systems, weights, method, exponent)
     header = [_convention_header("C", result.convention), "T", "D"]
     cols = [np.atleast_1d(np.asarray(getattr(result, a), dtype=float)) for a in "CTD"]
@@ -1101,7 +1108,7 @@ def CTD(systems, weights=None, method=None, exponent=None):
     lang="zh (default, 极度失调…优质协调) or en.",
 )
 def COORDLEVEL(d, scheme="10-level", closed="right", lang="zh"):
-    """Coordination level 协调等级 of each D, e.g. 10-level 极度失调 … 优质协调 (same shape as d)."""
+    """协调等级：按D划分。 Coordination level 协调等级 of each D, e.g. 10-level 极度失调 … 优质协调 (same shape as d)."""
     arr = cv.read_block(d, "d", totals=False).values
     result = _fn("coordination_level")(
         arr.ravel(),
@@ -1121,7 +1128,7 @@ def COORDLEVEL(d, scheme="10-level", closed="right", lang="zh"):
     lang="zh (default) or en.",
 )
 def COUPLINGSTAGE(c, scheme="4-stage", closed="right", lang="zh"):
-    """Coupling stage 耦合阶段 of each C, e.g. 低水平耦合/颉颃/磨合/高水平耦合 (same shape as c)."""
+    """耦合阶段：按C划分。 Coupling stage 耦合阶段 of each C, e.g. 低水平耦合/颉颃/磨合/高水平耦合 (same shape as c)."""
     arr = cv.read_block(c, "c", totals=False).values
     result = _fn("coupling_stage")(
         arr.ravel(),
@@ -1141,7 +1148,7 @@ def COUPLINGSTAGE(c, scheme="4-stage", closed="right", lang="zh"):
     lang="zh (default: U1滞后型/U2滞后型/同步型) or en.",
 )
 def LEADLAG(u1, u2, tolerance=0.1, lang="zh"):
-    """Lead/lag type 滞后类型 of two systems: U1 lags, U2 lags or synchronous (same shape as u1)."""
+    """滞后类型：两系统谁滞后。 Lead/lag type 滞后类型 of two systems: U1 lags, U2 lags or synchronous (same shape as u1)."""
     a = cv.read_block(u1, "u1", totals=False).values
     b = cv.read_block(u2, "u2", totals=False).values
     result = _fn("lead_lag")(
@@ -1163,7 +1170,7 @@ def LEADLAG(u1, u2, tolerance=0.1, lang="zh"):
     high="Value mapped to 1 (e.g. 100).",
 )
 def RESCALE(values, low, high):
-    """Rescale 线性变换 (v − low)/(high − low), e.g. 50–100 scores onto [0, 1] before coupling (paper 003)."""
+    """线性变换到[0,1]，耦合前使用。 Rescale 线性变换 (v − low)/(high − low), e.g. 50–100 scores onto [0, 1] before coupling (paper 003)."""
     arr = cv.read_block(values, "values", totals=False).values
     result = _fn("rescale")(
         arr,

@@ -9,7 +9,7 @@ Families (one module each): :mod:`agglo.location` (区位熵, specialisation),
 (增长率, CAGR, 首位度), :mod:`agglo.statistics` (correlation, OLS),
 :mod:`agglo.normalization` (无量纲化), :mod:`agglo.weights` (熵值法, CRITIC),
 :mod:`agglo.judgement` (层次分析法 AHP, 规则随机赋权), :mod:`agglo.evaluation` (综合指数, TOPSIS, 灰色关联, 障碍度),
-:mod:`agglo.coupling` (耦合协调度).
+:mod:`agglo.coupling` (耦合协调度), :mod:`agglo.tables` (reading yearbook tables: :func:`read_table`).
 
 The family modules are imported on first use (``agglo.hhi``, ``agglo.location``,
 ``from agglo import *``), so ``import agglo`` stays cheap: SciPy and statsmodels load
@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # static tools see every name; at run time they load on first
         location,
         normalization,
         statistics,
+        tables,
         weights,
     )
     from .concentration import *  # noqa: F403
@@ -46,6 +47,7 @@ if TYPE_CHECKING:  # static tools see every name; at run time they load on first
     from .location import *  # noqa: F403
     from .normalization import *  # noqa: F403
     from .statistics import *  # noqa: F403
+    from .tables import *  # noqa: F403
     from .weights import *  # noqa: F403
 
 __version__ = "0.1.0"
@@ -61,6 +63,7 @@ _SUBMODULES = (
     "location",
     "normalization",
     "statistics",
+    "tables",
     "weights",
 )
 
@@ -133,6 +136,9 @@ _EXPORTS: dict[str, str] = {
     "OLSResult": "statistics",
     "correlation": "statistics",
     "ols": "statistics",
+    # tables
+    "Table": "tables",
+    "read_table": "tables",
     # weights
     "EntropyResult": "weights",
     "CriticResult": "weights",

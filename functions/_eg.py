@@ -31,9 +31,9 @@ from ._validation import (
     as_option,
     as_vector,
     check_same_length,
-    check_total_rows,
     labels_of,
 )
+from .tables import _check_total_rows
 
 __all__ = [
     "EllisonGlaeserResult",
@@ -255,7 +255,7 @@ def _missing_list(labels: Any) -> str:
 def _check_totals(
     matrix: np.ndarray, name: str, labels: Any, policy: str, axis_word: str = "row"
 ) -> None:
-    """:func:`check_total_rows`, with the numeric test only where it is meaningful.
+    """:func:`_check_total_rows`, with the numeric test only where it is meaningful.
 
     A total row is always recognised by its label (全国/合计 ...).  The numeric test (a row
     equal to the sum of the others in every column) is applied only to blocks with at
@@ -264,7 +264,7 @@ def _check_totals(
     """
     if matrix.shape[0] < 5 and matrix.shape[1] < 3:
         matrix = np.zeros(matrix.shape)  # zero rows are never flagged numerically
-    check_total_rows(
+    _check_total_rows(
         matrix, name, None if labels is None else list(labels), policy=policy, axis_word=axis_word
     )
 

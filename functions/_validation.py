@@ -20,19 +20,18 @@ from __future__ import annotations
 import contextvars
 import math
 import numbers
-import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
+from . import _messages as _m
 from ._pandas import pd
 
 __all__ = [
     "AggloValueError",
     "AggloWarning",
     "TotalRowWarning",
-    "TOTAL_LABELS",
     "align_labels",
     "as_array",
     "as_matrix",
@@ -42,8 +41,6 @@ __all__ = [
     "as_weights",
     "as_rng",
     "check_same_length",
-    "check_total_rows",
-    "is_total_label",
     "labels_of",
     "wrap_like",
 ]
@@ -72,64 +69,6 @@ class TotalRowWarning(AggloWarning):
     __module__ = "agglo"
 
 
-#: Labels that mark a total row or column in Chinese and English yearbooks.
-TOTAL_LABELS: tuple[str, ...] = (
-    "全国",
-    "合计",
-    "总计",
-    "总和",
-    "总量",
-    "全省",
-    "全市",
-    "全区",
-    "小计",
-    "total",
-    "grand total",
-    "sum",
-    "all",
-    "national",
-    "china",
-)
-
-
-_ASCII_TOTAL_WORDS = tuple(w for w in TOTAL_LABELS if w.isascii() and len(w) > 2)
-_CJK_TOTAL_WORDS = tuple(w for w in TOTAL_LABELS if not w.isascii())
-
-
-def is_total_label(label: Any) -> bool:
-    """Return True when ``label`` reads as a total (e.g. ``'全国'``, ``'合计'``, ``'Total'``).
-
-    A Chinese total word may be followed by anything (``'合计（万人）'``, ``'全国总计'``);
-    an English one must be a whole word (``'Total employment'``, ``'Totals'``), so
-    ``'Alloys'``, ``'Summit'`` or ``'Chinatown'`` are not totals.
-
-    Examples
-    --------
-    >>> is_total_label(" 全国 "), is_total_label("合计（万人）"), is_total_label("广东")
-    (True, True, False)
-    >>> is_total_label("Total employment"), is_total_label("Alloys"), is_total_label("Summit")
-    (True, False, False)
-    """
-    if not isinstance(label, str):
-        return False
-    text = label.strip().lower()
-    if not text:
-        return False
-    if text in TOTAL_LABELS:
-        return True
-    if text.startswith(_CJK_TOTAL_WORDS):
-        return True
-    # "Total employment", "Totals (10,000 persons)": a whole total word at the start.
-    for word in _ASCII_TOTAL_WORDS:
-        if text.startswith(word):
-            rest = text[len(word) :]
-            if rest.startswith("s"):
-                rest = rest[1:]
-            if not rest or not (rest[0].isalnum() or rest[0] == "_"):
-                return True
-    return False
-
-
 def _describe(x: Any) -> str:
     """Short description of a received value for error messages."""
     if isinstance(x, pd.DataFrame):
@@ -146,18 +85,25 @@ def _describe(x: Any) -> str:
 
 
 def _position(index: tuple[int, ...], labels: tuple[Any, Any] | None) -> str:
-    """Describe a position as 'row 3 (region '北京'), column 2 (industry '制造业')'."""
+    """Describe a position counted from 1: 'row 3 ('北京'), column 2 ('制造业')'."""
     parts = []
     names = ("row", "column")
     for axis, i in enumerate(index):
         lab = None
         if labels is not None and axis < len(labels) and labels[axis] is not None:
             lab = labels[axis][i]
-        text = f"{names[axis] if len(index) > 1 else 'position'} {i}"
+        text = f"{names[axis] if len(index) > 1 else 'position'} {i + 1}"
         if lab is not None:
             text += f" ({lab!r})"
         parts.append(text)
     return ", ".join(parts)
+
+
+def _position_zh(index: tuple[int, ...]) -> str:
+    """The same position in Chinese: 第3行第2列 (or 第2个)."""
+    if len(index) == 1:
+        return f"第{index[0] + 1}个"
+    return "".join(f"第{i + 1}{w}" for i, w in zip(index, "行列", strict=False))
 
 
 def labels_of(x: Any) -> tuple[Any, Any] | None:
@@ -282,7 +228,7 @@ def as_array(
     >>> as_array([1, "x"], "values")
     Traceback (most recent call last):
     ...
-    agglo.AggloValueError: 'values' must contain numbers only; found the text 'x' at position 1. Remove text or convert it to a number (blank cells may be left empty).
+    agglo.AggloValueError: 'values' 只能是数值，第2个是 'x'。... / 'values' must contain numbers only; found the text 'x' at position 2. Remove text or convert it to a number (blank cells may be left empty).
     """
     checked = _PRECHECKED.get()
     if checked is not None and x is checked[0]:
@@ -341,10 +287,15 @@ def as_array(
                         f"{name!r} must be a rectangular array of numbers; received nested "
                         f"rows of different lengths or depths ({_describe(x)})."
                     )
+                pos = np.unravel_index(i, raw.shape)
                 raise AggloValueError(
-                    f"{name!r} must contain numbers only; found {_describe(v)[:60] if not isinstance(v, str) else 'the text ' + repr(v)} at "
-                    f"{_position(np.unravel_index(i, raw.shape), labels)}. "
-                    "Remove text or convert it to a number (blank cells may be left empty)."
+                    _m.text(
+                        f"{name!r} 只能是数值，{_position_zh(pos)}是 {str(v)[:30]!r}。"
+                        "请删去文字或改为数值（空格可留空）。",
+                        f"{name!r} must contain numbers only; found {_describe(v)[:60] if not isinstance(v, str) else 'the text ' + repr(v)} at "
+                        f"{_position(pos, labels)}. "
+                        "Remove text or convert it to a number (blank cells may be left empty).",
+                    )
                 )
         arr = out.reshape(raw.shape)
     elif raw.dtype.kind in "iuf":
@@ -368,18 +319,46 @@ def as_array(
             f"{name!r} must have at least {min_size} value(s); received {_describe(x)} "
             f"with {arr.size}. Select a non-empty range."
         )
+    # One reduction proves the common case (no NaN, no ±inf: a finite sum) and one more
+    # the sign (the minimum), without full-size masks; anything else — or a sum that
+    # overflows — takes the exact checks below, which word the message.
+    clean = arr.size > 0 and math.isfinite(float(np.add.reduce(arr, axis=None)))
+    if clean and (positive or non_negative):
+        low = float(np.minimum.reduce(arr, axis=None))
+        clean = low > 0 if positive else low >= 0
+    if not clean:
+        _check_values(arr, name, labels, allow_nan, allow_inf, positive, non_negative)
+    return arr
+
+
+def _check_values(
+    arr: np.ndarray,
+    name: str,
+    labels: Any,
+    allow_nan: bool,
+    allow_inf: bool,
+    positive: bool,
+    non_negative: bool,
+) -> None:
+    """The exact checks of :func:`as_array` (NaN, ±inf, sign), naming the first bad value."""
     nan_mask = np.isnan(arr)
     if not allow_nan and nan_mask.any():
         pos = np.unravel_index(int(np.flatnonzero(nan_mask.ravel())[0]), arr.shape)
         raise AggloValueError(
-            f"{name!r} must not contain missing values (NaN/blank); found one at "
-            f"{_position(pos, labels)}. Fill it in or remove that row."
+            _m.text(
+                f"{name!r} 不能有缺失值，{_position_zh(pos)}为空。请补上或去掉该行。",
+                f"{name!r} must not contain missing values (NaN/blank); found one at "
+                f"{_position(pos, labels)}. Fill it in or remove that row.",
+            )
         )
     inf_mask = np.isinf(arr)
     if not allow_inf and inf_mask.any():
         pos = np.unravel_index(int(np.flatnonzero(inf_mask.ravel())[0]), arr.shape)
         raise AggloValueError(
-            f"{name!r} must be finite; found {arr[pos]} at {_position(pos, labels)}."
+            _m.text(
+                f"{name!r} 须是有限数值，{_position_zh(pos)}是 {arr[pos]}。请检查该单元格。",
+                f"{name!r} must be finite; found {arr[pos]} at {_position(pos, labels)}.",
+            )
         )
     if positive or non_negative:
         with np.errstate(invalid="ignore"):
@@ -387,11 +366,15 @@ def as_array(
         if bad.any():
             pos = np.unravel_index(int(np.flatnonzero(bad.ravel())[0]), arr.shape)
             word = "positive (> 0)" if positive else "non-negative (>= 0)"
+            zh = "正数（> 0）" if positive else "非负数（≥ 0）"
             raise AggloValueError(
-                f"{name!r} must be {word}; found {arr[pos]:g} at {_position(pos, labels)}. "
-                "Check the sign or the unit of that value."
+                _m.text(
+                    f"{name!r} 须是{zh}，{_position_zh(pos)}是 {arr[pos]:g}。"
+                    "请检查该值的符号或单位（增长率等可正可负的量不能计算份额）。",
+                    f"{name!r} must be {word}; found {arr[pos]:g} at {_position(pos, labels)}. "
+                    "Check the sign or the unit of that value.",
+                )
             )
-    return arr
 
 
 def as_matrix(x: Any, name: str, **kwargs: Any) -> np.ndarray:
@@ -521,112 +504,6 @@ def check_same_length(**arrays: np.ndarray) -> int:
             f"The arguments must have the same length; {desc}. Select ranges of equal size."
         )
     return next(iter(lengths.values()))
-
-
-def _numeric_total_rows(matrix: np.ndarray, rtol: float) -> list[int]:
-    """Rows equal (within ``rtol``) to the sum of all the other rows."""
-    if matrix.shape[0] < 3:
-        return []
-    # Cheap screen first: a total row's sum is half the sum of the whole block.
-    row_sums = np.nansum(matrix, axis=1)
-    grand = row_sums.sum()
-    candidates = np.flatnonzero(
-        (np.abs(row_sums - (grand - row_sums)) <= rtol * np.abs(row_sums)) & (row_sums != 0)
-    )
-    found = []
-    if candidates.size:
-        col_sum = np.nansum(matrix, axis=0)
-        for i in candidates:  # at most a couple of rows pass the screen
-            row = np.nan_to_num(matrix[i])
-            others = col_sum - row
-            if np.all(np.abs(others - row) <= rtol * np.maximum(np.abs(row), 1e-12)):
-                found.append(int(i))
-    return found
-
-
-def _totals_ruled_out(values: Any, *, columns: bool = True) -> bool:
-    """True when no row (and, with ``columns``, no column) of a finite 2-D block can be the
-    sum of the others — a cheaper proof than :func:`check_total_rows` finding none.
-
-    :func:`_numeric_total_rows` examines a row with sum ``r`` in a block with grand sum
-    ``T`` only if ``|T - 2r| <= 1e-3·r``, which needs ``r >= T / 2.001``.  So when the
-    largest row sum is below ``(T - 1e-9) / 2.002`` (a looser bound, far above any
-    rounding difference between the two summations) and ``T > 0``, no row can be found;
-    the same on the columns.  One reduction per axis, no full-size temporary.  NaN or
-    ±inf in the block (``T`` not finite), or anything but a 2-D array, answer False.
-    Used by the Excel add-in to let a checked block skip the exact check.
-    """
-    if type(values) is not np.ndarray or values.ndim != 2:
-        return False
-    for axis in (1, 0) if columns else (1,):
-        sums = np.add.reduce(values, axis)
-        total = float(np.add.reduce(sums))
-        if not (math.isfinite(total) and total > 0.0):
-            return False
-        if float(np.maximum.reduce(sums)) * 2.002 + 1e-9 >= total:
-            return False
-    return True
-
-
-def check_total_rows(
-    matrix: np.ndarray,
-    name: str,
-    labels: Sequence[Any] | None = None,
-    *,
-    policy: str = "raise",
-    axis_word: str = "row",
-    rtol: float = 1e-3,
-) -> list[int]:
-    """Detect rows of a block that are totals (全国/合计/总计) of the other rows.
-
-    A row is reported when its label reads as a total (:func:`is_total_label`) or when
-    its values equal the sum of all other rows within ``rtol``.
-
-    Parameters
-    ----------
-    matrix : ndarray of shape (n_regions, k_industries)
-    name : str
-        Argument name for messages.
-    labels : sequence, optional
-        Row labels (e.g. the DataFrame index).
-    policy : {'raise', 'warn', 'ignore'}
-        What to do when a total row is found.
-    axis_word : str
-        'row' or 'column', for messages.
-    rtol : float
-        Relative tolerance of the numeric check.
-
-    Returns
-    -------
-    list of int
-        Positions of suspected total rows.
-
-    Examples
-    --------
-    >>> check_total_rows(np.array([[1., 2.], [3., 4.], [4., 6.]]), "data", policy="ignore")
-    [2]
-    """
-    policy = as_option(policy, "total_rows", ("raise", "warn", "ignore"))
-    found = set(_numeric_total_rows(matrix, rtol))
-    if labels is not None:
-        found.update(i for i, lab in enumerate(labels) if is_total_label(lab))
-    found_list = sorted(found)
-    if found_list and policy != "ignore":
-        where = ", ".join(
-            f"{axis_word} {i + 1}" + (f" ({labels[i]!r})" if labels is not None else "")
-            for i in found_list
-        )
-        msg = (
-            f"{name!r} seems to contain a total {axis_word} ({where}, counting from 1): it "
-            f"equals the sum of the other {axis_word}s or is labelled as a total (全国/合计/总计). "
-            f"Counting it as a region doubles every total. Leave it out of the selected block "
-            f"and pass it as the reference total instead (in Python, total_rows='ignore' keeps "
-            f"it if it is a real region)."
-        )
-        if policy == "raise":
-            raise AggloValueError(msg)
-        warnings.warn(msg, TotalRowWarning, stacklevel=3)
-    return found_list
 
 
 def align_labels(value: Any, labels: Any, name: str, *, what: str = "rows of 'data'") -> Any:

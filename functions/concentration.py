@@ -193,12 +193,13 @@ def hhi(
     3800
     """
     m, one_d, out_index = _oriented(values, axis, total_rows)
-    if _known_finite(m) and _total_policy(total_rows) != "exclude":
-        n = np.full(m.shape[1], m.shape[0])  # read and checked once by the add-in: no NaN
+    total = m.sum(axis=0)  # a column with a NaN has a NaN sum: one pass finds them all
+    if (_known_finite(m) and _total_policy(total_rows) != "exclude") or np.isfinite(total).all():
+        n = np.full(m.shape[1], m.shape[0])  # no NaN
     else:
         n = (~np.isnan(m)).sum(axis=0)
         np.nan_to_num(m, copy=False)
-    total = m.sum(axis=0)
+        total = m.sum(axis=0)
     sq = np.einsum("ij,ij->j", m, m)
     with np.errstate(invalid="ignore", divide="ignore"):
         h = sq / total / total

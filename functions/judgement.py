@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _messages as _m
 from ._pandas import pd
 from ._results import Result
 from ._validation import (
@@ -393,10 +394,14 @@ def _judgement_matrix(matrix: Any, name: str, *, fill_lower: bool, rtol: float) 
     if nonrecip.any():
         i, j = (int(p) for p in np.argwhere(nonrecip)[0])
         raise AggloValueError(
-            f"{name!r} is not reciprocal: a[{i}, {j}] = {a[i, j]:g} at "
-            f"{_position((i, j), labels)} but a[{j}, {i}] = {a[j, i]:g} (expected "
-            f"1/{a[i, j]:g} = {1 / a[i, j]:.4g}). Enter a[j, i] = 1/a[i, j], or leave the "
-            "entries below the diagonal blank to have them filled."
+            _m.text(
+                f"{name!r} 不是互反矩阵：第{i + 1}行第{j + 1}列是 {a[i, j]:g}，第{j + 1}行第{i + 1}列"
+                f"却是 {a[j, i]:g}（应为 1/{a[i, j]:g}）。请填倒数，或让对角线以下留空自动填补。",
+                f"{name!r} is not reciprocal: a[{i + 1}, {j + 1}] = {a[i, j]:g} at "
+                f"{_position((i, j), labels)} but a[{j + 1}, {i + 1}] = {a[j, i]:g} (expected "
+                f"1/{a[i, j]:g} = {1 / a[i, j]:.4g}). Enter a[j, i] = 1/a[i, j], or leave the "
+                "entries below the diagonal blank to have them filled (counting from 1).",
+            )
         )
     # Keep the entry >= 1 of each pair (the judgement as usually typed, e.g. 3) and set
     # its partner to the exact reciprocal; an equal pair (then within rtol of 1) becomes 1, 1.
@@ -814,7 +819,7 @@ def ahp(
     >>> ahp([[1, 3], [0.5, 1]])
     Traceback (most recent call last):
     ...
-    agglo.AggloValueError: 'matrix' is not reciprocal: a[0, 1] = 3 at row 0, column 1 but a[1, 0] = 0.5 (expected 1/3 = 0.3333). Enter a[j, i] = 1/a[i, j], or leave the entries below the diagonal blank to have them filled.
+    agglo.AggloValueError: 'matrix' 不是互反矩阵：... / 'matrix' is not reciprocal: a[1, 2] = 3 at row 1, column 2 but a[2, 1] = 0.5 (expected 1/3 = 0.3333). Enter a[j, i] = 1/a[i, j], or leave the entries below the diagonal blank to have them filled (counting from 1).
     """
     key = None
     if preset is not None:

@@ -34,9 +34,9 @@ from ._validation import (
     as_option,
     as_positive_int,
     as_vector,
-    check_total_rows,
     labels_of,
 )
+from .tables import _check_total_rows
 
 __all__ = [
     "location_quotient",
@@ -64,11 +64,12 @@ def _check_totals_axis(
     axis_word: str,
     name: str = "data",
 ) -> list[int]:
-    """Detect total rows (``axis_word='row'``) of ``matrix`` with :func:`check_total_rows`.
+    """Detect total rows (``axis_word='row'``) of ``matrix`` with :func:`_check_total_rows`.
 
     For a column check pass ``matrix.T``.  The numeric test (a row equal to the sum of
-    the others) is only meaningful with at least two columns; with one column it would
-    flag ordinary data such as (1, 2, 3), so only labels are checked then.  A row can
+    the others) needs at least two columns; with one column only a first or last value
+    equal to the sum of the others (at least four values) is a total — any row would
+    flag ordinary data such as (1, 2, 3).  A row can
     only equal the sum of the others if its own sum is about half the grand sum; rows
     failing that cheap necessary condition are not passed to the elementwise check,
     which keeps the check cheap on large blocks.
@@ -77,19 +78,29 @@ def _check_totals_axis(
     n_rows = matrix.shape[0]
     labs = None if labels is None else list(labels)
     numeric = matrix.ndim == 2 and matrix.shape[1] >= 2 and n_rows >= 3
+    if matrix.ndim == 2 and matrix.shape[1] == 1 and n_rows >= 4:
+        # one column: a first or last value equal to the sum of the others is a total
+        # (a 全省 row at the top of a list of cities); it is at least half the total
+        col = matrix[:, 0]
+        total = np.sum(col, where=~np.isnan(col))
+        ends = col[[0, -1]]
+        if np.any(np.abs(total - 2.0 * ends) <= 1e-3 * np.abs(ends)):
+            return _check_total_rows(matrix, name, labs, policy=check_policy, axis_word=axis_word)
     if numeric:
         # values are already checked non-negative, so |row| sums equal the row sums;
         # ``where=`` avoids the full-size copy that np.nansum would make
-        row_sum = np.sum(matrix, axis=1, where=~np.isnan(matrix))
+        row_sum = matrix.sum(axis=1)
+        if not np.isfinite(row_sum).all():  # NaN cells: left out of the sums
+            row_sum = np.sum(matrix, axis=1, where=~np.isnan(matrix))
         total = row_sum.sum()
         candidate = np.abs(total - 2.0 * row_sum) <= 1e-3 * row_sum + 1e-12
         numeric = bool(candidate.any())
     if numeric:
-        return check_total_rows(matrix, name, labs, policy=check_policy, axis_word=axis_word)
+        return _check_total_rows(matrix, name, labs, policy=check_policy, axis_word=axis_word)
     if labs is None:
         return []
     empty = np.zeros((0, 1))
-    return check_total_rows(empty, name, labs, policy=check_policy, axis_word=axis_word)
+    return _check_total_rows(empty, name, labs, policy=check_policy, axis_word=axis_word)
 
 
 def _total_policy(total_rows: Any) -> str:
@@ -468,7 +479,7 @@ def location_quotient(
     >>> location_quotient(df, total_rows="raise")
     Traceback (most recent call last):
     ...
-    agglo.AggloValueError: 'data' seems to contain a total row (row 3 ('全国'), counting from 1): ...
+    agglo.AggloValueError: 'data' 的第3行 ('全国')是合计行... / 'data' seems to contain a total row (row 3 ('全国'), counting from 1): ...
     """
     fast = _lq_of_numbers(data, region_totals, industry_totals, grand_total, form, threshold,
                           ddof, total_rows)  # fmt: skip

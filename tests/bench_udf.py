@@ -127,7 +127,7 @@ def main() -> None:
     )
     lq = agglo.location_quotient
     t_plain = best_of(lambda: lq(block, total_rows="raise"))
-    t_screen = best_of(lambda: agglo._validation._totals_ruled_out(block))
+    t_screen = best_of(lambda: agglo.tables._totals_ruled_out(block))
     t_ignore = best_of(lambda: _call_prechecked(lq, block, total_rows="ignore"))
     t_checked = best_of(lambda: cv.call_checked(lq, block, totals=True))
     print(

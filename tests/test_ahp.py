@@ -308,7 +308,7 @@ def test_upper_triangle_input():
         np.testing.assert_allclose(res.matrix, A3, rtol=1e-15)
     filled = ahp_matrix_from_upper([[1, 3, 5], [None, 1, 3], [None, None, 1]])
     np.testing.assert_allclose(filled, A3, rtol=1e-15)
-    with pytest.raises(AggloValueError, match=r"'matrix' has a missing judgement.*row 1, column 0"):
+    with pytest.raises(AggloValueError, match=r"'matrix' has a missing judgement.*row 2, column 1"):
         ahp([[1, 3, 5], [None, 1, 3], [None, None, 1]], fill_lower=False)
 
 
@@ -327,11 +327,11 @@ def test_fraction_text_and_rounded_reciprocals():
 def test_non_reciprocal_raises_with_position():
     a = A3.copy()
     a[2, 1] = 2.0  # should be 1/3
-    with pytest.raises(AggloValueError, match=r"'matrix' is not reciprocal: a\[1, 2\] = 3"):
+    with pytest.raises(AggloValueError, match=r"'matrix' is not reciprocal: a\[2, 3\] = 3"):
         ahp(a)
     labels = ["动力升级", "生态和谐", "社会进步"]
     df = pd.DataFrame(a, index=labels, columns=labels)
-    with pytest.raises(AggloValueError, match="row 1 \\('生态和谐'\\), column 2 \\('社会进步'\\)"):
+    with pytest.raises(AggloValueError, match="row 2 \\('生态和谐'\\), column 3 \\('社会进步'\\)"):
         ahp(df)
     with pytest.raises(AggloValueError, match="not reciprocal"):
         ahp([[1, 3], [0.3, 1]], rtol=0.01)
@@ -342,12 +342,12 @@ def test_non_reciprocal_raises_with_position():
     [
         (
             [[1, 0, 5], [None, 1, 3], [None, None, 1]],
-            r"'matrix' must contain positive.*found 0 at row 0, column 1",
+            r"'matrix' must contain positive.*found 0 at row 1, column 2",
         ),
         ([[1, -3, 5], [None, 1, 3], [None, None, 1]], r"'matrix' must contain positive.*found -3"),
         (
             [[1, 3, 5], [1 / 3, 1, np.nan], [1 / 5, 1 / 3, 1]],
-            r"'matrix' has a missing judgement.*row 1, column 2",
+            r"'matrix' has a missing judgement.*row 2, column 3",
         ),
         (
             [[1, 3, 5], [1 / 3, 2, 3], [1 / 5, 1 / 3, 1]],

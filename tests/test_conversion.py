@@ -11,7 +11,7 @@ import agglo
 import numpy as np
 import pandas as pd
 import pytest
-from agglo import AggloValueError, _validation
+from agglo import AggloValueError, _validation, tables
 from agglo_addin import conversion as cv
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -224,7 +224,8 @@ def test_numeric_total_row_and_total_column_are_refused():
 
 def test_total_column_by_label():
     rows = [[None, "工业", "合计"], ["北京", 1.0, 3.0], ["上海", 2.0, 4.0]]
-    with pytest.raises(AggloValueError, match=r"column 2 \('合计'\) is a total"):
+    # positions count the columns of the selection (the labels are column 1)
+    with pytest.raises(AggloValueError, match=r"column 3 \('合计'\) is a total"):
         cv.read_block(rows, "data")
 
 
@@ -234,7 +235,7 @@ def test_read_vector_accepts_rows_columns_and_labels():
     assert cv.read_vector([["GDP"], ["1,000"], [2.0]], "v").tolist() == [1000.0, 2.0]
     with pytest.raises(AggloValueError, match=r"'v' must be a single row or column"):
         cv.read_vector([[1.0, 2.0], [3.0, 4.0]], "v")
-    with pytest.raises(AggloValueError, match=r"'v' item 3 \('合计'\) is a total"):
+    with pytest.raises(AggloValueError, match=r"'v' row 3 \('合计'\) is a total"):
         cv.read_vector([["北京", 1.0], ["上海", 2.0], ["合计", 3.0]], "v")
 
 
@@ -462,31 +463,31 @@ def test_call_checked_gives_what_agglo_gives_with_total_rows_raise(name, axes, a
 @settings(max_examples=300, deadline=None)
 def test_sum_screen_never_rules_out_a_total_agglo_would_find(arr):
     with np.errstate(all="ignore"):  # inf - inf in the check of a block holding ±inf
-        found_rows = _validation.check_total_rows(arr, "data", policy="ignore")
-        found_cols = _validation.check_total_rows(arr.T, "data", policy="ignore")
-    if _validation._totals_ruled_out(arr):
+        found_rows = tables._check_total_rows(arr, "data", policy="ignore")
+        found_cols = tables._check_total_rows(arr.T, "data", policy="ignore")
+    if tables._totals_ruled_out(arr):
         assert found_rows == []
         assert found_cols == []
-    if _validation._totals_ruled_out(arr, columns=False):
+    if tables._totals_ruled_out(arr, columns=False):
         assert found_rows == []
 
 
 def test_sum_screen_examples():
     block = np.array([[1.0, 2.0, 4.0], [3.0, 5.0, 2.0], [6.0, 1.0, 3.0]])
-    assert _validation._totals_ruled_out(block)
-    assert not _validation._totals_ruled_out(np.vstack([block, block.sum(axis=0)]))
-    assert not _validation._totals_ruled_out(np.hstack([block, block.sum(axis=1, keepdims=True)]))
+    assert tables._totals_ruled_out(block)
+    assert not tables._totals_ruled_out(np.vstack([block, block.sum(axis=0)]))
+    assert not tables._totals_ruled_out(np.hstack([block, block.sum(axis=1, keepdims=True)]))
     # a total column is not looked for with columns=False (HHI, CR_n check the rows only)
-    assert _validation._totals_ruled_out(
+    assert tables._totals_ruled_out(
         np.hstack([block, block.sum(axis=1, keepdims=True)]), columns=False
     )
     # a dominant region (over half of the total) is left to agglo's exact check
-    assert not _validation._totals_ruled_out(np.array([[100.0, 1.0], [1.0, 1.0], [1.0, 1.0]]))
-    assert not _validation._totals_ruled_out(np.array([[1.0, np.nan], [2.0, 3.0], [4.0, 5.0]]))
-    assert not _validation._totals_ruled_out(np.array([[1.0, np.inf], [2.0, 3.0], [4.0, 5.0]]))
-    assert not _validation._totals_ruled_out(np.zeros((3, 3)))
-    assert not _validation._totals_ruled_out(np.array([1.0, 2.0, 3.0]))
-    assert not _validation._totals_ruled_out([[1.0, 2.0], [3.0, 4.0]])
+    assert not tables._totals_ruled_out(np.array([[100.0, 1.0], [1.0, 1.0], [1.0, 1.0]]))
+    assert not tables._totals_ruled_out(np.array([[1.0, np.nan], [2.0, 3.0], [4.0, 5.0]]))
+    assert not tables._totals_ruled_out(np.array([[1.0, np.inf], [2.0, 3.0], [4.0, 5.0]]))
+    assert not tables._totals_ruled_out(np.zeros((3, 3)))
+    assert not tables._totals_ruled_out(np.array([1.0, 2.0, 3.0]))
+    assert not tables._totals_ruled_out([[1.0, 2.0], [3.0, 4.0]])
 
 
 _FLAGS = st.fixed_dictionaries(

@@ -380,6 +380,8 @@ def _sample_blocks():
     return {
         "block": (rng.uniform(1, 100, size=(8, 3))).round(3).tolist(),
         "column": (rng.uniform(0.1, 1, size=(8, 1))).round(4).tolist(),
+        # scores in [0, 1] for the coupling family (raw values are refused there)
+        "scores": (rng.uniform(0.05, 0.95, size=(8, 2))).round(4).tolist(),
     }
 
 
@@ -411,7 +413,9 @@ def test_every_function_in_a_workbook_equals_the_python_result(tmp_path):
         for j, v in enumerate(row):
             data.cell(row=1 + i, column=1 + j, value=v)
         data.cell(row=1 + i, column=5, value=samples["column"][i][0])
-    refs = {"block": "Data!A1:C8", "column": "Data!E1:E8"}
+        for j, v in enumerate(samples["scores"][i]):
+            data.cell(row=1 + i, column=7 + j, value=v)
+    refs = {"block": "Data!A1:C8", "column": "Data!E1:E8", "scores": "Data!G1:H8"}
     ws = wb.create_sheet("F")
     r = 1
     placed = []

@@ -76,7 +76,7 @@ def test_growth_rate_zero_or_negative_base_raises(base):
 
 def test_growth_rate_base_error_names_the_position():
     prev = pd.Series([100.0, 0.0], index=["北京", "上海"])
-    with pytest.raises(AggloValueError, match=r"'previous'.*position 1 \('上海'\)"):
+    with pytest.raises(AggloValueError, match=r"'previous'.*position 2 \('上海'\)"):
         growth_rate(pd.Series([1.0, 2.0], index=["北京", "上海"]), prev)
 
 

@@ -381,7 +381,9 @@ def test_total_row_inside_the_selection_is_reported_not_counted():
     cells.append(["全国", *BLOCK.sum(axis=0).tolist()])
     out = excel_call("LQ", cells)
     assert cv.excel_error_of(out) == "#VALUE!"
-    assert "'data' row 8 ('全国') is a total" in cv.error_message_of(out)
+    # the position counts the rows of the selection (the header is row 1)
+    assert "'data' row 9 ('全国') is a total" in cv.error_message_of(out)
+    assert "第9行" in cv.error_message_of(out)
     # without labels agglo's sum check (total_rows='raise') finds it too
     out = excel_call("HHI", [*BLOCK.tolist(), BLOCK.sum(axis=0).tolist()])
     assert cv.excel_error_of(out) == "#VALUE!"
@@ -408,7 +410,10 @@ def test_text_in_the_numbers_gives_a_message_naming_the_argument(name):
 
 def test_lite_raises_xlwings_error_with_the_message(monkeypatch):
     monkeypatch.setattr(cv, "IN_LITE", True)
-    with pytest.raises(xw.XlwingsError, match=r"^'data' row 1, column 2 holds the text 'abc'"):
+    with pytest.raises(
+        xw.XlwingsError,
+        match=r"^'data' 的第1行第2列.* / 'data' row 1, column 2 holds the text 'abc'",
+    ):
         udfs.REGISTRY["LQ"]([[1.0, "abc"], [2.0, 3.0]])
 
 
