@@ -522,6 +522,19 @@ def test_expectations_are_hand_checked_values():
     assert region_rows(fiscal) == list(range(5, 25))
     energy = TABLES["nbs_national_energy_by_industry.xls"]
     assert block(energy, {"columns": ["2022年"]}).sum() == pytest.approx(307086, abs=2)
+    # the same formulas written differently: HHI in plain Python, Gini by the rank form
+    # G = 2 Σ i y_(i) / (n Σ y) − (n + 1)/n, CR4 from the four largest published values
+    pop = TABLES["nbs_province_population_2015_2024.xlsx"]
+    y = [float(v) for v in block(pop, {"columns": ["2024年"]})[:, 0]]
+    total, n = sum(y), len(y)
+    hhi = sum((v / total) ** 2 for v in y)
+    assert expected(pop, {"calc": "hhi", "columns": ["2024年"]})[0, 0] == pytest.approx(hhi)
+    ys = sorted(y)
+    rank = 2 * sum(i * v for i, v in enumerate(ys, 1)) / (n * total) - (n + 1) / n
+    assert expected(pop, {"calc": "gini", "columns": ["2024年"]})[0, 0] == pytest.approx(rank)
+    cr4 = sum(sorted(y, reverse=True)[:4]) / total
+    assert expected(pop, {"calc": "crn", "n": 4, "columns": ["2024年"]})[0, 0] == pytest.approx(cr4)
+    assert sorted(y, reverse=True)[0] == 12780.0  # 广东省 2024, as published
 
 
 def test_refusal_checks_can_fail():
