@@ -176,6 +176,90 @@ def expected(table: dict, case: dict) -> np.ndarray:
     raise AssertionError(f"unknown calc {calc!r}")
 
 
+# --- the same selections with a total, header, unit, footnote, subtotal or marker added -------
+#
+# The issue's property on real numbers: adding one of these to a valid selection never
+# changes the result silently.  Each variant copies the labels and values of a clean
+# single-column case onto a sheet of its own, adds the row (or marker), and selects the
+# labels with the values; the answer is the clean one, or a refusal naming the added cell.
+
+_VARIANT_CALCS = ("hhi", "crn", "gini")
+
+
+def _base_case(table: dict) -> dict | None:
+    for case in table["case"]:
+        if (case["expect"] == "value" and case.get("calc") in _VARIANT_CALCS
+                and isinstance(case.get("columns"), list) and len(case["columns"]) == 1
+                and not case.get("across")):  # fmt: skip
+            return case
+    return None
+
+
+def _variant_rows(table: dict, base: dict, variant: str) -> tuple[list[list[Any]], list[int]]:
+    """(rows of [label, value], 1-based rows of the added cells)."""
+    f = table["file"]
+    col = column_of(table, base["columns"][0])
+    rows = region_rows(table, base.get("rows"))
+    lab = column_index_from_string(table["labels"]) if table["labels"] else None
+    body = [[cell(f, r, lab) if lab else f"第{r}行", number(f, r, col)] for r in rows]
+    total = float(sum(v for _, v in body))
+    header = cell(f, table["header"], col)
+    year = int(re.search(r"\d{4}", _key(header))[0])
+    if variant == "total_row_below":
+        return [*body, ["合计", total]], [len(body) + 1]
+    if variant == "spaced_total_row_above":
+        return [["全    省", total], *body], [1]
+    if variant == "text_year_header":
+        return [["地区", f"{year}年"], *body], [1]
+    if variant == "numeric_year_header":
+        return [["地区", year], *body], [1]
+    if variant == "unit_row":
+        return [["单位：", "（亿元）"], *body], [1]
+    if variant == "footnote_rows_below":
+        notes = [["注：本表按当年价格计算。", None], ["数据来源：国家统计局", None]]
+        return [*body, *notes], [len(body) + 1, len(body) + 2]
+    if variant == "grouping_subtotal_above":
+        first3 = float(sum(v for _, v in body[:3]))
+        return [["东部地区", first3], *body], [1]
+    if variant == "footnote_marker":
+        marked = [[body[0][0], f"{body[0][1]:.15g}①"], *body[1:]]  # the published digits
+        return marked, [1]
+    raise AssertionError(variant)
+
+
+VARIANTS = (
+    "total_row_below", "spaced_total_row_above", "text_year_header", "numeric_year_header",
+    "unit_row", "footnote_rows_below", "grouping_subtotal_above", "footnote_marker",
+)  # fmt: skip
+
+
+@functools.cache
+def variant_cases(file: str) -> tuple[dict, ...]:
+    table = TABLES[file]
+    base = _base_case(table)
+    if base is None:
+        return ()
+    gaps = MANIFEST.get("variant_gaps", {})
+    fn = re.match(r"=(\w+)\(", base["formula"])[1]
+    extra = f",{base['n']}" if base["calc"] == "crn" else ""
+    out = []
+    for j, variant in enumerate(VARIANTS, 1):
+        rows, added = _variant_rows(table, base, variant)
+        case = {**base, "id": f"{base['id']}+{variant}", "expect": "value_or_refuse",
+                "formula": f"={fn}({{data}}!A1:B{len(rows)}{extra})", "sheet": f"d{j}",
+                "data_rows": rows, "what": f"{base['what']}, with {variant.replace('_', ' ')}",
+                "names": [f"A{r}:B{r}" for r in added]}  # fmt: skip
+        case.pop("known_gap", None)
+        if f"{file}|{variant}" in gaps:
+            case["known_gap"] = gaps[f"{file}|{variant}"]
+        out.append(case)
+    return tuple(out)
+
+
+def all_cases(file: str) -> list[dict]:
+    return [*TABLES[file]["case"], *variant_cases(file)]
+
+
 # --- one workbook and one evaluation per table ------------------------------------------
 
 
@@ -204,7 +288,6 @@ def _make_dynamic(path: Path, sheets: set[str]) -> None:
 @functools.cache
 def evaluated(file: str, folder: str) -> tuple[dict, list]:
     """Evaluate the table's workbook once: (values, problems) of the case sheets."""
-    table = TABLES[file]
     sheet, rows = grid(file)
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -213,12 +296,19 @@ def evaluated(file: str, folder: str) -> tuple[dict, list]:
         for j, v in enumerate(row, 1):
             if v not in ("", None):
                 ws.cell(i, j, v)
-    for k, case in enumerate(table["case"], 1):
-        text = case["formula"].replace("{data}", _quoted(sheet))
+    cases = all_cases(file)
+    for k, case in enumerate(cases, 1):
+        target = sheet
+        if "data_rows" in case:  # a variant: its own data sheet
+            target = case["sheet"]
+            data = wb.create_sheet(target)
+            for row in case["data_rows"]:
+                data.append(row)
+        text = case["formula"].replace("{data}", _quoted(target))
         wb.create_sheet(f"c{k}")["A1"] = ArrayFormula("A1", text)  # a formula that spills
     path = Path(folder) / (Path(file).stem + ".xlsx")
     wb.save(path)
-    _make_dynamic(path, {f"c{k}" for k in range(1, len(table["case"]) + 1)})
+    _make_dynamic(path, {f"c{k}" for k in range(1, len(cases) + 1)})
     ev = engine.evaluate_package(xlsx.read_package(path))
     return ev.values, ev.problems
 
@@ -287,6 +377,8 @@ def outcome(file: str, k: int, case: dict, folder: str) -> tuple[str, Any]:
     first = values.get((sheet, "A1"))
     if first is None or _is_error(first):
         reasons = [p.reason for p in problems if p.sheet == sheet]
+        if not reasons and isinstance(first, str) and len(first) > 8:
+            reasons = [first]  # an error text that carries its message ("#VALUE! ...")
         return "refused", (reasons[0] if reasons else f"{first!r} without a message")
     return "values", values
 
@@ -338,7 +430,7 @@ def check(file: str, k: int, case: dict, folder: str) -> None:
 CASES = [
     pytest.param(t["file"], k, c, id=f"{Path(t['file']).stem}-{c['id']}")
     for t in MANIFEST["table"]
-    for k, c in enumerate(t["case"], 1)
+    for k, c in enumerate(all_cases(t["file"]), 1)
 ]
 
 
@@ -392,6 +484,28 @@ def test_manifest_cases_are_well_formed_and_their_answers_computable():
                 assert np.isfinite(want).all(), case
 
 
+def test_variant_gap_markers_name_existing_variants():
+    for key in MANIFEST.get("variant_gaps", {}):
+        file, variant = key.split("|")
+        assert variant in VARIANTS, key
+        assert any(c["id"].endswith("+" + variant) for c in variant_cases(file)), key
+
+
+def test_variants_add_exactly_one_row_or_marker():
+    table = TABLES["nbs_province_gdp_2015_2019.xls"]
+    base = _base_case(table)
+    clean = region_rows(table)
+    for variant in VARIANTS:
+        rows, added = _variant_rows(table, base, variant)
+        extra = 2 if variant == "footnote_rows_below" else 0 if variant == "footnote_marker" else 1
+        assert len(rows) == len(clean) + extra, variant
+        assert all(1 <= r <= len(rows) for r in added)
+    rows, _ = _variant_rows(table, base, "total_row_below")
+    assert rows[-1] == ["合计", pytest.approx(sum(v for _, v in rows[:-1]))]
+    rows, _ = _variant_rows(table, base, "footnote_marker")
+    assert rows[0] == ["北京市", "35371.28①"]
+
+
 def test_expectations_are_hand_checked_values():
     """A few answers checked by hand against the published numbers (and the formulas)."""
     gdp = TABLES["nbs_province_gdp_2015_2019.xls"]
@@ -408,6 +522,19 @@ def test_expectations_are_hand_checked_values():
     assert region_rows(fiscal) == list(range(5, 25))
     energy = TABLES["nbs_national_energy_by_industry.xls"]
     assert block(energy, {"columns": ["2022年"]}).sum() == pytest.approx(307086, abs=2)
+    # the same formulas written differently: HHI in plain Python, Gini by the rank form
+    # G = 2 Σ i y_(i) / (n Σ y) − (n + 1)/n, CR4 from the four largest published values
+    pop = TABLES["nbs_province_population_2015_2024.xlsx"]
+    y = [float(v) for v in block(pop, {"columns": ["2024年"]})[:, 0]]
+    total, n = sum(y), len(y)
+    hhi = sum((v / total) ** 2 for v in y)
+    assert expected(pop, {"calc": "hhi", "columns": ["2024年"]})[0, 0] == pytest.approx(hhi)
+    ys = sorted(y)
+    rank = 2 * sum(i * v for i, v in enumerate(ys, 1)) / (n * total) - (n + 1) / n
+    assert expected(pop, {"calc": "gini", "columns": ["2024年"]})[0, 0] == pytest.approx(rank)
+    cr4 = sum(sorted(y, reverse=True)[:4]) / total
+    assert expected(pop, {"calc": "crn", "n": 4, "columns": ["2024年"]})[0, 0] == pytest.approx(cr4)
+    assert sorted(y, reverse=True)[0] == 12780.0  # 广东省 2024, as published
 
 
 def test_refusal_checks_can_fail():
