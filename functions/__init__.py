@@ -9,7 +9,7 @@ Families (one module each): :mod:`agglo.location` (区位熵, specialisation),
 (增长率, CAGR, 首位度), :mod:`agglo.statistics` (correlation, OLS),
 :mod:`agglo.normalization` (无量纲化), :mod:`agglo.weights` (熵值法, CRITIC),
 :mod:`agglo.judgement` (层次分析法 AHP, 规则随机赋权), :mod:`agglo.evaluation` (综合指数, TOPSIS, 灰色关联, 障碍度),
-:mod:`agglo.coupling` (耦合协调度).
+:mod:`agglo.coupling` (耦合协调度), :mod:`agglo.disparity` (泰尔指数, Dagum 基尼系数, 变异系数).
 
 The family modules are imported on first use (``agglo.hhi``, ``agglo.location``,
 ``from agglo import *``), so ``import agglo`` stays cheap: SciPy and statsmodels load
@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # static tools see every name; at run time they load on first
         concentration,
         coupling,
         datasets,
+        disparity,
         evaluation,
         growth,
         judgement,
@@ -40,6 +41,7 @@ if TYPE_CHECKING:  # static tools see every name; at run time they load on first
     from .concentration import *  # noqa: F403
     from .coupling import *  # noqa: F403
     from .datasets import *  # noqa: F403
+    from .disparity import *  # noqa: F403
     from .evaluation import *  # noqa: F403
     from .growth import *  # noqa: F403
     from .judgement import *  # noqa: F403
@@ -55,6 +57,7 @@ _SUBMODULES = (
     "concentration",
     "coupling",
     "datasets",
+    "disparity",
     "evaluation",
     "growth",
     "judgement",
@@ -92,6 +95,15 @@ _EXPORTS: dict[str, str] = {
     "load_dataset": "datasets",
     "gdp_by_sector": "datasets",
     "employment_by_industry": "datasets",
+    # disparity
+    "TheilResult": "disparity",
+    "DagumResult": "disparity",
+    "LorenzResult": "disparity",
+    "theil": "disparity",
+    "dagum_gini": "disparity",
+    "coefficient_of_variation": "disparity",
+    "atkinson": "disparity",
+    "lorenz_curve": "disparity",
     # evaluation
     "CompositeResult": "evaluation",
     "TopsisResult": "evaluation",
