@@ -9,7 +9,8 @@ Families (one module each): :mod:`agglo.location` (区位熵, specialisation),
 (增长率, CAGR, 首位度), :mod:`agglo.statistics` (correlation, OLS),
 :mod:`agglo.normalization` (无量纲化), :mod:`agglo.weights` (熵值法, CRITIC),
 :mod:`agglo.judgement` (层次分析法 AHP, 规则随机赋权), :mod:`agglo.evaluation` (综合指数, TOPSIS, 灰色关联, 障碍度),
-:mod:`agglo.coupling` (耦合协调度), :mod:`agglo.disparity` (泰尔指数, Dagum 基尼系数, 变异系数).
+:mod:`agglo.coupling` (耦合协调度), :mod:`agglo.disparity` (泰尔指数, Dagum 基尼系数, 变异系数),
+:mod:`agglo.convergence` (σ/β 收敛, 核密度).
 
 The family modules are imported on first use (``agglo.hhi``, ``agglo.location``,
 ``from agglo import *``), so ``import agglo`` stays cheap: SciPy and statsmodels load
@@ -27,6 +28,7 @@ from ._validation import AggloValueError, AggloWarning, TotalRowWarning
 if TYPE_CHECKING:  # static tools see every name; at run time they load on first use
     from . import (  # noqa: F401
         concentration,
+        convergence,
         coupling,
         datasets,
         disparity,
@@ -39,6 +41,7 @@ if TYPE_CHECKING:  # static tools see every name; at run time they load on first
         weights,
     )
     from .concentration import *  # noqa: F403
+    from .convergence import *  # noqa: F403
     from .coupling import *  # noqa: F403
     from .datasets import *  # noqa: F403
     from .disparity import *  # noqa: F403
@@ -55,6 +58,7 @@ __version__ = "0.1.0"
 #: The family modules, importable as ``agglo.<name>``.
 _SUBMODULES = (
     "concentration",
+    "convergence",
     "coupling",
     "datasets",
     "disparity",
@@ -80,6 +84,13 @@ _EXPORTS: dict[str, str] = {
     "lq_gini": "concentration",
     "ellison_glaeser": "concentration",
     "maurel_sedillot": "concentration",
+    # convergence
+    "SigmaResult": "convergence",
+    "BetaResult": "convergence",
+    "KernelDensityResult": "convergence",
+    "sigma_convergence": "convergence",
+    "beta_convergence": "convergence",
+    "kernel_density": "convergence",
     # coupling
     "CouplingResult": "coupling",
     "coupling_degree": "coupling",
