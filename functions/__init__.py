@@ -10,7 +10,8 @@ Families (one module each): :mod:`agglo.location` (区位熵, specialisation),
 :mod:`agglo.normalization` (无量纲化), :mod:`agglo.weights` (熵值法, CRITIC),
 :mod:`agglo.judgement` (层次分析法 AHP, 规则随机赋权), :mod:`agglo.evaluation` (综合指数, TOPSIS, 灰色关联, 障碍度),
 :mod:`agglo.coupling` (耦合协调度), :mod:`agglo.disparity` (泰尔指数, Dagum 基尼系数, 变异系数),
-:mod:`agglo.convergence` (σ/β 收敛, 核密度).
+:mod:`agglo.convergence` (σ/β 收敛, 核密度), :mod:`agglo.shiftshare` (偏离-份额),
+:mod:`agglo.grey` (GM(1,1)), :mod:`agglo.decoupling` (Tapio 脱钩).
 
 The family modules are imported on first use (``agglo.hhi``, ``agglo.location``,
 ``from agglo import *``), so ``import agglo`` stays cheap: SciPy and statsmodels load
@@ -31,12 +32,15 @@ if TYPE_CHECKING:  # static tools see every name; at run time they load on first
         convergence,
         coupling,
         datasets,
+        decoupling,
         disparity,
         evaluation,
+        grey,
         growth,
         judgement,
         location,
         normalization,
+        shiftshare,
         statistics,
         weights,
     )
@@ -44,12 +48,15 @@ if TYPE_CHECKING:  # static tools see every name; at run time they load on first
     from .convergence import *  # noqa: F403
     from .coupling import *  # noqa: F403
     from .datasets import *  # noqa: F403
+    from .decoupling import *  # noqa: F403
     from .disparity import *  # noqa: F403
     from .evaluation import *  # noqa: F403
+    from .grey import *  # noqa: F403
     from .growth import *  # noqa: F403
     from .judgement import *  # noqa: F403
     from .location import *  # noqa: F403
     from .normalization import *  # noqa: F403
+    from .shiftshare import *  # noqa: F403
     from .statistics import *  # noqa: F403
     from .weights import *  # noqa: F403
 
@@ -61,12 +68,15 @@ _SUBMODULES = (
     "convergence",
     "coupling",
     "datasets",
+    "decoupling",
     "disparity",
     "evaluation",
+    "grey",
     "growth",
     "judgement",
     "location",
     "normalization",
+    "shiftshare",
     "statistics",
     "weights",
 )
@@ -106,6 +116,10 @@ _EXPORTS: dict[str, str] = {
     "load_dataset": "datasets",
     "gdp_by_sector": "datasets",
     "employment_by_industry": "datasets",
+    # decoupling
+    "TapioResult": "decoupling",
+    "tapio": "decoupling",
+    "TAPIO_STATES": "decoupling",
     # disparity
     "TheilResult": "disparity",
     "DagumResult": "disparity",
@@ -124,6 +138,10 @@ _EXPORTS: dict[str, str] = {
     "topsis": "evaluation",
     "grey_relational": "evaluation",
     "obstacle_degree": "evaluation",
+    # grey
+    "GM11Result": "grey",
+    "gm11": "grey",
+    "GM11_GRADES": "grey",
     # growth
     "growth_rate": "growth",
     "cagr": "growth",
@@ -151,6 +169,9 @@ _EXPORTS: dict[str, str] = {
     # normalization
     "normalize": "normalization",
     "parse_directions": "normalization",
+    # shiftshare
+    "ShiftShareResult": "shiftshare",
+    "shift_share": "shiftshare",
     # statistics
     "CorrelationResult": "statistics",
     "OLSResult": "statistics",
