@@ -701,7 +701,7 @@ _ENTROPY_DOCS = {
     "directions": "Row with one direction per indicator: + or -. Blank = all +.",
     "normalize": "minmax (default) or none (raw-value entropy, as several papers compute it).",
     "zero": "zero (0·ln0=0, default) or spssau (shift by 0.01).",
-    "preset": "Optional named preset, e.g. textbook or spssau (overrides normalize/zero).",
+    "preset": "Optional named preset: textbook, spssau, spssau_interval, pymcdm, pydecision, mathmodels (overrides normalize/zero).",
 }
 
 
