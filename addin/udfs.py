@@ -1172,3 +1172,360 @@ def RESCALE(values, low, high):
     )
     out = np.asarray(result, dtype=float)
     return cv.to_excel(out[0, 0]) if out.size == 1 else cv.to_excel(out)
+
+
+# --------------------------------------------------------------------------------------
+# regional disparity and convergence (区域差异与收敛): Theil, Dagum Gini, CV, Atkinson,
+# Lorenz, σ/β convergence, kernel density, shift-share, GM(1,1), Tapio decoupling
+# --------------------------------------------------------------------------------------
+
+
+def _label_list(value: Any, name: str, n: int) -> list[Any]:
+    """One text (or number) label per region from a row or column; a header cell is dropped."""
+    rows = value if isinstance(value, list | tuple) else [[value]]
+    rows = [r if isinstance(r, list | tuple) else [r] for r in rows]
+    if len(rows) > 1 and any(len(r) > 1 for r in rows):
+        raise _error(
+            f"'{name}' 应为一行或一列分组标签。 '{name}' must be a single row or column of "
+            "group labels (e.g. 东部/中部/西部/东北)."
+        )
+    flat = [c for r in rows for c in r]
+    if len(flat) == n + 1:  # the selection includes a header cell such as 区域
+        flat = flat[1:]
+    out = []
+    for c in flat:
+        if isinstance(c, float) and c.is_integer():
+            c = int(c)
+        out.append(c.strip() if isinstance(c, str) else c)
+    return out
+
+
+def _year_header(arr: np.ndarray) -> bool:
+    """Whether the first row of a block is a header of years (2014, 2015, …) read as numbers.
+
+    Whole numbers in 1900–2100, increasing by a constant step, each outside the range of
+    the values below it in its column (so a row of real data is never taken for years).
+    """
+    if arr.shape[0] < 3 or arr.shape[1] < 1:
+        return False
+    first, rest = arr[0], arr[1:]
+    if not np.all(np.isfinite(first)) or not np.all(first == np.round(first)):
+        return False
+    if not np.all((first >= 1900) & (first <= 2100)):
+        return False
+    steps = np.diff(first)
+    if steps.size and not (np.all(steps == steps[0]) and steps[0] > 0):
+        return False
+    with np.errstate(invalid="ignore"):
+        lo, hi = np.nanmin(rest, axis=0), np.nanmax(rest, axis=0)
+    return bool(np.all((first < lo) | (first > hi)))
+
+
+def _panel_arg(value: Any, years: Any) -> tuple[np.ndarray, list[Any] | None, list[Any] | None]:
+    """A regions × years block: text headers or a first row of year numbers become the years."""
+    block = cv.read_block(value, "panel", totals="labels")
+    arr = block.values
+    labels = block.col_labels
+    if labels is None and _year_header(arr):
+        labels = [int(v) for v in arr[0]]
+        arr = arr[1:]
+    if not (_is_single(years) and _opt(years, "years", None, "any") is None):
+        ys = _label_list(years, "years", arr.shape[1])
+        labels = ys
+    return arr, labels, block.row_labels
+
+
+@_udf(
+    "theil",
+    values="One value per region, usually per capita (labels allowed).",
+    weights="Optional population of each region (same length).",
+    groups="Optional group label per region (东部/中部/西部/东北) for the decomposition.",
+    index="T (default, GE(1)) or L (GE(0), mean log deviation).",
+)
+def THEIL(values, weights=None, groups=None, index="T"):
+    """Theil index 泰尔指数 T or L; with groups a table (part, value, group index, contribution 贡献率): between, within per group, total."""
+    vec = cv.read_vector(values, "values")
+    w = _weights_arg(weights)
+    has_groups = not (_is_single(groups) and _opt(groups, "groups", None, "any") is None)
+    g = _label_list(groups, "groups", vec.size) if has_groups else None
+    result = _fn("theil")(vec, weights=w, groups=g, index=_opt(index, "index", "T"))
+    if g is None:
+        return cv.to_excel(result.total)
+    parts = ["组间 between", *(f"组内 {lab}" for lab in result.groups), "总体 total"]
+    values_ = [result.between, *result.within_terms, result.total]
+    inner = [float("nan"), *result.group_values, float("nan")]
+    contrib = [*result.contributions, 1.0]
+    header = [_convention_header("part", result.convention), "value", "group index", "contribution"]
+    rows = cv.to_table(header, [parts, np.array(values_), np.array(inner), np.array(contrib)])
+    for row in rows[1:]:
+        if row[2] == cv.NA and row[0] in ("组间 between", "总体 total"):
+            row[2] = ""
+    return rows
+
+
+_DAGUM_DOCS = {
+    "values": "One non-negative value per region (labels allowed).",
+    "groups": "Group label per region (东部/中部/西部/东北), same length.",
+    "weights": "Optional population of each region (blank = each region once).",
+}
+
+
+def _dagum(values: Any, groups: Any, weights: Any) -> Any:
+    vec = cv.read_vector(values, "values")
+    return _fn("dagum_gini")(vec, _label_list(groups, "groups", vec.size), _weights_arg(weights))
+
+
+@_udf("dagum_gini", **_DAGUM_DOCS)
+def DAGUMGINI(values, groups, weights=None):
+    """Dagum Gini decomposition Dagum基尼系数分解: table (part, value, contribution) for G_w, G_nb, G_t, G, then G_jj per group."""
+    r = _dagum(values, groups, weights)
+    parts = ["组内 G_w", "组间 G_nb", "超变密度 G_t", "总体 G"]
+    parts += [f"G_jj {lab}" for lab in r.groups]
+    vals = np.array([r.within, r.between, r.transvariation, r.total, *r.group_gini])
+    contrib = np.array([*r.contributions, 1.0, *([np.nan] * len(r.groups))])
+    rows = cv.to_table(
+        [_convention_header("part", r.convention), "value", "contribution"], [parts, vals, contrib]
+    )
+    for row in rows[5:]:
+        row[2] = ""
+    return rows
+
+
+@_udf("dagum_gini", **_DAGUM_DOCS)
+def DAGUMMATRIX(values, groups, weights=None):
+    """Dagum between-group Gini matrix 组间基尼系数 G_jh, labelled by group; the diagonal holds the within-group Gini G_jj."""
+    r = _dagum(values, groups, weights)
+    labels = list(r.groups)
+    rows = [["G_jh", *labels]]
+    for lab, line in zip(labels, cv.to_excel(np.asarray(r.between_gini)), strict=True):
+        rows.append([lab, *line])
+    return rows
+
+
+@_udf(
+    "coefficient_of_variation",
+    values="One value per region (labels allowed).",
+    weights="Optional population: gives Williamson's weighted coefficient of variation.",
+    ddof="0 (default): population sd; 1: sample sd (STDEV.S). Unweighted only.",
+)
+def COEFVAR(values, weights=None, ddof=0):
+    """Coefficient of variation 变异系数 sd/mean; with population weights Williamson's index 加权变异系数."""
+    vec = cv.read_vector(values, "values")
+    result = _fn("coefficient_of_variation")(
+        vec, _weights_arg(weights), _opt(ddof, "ddof", 0, "int")
+    )
+    return cv.to_excel(result)
+
+
+@_udf(
+    "coefficient_of_variation",
+    values="One per-capita value per region (labels allowed).",
+    weights="Population of each region (same length).",
+)
+def WILLIAMSON(values, weights):
+    """Williamson index 威廉姆森系数 (population-weighted coefficient of variation around the national mean)."""
+    vec = cv.read_vector(values, "values")
+    w = _weights_arg(weights)
+    if w is None:
+        raise _error(
+            "'weights' 必填（各地区人口）。 'weights' is required: the population of each region."
+        )
+    return cv.to_excel(_fn("coefficient_of_variation")(vec, w))
+
+
+@_udf(
+    "atkinson",
+    values="One value per region (labels allowed).",
+    epsilon="Inequality aversion ε ≥ 0 (default 0.5).",
+    weights="Optional population of each region.",
+)
+def ATKINSON(values, epsilon=0.5, weights=None):
+    """Atkinson index 阿特金森指数 with inequality aversion ε."""
+    vec = cv.read_vector(values, "values")
+    eps = _opt(epsilon, "epsilon", 0.5, "number")
+    return cv.to_excel(_fn("atkinson")(vec, eps, _weights_arg(weights)))
+
+
+@_udf(
+    "lorenz_curve",
+    values="One non-negative value per region (labels allowed).",
+    weights="Optional population of each region.",
+)
+def LORENZ(values, weights=None):
+    """Lorenz curve points 洛伦兹曲线 for a chart: table (cumulative population share, cumulative value share) from (0,0) to (1,1)."""
+    vec = cv.read_vector(values, "values")
+    r = _fn("lorenz_curve")(vec, _weights_arg(weights))
+    header = [_convention_header("population share", r.convention), "value share"]
+    return cv.to_table(header, [r.population_share, r.value_share])
+
+
+_PANEL_DOC = "Regions × years block (labels allowed; a first row of years such as 2014…2023 is read as the header)."
+_YEARS_DOC = "Optional row of year labels, one per column (if the panel has no header)."
+
+
+@_udf(
+    "sigma_convergence",
+    panel=_PANEL_DOC,
+    ddof="0 (default): cv and sd of logs use the population sd; 1: the sample sd.",
+    years=_YEARS_DOC,
+)
+def SIGMACONV(panel, ddof=0, years=None):
+    """σ convergence σ收敛: table per year (year, mean, sd population, sd sample, CV, sd of ln)."""
+    arr, labels, _ = _panel_arg(panel, years)
+    r = _fn("sigma_convergence")(arr, _opt(ddof, "ddof", 0, "int"), years=labels)
+    header = [_convention_header("year", r.convention), "mean", "sd (n)", "sd (n-1)", "CV", "sd ln"]
+    return cv.to_table(
+        header,
+        [np.asarray(r.years, dtype=object), r.mean, r.sd_population, r.sd_sample, r.cv, r.sd_log],
+    )
+
+
+@_udf(
+    "beta_convergence",
+    panel=_PANEL_DOC,
+    controls="Optional control variables, one row per region (conditional β convergence).",
+    start="Optional first year (default: the first column).",
+    end="Optional last year (default: the last column).",
+    fixed_effects="TRUE: panel form with region fixed effects on yearly growth. Default FALSE.",
+    years=_YEARS_DOC,
+)
+def BETACONV(panel, controls=None, start=None, end=None, fixed_effects=False, years=None):
+    """β convergence β收敛: table (statistic, value) with β, std err, t, p, speed λ, half-life, T, R², n; the header states the regression."""
+    arr, labels, _ = _panel_arg(panel, years)
+    ctrl = _optional_block(controls, "controls")
+    r = _fn("beta_convergence")(
+        arr,
+        ctrl,
+        _opt(start, "start", None, "any"),
+        _opt(end, "end", None, "any"),
+        _opt(fixed_effects, "fixed_effects", False, "bool"),
+        years=labels,
+    )
+    header = [_convention_header("statistic", r.convention), r.form]
+    names = ["beta", "std err", "t", "p", "speed λ", "half-life", "T", "R²", "n"]
+    vals = [r.beta, r.std_error, r.t, r.p, r.speed, r.half_life, r.periods, r.r_squared, r.n]
+    return cv.to_table(header, [names, np.array(vals, dtype=float)])
+
+
+@_udf(
+    "kernel_density",
+    values="One distribution per column (e.g. one year each); a header of labels or years allowed.",
+    bandwidth="silverman (default, R bw.nrd0 / Stata), scott, or a number h.",
+    points="Number of grid points (default 100).",
+)
+def KDENSITY(values, bandwidth="silverman", points=100):
+    """Kernel density 核密度估计 (Gaussian) on a common grid: table (x, one density column per input column) for a line chart."""
+    block = cv.read_block(values, "values", totals="labels")
+    arr, names = block.values, block.col_labels
+    if names is None and _year_header(arr):
+        names = [int(v) for v in arr[0]]
+        arr = arr[1:]
+    bw = _opt(bandwidth, "bandwidth", "silverman", "any")
+    r = _fn("kernel_density")(arr, bw, None, _opt(points, "points", 100, "int"))
+    dens = np.asarray(r.density).reshape(len(r.grid), -1)
+    k = dens.shape[1]
+    if names is None or len(names) != k:
+        names = [f"density {j + 1}" for j in range(k)]
+    header = [_convention_header("x", r.convention), *names]
+    return cv.to_table(header, [r.grid, *dens.T])
+
+
+@_udf(
+    "shift_share",
+    base="Block regions × industries at the base year (labels allowed).",
+    end="Block of the same regions × industries at the end year.",
+    method="dunn (default), esteban (Esteban-Marquillas) or gerfin (index form).",
+    by="region (default) or industry.",
+)
+def SHIFTSHARE(base, end, method="dunn", by="region"):
+    """Shift-share analysis 偏离-份额分析: table per region (or industry) with change, national share, industry mix, competitive share …"""
+    b0 = cv.read_block(base, "base", totals=True)
+    b1 = cv.read_block(end, "end", totals=True)
+    r = _fn("shift_share")(b0.values, b1.values, _opt(method, "method", "dunn"))
+    view = _opt(by, "by", "region")
+    if not isinstance(view, str) or view.lower() not in ("region", "industry"):
+        raise _error(
+            f"'by' 应为 region 或 industry。 'by' must be region or industry; received {view!r}."
+        )
+    if view.lower() == "industry":
+        if r.by_industry is None:
+            raise _error("Gerfin 指数形式只按地区给出。 The Gerfin index form is per region only.")
+        table, labs, first = r.by_industry, b0.col_labels, "industry"
+    else:
+        table, labs, first = r.by_region, b0.row_labels, "region"
+    n = table.shape[0]
+    labs = labs if labs is not None and len(labs) == n else list(range(1, n + 1))
+    header = [_convention_header(first, r.convention), *r.components]
+    return cv.to_table(header, [labs, *np.asarray(table).T])
+
+
+@_udf(
+    "gm11",
+    series="A positive time series (row or column, ≥ 4 values, no blanks).",
+    horizon="Number of periods to forecast (default 0).",
+)
+def GREYFORECAST(series, horizon=0):
+    """GM(1,1) grey forecast 灰色预测: table (k, actual, fitted, residual, relative error), forecasts appended with blank actual."""
+    vec = cv.read_vector(series, "series", totals=False)
+    r = _fn("gm11")(vec, _opt(horizon, "horizon", 0, "int"))
+    n, h = vec.size, len(r.forecast)
+    blank = np.full(h, np.nan)
+    header = [
+        _convention_header("k", r.convention),
+        "actual",
+        "fitted",
+        "residual",
+        "relative error",
+    ]
+    rows = cv.to_table(
+        header,
+        [
+            np.arange(1, n + h + 1),
+            np.concatenate([vec, blank]),
+            np.concatenate([r.fitted, r.forecast]),
+            np.concatenate([r.residuals, blank]),
+            np.concatenate([r.relative_errors, blank]),
+        ],
+    )
+    for row in rows[n + 1 :]:
+        row[1] = row[3] = row[4] = ""
+    return rows
+
+
+@_udf(
+    "gm11",
+    series="A positive time series (row or column, ≥ 4 values, no blanks).",
+)
+def GREYTEST(series):
+    """GM(1,1) accuracy tests 灰色预测精度检验: table (statistic, value) with a, b, level-ratio test, C 后验差比, P 小误差概率, grade 精度等级."""
+    vec = cv.read_vector(series, "series", totals=False)
+    r = _fn("gm11")(vec, 0)
+    lo, hi = r.ratio_bounds
+    names = [
+        "a", "b", "level ratio min", "level ratio max", "admissible low", "admissible high",
+        "level-ratio test passed", "mean relative error", "C", "P", "grade",
+    ]  # fmt: skip
+    vals = [
+        r.a, r.b, float(np.min(r.level_ratios)), float(np.max(r.level_ratios)), lo, hi,
+        r.ratio_test_passed, r.mean_relative_error, r.C, r.P, r.grade_label,
+    ]  # fmt: skip
+    return cv.to_table([_convention_header("statistic", r.convention), "value"], [names, vals])
+
+
+@_udf(
+    "tapio",
+    resource="Resource use or emission per year (row or column, positive).",
+    output="Output (GDP) per year, same length.",
+    base="previous (default: year on year) or first (against the first year).",
+    lang="zh (default: 强脱钩 …) or en.",
+)
+def TAPIO(resource, output, base="previous", lang="zh"):
+    """Tapio decoupling 脱钩弹性: table per period (period, ΔR/R, ΔY/Y, elasticity, state 脱钩状态 of the eight)."""
+    rv = cv.read_vector(resource, "resource", totals=False)
+    ov = cv.read_vector(output, "output", totals=False)
+    r = _fn("tapio")(rv, ov, _opt(base, "base", "previous"), _opt(lang, "lang", "zh"))
+    periods = np.arange(1, len(r.elasticity) + 1)
+    header = [_convention_header("period", r.convention), "ΔR/R", "ΔY/Y", "elasticity", "state"]
+    return cv.to_table(
+        header, [periods, r.resource_change, r.output_change, r.elasticity, list(r.label)]
+    )

@@ -9,7 +9,7 @@ per-capita quantity such as GDP per capita or the average wage.
   the coefficient of variation and the standard deviation of the logarithms.
 * :func:`beta_convergence` — the growth regression on the initial level (statsmodels
   OLS): β with its standard error, t and p, the speed of convergence λ and the half-life.
-* :func:`kernel_density` — Gaussian kernel density (scipy) on a common grid, one curve
+* :func:`kernel_density` — Gaussian kernel density on a common grid, one curve
   per year, for the distribution-dynamics chart (核密度估计).
 """
 
@@ -364,8 +364,8 @@ def beta_convergence(
         X = np.column_stack(cols)
         if n <= X.shape[1]:
             raise AggloValueError(
-                f"地区数 {n} 不足以估计 {X.shape[1]} 个参数。 {n} regions are too few for "
-                f"{X.shape[1]} parameters; add regions or drop controls."
+                f"'panel' 的地区数 {n} 不足以估计 {X.shape[1]} 个参数。 'panel' has {n} regions, too "
+                f"few for {X.shape[1]} parameters; add regions or drop controls."
             )
         fit = sm.OLS(growth, X).fit()
         kind = "conditional" if controls is not None else "absolute"
@@ -381,12 +381,13 @@ def beta_convergence(
             )
         if logs.shape[1] < 3:
             raise AggloValueError(
-                "面板形式至少需要 3 个年份。 The panel form needs at least 3 years (2 growth steps)."
+                "'panel' 面板形式至少需要 3 个年份。 'panel' needs at least 3 years (2 growth "
+                "steps) in the panel form."
             )
         if numeric and len(set(np.diff(nums))) != 1:
             raise AggloValueError(
-                "面板形式要求年份等间隔。 The panel form needs equally spaced years; select "
-                "consecutive years."
+                "'years' 面板形式要求年份等间隔。 'years' must be equally spaced in the panel "
+                "form; select consecutive years."
             )
         steps = logs.shape[1] - 1
         growth = (logs[:, 1:] - logs[:, :-1]).ravel()
@@ -496,8 +497,8 @@ def kernel_density(
 
         \hat f(x) = \frac{1}{n h} \sum_{i=1}^{n} \phi\Big(\frac{x - x_i}{h}\Big),
 
-    evaluated exactly with :class:`scipy.stats.gaussian_kde` (no binning, unlike R's
-    FFT approximation in ``density``).
+    evaluated exactly at every grid point (no binning, unlike R's FFT approximation in
+    ``density``; same values as :class:`scipy.stats.gaussian_kde` with this bandwidth).
 
     References
     ----------
@@ -549,14 +550,16 @@ def kernel_density(
         g = np.linspace(arr.min() - 3 * h.max(), arr.max() + 3 * h.max(), points)
     else:
         g = as_array(grid, "grid", ndim=(1, 2), allow_nan=False).ravel()
-    from scipy.stats import gaussian_kde  # noqa: PLC0415
-
-    dens = np.column_stack(
-        [
-            gaussian_kde(arr[:, j], bw_method=h[j] / arr[:, j].std(ddof=1))(g)
-            for j in range(arr.shape[1])
-        ]
-    )
+    # the Gaussian sum evaluated directly (exact, no binning; scipy's gaussian_kde would
+    # rescale by the sample covariance and fail on a nearly constant column)
+    dens = np.empty((g.size, arr.shape[1]))
+    step = max(1, 2_000_000 // max(arr.shape[0], 1))
+    norm = np.sqrt(2.0 * np.pi)
+    for j in range(arr.shape[1]):  # one pass per distribution, in chunks of grid points
+        x, hj = arr[:, j], h[j]
+        for s0 in range(0, g.size, step):
+            u = (g[s0 : s0 + step, None] - x[None, :]) / hj
+            dens[s0 : s0 + step, j] = np.exp(-0.5 * u * u).sum(axis=1) / (x.size * hj * norm)
     rule_text = {"silverman": "Silverman 0.9·min(s, IQR/1.34)·n^-1/5 (R bw.nrd0)",
                  "scott": "1.06·min(s, IQR/1.34)·n^-1/5 (R bw.nrd)"}.get(rule, "h given")  # fmt: skip
     return KernelDensityResult(

@@ -315,7 +315,8 @@ def theil(
     if np.any(wg <= 0):
         g = labels[int(np.flatnonzero(wg <= 0)[0])]
         raise AggloValueError(
-            f"分组 {g!r} 的权重之和为 0。 Group {g!r} has zero total weight; give its population."
+            f"'weights' 在分组 {g!r} 中之和为 0。 'weights' sum to zero in group {g!r}; give its "
+            "population."
         )
     mu = vg.sum() / wg.sum()
     mug = vg / wg
@@ -521,7 +522,8 @@ def dagum_gini(values: Any, groups: Any, weights: Any = None) -> DagumResult:
     if np.any(wg <= 0):
         g = labels[int(np.flatnonzero(wg <= 0)[0])]
         raise AggloValueError(
-            f"分组 {g!r} 的权重之和为 0。 Group {g!r} has zero total weight; give its population."
+            f"'weights' 在分组 {g!r} 中之和为 0。 'weights' sum to zero in group {g!r}; give its "
+            "population."
         )
     vg = np.bincount(codes, weights=w * y, minlength=k)
     W = wg.sum()

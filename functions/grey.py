@@ -170,8 +170,8 @@ def gm11(series: Any, horizon: int = 0) -> GM11Result:
     a, b = float(a), float(b)
     if abs(a) < 1e-12:
         raise AggloValueError(
-            "发展系数 a = 0，GM(1,1) 无定义。 The development coefficient a is 0; GM(1,1) is "
-            "undefined for this series."
+            "'series' 的发展系数 a = 0，GM(1,1) 无定义。 The development coefficient a of 'series' "
+            "is 0; GM(1,1) is undefined for this series."
         )
     k = np.arange(n + horizon)
     x1hat = (x0[0] - b / a) * np.exp(-a * k) + b / a

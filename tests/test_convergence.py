@@ -148,3 +148,21 @@ def test_sigma_properties(vals, factor):
     assert res.sd_log[1] == pytest.approx(res.sd_log[0], rel=1e-7, abs=1e-9)
     n = len(vals)
     assert res.sd_sample[0] == pytest.approx(res.sd_population[0] * math.sqrt(n / (n - 1)))
+
+
+def test_kernel_density_equals_scipy_gaussian_kde_with_the_same_bandwidth():
+    from scipy.stats import gaussian_kde
+
+    x = PANEL[2020].to_numpy()
+    res = agglo.kernel_density(x, bandwidth="scott", points=50)
+    peer = gaussian_kde(x, bw_method=res.bandwidth[0] / x.std(ddof=1))(res.grid)
+    np.testing.assert_allclose(res.density, peer, rtol=1e-9)
+
+
+def test_kernel_density_edges():
+    with pytest.raises(agglo.AggloValueError, match="带宽为 0"):
+        agglo.kernel_density([3.0, 3.0, 3.0])
+    with pytest.raises(agglo.AggloValueError, match="'bandwidth'"):
+        agglo.kernel_density([1.0, 2.0], bandwidth=-1)
+    nearly = agglo.kernel_density([1e6, 1e6 + 1e-9, 1e6 + 2e-9], points=5)
+    assert np.all(np.isfinite(nearly.density))
