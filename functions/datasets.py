@@ -29,6 +29,7 @@ _FILES = {
     "development_SIMULATED": "provinces_development_indicators_SIMULATED_2015_2019.csv",
     "rivers_SIMULATED": "rivers_water_quality_SIMULATED.csv",
     "guangzhou_subsystems": "guangzhou_2010_four_subsystems_normalized_sample.csv",
+    "four_regions": "nbs_four_regions.csv",
 }
 
 

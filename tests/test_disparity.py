@@ -287,3 +287,15 @@ def test_lorenz_matches_pysal_and_gini():
     weighted = agglo.lorenz_curve(Y, weights=POP)
     assert weighted.gini == pytest.approx(agglo.gini(Y, weights=POP), rel=1e-10)
     assert np.all(np.diff(weighted.value_share) >= 0)
+
+
+def test_four_regions_dataset_matches_the_yearbook_grouping():
+    regions = agglo.load_dataset("four_regions")
+    assert regions["区域"].value_counts().to_dict() == {
+        "西部": 12,
+        "东部": 10,
+        "中部": 6,
+        "东北": 3,
+    }
+    emp = agglo.load_dataset("employment_wage").groupby("地区")["区域"].first()
+    assert (emp.loc[regions["地区"]].to_numpy() == regions["区域"].to_numpy()).all()
