@@ -1403,8 +1403,11 @@ def BETACONV(panel, controls=None, start=None, end=None, fixed_effects=False, ye
     )
     header = [_convention_header("statistic", r.convention), r.form]
     names = ["beta", "std err", "t", "p", "speed λ", "half-life", "T", "R²", "n"]
-    vals = [r.beta, r.std_error, r.t, r.p, r.speed, r.half_life, r.periods, r.r_squared, r.n]
-    return cv.to_table(header, [names, np.array(vals, dtype=float)])
+    half: Any = r.half_life
+    if not np.isfinite(half):  # β ≥ 0 (or 1 + βT ≤ 0): say why instead of #N/A
+        half = "无 none: β ≥ 0, no convergence" if r.beta >= 0 else "无 none: 1 + βT ≤ 0"
+    vals = [r.beta, r.std_error, r.t, r.p, r.speed, half, r.periods, r.r_squared, r.n]
+    return cv.to_table(header, [names, np.array(vals, dtype=object)])
 
 
 @_udf(
