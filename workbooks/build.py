@@ -2148,7 +2148,7 @@ def build_07(path: Path) -> None:
     chart.set_categories(Reference(ws, min_col=1, min_row=ts + 1, max_row=last))
     unsmooth(chart)
     ws.add_chart(chart, f"H{last + 3}")
-    book.widths(ws, [40, 11, 12, 12, 12, 40, 11, 11, 11, 11, 11, 11])
+    book.widths(ws, [40, 11, 12, 12, 12, 22, 11, 11, 11, 11, 11, 11])
     ws.freeze_panes = "A6"
 
     # --- convergence --------------------------------------------------------------------
