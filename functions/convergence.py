@@ -262,6 +262,38 @@ def _controls_block(controls: Any, n: int) -> tuple[np.ndarray, list[str]]:
     return arr, names
 
 
+def _panel_controls(controls: Any, shape: tuple[int, int]) -> tuple[list[np.ndarray], list[str]]:
+    """Time-varying controls of the panel form: a list of (n, T) panels and their names."""
+    if controls is None:
+        return [], []
+    if isinstance(controls, dict):
+        names = [str(k) for k in controls]
+        items = list(controls.values())
+    elif isinstance(controls, (list, tuple)) and controls and np.ndim(controls[0]) == 2:
+        names = [f"x{j + 1}" for j in range(len(controls))]
+        items = list(controls)
+    else:
+        arr = as_array(controls, "controls", ndim=(1, 2, 3), allow_nan=False)
+        if arr.ndim < 3:
+            raise AggloValueError(
+                "面板固定效应形式中，不随时间变化的 'controls' 会被固定效应吸收；请给出随时间变化的控制变量面板。 "
+                "'controls' constant per region are absorbed by the fixed effects; give "
+                "time-varying control panels (a dict or list of region × year blocks)."
+            )
+        names = [f"x{j + 1}" for j in range(arr.shape[0])]
+        items = list(arr)
+    panels = []
+    for name, item in zip(names, items, strict=True):
+        c = as_array(item, "controls", ndim=2, allow_nan=False)
+        if c.shape != shape:
+            raise AggloValueError(
+                f"'controls' 中 {name!r} 的形状 {c.shape} 与面板 {shape} 不同。 'controls' panel "
+                f"{name!r} has shape {c.shape}; it must match 'panel' {shape}."
+            )
+        panels.append(c)
+    return panels, names
+
+
 def beta_convergence(
     panel: Any,
     controls: Any = None,
@@ -277,10 +309,13 @@ def beta_convergence(
     ----------
     panel : array_like or DataFrame (n_regions, n_years)
         Regions in rows, years in columns; positive values (e.g. GDP per capita).
-    controls : array_like (n_regions, m), optional
-        Control variables of the conditional form (条件β收敛), one row per region
-        (measured at the start; in the panel form they are held constant per region and
-        therefore absorbed by the fixed effects, so they are refused there).
+    controls : array_like (n_regions, m), or panels, optional
+        Control variables of the conditional form (条件β收敛).  Cross-section: one row per
+        region (measured at the start).  Panel form: time-varying controls, a dict
+        ``{name: panel}`` or a list of panels shaped like ``panel`` (or a 3-D array
+        (m, n_regions, n_years)); the value at the start of each growth step enters.  A
+        control constant per region is absorbed by the fixed effects, so a 2-D block is
+        refused in the panel form.
     start, end : year label, optional
         First and last year of the cross-section form (default: the first and last
         column).  In the panel form, the years used.
@@ -308,12 +343,12 @@ def beta_convergence(
         \text{half-life} = \frac{\ln 2}{\lambda}.
 
     Panel with region fixed effects (each interval between adjacent years, T = 1 per
-    step; years with unequal gaps are refused):
+    step; years with unequal gaps are refused), conditional with time-varying X:
 
     .. math::
 
-        \ln\frac{y_{i,t+1}}{y_{i,t}} = \mu_i + \beta \ln y_{i,t} + \varepsilon_{it},
-        \qquad \lambda = -\ln(1 + \beta).
+        \ln\frac{y_{i,t+1}}{y_{i,t}} = \mu_i + \beta \ln y_{i,t} + X_{i,t}\gamma
+        + \varepsilon_{it}, \qquad \lambda = -\ln(1 + \beta).
 
     Standard errors are the classical OLS ones (statsmodels ``OLS``), as REAT
     ``betaconv.ols`` and Stata ``reg``/``xtreg, fe`` report by default.  Some papers
@@ -374,11 +409,7 @@ def beta_convergence(
         bi = 1
         periods = T
     else:
-        if controls is not None:
-            raise AggloValueError(
-                "面板固定效应形式不接受不随时间变化的 'controls'（会被固定效应吸收）。 'controls' are "
-                "constant per region and absorbed by the fixed effects; drop them in the panel form."
-            )
+        cpanels, cnames = _panel_controls(controls, arr.shape)
         if logs.shape[1] < 3:
             raise AggloValueError(
                 "'panel' 面板形式至少需要 3 个年份。 'panel' needs at least 3 years (2 growth "
@@ -394,11 +425,22 @@ def beta_convergence(
         level = logs[:, :-1].ravel()
         region = np.repeat(np.arange(n), steps)
         dummies = (region[:, None] == np.arange(n)[None, :]).astype(float)
-        X = np.column_stack([level, dummies])
+        ctrl = [c[:, j0:j1].ravel() for c in cpanels]  # value at the start of each step
+        X = np.column_stack([level, *ctrl, dummies])
+        if X.shape[0] <= X.shape[1]:
+            raise AggloValueError(
+                f"'panel' 的观测数 {X.shape[0]} 不足以估计 {X.shape[1]} 个参数。 'panel' has "
+                f"{X.shape[0]} growth observations, too few for {X.shape[1]} parameters."
+            )
         fit = sm.OLS(growth, X).fit()
-        names = ["beta (ln y_t)", *(f"region {i + 1}" for i in range(n))]
-        form = "ln(y_{i,t+1}/y_{i,t}) = μ_i + β·ln y_{i,t} + ε (region fixed effects)"
-        convention = "absolute β convergence, panel with region fixed effects (LSDV), classical standard errors"
+        names = ["beta (ln y_t)", *cnames, *(f"region {i + 1}" for i in range(n))]
+        kind = "conditional" if cpanels else "absolute"
+        form = (
+            "ln(y_{i,t+1}/y_{i,t}) = μ_i + β·ln y_{i,t}"
+            + (" + γ·X_{i,t}" if cpanels else "")
+            + " + ε (region fixed effects)"
+        )
+        convention = f"{kind} β convergence, panel with region fixed effects (LSDV), classical standard errors"
         bi = 0
         periods = 1.0
     params = np.asarray(fit.params)

@@ -166,3 +166,29 @@ def test_kernel_density_edges():
         agglo.kernel_density([1.0, 2.0], bandwidth=-1)
     nearly = agglo.kernel_density([1e6, 1e6 + 1e-9, 1e6 + 2e-9], points=5)
     assert np.all(np.isfinite(nearly.density))
+
+
+def test_conditional_panel_beta_equals_within_regression():
+    rng = np.random.default_rng(7)
+    arr = PANEL.to_numpy()
+    x1 = rng.normal(size=arr.shape)
+    res = agglo.beta_convergence(PANEL, controls={"open": x1}, fixed_effects=True)
+    logs = np.log(arr)
+    g = (logs[:, 1:] - logs[:, :-1]).ravel()
+    lv = logs[:, :-1].ravel()
+    xc = x1[:, :-1].ravel()
+    region = np.repeat(np.arange(arr.shape[0]), arr.shape[1] - 1)
+
+    def demean(v):
+        means = np.bincount(region, weights=v) / np.bincount(region)
+        return v - means[region]
+
+    Z = np.column_stack([demean(lv), demean(xc)])
+    coef, *_ = np.linalg.lstsq(Z, demean(g), rcond=None)
+    assert res.beta == pytest.approx(coef[0], rel=1e-8)
+    assert res.table.loc["open", "coef"] == pytest.approx(coef[1], rel=1e-8)
+    assert "conditional" in res.convention
+    same = agglo.beta_convergence(PANEL, controls=[x1], fixed_effects=True)
+    assert same.beta == pytest.approx(res.beta)
+    with pytest.raises(agglo.AggloValueError, match="'controls'"):
+        agglo.beta_convergence(PANEL, controls={"open": x1[:, :5]}, fixed_effects=True)
