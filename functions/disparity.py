@@ -28,7 +28,7 @@ import numpy as np
 
 from ._pandas import pd
 from ._results import Result
-from ._validation import AggloValueError, as_option, as_vector, check_same_length
+from ._validation import AggloValueError, align_labels, as_option, as_vector, check_same_length
 
 __all__ = [
     "TheilResult",
@@ -72,6 +72,13 @@ def _values(values: Any, *, positive: bool = False, min_size: int = 2) -> np.nda
             f"{arr[i]:g} at position {i + 1}. Check the sign or unit of that value."
         )
     return arr
+
+
+def _aligned(values: Any, other: Any, name: str) -> Any:
+    """A labelled ``weights``/``groups`` Series matched to the labels of a ``values`` Series."""
+    if isinstance(values, pd.Series) and isinstance(other, pd.Series):
+        return align_labels(other, values.index, name, what="labels of 'values'")
+    return other
 
 
 def _weights(weights: Any, n: int) -> np.ndarray | None:
@@ -288,6 +295,7 @@ def theil(
     index = as_option(index, "index", ("T", "L"))
     y = _values(values, positive=index == "L")
     n = y.size
+    weights, groups = _aligned(values, weights, "weights"), _aligned(values, groups, "groups")
     w = _weights(weights, n)
     w = np.ones(n) if w is None else w
     if index == "L" and np.any((y == 0) & (w > 0)):
@@ -513,6 +521,7 @@ def dagum_gini(values: Any, groups: Any, weights: Any = None) -> DagumResult:
     """
     y = _values(values)
     n = y.size
+    weights, groups = _aligned(values, weights, "weights"), _aligned(values, groups, "groups")
     w = _weights(weights, n)
     weighted = w is not None
     w = np.ones(n) if w is None else w
@@ -633,7 +642,7 @@ def coefficient_of_variation(values: Any, weights: Any = None, ddof: int = 0) ->
             f"'values' 至少需要 2 个地区。 'values' needs at least 2 regions; received {y.size}."
         )
     ddof = as_option(ddof, "ddof", (0, 1))
-    w = _weights(weights, y.size)
+    w = _weights(_aligned(values, weights, "weights"), y.size)
     if w is None:
         mean = float(y.mean())
         sd = float(y.std(ddof=ddof))
@@ -695,7 +704,7 @@ def atkinson(values: Any, epsilon: float = 0.5, weights: Any = None) -> float:
             f"'epsilon' 应为不小于 0 的数。 'epsilon' must be a finite number >= 0; received {eps}."
         )
     y = _values(values, positive=eps >= 1)
-    w = _weights(weights, y.size)
+    w = _weights(_aligned(values, weights, "weights"), y.size)
     pi = np.full(y.size, 1.0 / y.size) if w is None else w / w.sum()
     mu = float(pi @ y)
     if mu == 0:
@@ -768,7 +777,7 @@ def lorenz_curve(values: Any, weights: Any = None) -> LorenzResult:
     ([0.0, 0.25, 0.5, 0.75, 1.0], [0.0, 0.1, 0.3, 0.6, 1.0], 0.25)
     """
     y = _values(values, min_size=1)
-    w = _weights(weights, y.size)
+    w = _weights(_aligned(values, weights, "weights"), y.size)
     w = np.ones(y.size) if w is None else w
     order = np.argsort(y, kind="stable")
     ys, ws = y[order], w[order]

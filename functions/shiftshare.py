@@ -152,6 +152,14 @@ def shift_share(
     [1.0048, 0.9856, 0.9903]
     """
     method = as_option(method, "method", tuple(_NAMES))
+    if isinstance(base, pd.DataFrame) and isinstance(end, pd.DataFrame):
+        same = set(base.index) == set(end.index) and set(base.columns) == set(end.columns)
+        if not same:
+            raise AggloValueError(
+                "'base' 与 'end' 的地区或行业标签不一致。 'base' and 'end' must have the same "
+                "region and industry labels (matched by label); rename or select the same rows."
+            )
+        end = end.reindex(index=base.index, columns=base.columns)  # matched by label
     e0 = as_matrix(base, "base", non_negative=True, allow_nan=False)
     e1 = as_matrix(end, "end", non_negative=True, allow_nan=False)
     if e0.shape != e1.shape:

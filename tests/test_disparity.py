@@ -299,3 +299,21 @@ def test_four_regions_dataset_matches_the_yearbook_grouping():
     }
     emp = agglo.load_dataset("employment_wage").groupby("地区")["区域"].first()
     assert (emp.loc[regions["地区"]].to_numpy() == regions["区域"].to_numpy()).all()
+
+
+def test_labelled_weights_and_groups_are_matched_by_label():
+    y = pd.Series(Y, index=W23["地区"])
+    w = pd.Series(POP, index=W23["地区"])
+    g = pd.Series(REGION, index=W23["地区"])
+    shuffled = w.sample(frac=1.0, random_state=1)
+    gshuf = g.sample(frac=1.0, random_state=2)
+    a = agglo.theil(y, weights=shuffled, groups=gshuf)
+    b = agglo.theil(Y, weights=POP, groups=REGION)
+    assert a.total == pytest.approx(b.total)
+    assert a.between == pytest.approx(b.between)
+    d = agglo.dagum_gini(y, gshuf, weights=shuffled)
+    assert d.total == pytest.approx(agglo.dagum_gini(Y, REGION, weights=POP).total)
+    assert agglo.atkinson(y, 1, weights=shuffled) == pytest.approx(agglo.atkinson(Y, 1, POP))
+    wrong = pd.Series(POP, index=[f"x{i}" for i in range(len(POP))])
+    with pytest.raises(agglo.AggloValueError, match="'weights'"):
+        agglo.theil(y, weights=wrong)

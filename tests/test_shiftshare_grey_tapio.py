@@ -200,3 +200,12 @@ def test_tapio_base_first_and_english():
         agglo.tapio([1, 2, 3], [1, 2])
     with pytest.raises(agglo.AggloValueError, match="'resource'"):
         agglo.tapio([1, -2], [1, 2])
+
+
+def test_shift_share_matches_labelled_blocks_by_label():
+    shuffled = END.loc[["C", "A", "B"], [3, 1, 0, 2]]
+    a = agglo.shift_share(BASE, shuffled).to_frame()
+    b = agglo.shift_share(BASE, END).to_frame()
+    pd.testing.assert_frame_equal(a, b)
+    with pytest.raises(agglo.AggloValueError, match="'base' and 'end'"):
+        agglo.shift_share(BASE, END.rename(index={"C": "D"}))
