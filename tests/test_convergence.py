@@ -192,3 +192,10 @@ def test_conditional_panel_beta_equals_within_regression():
     assert same.beta == pytest.approx(res.beta)
     with pytest.raises(agglo.AggloValueError, match="'controls'"):
         agglo.beta_convergence(PANEL, controls={"open": x1[:, :5]}, fixed_effects=True)
+
+
+def test_kernel_density_agrees_with_r_density():
+    # R bins the data before its FFT, so agreement is to about 1e-3 of the peak
+    ref = pd.read_csv(REFERENCE / "r_stats_density_2023.csv")
+    res = agglo.kernel_density(PANEL[2023].to_numpy(), grid=ref["x"].to_numpy())
+    np.testing.assert_allclose(res.density, ref["y"], rtol=0, atol=2e-3 * ref["y"].max())

@@ -209,3 +209,20 @@ def test_shift_share_matches_labelled_blocks_by_label():
     pd.testing.assert_frame_equal(a, b)
     with pytest.raises(agglo.AggloValueError, match="'base' and 'end'"):
         agglo.shift_share(BASE, END.rename(index={"C": "D"}))
+
+
+@pytest.mark.parametrize("method", ["Dunn", "Esteban", "Gerfin"])
+def test_shift_share_reat_freiburg_against_given_national_totals(method):
+    data = pd.read_csv(REFERENCE / "input_reat_freiburg.csv")
+    peer = pd.read_csv(REFERENCE / "reat_shift_share_freiburg.csv")
+    peer = peer[peer["method"] == method].set_index("component")["value"]
+    res = agglo.shift_share(
+        data[["e_Freiburg2008"]].T.to_numpy(),
+        data[["e_Freiburg2014"]].T.to_numpy(),
+        method=method.lower(),
+        national_base=data["e_Germany2008"],
+        national_end=data["e_Germany2014"],
+    )
+    ours = dict(zip(res.components, res.by_region[0], strict=True))
+    for component, value in peer.items():
+        assert ours[REAT_ROWS[method][component]] == pytest.approx(value, rel=1e-10)
