@@ -122,7 +122,7 @@ def test_gm11_textbook_example_closed_form():
     b = (D * F - C * E) / (m * F - C * C)
     assert res.a == pytest.approx(a, rel=1e-10)
     assert res.b == pytest.approx(b, rel=1e-10)
-    assert round(res.a, 4) == -0.0372  # the textbook's printed values
+    assert round(res.a, 4) == -0.0372  # as quoted to 4 d.p. (no printed copy was at hand)
     assert round(res.b, 4) == 3.0654
     k = np.arange(1, 7)
     x1hat = (X0[0] - b / a) * np.exp(-a * k) + b / a

@@ -2148,7 +2148,36 @@ def build_07(path: Path) -> None:
     chart.set_categories(Reference(ws, min_col=1, min_row=ts + 1, max_row=last))
     unsmooth(chart)
     ws.add_chart(chart, f"H{last + 3}")
-    book.widths(ws, [40, 11, 12, 12, 12, 22, 11, 11, 11, 11, 11, 11])
+    # Lorenz curve of the chosen year, employment-weighted, with the equality line
+    lc = 14
+    book.put(ws, 6, lc, "洛伦兹曲线（所选年份，就业加权）Lorenz curve", font=F_SUB, border=False)
+    book.array(ws, 7, lc, n + 2, 2, f"=LORENZ({wy},{ey})", fmt=NF_3)
+    for c in (lc, lc + 1):
+        ws.cell(row=7, column=c).font = F_HEAD
+        ws.cell(row=7, column=c).fill = FILL_HEAD
+        ws.cell(row=7, column=c).alignment = WRAP
+    ws.row_dimensions[7].height = 45
+    chart = ScatterChart()
+    chart.title = "洛伦兹曲线 Lorenz curve"
+    chart.style = 13
+    chart.scatterStyle = "line"
+    chart.x_axis.title = "累计就业份额"
+    chart.y_axis.title = "累计工资总额份额"
+    chart.height, chart.width = 9, 10
+    xs = Reference(ws, min_col=lc, min_row=8, max_row=8 + n)
+    curve = Series(Reference(ws, min_col=lc + 1, min_row=8, max_row=8 + n), xs, title="Lorenz")
+    curve.marker.symbol = "none"
+    curve.smooth = False
+    equal = Series(xs, xs, title="均等线 equality")
+    equal.marker.symbol = "none"
+    equal.smooth = False
+    equal.graphicalProperties.line.dashStyle = "dash"
+    chart.series.extend([curve, equal])
+    for axis in (chart.x_axis, chart.y_axis):
+        axis.scaling.min, axis.scaling.max = 0, 1
+        axis.majorUnit = 0.2
+    ws.add_chart(chart, f"{col(lc + 3)}6")
+    book.widths(ws, [40, 11, 12, 12, 12, 22, 11, 11, 11, 11, 11, 11, 2, 16, 12])
     ws.freeze_panes = "A6"
 
     # --- convergence --------------------------------------------------------------------
