@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # static tools see every name; at run time they load on first
         judgement,
         location,
         normalization,
+        spatial,
         statistics,
         weights,
     )
@@ -45,6 +46,7 @@ if TYPE_CHECKING:  # static tools see every name; at run time they load on first
     from .judgement import *  # noqa: F403
     from .location import *  # noqa: F403
     from .normalization import *  # noqa: F403
+    from .spatial import *  # noqa: F403
     from .statistics import *  # noqa: F403
     from .weights import *  # noqa: F403
 
@@ -60,6 +62,7 @@ _SUBMODULES = (
     "judgement",
     "location",
     "normalization",
+    "spatial",
     "statistics",
     "weights",
 )
@@ -92,6 +95,7 @@ _EXPORTS: dict[str, str] = {
     "load_dataset": "datasets",
     "gdp_by_sector": "datasets",
     "employment_by_industry": "datasets",
+    "china_provinces": "datasets",
     # evaluation
     "CompositeResult": "evaluation",
     "TopsisResult": "evaluation",
@@ -128,6 +132,21 @@ _EXPORTS: dict[str, str] = {
     # normalization
     "normalize": "normalization",
     "parse_directions": "normalization",
+    # spatial
+    "SpatialWeights": "spatial",
+    "MoranResult": "spatial",
+    "GearyResult": "spatial",
+    "LocalMoranResult": "spatial",
+    "spatial_weights": "spatial",
+    "knn_weights": "spatial",
+    "distance_band_weights": "spatial",
+    "inverse_distance_weights": "spatial",
+    "china_province_weights": "spatial",
+    "moran": "spatial",
+    "geary": "spatial",
+    "local_moran": "spatial",
+    "WEIGHT_STYLES": "spatial",
+    "EARTH_RADIUS_KM": "spatial",
     # statistics
     "CorrelationResult": "statistics",
     "OLSResult": "statistics",
