@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # static tools see every name; at run time they load on first
         growth,
         judgement,
         location,
+        markov_chains,
         normalization,
         spatial,
         statistics,
@@ -45,6 +46,7 @@ if TYPE_CHECKING:  # static tools see every name; at run time they load on first
     from .growth import *  # noqa: F403
     from .judgement import *  # noqa: F403
     from .location import *  # noqa: F403
+    from .markov_chains import *  # noqa: F403
     from .normalization import *  # noqa: F403
     from .spatial import *  # noqa: F403
     from .statistics import *  # noqa: F403
@@ -61,6 +63,7 @@ _SUBMODULES = (
     "growth",
     "judgement",
     "location",
+    "markov_chains",
     "normalization",
     "spatial",
     "statistics",
@@ -129,6 +132,11 @@ _EXPORTS: dict[str, str] = {
     "lq_score": "location",
     "krugman_specialisation": "location",
     "hoover_coefficient": "location",
+    # markov_chains
+    "MarkovResult": "markov_chains",
+    "SpatialMarkovResult": "markov_chains",
+    "markov": "markov_chains",
+    "spatial_markov": "markov_chains",
     # normalization
     "normalize": "normalization",
     "parse_directions": "normalization",
