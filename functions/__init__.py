@@ -26,6 +26,7 @@ from ._validation import AggloValueError, AggloWarning, TotalRowWarning
 
 if TYPE_CHECKING:  # static tools see every name; at run time they load on first use
     from . import (  # noqa: F401
+        complexity,
         concentration,
         coupling,
         datasets,
@@ -39,6 +40,7 @@ if TYPE_CHECKING:  # static tools see every name; at run time they load on first
         statistics,
         weights,
     )
+    from .complexity import *  # noqa: F403
     from .concentration import *  # noqa: F403
     from .coupling import *  # noqa: F403
     from .datasets import *  # noqa: F403
@@ -56,6 +58,7 @@ __version__ = "0.1.0"
 
 #: The family modules, importable as ``agglo.<name>``.
 _SUBMODULES = (
+    "complexity",
     "concentration",
     "coupling",
     "datasets",
@@ -74,6 +77,11 @@ _SUBMODULES = (
 #: Listed statically so that ``import agglo`` imports none of them; a test checks that
 #: this map equals what the modules export.
 _EXPORTS: dict[str, str] = {
+    # complexity
+    "ComplexityResult": "complexity",
+    "economic_complexity": "complexity",
+    "proximity": "complexity",
+    "relatedness_density": "complexity",
     # concentration
     "hhi": "concentration",
     "concentration_ratio": "concentration",
