@@ -147,8 +147,8 @@ def _second_eigenvector(m: np.ndarray, kr: np.ndarray, kp: np.ndarray) -> np.nda
     vals, vecs = eigh(s)
     if vals.size < 2 or vals[-1] - vals[-2] < 1e-10:
         raise AggloValueError(
-            "地区–产业网络不连通（有两组地区与产业互不重叠），第二特征值等于 1，ECI 无定义。请分组计算。"
-            " / The region–industry network is disconnected (two groups of regions and "
+            "'matrix' 的地区–产业网络不连通（有两组地区与产业互不重叠），第二特征值等于 1，ECI 无定义。请分组计算。"
+            " / The region–industry network of 'matrix' is disconnected (two groups of regions and "
             "industries share nothing), so the second eigenvalue is 1 and the ECI is not "
             "identified. Compute each group separately."
         )
@@ -252,8 +252,8 @@ def economic_complexity(
     keep_r, keep_p = kr_all > 0, kp_all > 0
     if keep_r.sum() < 2 or keep_p.sum() < 2:
         raise AggloValueError(
-            "至少需要 2 个有比较优势产业的地区和 2 个有地区具备比较优势的产业。 / At least 2 "
-            "regions with an industry at RCA ≥ threshold, and 2 such industries, are needed."
+            "'matrix' 至少需要 2 个有比较优势产业的地区和 2 个有地区具备比较优势的产业。 / 'matrix' "
+            "needs at least 2 regions with an industry at RCA ≥ threshold, and 2 such industries."
         )
     m = m_all[keep_r][:, keep_p]
     kr, kp = kr_all[keep_r], kp_all[keep_p]
@@ -281,8 +281,8 @@ def economic_complexity(
             how = f"method of reflections, ECI from k_r,{steps}, PCI from k_p,{steps + 1}"
         if np.std(kr_vec) == 0:
             raise AggloValueError(
-                "所有地区的复杂度相同（例如每个地区拥有同样的产业组合），ECI 无定义。 / Every "
-                "region has the same complexity (e.g. the same industry mix), so the ECI is "
+                "'matrix' 中所有地区的复杂度相同（例如每个地区拥有同样的产业组合），ECI 无定义。 / "
+                "Every region of 'matrix' has the same complexity (e.g. the same industry mix), so the ECI is "
                 "undefined."
             )
         with np.errstate(invalid="ignore", divide="ignore"):

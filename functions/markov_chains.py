@@ -138,6 +138,12 @@ def _panel(panel: Any, name: str = "panel") -> np.ndarray:
 
 def _quantile_cuts(values: np.ndarray, k: int, what: str) -> np.ndarray:
     """Upper class bounds as mapclassify.Quantiles: the (100 i/k)-th percentiles."""
+    if k > values.size:
+        raise AggloValueError(
+            f"'classes' ({k}) 多于 {what} 中可分类的值的个数 ({values.size})。请减少类数。"
+            f" / 'classes' ({k}) exceeds the number of values of {what} to classify "
+            f"({values.size}); use fewer classes."
+        )
     cuts = np.unique(np.percentile(values, np.arange(1, k + 1) * 100.0 / k))
     if cuts.size < k:
         raise AggloValueError(
@@ -381,13 +387,13 @@ def spatial_markov(
     n, t = y.shape
     if w.n != n:
         raise AggloValueError(
-            f"空间权重有 {w.n} 个单元，但 'panel' 有 {n} 行（地区）；两者必须一一对应。"
+            f"'weights' 有 {w.n} 个单元，但 'panel' 有 {n} 行（地区）；两者必须一一对应。"
             f" / The weights have {w.n} units but 'panel' has {n} rows (regions); give one "
             "row per unit, in the order of the weights."
         )
     overall = markov(y, k, scope)
     lag = np.asarray(w.matrix @ y)
-    lag_ids, lag_cuts, _ = _classify(lag, m, scope, None, "the spatial lag")
+    lag_ids, lag_cuts, _ = _classify(lag, m, scope, None, "the spatial lag ('weights' × 'panel')")
     ids = overall.class_ids
     code = (lag_ids[:, :-1] * k + ids[:, :-1]) * k + ids[:, 1:]
     counts = np.bincount(code.ravel(), minlength=m * k * k).reshape(m, k, k).astype(float)

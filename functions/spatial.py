@@ -352,7 +352,9 @@ def _coords(coords: Any, metric: str) -> tuple[np.ndarray, Any]:
             f"must have two columns (x, y or longitude, latitude); received {xy.shape[1]}."
         )
     if xy.shape[0] < 2:
-        raise AggloValueError("'coords' 至少需要 2 个单元。 / 'coords' needs at least 2 units.")
+        raise AggloValueError(
+            "'coords' 至少需要 2 个单元（行）。 / 'coords' needs at least 2 units (rows)."
+        )
     if metric == "great_circle":
         lon, lat = xy[:, 0], xy[:, 1]
         if np.any(np.abs(lat) > 90) or np.any(np.abs(lon) > 360):
@@ -713,8 +715,8 @@ def _weights_and_values(
         )
     if y.size < 4:
         raise AggloValueError(
-            f"至少需要 4 个单元（方差公式含 n−3）；收到 {y.size}。 / At least 4 units are "
-            f"needed (the variances divide by n − 3); received {y.size}."
+            f"'values' 至少需要 4 个单元（方差公式含 n−3）；收到 {y.size}。 / 'values' needs at "
+            f"least 4 units (the variances divide by n − 3); received {y.size}."
         )
     if np.ptp(y) == 0:
         raise AggloValueError(

@@ -151,3 +151,10 @@ def test_refusals():
         spatial_markov(np.arange(12.0).reshape(4, 3), china_province_weights())
     with pytest.raises(AggloValueError, match="missing"):
         markov([[1.0, np.nan], [2.0, 3.0]])
+
+
+def test_more_classes_than_values_is_refused():
+    with pytest.raises(AggloValueError, match="'classes'"):
+        markov(np.arange(8.0).reshape(4, 2), 10**15)
+    with pytest.raises(AggloValueError, match="'classes'"):
+        markov(np.arange(8.0).reshape(4, 2), 5, "per_year")
