@@ -158,3 +158,14 @@ def test_more_classes_than_values_is_refused():
         markov(np.arange(8.0).reshape(4, 2), 10**15)
     with pytest.raises(AggloValueError, match="'classes'"):
         markov(np.arange(8.0).reshape(4, 2), 5, "per_year")
+
+
+def test_reducible_chain_with_one_recurrent_class():
+    """Class 1 is left for good: the steady state is unique (all mass on class 2) but the
+    chain is not irreducible, so first-passage times are not given."""
+    p, steady, passage, sojourn, irreducible = _chain(np.array([[1.0, 3.0], [0.0, 4.0]]))
+    assert not irreducible
+    np.testing.assert_allclose(steady, [0.0, 1.0], atol=1e-12)
+    assert np.isnan(passage).all()
+    assert sojourn[1] == np.inf
+    assert sojourn[0] == pytest.approx(4 / 3)

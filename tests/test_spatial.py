@@ -339,3 +339,16 @@ def test_neighbour_list_and_dataframe_inputs():
     assert spatial_weights(df).labels == ("a", "b", "c", "d")
     weighted = spatial_weights({"a": {"b": 2.0}, "b": {"a": 2.0, "c": 1.0}, "c": {"b": 1.0}})
     assert weighted.to_dense()[1].tolist() == pytest.approx([2 / 3, 0, 1 / 3])
+
+
+def test_island_matches_esda():
+    """Hainan isolated: a zero row in W, as PySAL's islands (esda's moments still apply)."""
+    w = china_province_weights("isolated")
+    y = np.cos(np.arange(31.0)) + np.arange(31.0) / 10
+    e = esda.Moran(y, _pysal_w(w, "W"), permutations=0)
+    r = moran(y, w, permutations=0)
+    assert pytest.approx(e.I, abs=1e-10) == r.I
+    assert pytest.approx(e.VI_rand, abs=1e-10) == r.variance_random
+    loc = local_moran(y, w, permutations=0)
+    assert loc.lag[20] == 0
+    assert loc.I[20] == 0
