@@ -1221,7 +1221,9 @@ def _year_header(arr: np.ndarray) -> bool:
     return bool(np.all((first < lo) | (first > hi)))
 
 
-def _panel_arg(value: Any, years: Any) -> tuple[np.ndarray, list[Any] | None, list[Any] | None]:
+def _convergence_panel(
+    value: Any, years: Any
+) -> tuple[np.ndarray, list[Any] | None, list[Any] | None]:
     """A regions × years block: text headers or a first row of year numbers become the years."""
     block = cv.read_block(value, "panel", totals="labels")
     arr = block.values
@@ -1359,19 +1361,19 @@ def LORENZ(values, weights=None):
     return cv.to_table(header, [r.population_share, r.value_share])
 
 
-_PANEL_DOC = "Regions × years block (labels allowed; a first row of years such as 2014…2023 is read as the header)."
+_CONV_PANEL_DOC = "Regions × years block (labels allowed; a first row of years such as 2014…2023 is read as the header)."
 _YEARS_DOC = "Optional row of year labels, one per column (if the panel has no header)."
 
 
 @_udf(
     "sigma_convergence",
-    panel=_PANEL_DOC,
+    panel=_CONV_PANEL_DOC,
     ddof="0 (default): cv and sd of logs use the population sd; 1: the sample sd.",
     years=_YEARS_DOC,
 )
 def SIGMACONV(panel, ddof=0, years=None):
     """σ convergence σ收敛: table per year (year, mean, sd population, sd sample, CV, sd of ln)."""
-    arr, labels, _ = _panel_arg(panel, years)
+    arr, labels, _ = _convergence_panel(panel, years)
     r = _fn("sigma_convergence")(arr, _opt(ddof, "ddof", 0, "int"), years=labels)
     header = [_convention_header("year", r.convention), "mean", "sd (n)", "sd (n-1)", "CV", "sd ln"]
     return cv.to_table(
@@ -1382,7 +1384,7 @@ def SIGMACONV(panel, ddof=0, years=None):
 
 @_udf(
     "beta_convergence",
-    panel=_PANEL_DOC,
+    panel=_CONV_PANEL_DOC,
     controls="Optional control variables, one row per region (conditional β convergence).",
     start="Optional first year (default: the first column).",
     end="Optional last year (default: the last column).",
@@ -1391,7 +1393,7 @@ def SIGMACONV(panel, ddof=0, years=None):
 )
 def BETACONV(panel, controls=None, start=None, end=None, fixed_effects=False, years=None):
     """β convergence β收敛: table (statistic, value) with β, std err, t, p, speed λ, half-life, T, R², n; the header states the regression."""
-    arr, labels, _ = _panel_arg(panel, years)
+    arr, labels, _ = _convergence_panel(panel, years)
     ctrl = _optional_block(controls, "controls")
     r = _fn("beta_convergence")(
         arr,
@@ -1532,3 +1534,338 @@ def TAPIO(resource, output, base="previous", lang="zh"):
     return cv.to_table(
         header, [periods, r.resource_change, r.output_change, r.elasticity, list(r.label)]
     )
+
+
+# --------------------------------------------------------------------------------------
+# spatial weights, spatial autocorrelation, Markov chains, economic complexity
+# (空间权重, 空间自相关, 马尔可夫链, 经济复杂度)
+# --------------------------------------------------------------------------------------
+
+_STYLE_DOC = "W (row-standardised, default), B (binary), C, U, S (variance-stabilising) or O."
+_SPATIAL_VALUES_DOC = "One value per unit (a column or row), in the order of the weights."
+_SPATIAL_WEIGHTS_DOC = (
+    "Spatial weights: an n × n block (0/1 contiguity or any weights, zero diagonal; a "
+    "header row/column of names is allowed), e.g. from CHINAWEIGHTS or KNNWEIGHTS."
+)
+_PERMUTATIONS_DOC = "Random permutations for the pseudo p-value (default 999; 0 = none)."
+_SEED_DOC = "Seed of the permutations (default 1): the same seed gives the same p-value."
+_COORDS_DOC = "Two columns: x, y (projected) or longitude, latitude in degrees."
+_METRIC_DOC = "euclidean (default) or great_circle (longitude/latitude; distances in km)."
+
+
+def _spatial_weights_arg(weights: Any, style: Any) -> Any:
+    block = cv.read_block(weights, "weights", totals=False)
+    return _fn("spatial_weights")(block.values, _opt(style, "style", "W"))
+
+
+def _weights_block(w: Any) -> Any:
+    return cv.to_excel(np.asarray(w.to_dense(), dtype=float))
+
+
+def _permutations(value: Any) -> int:
+    n = cv.read_option(value, "permutations", 999, "int")
+    if not 0 <= n <= MAX_DRAWS:
+        raise _error(
+            f"'permutations' 必须是 0 到 {MAX_DRAWS} 之间的整数；收到 {n}。 / 'permutations' "
+            f"must be a whole number from 0 to {MAX_DRAWS}; received {n}."
+        )
+    return n
+
+
+@_udf("spatial_weights", matrix=_SPATIAL_WEIGHTS_DOC, style=_STYLE_DOC)
+def SPWEIGHTS(matrix, style="W"):
+    """Spatial weights matrix 空间权重矩阵 standardised in a style (W row-standardised, B, C, U, S), spilled n × n."""
+    return _weights_block(_spatial_weights_arg(matrix, style))
+
+
+@_udf(
+    "knn_weights",
+    coords=_COORDS_DOC,
+    k="Neighbours per unit (default 4).",
+    metric=_METRIC_DOC,
+    style=_STYLE_DOC,
+)
+def KNNWEIGHTS(coords, k=4, metric="euclidean", style="W"):
+    """k-nearest-neighbour weights k近邻空间权重 from coordinates (n × n, spilled); great_circle for longitude/latitude."""
+    xy = cv.read_block(coords, "coords", totals=False).values
+    w = _fn("knn_weights")(
+        xy,
+        cv.read_option(k, "k", 4, "int"),
+        _opt(metric, "metric", "euclidean"),
+        _opt(style, "style", "W"),
+    )
+    return _weights_block(w)
+
+
+@_udf(
+    "inverse_distance_weights",
+    coords=_COORDS_DOC,
+    threshold="Optional distance band: only pairs within it are neighbours (km for great_circle).",
+    power="Exponent of the inverse distance d^-power (default 1; 2 = gravity; 0 = binary band).",
+    metric=_METRIC_DOC,
+    style=_STYLE_DOC,
+)
+def DISTWEIGHTS(coords, threshold=None, power=1.0, metric="euclidean", style="W"):
+    """Distance weights 距离空间权重: inverse distance d^-power, within an optional band (power 0 = binary band), n × n."""
+    xy = cv.read_block(coords, "coords", totals=False).values
+    band = _opt(threshold, "threshold", None, "number")
+    pw = _opt(power, "power", 1.0, "number")
+    metric = _opt(metric, "metric", "euclidean")
+    style = _opt(style, "style", "W")
+    if band is None:
+        w = _fn("inverse_distance_weights")(xy, pw, None, metric, style)
+    else:
+        w = _fn("distance_band_weights")(xy, band, metric, pw == 0, pw, style)
+    return _weights_block(w)
+
+
+@_udf(
+    "china_province_weights",
+    hainan="guangdong (default: 海南–广东), guangdong_guangxi, or isolated (no neighbour).",
+    style=_STYLE_DOC,
+    labels="TRUE (default): a header row and column of province names; FALSE: numbers only.",
+)
+def CHINAWEIGHTS(hainan="guangdong", style="W", labels=True):
+    """Contiguity weights 邻接矩阵 of China's 31 provinces (北京, 天津, 河北 … NBS order), Hainan convention selectable."""
+    w = _fn("china_province_weights")(
+        _opt(hainan, "hainan", "guangdong"), _opt(style, "style", "W")
+    )
+    dense = np.asarray(w.to_dense(), dtype=float)
+    if not cv.read_option(labels, "labels", True, "bool"):
+        return cv.to_excel(dense)
+    names = list(w.labels)
+    head = f"{w.style} (Hainan: {_opt(hainan, 'hainan', 'guangdong')})"
+    return cv.to_excel(
+        [[head, *names]] + [[n, *row] for n, row in zip(names, dense.tolist(), strict=True)]
+    )
+
+
+def _stat_table(title: str, rows: list[tuple[str, Any]]) -> list[list[Any]]:
+    return cv.to_table([title, "value"], [[r[0] for r in rows], [float(r[1]) for r in rows]])
+
+
+_MORAN_DOCS = {
+    "values": _SPATIAL_VALUES_DOC,
+    "weights": _SPATIAL_WEIGHTS_DOC,
+    "style": _STYLE_DOC,
+    "permutations": _PERMUTATIONS_DOC,
+    "seed": _SEED_DOC,
+}
+
+
+def _spatial_args(values, weights, style, permutations, seed):
+    y = cv.read_vector(values, "values", totals=True)
+    return (
+        y,
+        _spatial_weights_arg(weights, style),
+        None,
+        _permutations(permutations),
+        _seed(seed),
+    )
+
+
+@_udf("moran", **_MORAN_DOCS)
+def MORANI(values, weights, style="W", permutations=999, seed=1):
+    """Global Moran's I 全局莫兰指数 table: I, E[I], variances, z and two-sided p (normality, randomisation), permutation p."""
+    r = _fn("moran")(*_spatial_args(values, weights, style, permutations, seed))
+    return _stat_table(
+        f"Moran's I [{r.style}]",
+        [
+            ("I", r.I),
+            ("E[I]", r.expected),
+            ("Var (normality)", r.variance_normal),
+            ("Var (randomisation)", r.variance_random),
+            ("z (normality)", r.z_normal),
+            ("z (randomisation)", r.z_random),
+            ("p (normality, two-sided)", r.p_normal),
+            ("p (randomisation, two-sided)", r.p_random),
+            ("p (permutation, pseudo)", r.p_permutation),
+            ("permutations", r.permutations),
+            ("n", r.n),
+        ],
+    )
+
+
+@_udf("geary", **_MORAN_DOCS)
+def GEARYC(values, weights, style="W", permutations=999, seed=1):
+    """Geary's C 吉尔里指数 table: C (E[C] = 1), variances, z and two-sided p (normality, randomisation), permutation p."""
+    r = _fn("geary")(*_spatial_args(values, weights, style, permutations, seed))
+    return _stat_table(
+        f"Geary's C [{r.style}]",
+        [
+            ("C", r.C),
+            ("E[C]", r.expected),
+            ("Var (normality)", r.variance_normal),
+            ("Var (randomisation)", r.variance_random),
+            ("z (normality)", r.z_normal),
+            ("z (randomisation)", r.z_random),
+            ("p (normality, two-sided)", r.p_normal),
+            ("p (randomisation, two-sided)", r.p_random),
+            ("p (permutation, pseudo)", r.p_permutation),
+            ("permutations", r.permutations),
+            ("n", r.n),
+        ],
+    )
+
+
+@_udf("local_moran", **_MORAN_DOCS)
+def LISA(values, weights, style="W", permutations=999, seed=1):
+    """Local Moran's I (LISA) 局部莫兰指数 per unit: I_i, E, z, p, pseudo p, quadrant HH/LH/LL/HL, z-value and its spatial lag."""
+    r = _fn("local_moran")(*_spatial_args(values, weights, style, permutations, seed))
+    header = ["I_i", "E[I_i]", "z", "p", "p (permutation)", "quadrant", "z-value", "lag"]
+    cols = [r.I, r.expected, r.z, r.p, r.p_permutation, r.quadrant, r.standardized, r.lag]
+    return cv.to_table(header, cols)
+
+
+_PANEL_DOC = "Regions in rows, years in columns (time order); labels allowed."
+_CLASSES_DOC = "Number of quantile classes (default 5)."
+_SCOPE_DOC = "pooled (default: quantiles of all years together) or per_year."
+
+
+def _panel_arg(panel: Any) -> np.ndarray:
+    return cv.read_block(panel, "panel", totals="labels").values
+
+
+def _class_names(k: int) -> list[str]:
+    return [f"C{i + 1}" for i in range(k)]
+
+
+@_udf(
+    "markov",
+    panel=_PANEL_DOC,
+    classes=_CLASSES_DOC,
+    scope=_SCOPE_DOC,
+    show="probabilities (default, with n, steady state, sojourn), counts, or passage (first-passage times).",
+)
+def MARKOV(panel, classes=5, scope="pooled", show="probabilities"):
+    """Markov chain 马尔可夫链转移概率矩阵 of quantile classes: probabilities with steady state and sojourn, counts or passage times."""
+    r = _fn("markov")(
+        _panel_arg(panel),
+        cv.read_option(classes, "classes", 5, "int"),
+        _opt(scope, "scope", "pooled"),
+    )
+    what = str(_opt(show, "show", "probabilities")).lower()
+    names = _class_names(r.k)
+    if what not in ("probabilities", "counts", "passage"):
+        raise _error(
+            f"'show' 必须是 probabilities、counts 或 passage；收到 {what!r}。 / 'show' must be "
+            f"probabilities, counts or passage; received {what!r}."
+        )
+    first = f"class [{_opt(scope, 'scope', 'pooled')}]"
+    if what == "counts":
+        cols = [names, *r.counts.T]
+        return cv.to_table([first, *names], cols)
+    if what == "passage":
+        return cv.to_table([first, *names], [names, *r.first_passage.T])
+    cols = [names, r.counts.sum(axis=1), *r.probabilities.T, r.steady_state, r.sojourn]
+    return cv.to_table([first, "n", *names, "steady state", "sojourn"], cols)
+
+
+@_udf(
+    "spatial_markov",
+    panel=_PANEL_DOC,
+    weights=_SPATIAL_WEIGHTS_DOC + " Row-standardised (W).",
+    classes=_CLASSES_DOC,
+    lag_classes="Number of classes of the neighbours' spatial lag (default = classes).",
+    scope=_SCOPE_DOC,
+    show="probabilities (default, with n and steady state) or counts.",
+)
+def SPMARKOV(panel, weights, classes=5, lag_classes=None, scope="pooled", show="probabilities"):
+    """Spatial Markov chain 空间马尔可夫链: transition matrices conditioned on the neighbours' class, stacked (lag class, class)."""
+    k = cv.read_option(classes, "classes", 5, "int")
+    r = _fn("spatial_markov")(
+        _panel_arg(panel),
+        _spatial_weights_arg(weights, "W"),
+        k,
+        cv.read_option(lag_classes, "lag_classes", None, "int"),
+        _opt(scope, "scope", "pooled"),
+    )
+    what = str(_opt(show, "show", "probabilities")).lower()
+    if what not in ("probabilities", "counts"):
+        raise _error(
+            f"'show' 必须是 probabilities 或 counts；收到 {what!r}。 / 'show' must be "
+            f"probabilities or counts; received {what!r}."
+        )
+    m, k, _ = r.counts.shape
+    names = _class_names(k)
+    lag_col = [f"L{lag + 1}" for lag in range(m) for _ in range(k)]
+    cls_col = names * m
+    n_col = r.counts.sum(axis=2).reshape(-1)
+    mats = (r.counts if what == "counts" else r.probabilities).reshape(m * k, k)
+    header = ["lag class", "class", "n", *names]
+    cols = [lag_col, cls_col, n_col, *mats.T]
+    if what == "probabilities":
+        header.append("steady state")
+        cols.append(r.steady_states.reshape(-1))
+    return cv.to_table(header, cols)
+
+
+_COMPLEXITY_DOCS = {
+    "matrix": "Regions × industries block of exports, employment or output (labels allowed).",
+    "method": "reflections (default), eigenvector or fitness.",
+    "kind": "values (default: RCA = LQ is computed), rca, or binary (the 0/1 matrix M).",
+    "threshold": "RCA at or above which an industry counts as present (default 1).",
+    "convention": "hidalgo (default: ECI, PCI each standardised) or ecomplexity (PCI on the ECI's scale).",
+}
+
+
+def _complexity(matrix, method, kind, threshold, convention):
+    arr = cv.read_block(matrix, "matrix", totals=True).values
+    return _fn("economic_complexity")(
+        arr,
+        _opt(method, "method", "reflections"),
+        _opt(kind, "kind", "values"),
+        _opt(threshold, "threshold", 1.0, "number"),
+        None,
+        _opt(convention, "convention", "hidalgo"),
+    )
+
+
+@_udf("economic_complexity", **_COMPLEXITY_DOCS)
+def ECI(matrix, method="reflections", kind="values", threshold=1.0, convention="hidalgo"):
+    """Economic complexity index 经济复杂度 ECI of each region (rows), with diversity; fitness with method=fitness."""
+    r = _complexity(matrix, method, kind, threshold, convention)
+    name, vals = ("ECI", r.eci) if r.eci is not None else ("fitness", r.fitness)
+    return cv.to_table([f"diversity [{r.method}]", name], [r.diversity, vals])
+
+
+@_udf("economic_complexity", **_COMPLEXITY_DOCS)
+def PCI(matrix, method="reflections", kind="values", threshold=1.0, convention="hidalgo"):
+    """Product complexity index 产业复杂度 PCI of each industry (one row per column of the block), with ubiquity."""
+    r = _complexity(matrix, method, kind, threshold, convention)
+    name, vals = ("PCI", r.pci) if r.pci is not None else ("complexity", r.complexity)
+    return cv.to_table([f"ubiquity [{r.method}]", name], [r.ubiquity, vals])
+
+
+_RELATED_DOCS = {
+    "matrix": _COMPLEXITY_DOCS["matrix"],
+    "kind": _COMPLEXITY_DOCS["kind"],
+    "threshold": _COMPLEXITY_DOCS["threshold"],
+    "include_self": "TRUE (default): an industry's proximity to itself is 1; FALSE: 0.",
+}
+
+
+@_udf("proximity", **_RELATED_DOCS)
+def PROXIMITY(matrix, kind="values", threshold=1.0, include_self=True):
+    """Proximity 产业邻近度 φ = co-occurrence / max ubiquity of every pair of industries (k × k, spilled)."""
+    arr = cv.read_block(matrix, "matrix", totals=True).values
+    phi = _fn("proximity")(
+        arr,
+        _opt(kind, "kind", "values"),
+        _opt(threshold, "threshold", 1.0, "number"),
+        cv.read_option(include_self, "include_self", True, "bool"),
+    )
+    return cv.to_excel(np.asarray(phi, dtype=float))
+
+
+@_udf("relatedness_density", **_RELATED_DOCS)
+def RELDENSITY(matrix, kind="values", threshold=1.0, include_self=True):
+    """Relatedness density 关联密度 of each region around each industry (same shape as the block), in [0, 1]."""
+    arr = cv.read_block(matrix, "matrix", totals=True).values
+    dens = _fn("relatedness_density")(
+        arr,
+        _opt(kind, "kind", "values"),
+        _opt(threshold, "threshold", 1.0, "number"),
+        cv.read_option(include_self, "include_self", True, "bool"),
+    )
+    return cv.to_excel(np.asarray(dens, dtype=float))

@@ -11,7 +11,9 @@ Families (one module each): :mod:`agglo.location` (区位熵, specialisation),
 :mod:`agglo.judgement` (层次分析法 AHP, 规则随机赋权), :mod:`agglo.evaluation` (综合指数, TOPSIS, 灰色关联, 障碍度),
 :mod:`agglo.coupling` (耦合协调度), :mod:`agglo.disparity` (泰尔指数, Dagum 基尼系数, 变异系数),
 :mod:`agglo.convergence` (σ/β 收敛, 核密度), :mod:`agglo.shiftshare` (偏离-份额),
-:mod:`agglo.grey` (GM(1,1)), :mod:`agglo.decoupling` (Tapio 脱钩).
+:mod:`agglo.grey` (GM(1,1)), :mod:`agglo.decoupling` (Tapio 脱钩), :mod:`agglo.spatial`
+(空间权重, Moran, Geary, LISA), :mod:`agglo.markov_chains` (马尔可夫链),
+:mod:`agglo.complexity` (经济复杂度).
 
 The family modules are imported on first use (``agglo.hhi``, ``agglo.location``,
 ``from agglo import *``), so ``import agglo`` stays cheap: SciPy and statsmodels load
@@ -28,6 +30,7 @@ from ._validation import AggloValueError, AggloWarning, TotalRowWarning
 
 if TYPE_CHECKING:  # static tools see every name; at run time they load on first use
     from . import (  # noqa: F401
+        complexity,
         concentration,
         convergence,
         coupling,
@@ -39,11 +42,14 @@ if TYPE_CHECKING:  # static tools see every name; at run time they load on first
         growth,
         judgement,
         location,
+        markov_chains,
         normalization,
         shiftshare,
+        spatial,
         statistics,
         weights,
     )
+    from .complexity import *  # noqa: F403
     from .concentration import *  # noqa: F403
     from .convergence import *  # noqa: F403
     from .coupling import *  # noqa: F403
@@ -55,8 +61,10 @@ if TYPE_CHECKING:  # static tools see every name; at run time they load on first
     from .growth import *  # noqa: F403
     from .judgement import *  # noqa: F403
     from .location import *  # noqa: F403
+    from .markov_chains import *  # noqa: F403
     from .normalization import *  # noqa: F403
     from .shiftshare import *  # noqa: F403
+    from .spatial import *  # noqa: F403
     from .statistics import *  # noqa: F403
     from .weights import *  # noqa: F403
 
@@ -64,6 +72,7 @@ __version__ = "0.1.0"
 
 #: The family modules, importable as ``agglo.<name>``.
 _SUBMODULES = (
+    "complexity",
     "concentration",
     "convergence",
     "coupling",
@@ -75,8 +84,10 @@ _SUBMODULES = (
     "growth",
     "judgement",
     "location",
+    "markov_chains",
     "normalization",
     "shiftshare",
+    "spatial",
     "statistics",
     "weights",
 )
@@ -85,6 +96,11 @@ _SUBMODULES = (
 #: Listed statically so that ``import agglo`` imports none of them; a test checks that
 #: this map equals what the modules export.
 _EXPORTS: dict[str, str] = {
+    # complexity
+    "ComplexityResult": "complexity",
+    "economic_complexity": "complexity",
+    "proximity": "complexity",
+    "relatedness_density": "complexity",
     # concentration
     "hhi": "concentration",
     "concentration_ratio": "concentration",
@@ -116,6 +132,7 @@ _EXPORTS: dict[str, str] = {
     "load_dataset": "datasets",
     "gdp_by_sector": "datasets",
     "employment_by_industry": "datasets",
+    "china_provinces": "datasets",
     # decoupling
     "TapioResult": "decoupling",
     "tapio": "decoupling",
@@ -166,12 +183,32 @@ _EXPORTS: dict[str, str] = {
     "lq_score": "location",
     "krugman_specialisation": "location",
     "hoover_coefficient": "location",
+    # markov_chains
+    "MarkovResult": "markov_chains",
+    "SpatialMarkovResult": "markov_chains",
+    "markov": "markov_chains",
+    "spatial_markov": "markov_chains",
     # normalization
     "normalize": "normalization",
     "parse_directions": "normalization",
     # shiftshare
     "ShiftShareResult": "shiftshare",
     "shift_share": "shiftshare",
+    # spatial
+    "SpatialWeights": "spatial",
+    "MoranResult": "spatial",
+    "GearyResult": "spatial",
+    "LocalMoranResult": "spatial",
+    "spatial_weights": "spatial",
+    "knn_weights": "spatial",
+    "distance_band_weights": "spatial",
+    "inverse_distance_weights": "spatial",
+    "china_province_weights": "spatial",
+    "moran": "spatial",
+    "geary": "spatial",
+    "local_moran": "spatial",
+    "WEIGHT_STYLES": "spatial",
+    "EARTH_RADIUS_KM": "spatial",
     # statistics
     "CorrelationResult": "statistics",
     "OLSResult": "statistics",
