@@ -46,7 +46,7 @@ NUMBERS = sorted(FILES)
 
 #: Excel built-in functions the templates may use besides the Agglo ones.
 EXCEL_BUILTINS = {
-    "ABS", "AND", "CHOOSE", "COUNTIF", "EXP", "IF", "INDEX", "ISNUMBER", "LN", "MATCH",
+    "ABS", "AND", "AVERAGE", "CHOOSE", "COUNTIF", "EXP", "IF", "INDEX", "ISNUMBER", "LN", "MATCH",
     "MAX", "SEARCH", "SUM", "SUMIF", "SUMPRODUCT",
 }  # fmt: skip
 
@@ -562,6 +562,23 @@ def test_07_regional_disparity(books):
     assert list(kd[0, 1:]) == years
     kde = agglo.kernel_density(wage, points=100)
     close(num(kd[1:, 1:]), kde.density)
+    # spatial dependence on the contiguity matrix (Hainan linked to Guangdong) and Markov
+    w = agglo.china_province_weights("guangdong", "W")
+    close(book.name_values("CHINA_W"), w.to_dense())
+    moran = book.array(f"=MORANI({pick},CHINA_W)")
+    m = agglo.moran(y23, w.to_dense(), permutations=0)
+    vals = dict(zip(moran[1:, 0], moran[1:, 1], strict=True))
+    assert vals["I"] == pytest.approx(m.I, rel=1e-9)
+    lisa = book.array(f"=LISA({pick},CHINA_W)")
+    loc = agglo.local_moran(y23, w.to_dense(), permutations=0)
+    close(num(lisa[1:, 0]), loc.I)
+    assert list(lisa[1:, 5]) == list(loc.quadrant)
+    rel = wage / wage.mean(axis=0)
+    close(book.name_values("REL_WAGE"), rel)
+    mk = book.array('=MARKOV(REL_WAGE,4,"pooled")')
+    chain = agglo.markov(rel, classes=4)
+    close(num(mk[1:, 2:6]), chain.probabilities)
+    close(num(book.array('=MARKOV(REL_WAGE,4,"pooled","counts")')[1:, 1:]), chain.counts)
     # the yearly time series on the disparity sheet equals the detail tables
     ws = book.v["差异 disparity"]
     row = next(c.row for c in ws["A"] if c.value == 2014)

@@ -2283,6 +2283,116 @@ def build_07(path: Path) -> None:
     book.widths(kd, [42] + [11] * T)
     kd.freeze_panes = "B6"
 
+    # --- spatial dependence: contiguity weights, Moran's I, LISA --------------------------
+    sw = wb.create_sheet("空间权重 weights")
+    book.title(sw, "31 个省区市邻接矩阵（行标准化）Contiguity weights of the 31 provinces",
+               "公式 =CHINAWEIGHTS(HAINAN,\"W\",FALSE)：共享陆地边界为邻居；海南无陆地邻居，按所选约定与广东（及广西）相连。")  # fmt: skip
+    hainan = book.option(sw, 3, 1, "海南约定 Hainan", "guangdong",
+                         ["guangdong", "guangdong_guangxi", "isolated"], "HAINAN",
+                         "guangdong：海南–广东；isolated 会使海南没有邻居")  # fmt: skip
+    book.header(sw, 5, 2, PROVINCES)
+    book.header(sw, 6, 1, PROVINCES, vertical=True)
+    book.array(sw, 6, 2, n, n, f'=CHINAWEIGHTS({hainan},"W",FALSE)', fmt="0.00")
+    book.name("CHINA_W", sref(sw.title, 6, 2, 5 + n, 1 + n))
+    sw.conditional_formatting.add(
+        rng(6, 2, 5 + n, 1 + n, absolute=False),
+        CellIsRule(operator="greaterThan", formula=["0"], fill=FILL_GOOD),
+    )
+    book.widths(sw, [8] + [5] * n)
+    sw.freeze_panes = "B6"
+
+    sp = wb.create_sheet("空间相关 Moran")
+    book.title(sp, "全局莫兰指数与局部莫兰（LISA）Moran's I and LISA of the average wage",
+               "所选年份（差异表的 年份 选项）；邻接矩阵见「空间权重」。象限：HH 高-高，LL 低-低，HL 高-低，LH 低-高；"
+               "z-value 为标准化工资，lag 为邻居的加权平均（Moran 散点图的横纵轴）。")  # fmt: skip
+    book.put(sp, 3, 1, "年份 year", font=F_HEAD, fill=FILL_HEAD)
+    book.formula(sp, 3, 2, f"={year}", font=F_HEAD)
+    book.put(sp, 5, 1, "全局 Moran's I（所选年份）", font=F_SUB, border=False)
+    book.array(sp, 6, 1, 12, 2, f"=MORANI({wy},CHINA_W)", fmt=NF_4)
+    book.put(sp, 5, 4, "LISA 局部莫兰（所选年份）", font=F_SUB, border=False)
+    book.header(sp, 6, 4, ["地区"])
+    for i in range(n):
+        book.formula(sp, 7 + i, 4, f"=INDEX('{ds.title}'!$A${r0}:$A${r1},{i + 1})", font=F_HEAD)
+    book.array(sp, 6, 5, n + 1, 8, f"=LISA({wy},CHINA_W)", fmt=NF_3)
+    for c in (1, 2, *range(5, 13)):
+        sp.cell(row=6, column=c).font = F_HEAD
+        sp.cell(row=6, column=c).fill = FILL_HEAD
+    quad = rng(7, 10, 6 + n, 10, absolute=False)
+    for text, fill in (("HH", FILL_BAD), ("LL", FILL_GOOD), ("HL", FILL_MID), ("LH", FILL_MID)):
+        sp.conditional_formatting.add(quad, FormulaRule(formula=[f'J7="{text}"'], fill=fill))
+    chart = ScatterChart()
+    chart.title = "Moran 散点图 Moran scatter (z, Wz)"
+    chart.style = 13
+    chart.scatterStyle = "lineMarker"
+    chart.x_axis.title = "标准化平均工资 z"
+    chart.y_axis.title = "空间滞后 Wz"
+    chart.height, chart.width = 9, 12
+    xs = Reference(sp, min_col=11, min_row=7, max_row=6 + n)
+    pts = Series(Reference(sp, min_col=12, min_row=6, max_row=6 + n), xs, title_from_data=True)
+    pts.marker.symbol = "circle"
+    pts.marker.size = 6
+    pts.graphicalProperties.line.noFill = True
+    chart.series.append(pts)
+    sp.add_chart(chart, "N5")
+    # Moran's I of every year, from small tables below
+    mt = 8 + n
+    book.put(sp, mt, 1, "各年全局 Moran's I（z 与 p 为随机化假设）", font=F_SUB, border=False)
+    book.header(sp, mt + 1, 1, ["年份", "I", "z", "p", "p (permutation)"])
+    mtop = mt + 3 + T
+    for i, y in enumerate(WAGE_YEARS):
+        top = mtop + i * 13
+        book.array(sp, top, 1, 12, 2, f"=MORANI(WAGE_{y},CHINA_W)", fmt=NF_4)
+        book.put(sp, top - 1, 1, f"{y}年 Moran's I", font=F_NOTE, border=False)
+        r = mt + 2 + i
+        book.put(sp, r, 1, y, font=F_HEAD)
+        for c, off in ((2, 1), (3, 6), (4, 8), (5, 9)):
+            book.formula(sp, r, c, f"=B{top + off}", fmt=NF_4)
+    sp.conditional_formatting.add(
+        rng(mt + 2, 4, mt + 1 + T, 4, absolute=False),
+        CellIsRule(operator="lessThan", formula=["0.05"], fill=FILL_GOOD),
+    )
+    book.widths(sp, [26, 12, 10, 9, 10, 10, 10, 10, 10, 9, 10, 10])
+    sp.freeze_panes = "A5"
+
+    # --- Markov chain of relative wages ---------------------------------------------------
+    mk = wb.create_sheet("马尔可夫 Markov")
+    book.title(mk, "相对平均工资的马尔可夫转移概率矩阵 Markov transitions of the relative wage",
+               "相对工资 = 各省平均工资 / 当年 31 省平均；按全部年份合并的四分位数分为 4 类（C1 最低 … C4 最高），"
+               "统计逐年转移。对角线为保持原类型的概率；steady state 为稳态分布，sojourn 为平均停留年数。")  # fmt: skip
+    book.header(mk, 4, 1, ["地区", *WAGE_YEARS])
+    for i in range(n):
+        r = 5 + i
+        book.formula(mk, r, 1, f"=INDEX('{ds.title}'!$A${r0}:$A${r1},{i + 1})", font=F_HEAD)
+        for j in range(T):
+            column = sref(ds.title, r0, 3 + j, r1, 3 + j)
+            book.formula(mk, r, 2 + j, f"=INDEX(WAGE,{i + 1},{j + 1})/AVERAGE({column})",
+                         fmt=NF_3)  # fmt: skip
+    book.name("REL_WAGE", sref(mk.title, 5, 2, 4 + n, 1 + T))
+    mtx = 7 + n
+    book.put(mk, mtx - 1, 1, "转移概率矩阵（4 类，全部年份合并分位数）", font=F_SUB, border=False)
+    book.array(mk, mtx, 1, 5, 8, '=MARKOV(REL_WAGE,4,"pooled")', fmt=NF_3)
+    for c in range(1, 9):
+        mk.cell(row=mtx, column=c).font = F_HEAD
+        mk.cell(row=mtx, column=c).fill = FILL_HEAD
+    mk.conditional_formatting.add(
+        rng(mtx + 1, 3, mtx + 4, 6, absolute=False),
+        ColorScaleRule(
+            start_type="num",
+            start_value=0,
+            start_color="FFFFFF",
+            end_type="num",
+            end_value=1,
+            end_color="5B9BD5",
+        ),  # fmt: skip
+    )
+    book.put(mk, mtx + 6, 1, "转移次数 counts", font=F_SUB, border=False)
+    book.array(mk, mtx + 7, 1, 5, 5, '=MARKOV(REL_WAGE,4,"pooled","counts")', fmt=NF_INT)
+    for c in range(1, 6):
+        mk.cell(row=mtx + 7, column=c).font = F_HEAD
+        mk.cell(row=mtx + 7, column=c).fill = FILL_HEAD
+    book.widths(mk, [18] + [9] * T)
+    mk.freeze_panes = "B5"
+
     book.instructions(
         [
             (
@@ -2292,7 +2402,8 @@ def build_07(path: Path) -> None:
                     "泰尔指数（T 或 L，各省等权或就业加权）按东部/中部/西部/东北分解为组间与组内并给出贡献率；"
                     "Dagum 基尼系数分解为组内 G_w、组间净值 G_nb 和超变密度 G_t，以及组间基尼系数矩阵；"
                     "各年分解的走势图；σ 收敛（标准差、变异系数、对数标准差）；β 收敛（截面绝对收敛与面板固定效应，"
-                    "给出 β、标准误、t、p、收敛速度 λ 与半衰期）和散点图；各年核密度曲线。"
+                    "给出 β、标准误、t、p、收敛速度 λ 与半衰期）和散点图；各年核密度曲线；"
+                    "省级邻接矩阵上的全局莫兰指数（各年）、LISA 象限与 Moran 散点图；相对工资的马尔可夫转移概率矩阵。"
                 ),
                 (
                     "Disparity and convergence of the average wage of the 31 provinces (employment-"
@@ -2302,7 +2413,9 @@ def build_07(path: Path) -> None:
                     "within G_w, net between G_nb and transvariation G_t, and the between-group Gini "
                     "matrix; their trend over the years; σ convergence (sd, CV, sd of logs); β "
                     "convergence (cross-section absolute and panel with region fixed effects: β, std. "
-                    "error, t, p, speed λ and half-life) with its scatter; kernel densities by year."
+                    "error, t, p, speed λ and half-life) with its scatter; kernel densities by year; "
+                    "global Moran's I on the provincial contiguity matrix (every year), LISA quadrants "
+                    "and the Moran scatter; the Markov transition matrix of the relative wage."
                 ),
             ),
             (
@@ -2314,6 +2427,8 @@ def build_07(path: Path) -> None:
                     "β 收敛：(1/T)·ln(y_T/y_0) = α + β ln y_0 + ε，λ = −ln(1+βT)/T，半衰期 = ln2/λ；"
                     "面板：ln(y_t+1/y_t) = μ_i + β ln y_t + ε，λ = −ln(1+β)。β > 0 表示发散，此时 λ 为负、半衰期无定义（显示“无”）。"
                     "核密度带宽默认 Silverman 规则（R bw.nrd0）。平均工资是名义值，未剔除价格因素。"
+                    "Moran's I 用行标准化邻接矩阵（海南约定可选），p 值含正态、随机化与 999 次置换（种子 1，结果可重复）；"
+                    "马尔可夫链用相对工资（除以当年均值），4 类按全部年份合并的分位数划分。"
                 ),
                 (
                     "Theil T = Σ s_i ln(y_i/μ), L = Σ π_i ln(μ/y_i); T = Σ s_g ln(μ_g/μ) + Σ s_g T_g "
@@ -2323,7 +2438,10 @@ def build_07(path: Path) -> None:
                     "β ln y_0 + ε, λ = −ln(1 + βT)/T, half-life = ln 2/λ; panel: ln(y_t+1/y_t) = μ_i + β "
                     "ln y_t + ε, λ = −ln(1 + β). β > 0 means divergence: λ is negative and the half-life "
                     "undefined (shown as 'none'). Kernel bandwidth: Silverman's rule (R bw.nrd0). Wages are "
-                    "nominal, not deflated."
+                    "nominal, not deflated. Moran's I uses the row-standardised contiguity matrix "
+                    "(Hainan convention selectable), p-values under normality, randomisation and 999 "
+                    "permutations (seed 1, reproducible). The Markov chain uses the relative wage "
+                    "(divided by the year's mean) in 4 classes from quantiles pooled over the years."
                 ),
             ),
             (
