@@ -792,7 +792,7 @@ _ENTROPY_DOCS = {
     "directions": "Row with one direction per indicator: + or -. Blank = all +.",
     "normalize": "minmax (default) or none (raw-value entropy, as several papers compute it).",
     "zero": "zero (0·ln0=0, default) or spssau (shift by 0.01).",
-    "preset": "Optional named preset, e.g. textbook or spssau (overrides normalize/zero).",
+    "preset": "Optional named preset: textbook, spssau, spssau_interval, pymcdm, pydecision, mathmodels (overrides normalize/zero).",
 }
 
 
@@ -1288,3 +1288,701 @@ def ISAGGLOERROR(value):
         for row in rows
     ]
     return out[0][0] if len(out) == 1 and width == 1 else out
+
+
+# regional disparity and convergence (区域差异与收敛): Theil, Dagum Gini, CV, Atkinson,
+# Lorenz, σ/β convergence, kernel density, shift-share, GM(1,1), Tapio decoupling
+# --------------------------------------------------------------------------------------
+
+
+def _label_list(value: Any, name: str, n: int) -> list[Any]:
+    """One text (or number) label per region from a row or column; a header cell is dropped."""
+    rows = value if isinstance(value, list | tuple) else [[value]]
+    rows = [r if isinstance(r, list | tuple) else [r] for r in rows]
+    if len(rows) > 1 and any(len(r) > 1 for r in rows):
+        raise _error(
+            f"'{name}' 应为一行或一列分组标签。 '{name}' must be a single row or column of "
+            "group labels (e.g. 东部/中部/西部/东北)."
+        )
+    flat = [c for r in rows for c in r]
+    if len(flat) == n + 1:  # the selection includes a header cell such as 区域
+        flat = flat[1:]
+    out = []
+    for c in flat:
+        if isinstance(c, float) and c.is_integer():
+            c = int(c)
+        out.append(c.strip() if isinstance(c, str) else c)
+    return out
+
+
+def _year_header(arr: np.ndarray) -> bool:
+    """Whether the first row of a block is a header of years (2014, 2015, …) read as numbers.
+
+    Whole numbers in 1900–2100, increasing by a constant step, each outside the range of
+    the values below it in its column (so a row of real data is never taken for years).
+    """
+    if arr.shape[0] < 3 or arr.shape[1] < 1:
+        return False
+    first, rest = arr[0], arr[1:]
+    if not np.all(np.isfinite(first)) or not np.all(first == np.round(first)):
+        return False
+    if not np.all((first >= 1900) & (first <= 2100)):
+        return False
+    steps = np.diff(first)
+    if steps.size and not (np.all(steps == steps[0]) and steps[0] > 0):
+        return False
+    with np.errstate(invalid="ignore"):
+        lo, hi = np.nanmin(rest, axis=0), np.nanmax(rest, axis=0)
+    return bool(np.all((first < lo) | (first > hi)))
+
+
+def _convergence_panel(
+    value: Any, years: Any
+) -> tuple[np.ndarray, list[Any] | None, list[Any] | None]:
+    """A regions × years block: text headers or a first row of year numbers become the years."""
+    block = cv.read_block(value, "panel", totals="labels")
+    arr = block.values
+    labels = block.col_labels
+    if labels is None and _year_header(arr):
+        labels = [int(v) for v in arr[0]]
+        arr = arr[1:]
+    if not (_is_single(years) and _opt(years, "years", None, "any") is None):
+        ys = _label_list(years, "years", arr.shape[1])
+        labels = ys
+    return arr, labels, block.row_labels
+
+
+@_udf(
+    "theil",
+    values="One value per region, usually per capita (labels allowed).",
+    weights="Optional population of each region (same length).",
+    groups="Optional group label per region (东部/中部/西部/东北) for the decomposition.",
+    index="T (default, GE(1)) or L (GE(0), mean log deviation).",
+)
+def THEIL(values, weights=None, groups=None, index="T"):
+    """Theil index 泰尔指数 T or L; with groups a table (part, value, group index, contribution 贡献率): between, within per group, total."""
+    vec = cv.read_vector(values, "values")
+    w = _weights_arg(weights)
+    has_groups = not (_is_single(groups) and _opt(groups, "groups", None, "any") is None)
+    g = _label_list(groups, "groups", vec.size) if has_groups else None
+    result = _fn("theil")(vec, weights=w, groups=g, index=_opt(index, "index", "T"))
+    if g is None:
+        return cv.to_excel(result.total)
+    parts = ["组间 between", *(f"组内 {lab}" for lab in result.groups), "总体 total"]
+    values_ = [result.between, *result.within_terms, result.total]
+    inner = [float("nan"), *result.group_values, float("nan")]
+    contrib = [*result.contributions, 1.0]
+    header = [_convention_header("part", result.convention), "value", "group index", "contribution"]
+    rows = cv.to_table(header, [parts, np.array(values_), np.array(inner), np.array(contrib)])
+    for row in rows[1:]:
+        if row[2] == cv.NA and row[0] in ("组间 between", "总体 total"):
+            row[2] = ""
+    return rows
+
+
+_DAGUM_DOCS = {
+    "values": "One non-negative value per region (labels allowed).",
+    "groups": "Group label per region (东部/中部/西部/东北), same length.",
+    "weights": "Optional population of each region (blank = each region once).",
+}
+
+
+def _dagum(values: Any, groups: Any, weights: Any) -> Any:
+    vec = cv.read_vector(values, "values")
+    return _fn("dagum_gini")(vec, _label_list(groups, "groups", vec.size), _weights_arg(weights))
+
+
+@_udf("dagum_gini", **_DAGUM_DOCS)
+def DAGUMGINI(values, groups, weights=None):
+    """Dagum Gini decomposition Dagum基尼系数分解: table (part, value, contribution) for G_w, G_nb, G_t, G, then G_jj per group."""
+    r = _dagum(values, groups, weights)
+    parts = ["组内 G_w", "组间 G_nb", "超变密度 G_t", "总体 G"]
+    parts += [f"G_jj {lab}" for lab in r.groups]
+    vals = np.array([r.within, r.between, r.transvariation, r.total, *r.group_gini])
+    contrib = np.array([*r.contributions, 1.0, *([np.nan] * len(r.groups))])
+    rows = cv.to_table(
+        [_convention_header("part", r.convention), "value", "contribution"], [parts, vals, contrib]
+    )
+    for row in rows[5:]:
+        row[2] = ""
+    return rows
+
+
+@_udf("dagum_gini", **_DAGUM_DOCS)
+def DAGUMMATRIX(values, groups, weights=None):
+    """Dagum between-group Gini matrix 组间基尼系数 G_jh, labelled by group; the diagonal holds the within-group Gini G_jj."""
+    r = _dagum(values, groups, weights)
+    labels = list(r.groups)
+    rows = [["G_jh", *labels]]
+    for lab, line in zip(labels, cv.to_excel(np.asarray(r.between_gini)), strict=True):
+        rows.append([lab, *line])
+    return rows
+
+
+@_udf(
+    "coefficient_of_variation",
+    values="One value per region (labels allowed).",
+    weights="Optional population: gives Williamson's weighted coefficient of variation.",
+    ddof="0 (default): population sd; 1: sample sd (STDEV.S). Unweighted only.",
+)
+def COEFVAR(values, weights=None, ddof=0):
+    """Coefficient of variation 变异系数 sd/mean; with population weights Williamson's index 加权变异系数."""
+    vec = cv.read_vector(values, "values")
+    result = _fn("coefficient_of_variation")(
+        vec, _weights_arg(weights), _opt(ddof, "ddof", 0, "int")
+    )
+    return cv.to_excel(result)
+
+
+@_udf(
+    "coefficient_of_variation",
+    values="One per-capita value per region (labels allowed).",
+    weights="Population of each region (same length).",
+)
+def WILLIAMSON(values, weights):
+    """Williamson index 威廉姆森系数 (population-weighted coefficient of variation around the national mean)."""
+    vec = cv.read_vector(values, "values")
+    w = _weights_arg(weights)
+    if w is None:
+        raise _error(
+            "'weights' 必填（各地区人口）。 'weights' is required: the population of each region."
+        )
+    return cv.to_excel(_fn("coefficient_of_variation")(vec, w))
+
+
+@_udf(
+    "atkinson",
+    values="One value per region (labels allowed).",
+    epsilon="Inequality aversion ε ≥ 0 (default 0.5).",
+    weights="Optional population of each region.",
+)
+def ATKINSON(values, epsilon=0.5, weights=None):
+    """Atkinson index 阿特金森指数 with inequality aversion ε."""
+    vec = cv.read_vector(values, "values")
+    eps = _opt(epsilon, "epsilon", 0.5, "number")
+    return cv.to_excel(_fn("atkinson")(vec, eps, _weights_arg(weights)))
+
+
+@_udf(
+    "lorenz_curve",
+    values="One non-negative value per region (labels allowed).",
+    weights="Optional population of each region.",
+)
+def LORENZ(values, weights=None):
+    """Lorenz curve points 洛伦兹曲线 for a chart: table (cumulative population share, cumulative value share) from (0,0) to (1,1)."""
+    vec = cv.read_vector(values, "values")
+    r = _fn("lorenz_curve")(vec, _weights_arg(weights))
+    header = [_convention_header("population share", r.convention), "value share"]
+    return cv.to_table(header, [r.population_share, r.value_share])
+
+
+_CONV_PANEL_DOC = "Regions × years block (labels allowed; a first row of years such as 2014…2023 is read as the header)."
+_YEARS_DOC = "Optional row of year labels, one per column (if the panel has no header)."
+
+
+@_udf(
+    "sigma_convergence",
+    panel=_CONV_PANEL_DOC,
+    ddof="0 (default): cv and sd of logs use the population sd; 1: the sample sd.",
+    years=_YEARS_DOC,
+)
+def SIGMACONV(panel, ddof=0, years=None):
+    """σ convergence σ收敛: table per year (year, mean, sd population, sd sample, CV, sd of ln)."""
+    arr, labels, _ = _convergence_panel(panel, years)
+    r = _fn("sigma_convergence")(arr, _opt(ddof, "ddof", 0, "int"), years=labels)
+    header = [_convention_header("year", r.convention), "mean", "sd (n)", "sd (n-1)", "CV", "sd ln"]
+    return cv.to_table(
+        header,
+        [np.asarray(r.years, dtype=object), r.mean, r.sd_population, r.sd_sample, r.cv, r.sd_log],
+    )
+
+
+@_udf(
+    "beta_convergence",
+    panel=_CONV_PANEL_DOC,
+    controls="Optional control variables, one row per region (conditional β convergence).",
+    first_year="Optional first year (default: the first column).",
+    last_year="Optional last year (default: the last column).",
+    fixed_effects="TRUE: panel form with region fixed effects on yearly growth. Default FALSE.",
+    years=_YEARS_DOC,
+)
+def BETACONV(
+    panel, controls=None, first_year=None, last_year=None, fixed_effects=False, years=None
+):
+    """β convergence β收敛: table (statistic, value) with β, std err, t, p, speed λ, half-life, T, R², n; the header states the regression."""
+    arr, labels, _ = _convergence_panel(panel, years)
+    ctrl = _optional_block(controls, "controls")
+    r = _fn("beta_convergence")(
+        arr,
+        ctrl,
+        _opt(first_year, "first_year", None, "any"),
+        _opt(last_year, "last_year", None, "any"),
+        _opt(fixed_effects, "fixed_effects", False, "bool"),
+        years=labels,
+    )
+    header = [_convention_header("statistic", r.convention), r.form]
+    names = ["beta", "std err", "t", "p", "speed λ", "half-life", "T", "R²", "n"]
+    half: Any = r.half_life
+    if not np.isfinite(half):  # β ≥ 0 (or 1 + βT ≤ 0): say why instead of #N/A
+        half = "无 none: β ≥ 0, no convergence" if r.beta >= 0 else "无 none: 1 + βT ≤ 0"
+    vals = [r.beta, r.std_error, r.t, r.p, r.speed, half, r.periods, r.r_squared, r.n]
+    return cv.to_table(header, [names, np.array(vals, dtype=object)])
+
+
+@_udf(
+    "kernel_density",
+    values="One distribution per column (e.g. one year each); a header of labels or years allowed.",
+    bandwidth="silverman (default, R bw.nrd0 / Stata), scott, or a number h.",
+    points="Number of grid points (default 100).",
+)
+def KDENSITY(values, bandwidth="silverman", points=100):
+    """Kernel density 核密度估计 (Gaussian) on a common grid: table (x, one density column per input column) for a line chart."""
+    block = cv.read_block(values, "values", totals="labels")
+    arr, names = block.values, block.col_labels
+    if names is None and _year_header(arr):
+        names = [int(v) for v in arr[0]]
+        arr = arr[1:]
+    bw = _opt(bandwidth, "bandwidth", "silverman", "any")
+    r = _fn("kernel_density")(arr, bw, None, _opt(points, "points", 100, "int"))
+    dens = np.asarray(r.density).reshape(len(r.grid), -1)
+    k = dens.shape[1]
+    if names is None or len(names) != k:
+        names = [f"density {j + 1}" for j in range(k)]
+    header = [_convention_header("x", r.convention), *names]
+    return cv.to_table(header, [r.grid, *dens.T])
+
+
+@_udf(
+    "shift_share",
+    base_block="Block regions × industries at the base year (labels allowed).",
+    end_block="Block of the same regions × industries at the end year.",
+    method="dunn (default), esteban (Esteban-Marquillas) or gerfin (index form).",
+    by="region (default) or industry.",
+)
+def SHIFTSHARE(base_block, end_block, method="dunn", by="region"):
+    """Shift-share analysis 偏离-份额分析: table per region (or industry) with change, national share, industry mix, competitive share …"""
+    b0 = cv.read_block(base_block, "base_block", totals=True)
+    b1 = cv.read_block(end_block, "end_block", totals=True)
+    r = _fn("shift_share")(b0.values, b1.values, _opt(method, "method", "dunn"))
+    view = _opt(by, "by", "region")
+    if not isinstance(view, str) or view.lower() not in ("region", "industry"):
+        raise _error(
+            f"'by' 应为 region 或 industry。 'by' must be region or industry; received {view!r}."
+        )
+    if view.lower() == "industry":
+        if r.by_industry is None:
+            raise _error("Gerfin 指数形式只按地区给出。 The Gerfin index form is per region only.")
+        table, labs, first = r.by_industry, b0.col_labels, "industry"
+    else:
+        table, labs, first = r.by_region, b0.row_labels, "region"
+    n = table.shape[0]
+    labs = labs if labs is not None and len(labs) == n else list(range(1, n + 1))
+    header = [_convention_header(first, r.convention), *r.components]
+    return cv.to_table(header, [labs, *np.asarray(table).T])
+
+
+@_udf(
+    "gm11",
+    series="A positive time series (row or column, ≥ 4 values, no blanks).",
+    horizon="Number of periods to forecast (default 0).",
+)
+def GREYFORECAST(series, horizon=0):
+    """GM(1,1) grey forecast 灰色预测: table (k, actual, fitted, residual, relative error), forecasts appended with blank actual."""
+    vec = cv.read_vector(series, "series", totals=False)
+    r = _fn("gm11")(vec, _opt(horizon, "horizon", 0, "int"))
+    n, h = vec.size, len(r.forecast)
+    blank = np.full(h, np.nan)
+    header = [
+        _convention_header("k", r.convention),
+        "actual",
+        "fitted",
+        "residual",
+        "relative error",
+    ]
+    rows = cv.to_table(
+        header,
+        [
+            np.arange(1, n + h + 1),
+            np.concatenate([vec, blank]),
+            np.concatenate([r.fitted, r.forecast]),
+            np.concatenate([r.residuals, blank]),
+            np.concatenate([r.relative_errors, blank]),
+        ],
+    )
+    for row in rows[n + 1 :]:
+        row[1] = row[3] = row[4] = ""
+    return rows
+
+
+@_udf(
+    "gm11",
+    series="A positive time series (row or column, ≥ 4 values, no blanks).",
+)
+def GREYTEST(series):
+    """GM(1,1) accuracy tests 灰色预测精度检验: table (statistic, value) with a, b, level-ratio test, C 后验差比, P 小误差概率, grade 精度等级."""
+    vec = cv.read_vector(series, "series", totals=False)
+    r = _fn("gm11")(vec, 0)
+    lo, hi = r.ratio_bounds
+    names = [
+        "a", "b", "level ratio min", "level ratio max", "admissible low", "admissible high",
+        "level-ratio test passed", "mean relative error", "C", "P", "grade",
+    ]  # fmt: skip
+    vals = [
+        r.a, r.b, float(np.min(r.level_ratios)), float(np.max(r.level_ratios)), lo, hi,
+        r.ratio_test_passed, r.mean_relative_error, r.C, r.P, r.grade_label,
+    ]  # fmt: skip
+    return cv.to_table([_convention_header("statistic", r.convention), "value"], [names, vals])
+
+
+@_udf(
+    "tapio",
+    resource="Resource use or emission per year (row or column, positive).",
+    output="Output (GDP) per year, same length.",
+    reference="previous (default: year on year) or first (against the first year).",
+    lang="zh (default: 强脱钩 …) or en.",
+)
+def TAPIO(resource, output, reference="previous", lang="zh"):
+    """Tapio decoupling 脱钩弹性: table per period (period, ΔR/R, ΔY/Y, elasticity, state 脱钩状态 of the eight)."""
+    rv = cv.read_vector(resource, "resource", totals=False)
+    ov = cv.read_vector(output, "output", totals=False)
+    r = _fn("tapio")(rv, ov, _opt(reference, "reference", "previous"), _opt(lang, "lang", "zh"))
+    periods = np.arange(1, len(r.elasticity) + 1)
+    header = [_convention_header("period", r.convention), "ΔR/R", "ΔY/Y", "elasticity", "state"]
+    return cv.to_table(
+        header, [periods, r.resource_change, r.output_change, r.elasticity, list(r.label)]
+    )
+
+
+# --------------------------------------------------------------------------------------
+# spatial weights, spatial autocorrelation, Markov chains, economic complexity
+# (空间权重, 空间自相关, 马尔可夫链, 经济复杂度)
+# --------------------------------------------------------------------------------------
+
+_STYLE_DOC = "W (row-standardised, default), B (binary), C, U, S (variance-stabilising) or O."
+_SPATIAL_VALUES_DOC = "One value per unit (a column or row), in the order of the weights."
+_SPATIAL_WEIGHTS_DOC = (
+    "Spatial weights: an n × n block (0/1 contiguity or any weights, zero diagonal; a "
+    "header row/column of names is allowed), e.g. from CHINAWEIGHTS or KNNWEIGHTS."
+)
+_PERMUTATIONS_DOC = "Random permutations for the pseudo p-value (default 999; 0 = none)."
+_SEED_DOC = "Seed of the permutations (default 1): the same seed gives the same p-value."
+_COORDS_DOC = "Two columns: x, y (projected) or longitude, latitude in degrees."
+_METRIC_DOC = "euclidean (default) or great_circle (longitude/latitude; distances in km)."
+
+
+def _spatial_weights_arg(weights: Any, style: Any, name: str = "weights") -> Any:
+    block = cv.read_block(weights, name, totals=False)
+    return _fn("spatial_weights")(block.values, _opt(style, "style", "W"))
+
+
+def _weights_block(w: Any) -> Any:
+    return cv.to_excel(np.asarray(w.to_dense(), dtype=float))
+
+
+def _permutations(value: Any) -> int:
+    n = cv.read_option(value, "permutations", 999, "int")
+    if not 0 <= n <= MAX_DRAWS:
+        raise _error(
+            f"'permutations' 必须是 0 到 {MAX_DRAWS} 之间的整数；收到 {n}。 / 'permutations' "
+            f"must be a whole number from 0 to {MAX_DRAWS}; received {n}."
+        )
+    return n
+
+
+@_udf("spatial_weights", matrix=_SPATIAL_WEIGHTS_DOC, style=_STYLE_DOC)
+def SPWEIGHTS(matrix, style="W"):
+    """Spatial weights matrix 空间权重矩阵 standardised in a style (W row-standardised, B, C, U, S), spilled n × n."""
+    return _weights_block(_spatial_weights_arg(matrix, style, "matrix"))
+
+
+@_udf(
+    "knn_weights",
+    coords=_COORDS_DOC,
+    k="Neighbours per unit (default 4).",
+    metric=_METRIC_DOC,
+    style=_STYLE_DOC,
+)
+def KNNWEIGHTS(coords, k=4, metric="euclidean", style="W"):
+    """k-nearest-neighbour weights k近邻空间权重 from coordinates (n × n, spilled); great_circle for longitude/latitude."""
+    xy = cv.read_block(coords, "coords", totals=False).values
+    w = _fn("knn_weights")(
+        xy,
+        cv.read_option(k, "k", 4, "int"),
+        _opt(metric, "metric", "euclidean"),
+        _opt(style, "style", "W"),
+    )
+    return _weights_block(w)
+
+
+@_udf(
+    "inverse_distance_weights",
+    coords=_COORDS_DOC,
+    threshold="Optional distance band: only pairs within it are neighbours (km for great_circle).",
+    power="Exponent of the inverse distance d^-power (default 1; 2 = gravity; 0 = binary band).",
+    metric=_METRIC_DOC,
+    style=_STYLE_DOC,
+)
+def DISTWEIGHTS(coords, threshold=None, power=1.0, metric="euclidean", style="W"):
+    """Distance weights 距离空间权重: inverse distance d^-power, within an optional band (power 0 = binary band), n × n."""
+    xy = cv.read_block(coords, "coords", totals=False).values
+    band = _opt(threshold, "threshold", None, "number")
+    pw = _opt(power, "power", 1.0, "number")
+    metric = _opt(metric, "metric", "euclidean")
+    style = _opt(style, "style", "W")
+    if band is None:
+        w = _fn("inverse_distance_weights")(xy, pw, None, metric, style)
+    else:
+        w = _fn("distance_band_weights")(xy, band, metric, pw == 0, pw, style)
+    return _weights_block(w)
+
+
+@_udf(
+    "china_province_weights",
+    hainan="guangdong (default: 海南–广东), guangdong_guangxi, or isolated (no neighbour).",
+    style=_STYLE_DOC,
+    labels="TRUE (default): a header row and column of province names; FALSE: numbers only.",
+)
+def CHINAWEIGHTS(hainan="guangdong", style="W", labels=True):
+    """Contiguity weights 邻接矩阵 of China's 31 provinces (北京, 天津, 河北 … NBS order), Hainan convention selectable."""
+    w = _fn("china_province_weights")(
+        _opt(hainan, "hainan", "guangdong"), _opt(style, "style", "W")
+    )
+    dense = np.asarray(w.to_dense(), dtype=float)
+    if not cv.read_option(labels, "labels", True, "bool"):
+        return cv.to_excel(dense)
+    names = list(w.labels)
+    head = f"{w.style} (Hainan: {_opt(hainan, 'hainan', 'guangdong')})"
+    return cv.to_excel(
+        [[head, *names]] + [[n, *row] for n, row in zip(names, dense.tolist(), strict=True)]
+    )
+
+
+def _stat_table(title: str, rows: list[tuple[str, Any]]) -> list[list[Any]]:
+    return cv.to_table([title, "value"], [[r[0] for r in rows], [float(r[1]) for r in rows]])
+
+
+_MORAN_DOCS = {
+    "values": _SPATIAL_VALUES_DOC,
+    "weights": _SPATIAL_WEIGHTS_DOC,
+    "style": _STYLE_DOC,
+    "permutations": _PERMUTATIONS_DOC,
+    "seed": _SEED_DOC,
+}
+
+
+def _spatial_args(values, weights, style, permutations, seed):
+    y = cv.read_vector(values, "values", totals=True)
+    return (
+        y,
+        _spatial_weights_arg(weights, style),
+        None,
+        _permutations(permutations),
+        _seed(seed),
+    )
+
+
+@_udf("moran", **_MORAN_DOCS)
+def MORANI(values, weights, style="W", permutations=999, seed=1):
+    """Global Moran's I 全局莫兰指数 table: I, E[I], variances, z and two-sided p (normality, randomisation), permutation p."""
+    r = _fn("moran")(*_spatial_args(values, weights, style, permutations, seed))
+    return _stat_table(
+        f"Moran's I [{r.style}]",
+        [
+            ("I", r.I),
+            ("E[I]", r.expected),
+            ("Var (normality)", r.variance_normal),
+            ("Var (randomisation)", r.variance_random),
+            ("z (normality)", r.z_normal),
+            ("z (randomisation)", r.z_random),
+            ("p (normality, two-sided)", r.p_normal),
+            ("p (randomisation, two-sided)", r.p_random),
+            ("p (permutation, pseudo)", r.p_permutation),
+            ("permutations", r.permutations),
+            ("n", r.n),
+        ],
+    )
+
+
+@_udf("geary", **_MORAN_DOCS)
+def GEARYC(values, weights, style="W", permutations=999, seed=1):
+    """Geary's C 吉尔里指数 table: C (E[C] = 1), variances, z and two-sided p (normality, randomisation), permutation p."""
+    r = _fn("geary")(*_spatial_args(values, weights, style, permutations, seed))
+    return _stat_table(
+        f"Geary's C [{r.style}]",
+        [
+            ("C", r.C),
+            ("E[C]", r.expected),
+            ("Var (normality)", r.variance_normal),
+            ("Var (randomisation)", r.variance_random),
+            ("z (normality)", r.z_normal),
+            ("z (randomisation)", r.z_random),
+            ("p (normality, two-sided)", r.p_normal),
+            ("p (randomisation, two-sided)", r.p_random),
+            ("p (permutation, pseudo)", r.p_permutation),
+            ("permutations", r.permutations),
+            ("n", r.n),
+        ],
+    )
+
+
+@_udf("local_moran", **_MORAN_DOCS)
+def LISA(values, weights, style="W", permutations=999, seed=1):
+    """Local Moran's I (LISA) 局部莫兰指数 per unit: I_i, E, z, p, pseudo p, quadrant HH/LH/LL/HL, z-value and its spatial lag."""
+    r = _fn("local_moran")(*_spatial_args(values, weights, style, permutations, seed))
+    header = ["I_i", "E[I_i]", "z", "p", "p (permutation)", "quadrant", "z-value", "lag"]
+    cols = [r.I, r.expected, r.z, r.p, r.p_permutation, r.quadrant, r.standardized, r.lag]
+    return cv.to_table(header, cols)
+
+
+_PANEL_DOC = "Regions in rows, years in columns (time order); labels allowed."
+_CLASSES_DOC = "Number of quantile classes (default 5)."
+_SCOPE_DOC = "pooled (default: quantiles of all years together) or per_year."
+
+
+def _panel_arg(panel: Any) -> np.ndarray:
+    return cv.read_block(panel, "panel", totals="labels").values
+
+
+def _class_names(k: int) -> list[str]:
+    return [f"C{i + 1}" for i in range(k)]
+
+
+@_udf(
+    "markov",
+    panel=_PANEL_DOC,
+    classes=_CLASSES_DOC,
+    scope=_SCOPE_DOC,
+    show="probabilities (default, with n, steady state, sojourn), counts, or passage (first-passage times).",
+)
+def MARKOV(panel, classes=5, scope="pooled", show="probabilities"):
+    """Markov chain 马尔可夫链转移概率矩阵 of quantile classes: probabilities with steady state and sojourn, counts or passage times."""
+    r = _fn("markov")(
+        _panel_arg(panel),
+        cv.read_option(classes, "classes", 5, "int"),
+        _opt(scope, "scope", "pooled"),
+    )
+    what = str(_opt(show, "show", "probabilities")).lower()
+    names = _class_names(r.k)
+    if what not in ("probabilities", "counts", "passage"):
+        raise _error(
+            f"'show' 必须是 probabilities、counts 或 passage；收到 {what!r}。 / 'show' must be "
+            f"probabilities, counts or passage; received {what!r}."
+        )
+    first = f"class [{_opt(scope, 'scope', 'pooled')}]"
+    if what == "counts":
+        cols = [names, *r.counts.T]
+        return cv.to_table([first, *names], cols)
+    if what == "passage":
+        return cv.to_table([first, *names], [names, *r.first_passage.T])
+    cols = [names, r.counts.sum(axis=1), *r.probabilities.T, r.steady_state, r.sojourn]
+    return cv.to_table([first, "n", *names, "steady state", "sojourn"], cols)
+
+
+@_udf(
+    "spatial_markov",
+    panel=_PANEL_DOC,
+    weights=_SPATIAL_WEIGHTS_DOC + " Row-standardised (W).",
+    classes=_CLASSES_DOC,
+    lag_classes="Number of classes of the neighbours' spatial lag (default = classes).",
+    scope=_SCOPE_DOC,
+    show="probabilities (default, with n and steady state) or counts.",
+)
+def SPMARKOV(panel, weights, classes=5, lag_classes=None, scope="pooled", show="probabilities"):
+    """Spatial Markov chain 空间马尔可夫链: transition matrices conditioned on the neighbours' class, stacked (lag class, class)."""
+    k = cv.read_option(classes, "classes", 5, "int")
+    r = _fn("spatial_markov")(
+        _panel_arg(panel),
+        _spatial_weights_arg(weights, "W"),
+        k,
+        cv.read_option(lag_classes, "lag_classes", None, "int"),
+        _opt(scope, "scope", "pooled"),
+    )
+    what = str(_opt(show, "show", "probabilities")).lower()
+    if what not in ("probabilities", "counts"):
+        raise _error(
+            f"'show' 必须是 probabilities 或 counts；收到 {what!r}。 / 'show' must be "
+            f"probabilities or counts; received {what!r}."
+        )
+    m, k, _ = r.counts.shape
+    names = _class_names(k)
+    lag_col = [f"L{lag + 1}" for lag in range(m) for _ in range(k)]
+    cls_col = names * m
+    n_col = r.counts.sum(axis=2).reshape(-1)
+    mats = (r.counts if what == "counts" else r.probabilities).reshape(m * k, k)
+    header = ["lag class", "class", "n", *names]
+    cols = [lag_col, cls_col, n_col, *mats.T]
+    if what == "probabilities":
+        header.append("steady state")
+        cols.append(r.steady_states.reshape(-1))
+    return cv.to_table(header, cols)
+
+
+_COMPLEXITY_DOCS = {
+    "matrix": "Regions × industries block of exports, employment or output (labels allowed).",
+    "method": "reflections (default), eigenvector or fitness.",
+    "kind": "values (default: RCA = LQ is computed), rca, or binary (the 0/1 matrix M).",
+    "threshold": "RCA at or above which an industry counts as present (default 1).",
+    "convention": "hidalgo (default: ECI, PCI each standardised) or ecomplexity (PCI on the ECI's scale).",
+}
+
+
+def _complexity(matrix, method, kind, threshold, convention):
+    arr = cv.read_block(matrix, "matrix", totals=True).values
+    return _fn("economic_complexity")(
+        arr,
+        _opt(method, "method", "reflections"),
+        _opt(kind, "kind", "values"),
+        _opt(threshold, "threshold", 1.0, "number"),
+        None,
+        _opt(convention, "convention", "hidalgo"),
+    )
+
+
+@_udf("economic_complexity", **_COMPLEXITY_DOCS)
+def ECI(matrix, method="reflections", kind="values", threshold=1.0, convention="hidalgo"):
+    """Economic complexity index 经济复杂度 ECI of each region (rows), with diversity; fitness with method=fitness."""
+    r = _complexity(matrix, method, kind, threshold, convention)
+    name, vals = ("ECI", r.eci) if r.eci is not None else ("fitness", r.fitness)
+    return cv.to_table([f"diversity [{r.method}]", name], [r.diversity, vals])
+
+
+@_udf("economic_complexity", **_COMPLEXITY_DOCS)
+def PCI(matrix, method="reflections", kind="values", threshold=1.0, convention="hidalgo"):
+    """Product complexity index 产业复杂度 PCI of each industry (one row per column of the block), with ubiquity."""
+    r = _complexity(matrix, method, kind, threshold, convention)
+    name, vals = ("PCI", r.pci) if r.pci is not None else ("complexity", r.complexity)
+    return cv.to_table([f"ubiquity [{r.method}]", name], [r.ubiquity, vals])
+
+
+_RELATED_DOCS = {
+    "matrix": _COMPLEXITY_DOCS["matrix"],
+    "kind": _COMPLEXITY_DOCS["kind"],
+    "threshold": _COMPLEXITY_DOCS["threshold"],
+    "include_self": "TRUE (default): an industry's proximity to itself is 1; FALSE: 0.",
+}
+
+
+@_udf("proximity", **_RELATED_DOCS)
+def PROXIMITY(matrix, kind="values", threshold=1.0, include_self=True):
+    """Proximity 产业邻近度 φ = co-occurrence / max ubiquity of every pair of industries (k × k, spilled)."""
+    arr = cv.read_block(matrix, "matrix", totals=True).values
+    phi = _fn("proximity")(
+        arr,
+        _opt(kind, "kind", "values"),
+        _opt(threshold, "threshold", 1.0, "number"),
+        cv.read_option(include_self, "include_self", True, "bool"),
+    )
+    return cv.to_excel(np.asarray(phi, dtype=float))
+
+
+@_udf("relatedness_density", **_RELATED_DOCS)
+def RELDENSITY(matrix, kind="values", threshold=1.0, include_self=True):
+    """Relatedness density 关联密度 of each region around each industry (same shape as the block), in [0, 1]."""
+    arr = cv.read_block(matrix, "matrix", totals=True).values
+    dens = _fn("relatedness_density")(
+        arr,
+        _opt(kind, "kind", "values"),
+        _opt(threshold, "threshold", 1.0, "number"),
+        cv.read_option(include_self, "include_self", True, "bool"),
+    )
+    return cv.to_excel(np.asarray(dens, dtype=float))

@@ -9,7 +9,12 @@ Families (one module each): :mod:`agglo.location` (区位熵, specialisation),
 (增长率, CAGR, 首位度), :mod:`agglo.statistics` (correlation, OLS),
 :mod:`agglo.normalization` (无量纲化), :mod:`agglo.weights` (熵值法, CRITIC),
 :mod:`agglo.judgement` (层次分析法 AHP, 规则随机赋权), :mod:`agglo.evaluation` (综合指数, TOPSIS, 灰色关联, 障碍度),
-:mod:`agglo.coupling` (耦合协调度), :mod:`agglo.tables` (reading yearbook tables: :func:`read_table`).
+:mod:`agglo.coupling` (耦合协调度), :mod:`agglo.tables` (reading yearbook tables: :func:`read_table`),
+:mod:`agglo.disparity` (泰尔指数, Dagum 基尼系数, 变异系数),
+:mod:`agglo.convergence` (σ/β 收敛, 核密度), :mod:`agglo.shiftshare` (偏离-份额),
+:mod:`agglo.grey` (GM(1,1)), :mod:`agglo.decoupling` (Tapio 脱钩), :mod:`agglo.spatial`
+(空间权重, Moran, Geary, LISA), :mod:`agglo.markov_chains` (马尔可夫链),
+:mod:`agglo.complexity` (经济复杂度).
 
 The family modules are imported on first use (``agglo.hhi``, ``agglo.location``,
 ``from agglo import *``), so ``import agglo`` stays cheap: SciPy and statsmodels load
@@ -26,26 +31,42 @@ from ._validation import AggloValueError, AggloWarning, TotalRowWarning
 
 if TYPE_CHECKING:  # static tools see every name; at run time they load on first use
     from . import (  # noqa: F401
+        complexity,
         concentration,
+        convergence,
         coupling,
         datasets,
+        decoupling,
+        disparity,
         evaluation,
+        grey,
         growth,
         judgement,
         location,
+        markov_chains,
         normalization,
+        shiftshare,
+        spatial,
         statistics,
         tables,
         weights,
     )
+    from .complexity import *  # noqa: F403
     from .concentration import *  # noqa: F403
+    from .convergence import *  # noqa: F403
     from .coupling import *  # noqa: F403
     from .datasets import *  # noqa: F403
+    from .decoupling import *  # noqa: F403
+    from .disparity import *  # noqa: F403
     from .evaluation import *  # noqa: F403
+    from .grey import *  # noqa: F403
     from .growth import *  # noqa: F403
     from .judgement import *  # noqa: F403
     from .location import *  # noqa: F403
+    from .markov_chains import *  # noqa: F403
     from .normalization import *  # noqa: F403
+    from .shiftshare import *  # noqa: F403
+    from .spatial import *  # noqa: F403
     from .statistics import *  # noqa: F403
     from .tables import *  # noqa: F403
     from .weights import *  # noqa: F403
@@ -54,14 +75,22 @@ __version__ = "0.1.0"
 
 #: The family modules, importable as ``agglo.<name>``.
 _SUBMODULES = (
+    "complexity",
     "concentration",
+    "convergence",
     "coupling",
     "datasets",
+    "decoupling",
+    "disparity",
     "evaluation",
+    "grey",
     "growth",
     "judgement",
     "location",
+    "markov_chains",
     "normalization",
+    "shiftshare",
+    "spatial",
     "statistics",
     "tables",
     "weights",
@@ -71,6 +100,11 @@ _SUBMODULES = (
 #: Listed statically so that ``import agglo`` imports none of them; a test checks that
 #: this map equals what the modules export.
 _EXPORTS: dict[str, str] = {
+    # complexity
+    "ComplexityResult": "complexity",
+    "economic_complexity": "complexity",
+    "proximity": "complexity",
+    "relatedness_density": "complexity",
     # concentration
     "hhi": "concentration",
     "concentration_ratio": "concentration",
@@ -80,6 +114,13 @@ _EXPORTS: dict[str, str] = {
     "lq_gini": "concentration",
     "ellison_glaeser": "concentration",
     "maurel_sedillot": "concentration",
+    # convergence
+    "SigmaResult": "convergence",
+    "BetaResult": "convergence",
+    "KernelDensityResult": "convergence",
+    "sigma_convergence": "convergence",
+    "beta_convergence": "convergence",
+    "kernel_density": "convergence",
     # coupling
     "CouplingResult": "coupling",
     "coupling_degree": "coupling",
@@ -95,6 +136,20 @@ _EXPORTS: dict[str, str] = {
     "load_dataset": "datasets",
     "gdp_by_sector": "datasets",
     "employment_by_industry": "datasets",
+    "china_provinces": "datasets",
+    # decoupling
+    "TapioResult": "decoupling",
+    "tapio": "decoupling",
+    "TAPIO_STATES": "decoupling",
+    # disparity
+    "TheilResult": "disparity",
+    "DagumResult": "disparity",
+    "LorenzResult": "disparity",
+    "theil": "disparity",
+    "dagum_gini": "disparity",
+    "coefficient_of_variation": "disparity",
+    "atkinson": "disparity",
+    "lorenz_curve": "disparity",
     # evaluation
     "CompositeResult": "evaluation",
     "TopsisResult": "evaluation",
@@ -104,6 +159,10 @@ _EXPORTS: dict[str, str] = {
     "topsis": "evaluation",
     "grey_relational": "evaluation",
     "obstacle_degree": "evaluation",
+    # grey
+    "GM11Result": "grey",
+    "gm11": "grey",
+    "GM11_GRADES": "grey",
     # growth
     "growth_rate": "growth",
     "cagr": "growth",
@@ -128,9 +187,32 @@ _EXPORTS: dict[str, str] = {
     "lq_score": "location",
     "krugman_specialisation": "location",
     "hoover_coefficient": "location",
+    # markov_chains
+    "MarkovResult": "markov_chains",
+    "SpatialMarkovResult": "markov_chains",
+    "markov": "markov_chains",
+    "spatial_markov": "markov_chains",
     # normalization
     "normalize": "normalization",
     "parse_directions": "normalization",
+    # shiftshare
+    "ShiftShareResult": "shiftshare",
+    "shift_share": "shiftshare",
+    # spatial
+    "SpatialWeights": "spatial",
+    "MoranResult": "spatial",
+    "GearyResult": "spatial",
+    "LocalMoranResult": "spatial",
+    "spatial_weights": "spatial",
+    "knn_weights": "spatial",
+    "distance_band_weights": "spatial",
+    "inverse_distance_weights": "spatial",
+    "china_province_weights": "spatial",
+    "moran": "spatial",
+    "geary": "spatial",
+    "local_moran": "spatial",
+    "WEIGHT_STYLES": "spatial",
+    "EARTH_RADIUS_KM": "spatial",
     # statistics
     "CorrelationResult": "statistics",
     "OLSResult": "statistics",

@@ -18,6 +18,7 @@ __all__ = [
     "load_dataset",
     "gdp_by_sector",
     "employment_by_industry",
+    "china_provinces",
 ]
 
 _FILES = {
@@ -29,6 +30,9 @@ _FILES = {
     "development_SIMULATED": "provinces_development_indicators_SIMULATED_2015_2019.csv",
     "rivers_SIMULATED": "rivers_water_quality_SIMULATED.csv",
     "guangzhou_subsystems": "guangzhou_2010_four_subsystems_normalized_sample.csv",
+    "four_regions": "nbs_four_regions.csv",
+    "china_provinces": "china_provinces.csv",
+    "china_province_borders": "china_province_borders.csv",
 }
 
 
@@ -104,3 +108,20 @@ def employment_by_industry(year: int = 2023, value: str = "就业人数") -> pd.
     wide = sub.pivot(index="地区", columns="行业", values=value)
     wide.columns.name = None
     return wide.astype(float)
+
+
+def china_provinces() -> pd.DataFrame:
+    """China's 31 mainland provinces in NBS order, with their capitals' coordinates.
+
+    Columns: ``code`` (GB/T 2260 province code), ``province`` (北京, 天津, 河北 …),
+    ``name_en``, ``capital``, ``capital_en``, ``lon``, ``lat`` (degrees, WGS-84, city
+    centre, rounded to 0.01°).  Sources: ``agglo/data/SOURCES.md``.
+
+    Examples
+    --------
+    >>> df = china_provinces()
+    >>> df["province"].head(3).tolist(), len(df)
+    (['北京', '天津', '河北'], 31)
+    """
+    with resources.files("agglo.data").joinpath("china_provinces.csv").open("rb") as fh:
+        return pd.read_csv(fh, encoding="utf-8")

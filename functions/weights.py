@@ -17,7 +17,7 @@ import numpy as np
 from ._pandas import pd
 from ._results import Result
 from ._validation import AggloValueError, AggloWarning, as_option
-from .normalization import NEGATIVE, _check_range, _normalize_2d, _prepare
+from .normalization import MODERATE, NEGATIVE, _check_range, _normalize_2d, _prepare
 
 __all__ = ["EntropyResult", "CriticResult", "entropy_weights", "critic_weights", "ENTROPY_PRESETS"]
 
@@ -34,6 +34,15 @@ ENTROPY_PRESETS: dict[str, dict[str, Any]] = {
     "pymcdm": {"normalize": "none", "zero": "zero", "feature_range": None},
     # pyDecision entropy_method: raw values, a cost indicator replaced by its reciprocal 1/x
     "pydecision": {"normalize": "reciprocal", "zero": "zero", "feature_range": None},
+    # Chinese modelling textbooks and R mathmodels (entropy_weight, epsilon = 0.002): '+'/'-'
+    # columns min–max onto [0.002, 0.998]; moderate and interval scores, already in [0, 1],
+    # keep their values and only an exact 0 or 1 is moved to 0.002 or 0.998 (no second min–max)
+    "mathmodels": {
+        "normalize": "minmax",
+        "zero": "zero",
+        "feature_range": (0.002, 0.998),
+        "shaped": "nudge",
+    },
 }
 
 
@@ -93,17 +102,19 @@ class EntropyResult(Result):
         )
 
 
-def _resolve_preset(preset: Any, normalize: Any, zero: Any, feature_range: Any) -> tuple:
+def _resolve_preset(
+    preset: Any, normalize: Any, zero: Any, feature_range: Any, shaped: Any
+) -> tuple:
     if preset is None:
-        return normalize, zero, feature_range
+        return normalize, zero, feature_range, shaped
     key = as_option(preset, "preset", tuple(ENTROPY_PRESETS))
-    if normalize != "minmax" or zero != "zero" or feature_range is not None:
+    if normalize != "minmax" or zero != "zero" or feature_range is not None or shaped != "rescale":
         raise AggloValueError(
-            f"'preset' ({key!r}) sets normalize, zero and feature_range; leave those at their "
-            "defaults or drop the preset."
+            f"'preset' ({key!r}) sets normalize, zero, feature_range and shaped; leave those at "
+            "their defaults or drop the preset."
         )
     p = ENTROPY_PRESETS[key]
-    return p["normalize"], p["zero"], p["feature_range"]
+    return p["normalize"], p["zero"], p["feature_range"], p.get("shaped", "rescale")
 
 
 def _zero_option(zero: Any) -> Any:
@@ -130,6 +141,7 @@ def entropy_weights(
     *,
     preset: str | None = None,
     feature_range: Any = None,
+    shaped: str = "rescale",
     best: Any = None,
     interval: Any = None,
     scale: float = 1.0,
@@ -158,14 +170,22 @@ def entropy_weights(
         number s: add s to every normalised value (0.0001 and 0.01 are common in Chinese
         papers).  ``'spssau'``: SPSSAU's 非负平移, add |min| + 0.01 to each column whose
         minimum is <= 0 (+0.01 on every min–max column).
-    preset : {'textbook', 'spssau', 'spssau_interval', 'pymcdm', 'pydecision'}, optional
+    preset : {'textbook', 'spssau', 'spssau_interval', 'pymcdm', 'pydecision', 'mathmodels'}, optional
         A named combination of ``normalize``, ``zero`` and ``feature_range`` (see
         :data:`ENTROPY_PRESETS`): ``'textbook'`` = min–max and 0·ln 0 = 0 (the defaults);
         ``'spssau'`` = min–max then the 0.01 non-negative shift; ``'spssau_interval'`` =
         min–max onto [0.01, 0.99] (SPSSAU 数据区间化); ``'pymcdm'`` = raw values;
-        ``'pydecision'`` = raw values with 1/x for negative indicators.
+        ``'pydecision'`` = raw values with 1/x for negative indicators; ``'mathmodels'`` =
+        min–max onto [0.002, 0.998] with ``shaped='nudge'`` (Chinese modelling textbooks,
+        R mathmodels ``entropy_weight``).
     feature_range : (low, high), optional
         Min–max into a shifted range, e.g. (0.01, 0.99).
+    shaped : {'rescale', 'nudge'}, default 'rescale'
+        How moderate and interval indicators, whose scores are already in [0, 1], enter
+        ``feature_range``: ``'rescale'`` maps them linearly like the other columns
+        (low + (high − low)·z); ``'nudge'`` keeps every score and moves only an exact 0
+        to low and an exact 1 to high, without a second min–max, as Chinese modelling
+        textbooks and R mathmodels do.  Needs ``feature_range``.
     best, interval : optional
         x* of moderate and [a, b] of interval indicators (see :func:`agglo.normalize`).
     scale : float
@@ -238,7 +258,10 @@ def entropy_weights(
     ...
     agglo.AggloValueError: 'matrix' must have at least 2 rows for the entropy method (k = 1/ln n); received 1.
     """
-    normalize, zero, feature_range = _resolve_preset(preset, normalize, zero, feature_range)
+    normalize, zero, feature_range, shaped = _resolve_preset(
+        preset, normalize, zero, feature_range, shaped
+    )
+    shaped = as_option(shaped, "shaped", ("rescale", "nudge"))
     norm = as_option(
         "none" if normalize is None else normalize, "normalize", ("minmax", "none", "reciprocal")
     )
@@ -253,7 +276,25 @@ def entropy_weights(
             f"'matrix' must have at least 2 rows for the entropy method (k = 1/ln n); received {n}."
         )
     cols = labels[1] if labels is not None else None
-    if norm == "minmax":
+    if shaped == "nudge" and (norm != "minmax" or rng is None):
+        raise AggloValueError(
+            "'shaped'='nudge' 需要 normalize='minmax' 并给出 feature_range（如 (0.002, 0.998)）。 "
+            "shaped='nudge' needs normalize='minmax' and a feature_range such as (0.002, 0.998)."
+        )
+    if norm == "minmax" and shaped == "nudge":
+        Z = _normalize_2d(X, d, "minmax", None, None, 1, cols, has_nan=False)
+        a, b = rng
+        mid = d.kind >= MODERATE
+        Z[:, ~mid] = a + (b - a) * Z[:, ~mid]
+        zm = Z[:, mid]
+        zm[zm == 0.0] = a
+        zm[zm == 1.0] = b
+        Z[:, mid] = zm
+        desc = (
+            f"min-max onto [{a:g}, {b:g}]; moderate/interval scores kept, exact 0 -> {a:g} "
+            f"and 1 -> {b:g}"
+        )
+    elif norm == "minmax":
         Z = _normalize_2d(X, d, "minmax", rng, None, 1, cols, has_nan=False)
         desc = "min-max" + (f" onto [{rng[0]:g}, {rng[1]:g}]" if rng else "")
     else:

@@ -46,7 +46,7 @@ NUMBERS = sorted(FILES)
 
 #: Excel built-in functions the templates may use besides the Agglo ones.
 EXCEL_BUILTINS = {
-    "ABS", "AND", "CHOOSE", "COUNTIF", "EXP", "IF", "INDEX", "ISNUMBER", "LN", "MATCH",
+    "ABS", "AND", "AVERAGE", "CHOOSE", "COUNTIF", "EXP", "IF", "INDEX", "ISNUMBER", "LN", "MATCH",
     "MAX", "SEARCH", "SUM", "SUMIF", "SUMPRODUCT",
 }  # fmt: skip
 
@@ -514,6 +514,82 @@ def test_06_ahp(books):
     close(gtab[1:6, 1], group.weights)
     for k, m in enumerate(experts, start=1):
         close(book.array(f"=AHP(EXPERT{k},AHP_METHOD,AHP_RI)")[1:6, 1], agglo.ahp(m).weights)
+
+
+def test_07_regional_disparity(books):
+    book = books[7]
+    wage = num(book.name_values("WAGE"))
+    emp = num(book.name_values("EMPL"))
+    region = book.name_values("REGION").ravel()
+    regions = agglo.load_dataset("four_regions")
+    assert list(region) == list(regions["区域"])
+    # the data sheet: employment-weighted average wage of the 8 industries, per province
+    e = agglo.load_dataset("employment_wage")
+    e23 = e[e["年份"] == 2023].assign(wb=lambda d: d["平均工资"] * d["就业人数"])
+    g = e23.groupby("地区")[["wb", "就业人数"]].sum().loc[list(regions["地区"])]
+    close(wage[:, -1], (g["wb"] / g["就业人数"]).round(2))
+    close(emp[:, -1], g["就业人数"])
+    years = list(range(2014, 2024))
+    pick = "CHOOSE(YEAR-2013," + ",".join(f"WAGE_{y}" for y in years) + ")"
+    pick_e = "CHOOSE(YEAR-2013," + ",".join(f"EMPL_{y}" for y in years) + ")"
+    y23, p23 = wage[:, -1], emp[:, -1]
+    tab = book.array(f'=THEIL({pick},"",REGION,THEIL_INDEX)')
+    res = agglo.theil(y23, groups=region)
+    assert list(tab[1:, 0]) == ["组间 between", "组内 东部", "组内 中部", "组内 西部", "组内 东北",
+                                "总体 total"]  # fmt: skip
+    close(tab[1:, 1], [res.between, *res.within_terms, res.total])
+    tabw = book.array(f"=THEIL({pick},{pick_e},REGION,THEIL_INDEX)")
+    assert tabw[-1, 1] == pytest.approx(agglo.theil(y23, weights=p23, groups=region).total)
+    lor = num(book.array(f"=LORENZ({pick},{pick_e})")[1:])
+    lc = agglo.lorenz_curve(y23, weights=p23)
+    close(lor[:, 0], lc.population_share)
+    close(lor[:, 1], lc.value_share)
+    dag = book.array(f"=DAGUMGINI({pick},REGION)")
+    d = agglo.dagum_gini(y23, region)
+    close(dag[1:5, 1], [d.within, d.between, d.transvariation, d.total])
+    close(dag[5:, 1], d.group_gini)
+    close(num(book.array(f"=DAGUMMATRIX({pick},REGION)")[1:, 1:]), d.between_gini)
+    # σ and β convergence against REAT (tests/reference/reat_disparity.csv)
+    reat = pd.read_csv(ROOT / "tests" / "reference" / "reat_disparity.csv").set_index("measure")
+    sig = book.array("=SIGMACONV(WAGE,0,YEARS)")
+    assert list(sig[1:, 0]) == years
+    assert sig[1, 5] == pytest.approx(reat.loc["sigma_sd_log_population_2014", "value"], rel=1e-6)
+    beta = book.array('=BETACONV(WAGE,"",START,END,FALSE,YEARS)')
+    assert beta[1, 1] == pytest.approx(reat.loc["beta_ols_2014_2023_beta", "value"], rel=1e-6)
+    assert beta[4, 1] == pytest.approx(reat.loc["beta_ols_2014_2023_beta_p", "value"], rel=1e-5)
+    panel = book.array('=BETACONV(WAGE,"","","",TRUE,YEARS)')
+    fe = agglo.beta_convergence(wage, fixed_effects=True, years=years)
+    close(num(panel[1:5, 1]), [fe.beta, fe.std_error, fe.t, fe.p])
+    kd = book.array("=KDENSITY(WAGEH,KDE_BW,100)")
+    assert list(kd[0, 1:]) == years
+    kde = agglo.kernel_density(wage, points=100)
+    close(num(kd[1:, 1:]), kde.density)
+    # spatial dependence on the contiguity matrix (Hainan linked to Guangdong) and Markov
+    w = agglo.china_province_weights("guangdong", "W")
+    close(book.name_values("CHINA_W"), w.to_dense())
+    moran = book.array(f"=MORANI({pick},CHINA_W)")
+    m = agglo.moran(y23, w.to_dense(), permutations=0)
+    vals = dict(zip(moran[1:, 0], moran[1:, 1], strict=True))
+    assert vals["I"] == pytest.approx(m.I, rel=1e-9)
+    lisa = book.array(f"=LISA({pick},CHINA_W)")
+    loc = agglo.local_moran(y23, w.to_dense(), permutations=0)
+    close(num(lisa[1:, 0]), loc.I)
+    assert list(lisa[1:, 5]) == list(loc.quadrant)
+    rel = wage / wage.mean(axis=0)
+    close(book.name_values("REL_WAGE"), rel)
+    mk = book.array('=MARKOV(REL_WAGE,4,"pooled")')
+    chain = agglo.markov(rel, classes=4)
+    close(num(mk[1:, 2:6]), chain.probabilities)
+    close(num(book.array('=MARKOV(REL_WAGE,4,"pooled","counts")')[1:, 1:]), chain.counts)
+    # the yearly time series on the disparity sheet equals the detail tables
+    ws = book.v["差异 disparity"]
+    row = next(c.row for c in ws["A"] if c.value == 2014)
+    for i in range(len(years)):
+        r = agglo.dagum_gini(wage[:, i], region)
+        assert ws.cell(row=row + i, column=6).value == pytest.approx(r.total, rel=1e-9)
+        assert ws.cell(row=row + i, column=8).value == pytest.approx(r.between, rel=1e-9)
+        t = agglo.theil(wage[:, i], groups=region)
+        assert ws.cell(row=row + i, column=2).value == pytest.approx(t.total, rel=1e-9)
 
 
 def test_06_methods_reference_matrix():

@@ -334,3 +334,43 @@ def test_critic_errors():
         critic_weights([[1.0, 2.0], [2.0, 1.0]], conflict="r")
     with pytest.raises(AggloValueError, match="'directions' must all be positive"):
         critic_weights([[1.0, 2.0], [2.0, 1.0]], "-", normalize="none")
+
+
+# --------------------------------------------------------------------------------------
+# the textbook / R mathmodels convention for moderate and interval indicators
+# --------------------------------------------------------------------------------------
+
+_MM_X = [
+    [3, 10, 6, 35.2],
+    [5, 20, 7, 35.8],
+    [2, 15, 8, 36.6],
+    [7, 25, 9, 37.1],
+    [6, 12, 6.5, 37.8],
+    [4, 18, 7.5, 38.4],
+]
+_MM_DIRS = ["+", "-", "moderate:7", "interval:36:37"]
+
+
+def test_entropy_mathmodels_preset_matches_r_mathmodels():
+    ref = pd.read_csv(
+        Path(__file__).parent / "reference" / "mathmodels_entropy_weight_nudge.csv"
+    ).set_index("what")["value"]
+    res = entropy_weights(_MM_X, _MM_DIRS, preset="mathmodels", scale=100)
+    np.testing.assert_allclose(res.weights, ref[[f"w{j}" for j in range(1, 5)]], rtol=1e-10)
+    np.testing.assert_allclose(res.scores, ref[[f"s{i}" for i in range(1, 7)]], rtol=1e-10)
+    # moderate/interval scores keep their values; only exact 0 and 1 move
+    z = np.asarray(res.normalized)
+    assert set(np.round(z[:, 2], 12)) == {0.002, 0.5, 0.998, 0.75}
+    assert z[:, 3].min() == pytest.approx(0.002)
+    # the default 'rescale' maps them linearly instead: different weights
+    lin = entropy_weights(_MM_X, _MM_DIRS, feature_range=(0.002, 0.998))
+    assert not np.allclose(lin.weights, res.weights, rtol=1e-6)
+    same = entropy_weights(_MM_X, _MM_DIRS, feature_range=(0.002, 0.998), shaped="nudge")
+    np.testing.assert_allclose(same.weights, res.weights)
+
+
+def test_entropy_nudge_needs_a_range():
+    with pytest.raises(AggloValueError, match="feature_range"):
+        entropy_weights(_MM_X, _MM_DIRS, shaped="nudge")
+    with pytest.raises(AggloValueError, match="preset"):
+        entropy_weights(_MM_X, _MM_DIRS, preset="mathmodels", shaped="nudge")
