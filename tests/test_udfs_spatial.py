@@ -105,3 +105,28 @@ def test_complexity_tables():
     )
     total = cells + [["合计", *x.sum(axis=0).tolist()]]
     assert u.ECI(total).startswith("#VALUE!")
+
+
+def test_headless_engine_chains_chinaweights_into_morani(tmp_path, gdp):
+    """A workbook as a user builds it: the weights spill from CHINAWEIGHTS and MORANI
+    reads them; the headless engine evaluates both with the real worksheet functions."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from agglo_addin import engine, xlsx
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    cells, g = gdp
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Data"
+    ws["A1"] = "GDP"
+    for i, v in enumerate(g.to_numpy(), start=2):
+        ws.cell(row=i, column=1, value=float(v))
+    ws["C1"] = ArrayFormula("C1:AH32", "=CHINAWEIGHTS()")
+    ws["AJ1"] = ArrayFormula("AJ1:AK12", "=MORANI(A2:A32,C1:AH32,,0)")
+    path = tmp_path / "moran.xlsx"
+    wb.save(path)
+    ev = engine.evaluate_package(xlsx.read_package(path))
+    assert ev.values[("Data", "D1")] == "北京"
+    assert ev.values[("Data", "AJ2")] == "I"
+    r = agglo.moran(g, agglo.china_province_weights(), permutations=0)
+    assert ev.values[("Data", "AK2")] == pytest.approx(r.I, abs=1e-12)
