@@ -1191,9 +1191,15 @@ _COORDS_DOC = "Two columns: x, y (projected) or longitude, latitude in degrees."
 _METRIC_DOC = "euclidean (default) or great_circle (longitude/latitude; distances in km)."
 
 
-def _spatial_weights_arg(weights: Any, style: Any) -> Any:
-    block = cv.read_block(weights, "weights", totals=False)
-    return _fn("spatial_weights")(block.values, _opt(style, "style", "W"))
+def _spatial_weights_arg(weights: Any, style: Any, name: str = "weights") -> Any:
+    block = cv.read_block(weights, name, totals=False)
+    try:
+        return _fn("spatial_weights")(block.values, _opt(style, "style", "W"))
+    except AggloValueError as exc:
+        text = str(exc)
+        if name != "weights":  # the message speaks of agglo's argument 'weights'
+            text = text.replace("'weights'", f"'{name}'")
+        raise _error(text) from None
 
 
 def _weights_block(w: Any) -> Any:
@@ -1213,7 +1219,7 @@ def _permutations(value: Any) -> int:
 @_udf("spatial_weights", matrix=_SPATIAL_WEIGHTS_DOC, style=_STYLE_DOC)
 def SPWEIGHTS(matrix, style="W"):
     """Spatial weights matrix 空间权重矩阵 standardised in a style (W row-standardised, B, C, U, S), spilled n × n."""
-    return _weights_block(_spatial_weights_arg(matrix, style))
+    return _weights_block(_spatial_weights_arg(matrix, style, "matrix"))
 
 
 @_udf(

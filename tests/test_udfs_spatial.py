@@ -64,7 +64,7 @@ def test_weight_builders():
     inv = u.DISTWEIGHTS(xy, None, 2, None, "O")
     np.testing.assert_allclose(inv, agglo.inverse_distance_weights(xy, 2, style="O").to_dense())
     assert u.SPWEIGHTS([[0, 2], [1, 0]], "B") == [[0.0, 1.0], [1.0, 0.0]]
-    assert u.SPWEIGHTS([[1, 2], [1, 0]]).startswith("#VALUE! 'weights'")
+    assert u.SPWEIGHTS([[1, 2], [1, 0]]).startswith("#VALUE! 'matrix'")
 
 
 def test_markov_tables():
