@@ -970,11 +970,13 @@ def geary(
     zr = (value - 1.0) / np.sqrt(vr) if vr > 0 else np.nan
     p_perm = np.nan
     if permutations:
-        gen = as_rng(rng)
-        sims = []
-        for block in range(0, permutations, 200):  # chunks keep the memory to ~200 × nnz
-            ys = _shuffled(y, min(200, permutations - block), gen)
-            sims.append(calc(ys))
+        # Σ w_ij (y_i − y_j)² = Σ_i y_i² (w_i· + w_·i) − 2 yᵀWy: one sparse product per
+        # batch of permutations instead of a pass over every pair
+        mat = w.matrix
+        both = np.asarray(mat.sum(axis=1)).ravel() + np.asarray(mat.sum(axis=0)).ravel()
+        zs = _shuffled(z, permutations, as_rng(rng))
+        quad = np.einsum("ij,ij->i", zs, (mat @ zs.T).T)
+        sims = [(n - 1) * ((zs**2) @ both - 2.0 * quad) / (2.0 * s0 * zz)]
         p_perm = float(_pseudo_p(np.concatenate(sims), value, permutations))
     return GearyResult(
         value,
@@ -1131,8 +1133,9 @@ def _lisa_permutations(
     scale = (n - 1) * z / den
     larger = np.zeros(n)
     base = np.arange(n - 1)
-    for start in range(0, permutations, 100):  # chunks of 100 permutations: ~100·n·kmax
-        size = min(100, permutations - start)
+    chunk = max(1, min(100, 4_000_000 // (n * kmax)))  # ~4 million gathered values at a time
+    for start in range(0, permutations, chunk):
+        size = min(chunk, permutations - start)
         ids = gen.permuted(np.broadcast_to(base, (size, n - 1)), axis=1)[:, :kmax]  # (p, k)
         # position among the n - 1 others → unit index, skipping i itself
         units = ids[:, None, :] + (ids[:, None, :] >= np.arange(n)[None, :, None])  # (p, n, k)
