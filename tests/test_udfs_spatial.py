@@ -130,3 +130,24 @@ def test_headless_engine_chains_chinaweights_into_morani(tmp_path, gdp):
     assert ev.values[("Data", "AJ2")] == "I"
     r = agglo.moran(g, agglo.china_province_weights(), permutations=0)
     assert ev.values[("Data", "AK2")] == pytest.approx(r.I, abs=1e-12)
+
+
+def test_nbweights_from_a_neighbour_list():
+    pairs = [["地区", "邻居"], ["北京", "天津"], ["北京", "河北"], ["天津", "河北"], [None, None]]
+    out = u.NBWEIGHTS(pairs, "B", True, True)
+    assert out[0] == ["B (neighbour list)", "北京", "天津", "河北"]
+    assert [row[1:] for row in out[1:]] == [[0.0, 1.0, 1.0], [1.0, 0.0, 1.0], [1.0, 1.0, 0.0]]
+    # the borders shipped with agglo, as a list, give CHINAWEIGHTS (without Hainan's link)
+    borders = agglo.load_dataset("china_province_borders").to_numpy().tolist()
+    listed = u.NBWEIGHTS(borders + [["海南", "广东"]], "W")
+    china = agglo.china_province_weights().to_frame()
+    names = listed[0][1:]
+    got = np.array([row[1:] for row in listed[1:]])
+    np.testing.assert_allclose(got, china.loc[names, names].to_numpy())
+    # weights in a third column, one direction only
+    directed = u.NBWEIGHTS([[11, 12, 2.0], [12, 13, 1.0]], "O", False)
+    assert directed[0][1:] == [11, 12, 13]
+    assert directed[1][1:] == [0.0, 2.0, 0.0]
+    assert directed[2][1:] == [0.0, 0.0, 1.0]
+    assert u.NBWEIGHTS([["北京", "北京"]]).startswith("#VALUE! 'pairs'")
+    assert u.NBWEIGHTS([["北京", "天津", 1], ["天津", "北京", 2]]).startswith("#VALUE! 'pairs'")
