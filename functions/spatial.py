@@ -618,8 +618,7 @@ _HAINAN = ("guangdong", "guangdong_guangxi", "isolated")
 def china_province_weights(hainan: str = "guangdong", style: str = "W") -> SpatialWeights:
     r"""Contiguity weights (邻接矩阵) of China's 31 mainland provinces, NBS order.
 
-    Two provinces are neighbours when they share a land border (rook = queen here: no
-    two provinces meet at a single point only).  Hong Kong, Macao and Taiwan are not
+    Two provinces are neighbours when they share a land border.  Hong Kong, Macao and Taiwan are not
     included, as in NBS provincial tables.  68 land borders; 内蒙古 and 陕西 have 8
     neighbours each, 北京, 天津, 上海 and 黑龙江 2.
 
@@ -767,6 +766,11 @@ class MoranResult(Result):
     style: str
     convention: str
 
+    def to_frame(self) -> pd.DataFrame:
+        """The statistics as a two-column table (statistic, value)."""
+        items = [(k, v) for k, v in self.to_dict().items() if k not in ("style", "convention")]
+        return pd.DataFrame(items, columns=["statistic", "value"]).set_index("statistic")
+
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class GearyResult(Result):
@@ -785,6 +789,11 @@ class GearyResult(Result):
     n: int
     style: str
     convention: str
+
+    def to_frame(self) -> pd.DataFrame:
+        """The statistics as a two-column table (statistic, value)."""
+        items = [(k, v) for k, v in self.to_dict().items() if k not in ("style", "convention")]
+        return pd.DataFrame(items, columns=["statistic", "value"]).set_index("statistic")
 
 
 _PERM_NOTE = "pseudo p = (min(#sim >= obs, #sim < obs) + 1)/(permutations + 1) (esda/GeoDa, folded)"

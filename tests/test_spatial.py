@@ -370,3 +370,12 @@ def test_permutation_p_equals_brute_force_over_the_same_draws(stat):
     larger = (sims >= observed - 1e-12).sum()
     expected = (min(larger, perms - larger) + 1) / (perms + 1)
     assert fn(y, w, permutations=perms, rng=5).p_permutation == pytest.approx(expected)
+
+
+def test_result_tables():
+    w = china_province_weights()
+    y = np.arange(31.0) ** 0.5
+    m = moran(y, w, permutations=0).to_frame()
+    assert m.loc["I", "value"] == pytest.approx(moran(y, w, permutations=0).I)
+    assert "p_random" in m.index
+    assert geary(y, w, permutations=0).to_frame().loc["expected", "value"] == 1.0
