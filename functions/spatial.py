@@ -1073,7 +1073,8 @@ def local_moran(
     a value exactly at the mean counts as low).  The permutation test is conditional:
     unit i keeps its value and its neighbours' values are drawn from the other n − 1;
     one draw of positions serves all units in a permutation, as in esda.  p-values are
-    not adjusted for multiple testing (GeoDa and esda do not either).
+    not adjusted for multiple testing (esda does not adjust them; GeoDa offers Bonferroni and
+    FDR bounds as options of its significance map).
 
     References
     ----------

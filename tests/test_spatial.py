@@ -379,3 +379,22 @@ def test_result_tables():
     assert m.loc["I", "value"] == pytest.approx(moran(y, w, permutations=0).I)
     assert "p_random" in m.index
     assert geary(y, w, permutations=0).to_frame().loc["expected", "value"] == 1.0
+
+
+def test_real_provincial_data_matches_esda():
+    """NBS provincial data (bundled): tertiary share of GDP by province, 2015 and 2024,
+    with the contiguity weights; every analytic value agrees with esda."""
+    import agglo
+
+    order = agglo.china_provinces()["province"]
+    for year in (2015, 2024):
+        g = agglo.gdp_by_sector(year).reindex(order)
+        share = (g["第三产业"] / g.sum(axis=1)).to_numpy()
+        for hainan in ("guangdong", "isolated"):
+            w = china_province_weights(hainan)
+            e = esda.Moran(share, _pysal_w(w, "W"), permutations=0)
+            r = moran(share, w, permutations=0)
+            assert pytest.approx(e.I, abs=1e-10) == r.I
+            assert pytest.approx(e.z_rand, abs=1e-8) == r.z_random
+            el = esda.Moran_Local(share, _pysal_w(w, "W"), permutations=0)
+            np.testing.assert_allclose(local_moran(share, w, permutations=0).I, el.Is, atol=1e-10)
