@@ -1355,10 +1355,6 @@ def NBWEIGHTS(pairs, style="W", symmetric=True, header=False):
     return _labelled_weights(w, f"{w.style} (neighbour list)")
 
 
-def _stat_table(title: str, rows: list[tuple[str, Any]]) -> list[list[Any]]:
-    return cv.to_table([title, "value"], [[r[0] for r in rows], [float(r[1]) for r in rows]])
-
-
 _MORAN_DOCS = {
     "values": _SPATIAL_VALUES_DOC,
     "weights": _SPATIAL_WEIGHTS_DOC,
@@ -1379,48 +1375,55 @@ def _spatial_args(values, weights, style, permutations, seed):
     )
 
 
-@_udf("moran", **_MORAN_DOCS)
+_MORAN_ROWS = (
+    ("E[{s}]", "expected"),
+    ("Var (normality)", "variance_normal"),
+    ("Var (randomisation)", "variance_random"),
+    ("z (normality)", "z_normal"),
+    ("z (randomisation)", "z_random"),
+    ("p (normality, two-sided)", "p_normal"),
+    ("p (randomisation, two-sided)", "p_random"),
+    ("p (permutation, pseudo)", "p_permutation"),
+    ("permutations", "permutations"),
+    ("n", "n"),
+)
+
+
+def _global_table(func: str, symbol: str, title: str, values, weights, style, permutations, seed):
+    """One column of statistics per column of ``values`` (e.g. one per year)."""
+    block = cv.read_block(values, "values", totals="labels")
+    arr = block.values
+    if arr.shape[0] == 1 or arr.shape[1] == 1:
+        series, heads = [arr.ravel()], ["value"]
+    else:
+        series = [arr[:, j] for j in range(arr.shape[1])]
+        heads = block.col_labels or [f"column {j + 1}" for j in range(arr.shape[1])]
+    w = _spatial_weights_arg(weights, style)
+    n_perm, seed_value = _permutations(permutations), _seed(seed)
+    results = [_fn(func)(y, w, None, n_perm, seed_value) for y in series]
+    labels = [symbol] + [label.format(s=symbol) for label, _ in _MORAN_ROWS]
+    cols = [
+        [getattr(r, symbol), *[float(getattr(r, attr)) for _, attr in _MORAN_ROWS]] for r in results
+    ]
+    return cv.to_table([f"{title} [{w.style}]", *heads], [labels, *cols])
+
+
+_GLOBAL_VALUES_DOC = (
+    "One value per unit, in the order of the weights; several columns (e.g. one per "
+    "year, with a header) give one column of results each."
+)
+
+
+@_udf("moran", **{**_MORAN_DOCS, "values": _GLOBAL_VALUES_DOC})
 def MORANI(values, weights, style="W", permutations=999, seed=1):
-    """Global Moran's I 全局莫兰指数 table: I, E[I], variances, z and two-sided p (normality, randomisation), permutation p."""
-    r = _fn("moran")(*_spatial_args(values, weights, style, permutations, seed))
-    return _stat_table(
-        f"Moran's I [{r.style}]",
-        [
-            ("I", r.I),
-            ("E[I]", r.expected),
-            ("Var (normality)", r.variance_normal),
-            ("Var (randomisation)", r.variance_random),
-            ("z (normality)", r.z_normal),
-            ("z (randomisation)", r.z_random),
-            ("p (normality, two-sided)", r.p_normal),
-            ("p (randomisation, two-sided)", r.p_random),
-            ("p (permutation, pseudo)", r.p_permutation),
-            ("permutations", r.permutations),
-            ("n", r.n),
-        ],
-    )
+    """Global Moran's I 全局莫兰指数 table: I, E[I], variances, z and two-sided p (normality, randomisation), permutation p; a column per year."""
+    return _global_table("moran", "I", "Moran's I", values, weights, style, permutations, seed)
 
 
-@_udf("geary", **_MORAN_DOCS)
+@_udf("geary", **{**_MORAN_DOCS, "values": _GLOBAL_VALUES_DOC})
 def GEARYC(values, weights, style="W", permutations=999, seed=1):
-    """Geary's C 吉尔里指数 table: C (E[C] = 1), variances, z and two-sided p (normality, randomisation), permutation p."""
-    r = _fn("geary")(*_spatial_args(values, weights, style, permutations, seed))
-    return _stat_table(
-        f"Geary's C [{r.style}]",
-        [
-            ("C", r.C),
-            ("E[C]", r.expected),
-            ("Var (normality)", r.variance_normal),
-            ("Var (randomisation)", r.variance_random),
-            ("z (normality)", r.z_normal),
-            ("z (randomisation)", r.z_random),
-            ("p (normality, two-sided)", r.p_normal),
-            ("p (randomisation, two-sided)", r.p_random),
-            ("p (permutation, pseudo)", r.p_permutation),
-            ("permutations", r.permutations),
-            ("n", r.n),
-        ],
-    )
+    """Geary's C 吉尔里指数 table: C (E[C] = 1), variances, z and two-sided p (normality, randomisation), permutation p; a column per year."""
+    return _global_table("geary", "C", "Geary's C", values, weights, style, permutations, seed)
 
 
 @_udf("local_moran", **_MORAN_DOCS)

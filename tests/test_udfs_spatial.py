@@ -151,3 +151,23 @@ def test_nbweights_from_a_neighbour_list():
     assert directed[2][1:] == [0.0, 0.0, 1.0]
     assert u.NBWEIGHTS([["北京", "北京"]]).startswith("#VALUE! 'pairs'")
     assert u.NBWEIGHTS([["北京", "天津", 1], ["天津", "北京", 2]]).startswith("#VALUE! 'pairs'")
+
+
+def test_morani_gives_one_column_per_year():
+    order = agglo.china_provinces()["province"]
+    years = (2015, 2020, 2024)
+    shares = {
+        y: (lambda g: g["第三产业"] / g.sum(axis=1))(agglo.gdp_by_sector(y).reindex(order))
+        for y in years
+    }
+    head = [f"{y}年" for y in years]  # text headers (numbers would be read as data)
+    cells = [[None, *head], *[[p, *[float(shares[y][p]) for y in years]] for p in order]]
+    out = u.MORANI(cells, u.CHINAWEIGHTS(), None, 0)
+    assert out[0] == ["Moran's I [W]", "2015年", "2020年", "2024年"]
+    assert out[1][0] == "I"
+    w = agglo.china_province_weights()
+    for j, y in enumerate(years, start=1):
+        assert out[1][j] == pytest.approx(agglo.moran(shares[y], w, permutations=0).I, abs=1e-12)
+    geary = u.GEARYC(cells, u.CHINAWEIGHTS(), None, 0)
+    assert geary[2][0] == "E[C]"
+    assert geary[2][1] == 1.0
