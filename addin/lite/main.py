@@ -73,6 +73,7 @@ from agglo_addin.udfs import (  # noqa: F401
     MARKOV,
     MORANI,
     MSINDEX,
+    NBWEIGHTS,
     NORMALIZE,
     OBSTACLE,
     OLS,
