@@ -9,7 +9,8 @@ Families (one module each): :mod:`agglo.location` (区位熵, specialisation),
 (增长率, CAGR, 首位度), :mod:`agglo.statistics` (correlation, OLS),
 :mod:`agglo.normalization` (无量纲化), :mod:`agglo.weights` (熵值法, CRITIC),
 :mod:`agglo.judgement` (层次分析法 AHP, 规则随机赋权), :mod:`agglo.evaluation` (综合指数, TOPSIS, 灰色关联, 障碍度),
-:mod:`agglo.coupling` (耦合协调度).
+:mod:`agglo.coupling` (耦合协调度), :mod:`agglo.microdata` (plant records → block, in
+pandas/Polars/DuckDB/Dask), :mod:`agglo.regions` (行政区划代码).
 
 The family modules are imported on first use (``agglo.hhi``, ``agglo.location``,
 ``from agglo import *``), so ``import agglo`` stays cheap: SciPy and statsmodels load
@@ -33,7 +34,9 @@ if TYPE_CHECKING:  # static tools see every name; at run time they load on first
         growth,
         judgement,
         location,
+        microdata,
         normalization,
+        regions,
         statistics,
         weights,
     )
@@ -44,7 +47,9 @@ if TYPE_CHECKING:  # static tools see every name; at run time they load on first
     from .growth import *  # noqa: F403
     from .judgement import *  # noqa: F403
     from .location import *  # noqa: F403
+    from .microdata import *  # noqa: F403
     from .normalization import *  # noqa: F403
+    from .regions import *  # noqa: F403
     from .statistics import *  # noqa: F403
     from .weights import *  # noqa: F403
 
@@ -59,7 +64,9 @@ _SUBMODULES = (
     "growth",
     "judgement",
     "location",
+    "microdata",
     "normalization",
+    "regions",
     "statistics",
     "weights",
 )
@@ -125,9 +132,17 @@ _EXPORTS: dict[str, str] = {
     "lq_score": "location",
     "krugman_specialisation": "location",
     "hoover_coefficient": "location",
+    # microdata
+    "PlantSummary": "microdata",
+    "plant_summary": "microdata",
+    "aggregate": "microdata",
     # normalization
     "normalize": "normalization",
     "parse_directions": "normalization",
+    # regions
+    "REGION_CODES_VINTAGE": "regions",
+    "region_codes": "regions",
+    "region_names": "regions",
     # statistics
     "CorrelationResult": "statistics",
     "OLSResult": "statistics",
