@@ -109,7 +109,7 @@ _ROLE_ZH = {"region": "地区", "industry": "行业", "size": "规模", "value":
 def _text_sizes(frame: Any, col: str, role: str) -> None:
     """Refuse a size column that is not numeric, counting the entries that are not numbers."""
     nw = _nw()
-    number = r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$"
+    number = r"^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$"
     try:
         counts = _collect(
             frame.select(
