@@ -175,6 +175,37 @@ class PlantSummary(Result):
         """The cell table."""
         return self.cells.copy()
 
+    def at_level(self, level: str) -> PlantSummary:
+        """The summary with its regions (6-digit 行政区划代码) replaced by the names of
+        ``level`` (``'province'``, ``'prefecture'`` or ``'county'``); cells that fall
+        together are added up.  Codes not in the list raise, counting codes and records.
+
+        Examples
+        --------
+        >>> s = plant_summary(pd.DataFrame({"region": [440106, 440305], "industry": ["C13"] * 2}))
+        >>> s.at_level("province").cells[["region", "plants"]].values.tolist()
+        [['广东省', 2]]
+        """
+        level = as_option(level, "level", ("province", "prefecture", "county"))
+        if self.region_level is not None:
+            raise AggloValueError(
+                f"该汇总的地区已是{self.region_level}名称。 / The regions of this summary are "
+                f"already {self.region_level} names; summarise the codes again."
+            )
+        _check_codes(self.cells, self.region)
+        cells = self.cells.assign(
+            region=_region_names(self.cells["region"].to_numpy(), level, name=self.region)
+        )
+        return dataclasses.replace(
+            self,
+            cells=_sum_cells(cells),
+            region_level=level,
+            convention=(
+                f"{self.convention}; regions = {level} names of the 行政区划代码 list of "
+                f"{_vintage()} (codes in column {self.region!r})"
+            ),
+        )
+
     @classmethod
     def combine(cls, parts: Any) -> PlantSummary:
         """Add up summaries of disjoint pieces of the same data (chunks, files, years).
@@ -361,39 +392,48 @@ def plant_summary(
             f"规模列 {size!r} 的数值过大（四次方溢出）。请换用较大的单位（如万人）。 / The sizes "
             f"in {size!r} are too large (their fourth powers overflow); use a larger unit."
         )
-    level_text = ""
-    if region_level is not None:
-        cells = cells.assign(
-            region=_region_names(cells["region"].to_numpy(), region_level, name=region)
-        )
-        level_text = (
-            f"; regions = {region_level} names of the 行政区划代码 list of "
-            f"{_vintage()} (codes in column {region!r})"
-        )
-    cells = _sum_cells(cells)
     impl = getattr(frame, "implementation", None)
     engine = str(impl).split(".")[-1].lower() if impl is not None else "unknown"
-    return PlantSummary(
-        cells=cells,
+    summary = PlantSummary(
+        cells=_sum_cells(cells),
         rows=rows,
         dropped=dropped,
         region=region,
         industry=industry,
         size=size,
-        region_level=region_level,
+        region_level=None,
         engine=engine,
         convention=(
             f"one group-by in {engine}; size = {size if size else 'each plant counts 1'}; "
             "records with a missing region/industry/size or a negative size left out and "
-            f"counted{level_text}"
+            "counted"
         ),
     )
+    return summary if region_level is None else summary.at_level(region_level)
 
 
 def _region_names(codes: Any, level: str, *, name: str) -> np.ndarray:
     from .regions import region_names as _names
 
     return _names(codes, level, name=name)
+
+
+def _check_codes(cells: pd.DataFrame, col: str) -> None:
+    """Refuse region codes that are not in the list, counting the codes and the records."""
+    from .regions import REGION_CODES_VINTAGE, _known
+
+    known = _known(cells["region"].to_numpy())
+    if not known.all():
+        bad = cells.loc[~known]
+        codes = pd.unique(bad["region"].to_numpy())
+        shown = ", ".join(repr(v) for v in codes[:5])
+        n_rec = int(bad["plants"].sum())
+        raise AggloValueError(
+            f"地区列 {col!r} 中有 {len(codes)} 个代码（{n_rec} 条记录）不是已知的行政区划代码"
+            f"（民政部 {REGION_CODES_VINTAGE} 版），例如 {shown}。 / {len(codes)} code(s) in "
+            f"column {col!r} ({n_rec} records) match no administrative division code of the "
+            f"list of {REGION_CODES_VINTAGE}, e.g. {shown}. Check the year of the codes."
+        )
 
 
 def _vintage() -> str:
@@ -426,7 +466,7 @@ def _summarise(
 ) -> PlantSummary:
     """A summary of a frame (invalid records raise) or a summary given as is."""
     if isinstance(plants, PlantSummary):
-        want = (region, industry, size)
+        want = (region, industry, plants.size if size is None else size)
         have = (plants.region, plants.industry, plants.size)
         if want != have or (region_level is not None and region_level != plants.region_level):
             raise AggloValueError(

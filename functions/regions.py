@@ -130,6 +130,12 @@ def _as_codes(codes: Any, name: str = "codes") -> tuple[np.ndarray, np.ndarray]:
     return out, values.to_numpy()
 
 
+def _known(codes: Any) -> np.ndarray:
+    """Which values are codes of the shipped list."""
+    ints, _raw = _as_codes(codes)
+    return np.isin(ints, _table()["code"].to_numpy())
+
+
 def region_names(codes: Any, level: str = "prefecture", *, name: str = "codes") -> np.ndarray:
     """Names of the province / prefecture / county to which each code belongs.
 

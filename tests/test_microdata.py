@@ -293,7 +293,7 @@ def test_aggregate_by_prefecture_from_county_codes():
     res = ellison_glaeser(df, region="code", industry="ind", size="emp", region_level="province")
     assert "province names" in res.convention
     bad = df.assign(code=[440106, 111111, 222222, 110105, 429004, 111111])
-    with pytest.raises(AggloValueError, match=r"'code' 中有 3 个值.*111111"):
+    with pytest.raises(AggloValueError, match=r"^地区列 'code' 中有 2 个代码（3 条记录）.*111111"):
         aggregate(bad, "code", "ind", region_level="prefecture")
 
 
