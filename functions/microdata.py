@@ -43,8 +43,7 @@ DROP_REASONS = {
     "negative_size": ("规模为负", "negative size"),
 }
 
-_MOMENTS = ("rows", "plants", "positive", "total", "sum_sq", "sum_4", "negative", "size_ok")
-_KEY_R, _KEY_K = "__agglo_region", "__agglo_industry"
+_KEY_R, _KEY_K, _REASON = "__agglo_region", "__agglo_industry", "__agglo_reason"
 
 
 def _nw():
@@ -338,55 +337,59 @@ def plant_summary(
     if region_level is not None:
         region_level = as_option(region_level, "region_level", ("province", "prefecture", "county"))
 
-    # One pass: flags and powers as columns, then plain sums per cell (simple
-    # aggregations, which every engine runs natively).
+    # One pass: a reason code per record (0 = kept) and the powers of the size as
+    # columns, then plain sums per (region, industry, reason) — simple aggregations that
+    # every engine runs natively.  Groups of left-out records only give their counts.
     r_null = nw.col(region).is_null()
     k_null = nw.col(industry).is_null() if industry is not None else nw.lit(False)
-    if size is None:
-        s = nw.lit(1.0, dtype=nw.Float64)
-        s_missing, s_neg = nw.lit(False), nw.lit(False)
-    else:
+    reason = nw.when(r_null).then(1).otherwise(nw.when(k_null).then(2).otherwise(0))
+    if size is not None:
         s = nw.col(size).cast(nw.Float64)
         s_missing = ~((s >= 0) | (s < 0)).fill_null(False)  # null or NaN
-        s_neg = (s < 0).fill_null(False)
-    keep = ~(r_null | k_null | s_missing | s_neg)
-    frame = frame.with_columns(
-        **{
-            _KEY_R: nw.col(region),
-            _KEY_K: nw.col(industry) if industry is not None else nw.lit(0, dtype=nw.Int64),
-        },
-        _keep=keep,
-        _r_null=r_null,
-        _k_null=k_null & ~r_null,
-        _s_missing=s_missing & ~r_null & ~k_null,
-        _s_neg=s_neg & ~r_null & ~k_null,
-        _v=nw.when(keep).then(s).otherwise(0.0),
-    ).with_columns(
-        _sq=nw.col("_v") * nw.col("_v"),
-        _pos=(nw.col("_v") > 0).cast(nw.Int64),
-        _keep_i=nw.col("_keep").cast(nw.Int64),
-        _r_null_i=nw.col("_r_null").cast(nw.Int64),
-        _k_null_i=nw.col("_k_null").cast(nw.Int64),
-        _s_missing_i=nw.col("_s_missing").cast(nw.Int64),
-        _s_neg_i=nw.col("_s_neg").cast(nw.Int64),
-    )
-    frame = frame.with_columns(_q4=nw.col("_sq") * nw.col("_sq"))
-    grouped = frame.group_by(_KEY_R, _KEY_K, drop_null_keys=False).agg(
-        nw.len().alias("rows"),
-        nw.col("_keep_i").sum().alias("plants"),
-        nw.col("_pos").sum().alias("positive"),
-        nw.col("_v").sum().alias("total"),
-        nw.col("_sq").sum().alias("sum_sq"),
-        nw.col("_q4").sum().alias("sum_4"),
-        nw.col("_r_null_i").sum().alias("missing_region"),
-        nw.col("_k_null_i").sum().alias("missing_industry"),
-        nw.col("_s_missing_i").sum().alias("missing_size"),
-        nw.col("_s_neg_i").sum().alias("negative_size"),
-    )
+        reason = (
+            nw.when(r_null)
+            .then(1)
+            .otherwise(
+                nw.when(k_null)
+                .then(2)
+                .otherwise(
+                    nw.when(s_missing).then(3).otherwise(nw.when(s < 0).then(4).otherwise(0))
+                )
+            )
+        )
+    columns = {
+        _KEY_R: nw.col(region),
+        _KEY_K: nw.col(industry) if industry is not None else nw.lit(0, dtype=nw.Int64),
+        _REASON: reason.cast(nw.Int8),
+    }
+    aggs = [nw.len().alias("rows")]
+    if size is not None:
+        columns["_v"] = s
+        columns["_pos"] = (s > 0).cast(nw.Int64)
+        frame = frame.with_columns(**columns).with_columns(_sq=nw.col("_v") * nw.col("_v"))
+        frame = frame.with_columns(_q4=nw.col("_sq") * nw.col("_sq"))
+        aggs += [
+            nw.col("_pos").sum().alias("positive"),
+            nw.col("_v").sum().alias("total"),
+            nw.col("_sq").sum().alias("sum_sq"),
+            nw.col("_q4").sum().alias("sum_4"),
+        ]
+    else:
+        frame = frame.with_columns(**columns)
+    grouped = frame.group_by(_KEY_R, _KEY_K, _REASON, drop_null_keys=False).agg(*aggs)
     raw = _collect(grouped).rename(columns={_KEY_R: "region", _KEY_K: "industry"})
-    dropped = {k: int(raw[k].sum()) for k in DROP_REASONS}
-    rows = int(raw["rows"].sum())
-    cells = raw[raw["plants"] > 0].drop(columns=["rows", *DROP_REASONS])
+    code = raw[_REASON].to_numpy(dtype=np.int64)
+    n_rows = raw["rows"].to_numpy(dtype=np.int64)
+    dropped = {k: int(n_rows[code == i + 1].sum()) for i, k in enumerate(DROP_REASONS)}
+    rows = int(n_rows.sum())
+    cells = raw[code == 0].drop(columns=[_REASON]).rename(columns={"rows": "plants"})
+    if size is None:  # every plant has size 1
+        cells = cells.assign(
+            positive=cells["plants"],
+            total=cells["plants"].astype(float),
+            sum_sq=cells["plants"].astype(float),
+            sum_4=cells["plants"].astype(float),
+        )
     if not np.isfinite(cells["sum_4"].to_numpy(dtype=float)).all():
         raise AggloValueError(
             f"规模列 {size!r} 的数值过大（四次方溢出）。请换用较大的单位（如万人）。 / The sizes "
