@@ -357,11 +357,14 @@ def plant_summary(
                 )
             )
         )
-    columns = {
-        _KEY_R: nw.col(region),
-        _KEY_K: nw.col(industry) if industry is not None else nw.lit(0, dtype=nw.Int64),
-        _REASON: reason.cast(nw.Int8),
-    }
+    # Group by the columns themselves (no copies) unless one column serves both roles.
+    key_r = region if region != industry else _KEY_R
+    key_k = industry if industry is not None and industry != region else _KEY_K
+    columns = {_REASON: reason.cast(nw.Int8)}
+    if key_r == _KEY_R:
+        columns[_KEY_R] = nw.col(region)
+    if key_k == _KEY_K:
+        columns[_KEY_K] = nw.col(industry) if industry is not None else nw.lit(0, dtype=nw.Int64)
     aggs = [nw.len().alias("rows")]
     if size is not None:
         columns["_v"] = s
@@ -376,8 +379,8 @@ def plant_summary(
         ]
     else:
         frame = frame.with_columns(**columns)
-    grouped = frame.group_by(_KEY_R, _KEY_K, _REASON, drop_null_keys=False).agg(*aggs)
-    raw = _collect(grouped).rename(columns={_KEY_R: "region", _KEY_K: "industry"})
+    grouped = frame.group_by(key_r, key_k, _REASON, drop_null_keys=False).agg(*aggs)
+    raw = _collect(grouped).rename(columns={key_r: "region", key_k: "industry"})
     code = raw[_REASON].to_numpy(dtype=np.int64)
     n_rows = raw["rows"].to_numpy(dtype=np.int64)
     dropped = {k: int(n_rows[code == i + 1].sum()) for i, k in enumerate(DROP_REASONS)}
