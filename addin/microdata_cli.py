@@ -155,9 +155,10 @@ def _summaries_pandas(files: list[Path], args, filters) -> tuple[Any, list[dict]
             if csv:
                 header = pd.read_csv(f, nrows=0).columns
                 _check_columns(cols, header, f)
-                chunks = pd.read_csv(
-                    f, usecols=cols, chunksize=args.chunk_rows, dtype={args.region: object}
-                )
+                # labels as text in every chunk (a type guessed per chunk could split
+                # one label in two: 13 and "13")
+                labels = {args.region: str, args.industry: str}
+                chunks = pd.read_csv(f, usecols=cols, chunksize=args.chunk_rows, dtype=labels)
             else:
                 import pyarrow.parquet as pq
 
@@ -209,7 +210,8 @@ def _summary_engine(files: list[Path], args, filters) -> tuple[Any, list[dict]]:
         from distributed import Client
 
         client = Client(args.scheduler) if args.scheduler else Client(processes=False)
-        native = dd.read_csv(names, dtype={args.region: object}) if csv else dd.read_parquet(names)
+        labels = {args.region: str, args.industry: str}
+        native = dd.read_csv(names, dtype=labels) if csv else dd.read_parquet(names)
     try:
         with _progress(1, args.no_progress, unit="step") as bar:
             bar.set_description(f"group-by in {args.engine}")

@@ -17,8 +17,8 @@ layer to each engine's own expressions).  Alternatives considered: Ibis (a large
 dependency with its own backends, and no Dask backend any more), the dataframe
 interchange protocol (moves the data, does not run the group-by where it lives) and one
 hand-written branch per engine (five code paths to keep identical).  narwhals is
-imported only when a frame reaches this module; the base install does not need it for
-anything else.
+imported only when a frame reaches this module (extra ``agglo[frames]``, or the extra of
+an engine: ``[polars]``, ``[duckdb]``, ``[dask]``); the base install does not need it.
 """
 
 from __future__ import annotations
@@ -52,8 +52,9 @@ def _nw():
         import narwhals.stable.v2 as nw
     except ImportError as exc:  # pragma: no cover - narwhals comes with the extras
         raise ImportError(
-            "读取数据框需要 narwhals：pip install 'agglo[polars]'（或 [duckdb]/[dask]）。 / "
-            "Plant frames need narwhals: pip install 'agglo[polars]' (or [duckdb], [dask])."
+            "读取企业数据框需要 narwhals：pip install 'agglo[frames]'（Polars/DuckDB/Dask 用 "
+            "[polars]/[duckdb]/[dask]）。 / Plant frames need narwhals: pip install "
+            "'agglo[frames]' (or [polars], [duckdb], [dask] with the engine)."
         ) from exc
     return nw
 
