@@ -327,6 +327,10 @@ def plant_summary(
         return plants
     nw = _nw()
     frame = _from_native(plants)
+    if isinstance(frame, nw.DataFrame):
+        # An eager Polars frame becomes a lazy query (one optimised plan instead of a
+        # step at a time); pandas and PyArrow frames stay as they are.
+        frame = frame.lazy()
     schema = _columns(frame)
     _check_column(schema, region, "region")
     if industry is not None:

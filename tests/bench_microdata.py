@@ -133,7 +133,7 @@ def in_memory(n: int) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                   dashboard_address=None)  # fmt: skip
+                                   dashboard_address=":0")  # fmt: skip
         with cluster, Client(cluster):
             # the same records, generated and held on the workers (4 partitions)
             quarter = n // 4
@@ -168,7 +168,7 @@ def one_run(engine: str, folder: Path) -> dict:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                   memory_limit="1.5GB", dashboard_address=None)  # fmt: skip
+                                   memory_limit="1.5GB", dashboard_address=":0")  # fmt: skip
         with cluster, Client(cluster):
             block_and_eg(dd.read_parquet(files, columns=["county", "industry", "emp"]))
     elif engine == "duckdb":

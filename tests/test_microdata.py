@@ -192,7 +192,7 @@ def test_dask_local_cluster_with_partitions_generated_on_the_workers():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         cluster = distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
         )
     with cluster, distributed.Client(cluster):
         ddf = dd.from_map(part, range(6), meta=part(0).iloc[:0])
