@@ -475,6 +475,11 @@ def _plant_stats(
     E_k, Σ(e/scale)², Σ(e/scale)⁴, the positive plants per industry, and the scale.
     """
     industry_total, sum_sq, sum_4, n_plants, scale = moments
+    if totals is None and not industry_total.sum() > 0:
+        raise AggloValueError(
+            "所有企业规模均为 0，无法计算地区份额 x_r。 / Every plant size is 0, so the regional "
+            "shares x_r (from the plants) would be 0/0; give positive sizes or 'region_totals'."
+        )
     industries = industries.rename("industry")
     K = len(industries)
     n_cells = R * K

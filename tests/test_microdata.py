@@ -380,3 +380,28 @@ def test_summary_of_counts_and_messages_fit_255_chars(plants):
     assert re.match(r"^[^\x00-\x7f]", msg)  # Chinese first
     assert "'region'" in msg[:255]
     assert "1" in msg[:255]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    sizes=st.lists(st.sampled_from([0.0, 1.0, 2.5, 7.0, 40.0, 1e3]), min_size=3, max_size=60),
+    seed=st.integers(0, 1_000),
+)
+def test_frame_equals_arrays_with_zero_sizes_and_few_plants(sizes, seed):
+    rng = np.random.default_rng(seed)
+    n = len(sizes)
+    df = pd.DataFrame(
+        {"r": rng.choice(["甲", "乙", "丙"], n), "k": rng.choice(["x", "y"], n), "e": sizes}
+    )
+    if sum(sizes) == 0:  # nothing to share out: both paths refuse
+        with pytest.raises(AggloValueError, match="Every plant size is 0"):
+            ellison_glaeser(plant_sizes=df["e"], plant_regions=df["r"])
+        with pytest.raises(AggloValueError, match="Every plant size is 0"):
+            ellison_glaeser(df, region="r", industry="k", size="e")
+        return
+    ref = ellison_glaeser(plant_sizes=df["e"], plant_regions=df["r"], plant_industries=df["k"])
+    got = ellison_glaeser(pl.from_pandas(df), region="r", industry="k", size="e")
+    a, b = got.to_frame(), ref.to_frame()
+    assert list(a.index) == list(b.index)
+    for col in a.columns:
+        np.testing.assert_allclose(a[col], b[col], rtol=1e-12, atol=1e-12, err_msg=col)
