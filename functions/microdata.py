@@ -324,6 +324,8 @@ def plant_summary(
     (1, 3)
     """
     if isinstance(plants, PlantSummary):
+        if region_level is not None and plants.region_level != region_level:
+            return plants.at_level(region_level)
         return plants
     nw = _nw()
     frame = _from_native(plants)
@@ -479,6 +481,8 @@ def _summarise(
     if isinstance(plants, PlantSummary):
         want = (region, industry, plants.size if size is None else size)
         have = (plants.region, plants.industry, plants.size)
+        if want == have and region_level is not None and plants.region_level is None:
+            return plants.at_level(region_level)
         if want != have or (region_level is not None and region_level != plants.region_level):
             raise AggloValueError(
                 f"汇总的列为 {have}，与所给的 {want} 不同。 / The summary was made from the "

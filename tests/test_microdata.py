@@ -292,6 +292,15 @@ def test_aggregate_by_prefecture_from_county_codes():
     assert prov.loc["广东省"].tolist() == [2, 2]
     res = ellison_glaeser(df, region="code", industry="ind", size="emp", region_level="province")
     assert "province names" in res.convention
+    # a summary of the codes, levelled afterwards, gives the same
+    s = plant_summary(df, "code", "ind", "emp")
+    again = ellison_glaeser(s, region_level="province")
+    _assert_same(again.to_frame(), res.to_frame())
+    pd.testing.assert_frame_equal(
+        aggregate(s, "code", "ind", region_level="province"), prov, check_dtype=False
+    )
+    with pytest.raises(AggloValueError, match="already province names"):
+        s.at_level("province").at_level("prefecture")
     bad = df.assign(code=[440106, 111111, 222222, 110105, 429004, 111111])
     with pytest.raises(AggloValueError, match=r"^地区列 'code' 中有 2 个代码（3 条记录）.*111111"):
         aggregate(bad, "code", "ind", region_level="prefecture")
