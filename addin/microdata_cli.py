@@ -209,7 +209,11 @@ def _summary_engine(files: list[Path], args, filters) -> tuple[Any, list[dict]]:
         import dask.dataframe as dd
         from distributed import Client
 
-        client = Client(args.scheduler) if args.scheduler else Client(processes=False)
+        client = (
+            Client(args.scheduler)
+            if args.scheduler
+            else Client(processes=False, dashboard_address=":0")
+        )
         labels = {args.region: str, args.industry: str}
         native = dd.read_csv(names, dtype=labels) if csv else dd.read_parquet(names)
     try:

@@ -45,7 +45,7 @@ def _read(path):
     return pd.read_excel(path, sheet_name=None, engine="openpyxl")
 
 
-@pytest.mark.parametrize("engine", ["pandas", "duckdb", "polars"])
+@pytest.mark.parametrize("engine", ["pandas", "duckdb", "polars", "dask"])
 def test_workbook_block_table_and_provenance(folder, tmp_path, engine):
     src, data = folder
     out = tmp_path / f"block_{engine}.xlsx"
