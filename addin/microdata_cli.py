@@ -230,7 +230,17 @@ def _summary_engine(files: list[Path], args, filters) -> tuple[Any, list[dict]]:
     finally:
         if client is not None:
             client.close()
-    return summary, [{"file": n, "rows": None} for n in names]
+    return summary, [{"file": n, "rows": None if csv else _parquet_rows(n)} for n in names]
+
+
+def _parquet_rows(name: str) -> int | None:
+    """Records in a Parquet file, from its footer (nothing else is read)."""
+    try:
+        import pyarrow.parquet as pq
+
+        return int(pq.ParquetFile(name).metadata.num_rows)
+    except Exception:  # no pyarrow, or a footer it cannot read: leave the count out
+        return None
 
 
 def _write(out: Path, summary: Any, per_file: list[dict], args, filters, argv_text: str) -> None:
