@@ -118,12 +118,15 @@ def _apply_filters(native: Any, filters: list[tuple[str, str]]) -> Any:
                 f"(columns: {', '.join(list(schema)[:12])})."
             )
         dtype = schema[col]
-        if dtype.is_integer():
-            value: Any = int(text)
-        elif dtype.is_numeric():
-            value = float(text)
-        else:
-            value = text
+        try:
+            value: Any = (
+                int(text) if dtype.is_integer() else float(text) if dtype.is_numeric() else text
+            )
+        except ValueError:
+            raise InputError(
+                f"--where 列 {col!r} 为数字，{text!r} 不是数字。 / The --where column {col!r} "
+                f"holds numbers; {text!r} is not a number."
+            ) from None
         frame = frame.filter(nw.col(col) == value)
     return frame.to_native()
 

@@ -125,6 +125,11 @@ def test_bad_input_messages_name_column_and_count(folder, tmp_path, capsys):
     assert "规模列 'emp' 应为数字，其中 1 个值不是数字" in capsys.readouterr().err
     assert main([*base, "--region", "county", "--where", "year"]) == 2
     assert "COL=VALUE" in capsys.readouterr().err
+    assert main([*base, "--region", "county", "--where", "year=二〇一八"]) == 2
+    assert "--where 列 'year' 为数字" in capsys.readouterr().err
+    # a filter that keeps nothing: refused, with the count read
+    assert main([*base, "--region", "county", "--where", "year=1999"]) == 2
+    assert "读取 0 条" in capsys.readouterr().err
     assert main(["microdata", str(tmp_path / "none"), "--region", "r", "--industry", "k",
                  "--out", out]) == 2  # fmt: skip
     assert "does not exist" in capsys.readouterr().err
