@@ -414,3 +414,23 @@ def test_frame_equals_arrays_with_zero_sizes_and_few_plants(sizes, seed):
     assert list(a.index) == list(b.index)
     for col in a.columns:
         np.testing.assert_allclose(a[col], b[col], rtol=1e-12, atol=1e-12, err_msg=col)
+
+
+def test_region_codes_prefecture_counts_match_the_administrative_map():
+    # Prefecture-level units per province at the end of 2024 (广东 21 地级市; 江苏 13;
+    # 浙江 11; 四川 18 地级市 + 3 自治州; 河北 11), and every county maps to the province
+    # named by its first two digits.
+    pref = agglo.region_codes("prefecture").groupby("province").size()
+    assert pref.loc[["广东省", "江苏省", "浙江省", "四川省", "河北省"]].tolist() == [
+        21,
+        13,
+        11,
+        21,
+        11,
+    ]
+    counties = agglo.region_codes("county")
+    provinces = agglo.region_codes("province").set_index("code")["name"]
+    np.testing.assert_array_equal(
+        agglo.region_names(counties["code"], "province"),
+        provinces.loc[counties["code"] // 10000 * 10000].to_numpy(),
+    )
