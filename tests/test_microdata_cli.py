@@ -45,6 +45,8 @@ def _read(path):
     return pd.read_excel(path, sheet_name=None, engine="openpyxl")
 
 
+# dask's Parquet reader still calls reset_index(inplace=True), deprecated in pandas 3.1
+@pytest.mark.filterwarnings("ignore:The inplace keyword in DataFrame.reset_index")
 @pytest.mark.parametrize("engine", ["pandas", "duckdb", "polars", "dask"])
 def test_workbook_block_table_and_provenance(folder, tmp_path, engine):
     src, data = folder
