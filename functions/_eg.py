@@ -972,15 +972,21 @@ def ellison_glaeser(
     Two input modes, chosen by the arguments given:
 
     * **plant mode** — ``plant_sizes``, ``plant_regions`` and ``plant_industries`` (one
-      entry per plant) plus ``region_totals``; H is computed exactly from the plants;
+      entry per plant) plus ``region_totals``; H is computed exactly from the plants.
+      The plants may instead be a data frame of any engine (pandas, Polars, PyArrow,
+      DuckDB, Dask) passed as ``data`` with the column names ``region``, ``industry``
+      and ``size``: the sums are then computed inside that engine (see
+      :func:`agglo.plant_summary`) and the result is the same;
     * **aggregate mode** — ``data``, a regions × industries block of sizes, plus either
       ``herfindahl`` (H per industry) or ``firm_counts`` (enterprise counts, from which
       H is approximated as chosen by ``approximation``).
 
     Parameters
     ----------
-    data : array_like of shape (n_regions, k_industries), optional
+    data : array_like of shape (n_regions, k_industries), DataFrame or PlantSummary, optional
         Aggregate mode: the size (employment, output ...) of each industry in each region.
+        With ``region``/``industry``/``size``: a data frame of plant records (one row per
+        plant), or a :class:`agglo.PlantSummary`.
         Blank cells make that industry's results NaN (they raise when x_r is taken from
         the block).
     plant_sizes : array_like of shape (n_plants,), optional
