@@ -527,7 +527,9 @@ def aggregate(
     Returns
     -------
     DataFrame
-        Regions (sorted labels) × industries (sorted labels); empty cells are 0.  Plant
+        Regions (sorted labels) × industries (sorted labels); empty cells are 0.  The
+        index is named after the region column (after the level with ``region_level``),
+        the columns after the industry column.  Plant
         counts are integers, summed values floats.  Ready for every agglo function and
         for a worksheet.
 
@@ -581,6 +583,7 @@ def aggregate(
     col = "total" if value is not None else "plants"
     block = cells.pivot(index="region", columns="industry", values=col)
     block = block.fillna(0).astype(np.int64 if value is None else float)
-    block.index.name = region
+    # rows are named after the column, or after the level its codes were mapped to
+    block.index.name = summary.region_level or region
     block.columns.name = industry
     return block

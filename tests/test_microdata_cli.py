@@ -67,9 +67,9 @@ def test_workbook_block_table_and_provenance(folder, tmp_path, engine):
     want = good.assign(pref=pref).pivot_table(
         index="pref", columns="ind", values="emp", aggfunc="sum", fill_value=0
     )
-    block = sheets["规模 block"].set_index("county")
+    block = sheets["规模 block"].set_index("prefecture")
     np.testing.assert_allclose(block.loc[want.index, want.columns], want, rtol=1e-12)
-    counts = sheets["企业数 plants"].set_index("county")
+    counts = sheets["企业数 plants"].set_index("prefecture")
     assert counts.to_numpy().sum() == len(good)
     ref = ellison_glaeser(
         plant_sizes=good["emp"], plant_regions=pref, plant_industries=good["ind"]
@@ -101,7 +101,7 @@ def test_csv_without_size_counts_plants(tmp_path):
     assert main(argv) == 0
     sheets = _read(out)
     assert "企业数 block" in sheets
-    block = sheets["企业数 block"].set_index("county")
+    block = sheets["企业数 block"].set_index("province")
     assert block.to_numpy().sum() == 300
     assert set(block.index) == {"广东省", "江苏省", "北京市", "湖北省", "浙江省"}
 
