@@ -118,10 +118,11 @@ def _apply_filters(native: Any, filters: list[tuple[str, str]]) -> Any:
                 f"(columns: {', '.join(list(schema)[:12])})."
             )
         dtype = schema[col]
+        if not dtype.is_numeric():  # text, categories (partition columns ...): as text
+            frame = frame.filter(nw.col(col).cast(nw.String) == text)
+            continue
         try:
-            value: Any = (
-                int(text) if dtype.is_integer() else float(text) if dtype.is_numeric() else text
-            )
+            value: Any = int(text) if dtype.is_integer() else float(text)
         except ValueError:
             raise InputError(
                 f"--where 列 {col!r} 为数字，{text!r} 不是数字。 / The --where column {col!r} "
@@ -129,6 +130,23 @@ def _apply_filters(native: Any, filters: list[tuple[str, str]]) -> Any:
             ) from None
         frame = frame.filter(nw.col(col) == value)
     return frame.to_native()
+
+
+def _hive_values(f: Path) -> dict[str, Any]:
+    """Partition values in the folder names of a partitioned dataset (``year=2023/``)."""
+    out: dict[str, Any] = {}
+    for part in f.parent.parts:
+        key, sep, text = part.partition("=")
+        if sep and key:
+            for cast in (int, float):
+                try:
+                    out[key] = cast(text)
+                    break
+                except ValueError:
+                    continue
+            else:
+                out[key] = text
+    return out
 
 
 def _progress(total: int | None, disable: bool, unit: str = "rows"):
@@ -155,24 +173,33 @@ def _summaries_pandas(files: list[Path], args, filters) -> tuple[Any, list[dict]
     with _progress(total, args.no_progress) as bar:
         for f in files:
             rows = 0
+            hive = _hive_values(f)
             if csv:
                 header = pd.read_csv(f, nrows=0).columns
-                _check_columns(cols, header, f)
+                _check_columns(cols, [*header, *hive], f)
+                cols_f = [c for c in cols if c in header]
                 # labels as text in every chunk (a type guessed per chunk could split
                 # one label in two: 13 and "13")
                 labels = {args.region: str, args.industry: str}
-                chunks = pd.read_csv(f, usecols=cols, chunksize=args.chunk_rows, dtype=labels)
+                chunks = pd.read_csv(f, usecols=cols_f, chunksize=args.chunk_rows, dtype=labels)
             else:
                 import pyarrow.parquet as pq
 
                 pf = pq.ParquetFile(f)
-                _check_columns(cols, pf.schema_arrow.names, f)
+                names = pf.schema_arrow.names
+                _check_columns(cols, [*names, *hive], f)
                 chunks = (
-                    b.to_pandas() for b in pf.iter_batches(batch_size=args.chunk_rows, columns=cols)
+                    b.to_pandas()
+                    for b in pf.iter_batches(
+                        batch_size=args.chunk_rows, columns=[c for c in cols if c in names]
+                    )
                 )
             for chunk in chunks:
                 read = len(chunk)
                 rows += read
+                for key, value in hive.items():  # partition columns live in the folder names
+                    if key in cols and key not in chunk.columns:
+                        chunk[key] = value
                 chunk = _apply_filters(chunk, filters)
                 parts.append(agglo.plant_summary(chunk, args.region, args.industry, args.size))
                 bar.update(read)
@@ -200,14 +227,21 @@ def _summary_engine(files: list[Path], args, filters) -> tuple[Any, list[dict]]:
     csv = files[0].suffix.lower() == ".csv"
     names = [str(f) for f in files]
     client = None
+    hive = any(_hive_values(f) for f in files)  # partition columns in folder names
     if args.engine == "polars":
         import polars as pl
 
-        native = pl.scan_csv(names) if csv else pl.scan_parquet(names)
+        native = (
+            pl.scan_csv(names) if csv else pl.scan_parquet(names, hive_partitioning=hive or None)
+        )
     elif args.engine == "duckdb":
         import duckdb
 
-        native = duckdb.read_csv(names, header=True) if csv else duckdb.read_parquet(names)
+        native = (
+            duckdb.read_csv(names, header=True)
+            if csv
+            else duckdb.read_parquet(names, hive_partitioning=hive)
+        )
     else:
         import dask.dataframe as dd
         from distributed import Client

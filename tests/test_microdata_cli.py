@@ -135,3 +135,20 @@ def test_bad_input_messages_name_column_and_count(folder, tmp_path, capsys):
     assert main(["microdata", str(tmp_path / "none"), "--region", "r", "--industry", "k",
                  "--out", out]) == 2  # fmt: skip
     assert "does not exist" in capsys.readouterr().err
+
+
+@pytest.mark.filterwarnings("ignore:The inplace keyword in DataFrame.reset_index")
+@pytest.mark.parametrize("engine", ["pandas", "duckdb", "polars", "dask"])
+def test_partition_columns_from_folder_names_can_be_filtered(tmp_path, engine):
+    # a Hive-partitioned dataset: the year lives only in the folder names (year=2018/)
+    for year, seed in ((2018, 1), (2019, 2)):
+        d = tmp_path / "ds" / f"year={year}"
+        d.mkdir(parents=True)
+        _plants(seed, 150).drop(columns="year").to_parquet(d / "part0.parquet", index=False)
+    out = tmp_path / "o.xlsx"
+    argv = ["microdata", str(tmp_path / "ds"), "--region", "county", "--industry", "ind",
+            "--where", "year=2019", "--engine", engine, "--no-progress", "--out", str(out)]  # fmt: skip
+    assert main(argv) == 0
+    block = _read(out)["企业数 block"].set_index("county")
+    want = pd.crosstab(_plants(2, 150)["county"], _plants(2, 150)["ind"])
+    np.testing.assert_array_equal(block.loc[want.index, want.columns].to_numpy(), want.to_numpy())
