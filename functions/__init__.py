@@ -14,7 +14,9 @@ Families (one module each): :mod:`agglo.location` (区位熵, specialisation),
 :mod:`agglo.convergence` (σ/β 收敛, 核密度), :mod:`agglo.shiftshare` (偏离-份额),
 :mod:`agglo.grey` (GM(1,1)), :mod:`agglo.decoupling` (Tapio 脱钩), :mod:`agglo.spatial`
 (空间权重, Moran, Geary, LISA), :mod:`agglo.markov_chains` (马尔可夫链),
-:mod:`agglo.complexity` (经济复杂度).
+:mod:`agglo.complexity` (经济复杂度),
+:mod:`agglo.microdata` (plant records → block, in
+pandas/Polars/DuckDB/Dask), :mod:`agglo.regions` (行政区划代码).
 
 The family modules are imported on first use (``agglo.hhi``, ``agglo.location``,
 ``from agglo import *``), so ``import agglo`` stays cheap: SciPy and statsmodels load
@@ -44,7 +46,9 @@ if TYPE_CHECKING:  # static tools see every name; at run time they load on first
         judgement,
         location,
         markov_chains,
+        microdata,
         normalization,
+        regions,
         shiftshare,
         spatial,
         statistics,
@@ -64,7 +68,9 @@ if TYPE_CHECKING:  # static tools see every name; at run time they load on first
     from .judgement import *  # noqa: F403
     from .location import *  # noqa: F403
     from .markov_chains import *  # noqa: F403
+    from .microdata import *  # noqa: F403
     from .normalization import *  # noqa: F403
+    from .regions import *  # noqa: F403
     from .shiftshare import *  # noqa: F403
     from .spatial import *  # noqa: F403
     from .statistics import *  # noqa: F403
@@ -88,7 +94,9 @@ _SUBMODULES = (
     "judgement",
     "location",
     "markov_chains",
+    "microdata",
     "normalization",
+    "regions",
     "shiftshare",
     "spatial",
     "statistics",
@@ -192,9 +200,17 @@ _EXPORTS: dict[str, str] = {
     "SpatialMarkovResult": "markov_chains",
     "markov": "markov_chains",
     "spatial_markov": "markov_chains",
+    # microdata
+    "PlantSummary": "microdata",
+    "plant_summary": "microdata",
+    "aggregate": "microdata",
     # normalization
     "normalize": "normalization",
     "parse_directions": "normalization",
+    # regions
+    "REGION_CODES_VINTAGE": "regions",
+    "region_codes": "regions",
+    "region_names": "regions",
     # shiftshare
     "ShiftShareResult": "shiftshare",
     "shift_share": "shiftshare",

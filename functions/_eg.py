@@ -344,6 +344,51 @@ def _shares_stats(
     return G, sum_s2
 
 
+def _resolve_regions(
+    r_labels: pd.Index, region_totals: Any, regions: Any, total_rows: str, name: str
+) -> tuple[np.ndarray | None, int, np.ndarray | None, Any, str]:
+    """Match the plants' region labels to ``region_totals`` (by label).
+
+    Returns the map from a plant's region code to its position among the totals (None
+    when x_r comes from the plants), the number of regions R, the totals (or None), the
+    region labels and the words that say where x_r came from.
+    """
+    if region_totals is None:
+        if regions is not None:
+            raise AggloValueError(
+                "'regions' labels the entries of 'region_totals'; give 'region_totals' too, "
+                "or leave 'regions' out to take x_r from the plants of all industries."
+            )
+        return (
+            None,
+            len(r_labels),
+            None,
+            r_labels,
+            ("x_r from the plants of all industries given (Σ sizes per region)"),
+        )
+    region_labels, totals = _region_totals(region_totals, regions, total_rows)
+    if region_labels is None:
+        raise AggloValueError(
+            "'region_totals' is a plain list/array, so it cannot be matched to the plants' "
+            "regions: give 'regions' (one label per total, in the same order) or pass "
+            "'region_totals' as a mapping/Series keyed by region label."
+        )
+    indexer = region_labels.get_indexer(r_labels)
+    if (indexer < 0).any():
+        missing = r_labels[indexer < 0]
+        raise AggloValueError(
+            f"{name!r} contains {len(missing)} region label(s) with no entry in "
+            f"'region_totals': {_missing_list(missing)}. Add their totals (regions are "
+            "matched by label, not by order)."
+        )
+    R = len(region_labels)
+    x_source = (
+        f"x_r from region_totals ({R} regions, matched by label; regions without plants "
+        "count with s_r = 0)"
+    )
+    return indexer.astype(_code_dtype(R)), R, totals, region_labels, x_source
+
+
 def _prepare_plants(
     plant_sizes: Any,
     plant_regions: Any,
@@ -356,40 +401,11 @@ def _prepare_plants(
     n = len(sizes)
     r_codes, r_labels = _factorize(_labels_1d(plant_regions, "plant_regions"), "plant_regions")
     check_same_length(plant_sizes=sizes, plant_regions=r_codes)
-
-    if region_totals is None:
-        if regions is not None:
-            raise AggloValueError(
-                "'regions' labels the entries of 'region_totals'; give 'region_totals' too, "
-                "or leave 'regions' out to take x_r from the plants of all industries."
-            )
-        R = len(r_labels)
-        totals = None
-        region_labels: Any = r_labels
-        x_source = "x_r from the plants of all industries given (Σ sizes per region)"
-    else:
-        region_labels, totals = _region_totals(region_totals, regions, total_rows)
-        if region_labels is None:
-            raise AggloValueError(
-                "'region_totals' is a plain list/array, so it cannot be matched to the plants' "
-                "regions: give 'regions' (one label per total, in the same order) or pass "
-                "'region_totals' as a mapping/Series keyed by region label."
-            )
-        indexer = region_labels.get_indexer(r_labels)
-        if (indexer < 0).any():
-            missing = r_labels[indexer < 0]
-            raise AggloValueError(
-                f"'plant_regions' contains {len(missing)} region label(s) with no entry in "
-                f"'region_totals': {_missing_list(missing)}. Add their totals (regions are "
-                "matched by label, not by order)."
-            )
-        R = len(region_labels)
-        # plant -> position in region_totals
-        r_codes = indexer.astype(_code_dtype(R))[r_codes]
-        x_source = (
-            f"x_r from region_totals ({R} regions, matched by label; regions without plants "
-            "count with s_r = 0)"
-        )
+    r_map, R, totals, region_labels, x_source = _resolve_regions(
+        r_labels, region_totals, regions, total_rows, "plant_regions"
+    )
+    if r_map is not None:
+        r_codes = r_map[r_codes]  # plant -> position in region_totals
 
     if plant_industries is None:
         k_codes = np.zeros(n, dtype=np.int8)
@@ -399,7 +415,6 @@ def _prepare_plants(
             _labels_1d(plant_industries, "plant_industries"), "plant_industries"
         )
         check_same_length(plant_sizes=sizes, plant_industries=k_codes)
-    industries = industries.rename("industry")
     K = len(industries)
 
     # Per-industry sums of sizes, squares, fourth powers and the plant count.  The powers
@@ -421,18 +436,59 @@ def _prepare_plants(
         sum_4 += np.bincount(kc, weights=sq, minlength=K)
         n_plants += np.bincount(kc, weights=part > 0, minlength=K)
 
-    # Region × industry sums through one bincount on combined codes (no loops).
-    n_cells = R * K
-    cell = r_codes.astype(_code_dtype(n_cells), copy=False)  # reuses r_codes when it can
+    # Region × industry cell of each plant (combined codes; no loops).
+    cell = r_codes.astype(_code_dtype(R * K), copy=False)  # reuses r_codes when it can
     del r_codes
     cell *= K
     cell += k_codes
+    return _plant_stats(
+        cell,
+        sizes,
+        n,
+        R,
+        industries,
+        (industry_total, sum_sq, sum_4, n_plants, scale),
+        totals,
+        region_labels,
+        x_source,
+        "plant level",
+    )
+
+
+def _plant_stats(
+    cell: np.ndarray,
+    weights: np.ndarray,
+    n: int,
+    R: int,
+    industries: pd.Index,
+    moments: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float],
+    totals: np.ndarray | None,
+    region_labels: Any,
+    x_source: str,
+    source: str,
+) -> _Prepared:
+    """G, Σs², H and Σz⁴ from the cells of plants (or of cell sums) and industry moments.
+
+    ``cell`` is r·K + k for each entry of ``weights`` (a plant's size, or a cell's summed
+    size); ``n`` is the number of plants (it chooses the dense or the sparse layout, so
+    that plant records and their cell sums take the same arithmetic).  ``moments`` are
+    E_k, Σ(e/scale)², Σ(e/scale)⁴, the positive plants per industry, and the scale.
+    """
+    industry_total, sum_sq, sum_4, n_plants, scale = moments
+    if totals is None and not industry_total.sum() > 0:
+        raise AggloValueError(
+            "所有企业规模均为 0，无法计算地区份额 x_r。 / Every plant size is 0, so the regional "
+            "shares x_r (from the plants) would be 0/0; give positive sizes or 'region_totals'."
+        )
+    industries = industries.rename("industry")
+    K = len(industries)
+    n_cells = R * K
     if n_cells <= 2 * n + _DENSE_EXTRA_CELLS:
         M = np.zeros(n_cells)
-        for start in range(0, n, _CHUNK):  # chunks of plants keep temporaries small
+        for start in range(0, len(cell), _CHUNK):  # chunks of plants keep temporaries small
             M += np.bincount(
                 cell[start : start + _CHUNK],
-                weights=sizes[start : start + _CHUNK],
+                weights=weights[start : start + _CHUNK],
                 minlength=n_cells,
             )
         del cell
@@ -445,7 +501,7 @@ def _prepare_plants(
     else:  # very sparse: sort the occupied cells instead of allocating R × K
         occupied, inverse = np.unique(cell, return_inverse=True)
         del cell
-        value = np.bincount(inverse, weights=sizes)
+        value = np.bincount(inverse, weights=weights)
         del inverse
         cr, ck = np.divmod(occupied, K)
         region_sum = np.bincount(cr, weights=value, minlength=R)
@@ -476,7 +532,45 @@ def _prepare_plants(
         industry_total=industry_total,
         mode="plant",
         approximation="plant sizes",
-        convention=f"plant level; H = Σ z_j² from plant sizes; {x_source}",
+        convention=f"{source}; H = Σ z_j² from plant sizes; {x_source}",
+    )
+
+
+def _prepare_summary(summary: Any, region_totals: Any, regions: Any, total_rows: str) -> _Prepared:
+    """Plant mode from a :class:`~agglo.microdata.PlantSummary` (cell sums made in an engine)."""
+    cells = summary.cells
+    r_codes, r_labels = _factorize(cells["region"], f"column {summary.region!r}")
+    r_map, R, totals, region_labels, x_source = _resolve_regions(
+        r_labels, region_totals, regions, total_rows, f"column {summary.region!r}"
+    )
+    if r_map is not None:
+        r_codes = r_map[r_codes]
+    if summary.industry is None:
+        k_codes = np.zeros(len(cells), dtype=np.int8)
+        industries: pd.Index = pd.RangeIndex(1)
+    else:
+        k_codes, industries = _factorize(cells["industry"], f"column {summary.industry!r}")
+    K = len(industries)
+    total = cells["total"].to_numpy(dtype=float)
+    moments = (
+        np.bincount(k_codes, weights=total, minlength=K),
+        np.bincount(k_codes, weights=cells["sum_sq"].to_numpy(dtype=float), minlength=K),
+        np.bincount(k_codes, weights=cells["sum_4"].to_numpy(dtype=float), minlength=K),
+        np.bincount(k_codes, weights=cells["positive"].to_numpy(dtype=float), minlength=K),
+        1.0,
+    )
+    cell = r_codes.astype(np.int64) * K + k_codes
+    return _plant_stats(
+        cell,
+        total,
+        summary.kept,
+        R,
+        industries,
+        moments,
+        totals,
+        region_labels,
+        x_source,
+        f"plant level from a frame ({summary.convention})",
     )
 
 
@@ -740,8 +834,19 @@ def _prepare(
     firm_counts: Any,
     approximation: Any,
     total_rows: str,
+    columns: tuple[Any, Any, Any, Any] = (None, None, None, None),
 ) -> _Prepared:
     total_rows = as_option(total_rows, "total_rows", ("raise", "warn", "ignore"))
+    if any(c is not None for c in columns) or _is_summary(data):
+        return _prepare_frame(
+            data,
+            columns,
+            (plant_sizes, plant_regions, plant_industries),
+            region_totals,
+            regions,
+            (herfindahl, firm_counts, approximation),
+            total_rows,
+        )
     plant_args = [
         n
         for n, v in (
@@ -790,6 +895,52 @@ def _prepare(
     )
 
 
+def _is_summary(data: Any) -> bool:
+    return type(data).__name__ == "PlantSummary" and hasattr(data, "cells")
+
+
+def _prepare_frame(
+    data: Any,
+    columns: tuple[Any, Any, Any, Any],
+    plant_arrays: tuple[Any, Any, Any],
+    region_totals: Any,
+    regions: Any,
+    block_args: tuple[Any, Any, Any],
+    total_rows: str,
+) -> _Prepared:
+    """Plant mode from a data frame of plant records (any engine) or a plant summary."""
+    from .microdata import _summarise
+
+    region, industry, size, region_level = columns
+    if any(v is not None for v in plant_arrays) or any(v is not None for v in block_args):
+        raise AggloValueError(
+            "按列名读取企业数据框时，不要同时给 plant_sizes/plant_regions/plant_industries 或 "
+            "herfindahl/firm_counts/approximation。 / With a frame of plant records (region=, "
+            "industry=, size=) leave out plant_sizes/plant_regions/plant_industries and "
+            "herfindahl/firm_counts/approximation."
+        )
+    if data is None:
+        raise AggloValueError(
+            "给出了列名，但没有企业数据框。 / Column names were given but no frame of plant "
+            "records: pass it as the first argument."
+        )
+    if _is_summary(data):
+        region = data.region if region is None else region
+        industry = data.industry if industry is None else industry
+        size = data.size if size is None else size
+    elif region is None or industry is None or size is None:
+        missing = [
+            n for n, v in (("region", region), ("industry", industry), ("size", size)) if v is None
+        ]
+        raise AggloValueError(
+            f"企业数据框需要列名 {', '.join(missing)}（地区、行业、规模）。 / A frame of plant "
+            f"records needs the column names region=, industry= and size=; missing: "
+            f"{', '.join(missing)}."
+        )
+    summary = _summarise(data, region, industry, size, region_level)
+    return _prepare_summary(summary, region_totals, regions, total_rows)
+
+
 def _wrap(values: np.ndarray, industries: pd.Index | None, name: str) -> Any:
     if industries is None:
         return values
@@ -811,21 +962,31 @@ def ellison_glaeser(
     firm_counts: Any = None,
     approximation: str | None = None,
     total_rows: str = "raise",
+    region: str | None = None,
+    industry: str | None = None,
+    size: str | None = None,
+    region_level: str | None = None,
 ) -> EllisonGlaeserResult:
     r"""Ellison–Glaeser agglomeration index γ (EG 指数) per industry.
 
     Two input modes, chosen by the arguments given:
 
     * **plant mode** — ``plant_sizes``, ``plant_regions`` and ``plant_industries`` (one
-      entry per plant) plus ``region_totals``; H is computed exactly from the plants;
+      entry per plant) plus ``region_totals``; H is computed exactly from the plants.
+      The plants may instead be a data frame of any engine (pandas, Polars, PyArrow,
+      DuckDB, Dask) passed as ``data`` with the column names ``region``, ``industry``
+      and ``size``: the sums are then computed inside that engine (see
+      :func:`agglo.plant_summary`) and the result is the same;
     * **aggregate mode** — ``data``, a regions × industries block of sizes, plus either
       ``herfindahl`` (H per industry) or ``firm_counts`` (enterprise counts, from which
       H is approximated as chosen by ``approximation``).
 
     Parameters
     ----------
-    data : array_like of shape (n_regions, k_industries), optional
+    data : array_like of shape (n_regions, k_industries), DataFrame or PlantSummary, optional
         Aggregate mode: the size (employment, output ...) of each industry in each region.
+        With ``region``/``industry``/``size``: a data frame of plant records (one row per
+        plant), or a :class:`agglo.PlantSummary`.
         Blank cells make that industry's results NaN (they raise when x_r is taken from
         the block).
     plant_sizes : array_like of shape (n_plants,), optional
@@ -861,6 +1022,19 @@ def ellison_glaeser(
         one count per industry): all N_k firms are equal-sized, H = 1/N_k.
     total_rows : {'raise', 'warn', 'ignore'}, default 'raise'
         What to do when ``region_totals`` or the block contains a 全国/合计 total.
+    region, industry, size : str, optional
+        Plant mode from a data frame: ``data`` is a frame of plant records (pandas,
+        Polars eager or lazy, PyArrow, DuckDB or Dask, also on a cluster) and these are
+        its column names (all three required).  The sums per region × industry, the plant
+        Herfindahl and the industry totals are computed as one group-by inside that
+        engine (:func:`agglo.plant_summary`); only the cell sums come back, and the result
+        equals the one from the arrays to rounding (≤ 1e-12 relative).  Records with a
+        missing label or size, or a negative size, raise (naming the column and the
+        count).  ``data`` may also be a :class:`agglo.PlantSummary` (of chunks or files,
+        with its dropped records recorded); then the names may be left out.
+    region_level : {'province', 'prefecture', 'county'}, optional
+        Plant mode from a frame: the region column holds 6-digit 行政区划代码; regions
+        are the units of this level (see :func:`agglo.region_names`).
 
     Returns
     -------
@@ -946,6 +1120,15 @@ def ellison_glaeser(
     industry
     0        -0.2804  0.0439  0.2743 -0.9232
 
+    The same plants as a data frame (any engine; here pandas), by column name:
+
+    >>> plants = pd.DataFrame({"emp": [50, 30, 20, 10, 5, 5], "reg": list("AABBCC"),
+    ...                        "ind": ["纺织"] * 6})
+    >>> res = ellison_glaeser(plants, region="reg", industry="ind", size="emp",
+    ...                       region_totals={"A": 1000, "B": 600, "C": 400})
+    >>> round(float(res.gamma["纺织"]), 4)
+    -0.2804
+
     Aggregate mode from a yearbook block with enterprise counts:
 
     >>> block = pd.DataFrame({"纺织": [80, 20, 0], "电子": [10, 30, 60]}, index=["甲", "乙", "丙"])
@@ -967,6 +1150,7 @@ def ellison_glaeser(
         firm_counts,
         approximation,
         total_rows,
+        (region, industry, size, region_level),
     )
     a, b, H = prep.sum_x2, prep.sum_x3, prep.H
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -1007,6 +1191,10 @@ def maurel_sedillot(
     firm_counts: Any = None,
     approximation: str | None = None,
     total_rows: str = "raise",
+    region: str | None = None,
+    industry: str | None = None,
+    size: str | None = None,
+    region_level: str | None = None,
 ) -> MaurelSedillotResult:
     r"""Maurel–Sédillot agglomeration index γ_MS per industry.
 
@@ -1016,7 +1204,7 @@ def maurel_sedillot(
 
     Parameters
     ----------
-    data, plant_sizes, plant_regions, plant_industries, region_totals, regions, herfindahl, firm_counts, approximation, total_rows
+    data, plant_sizes, plant_regions, plant_industries, region_totals, regions, herfindahl, firm_counts, approximation, total_rows, region, industry, size, region_level
         As in :func:`ellison_glaeser`.
 
     Returns
@@ -1079,6 +1267,7 @@ def maurel_sedillot(
         firm_counts,
         approximation,
         total_rows,
+        (region, industry, size, region_level),
     )
     a, H = prep.sum_x2, prep.H
     with np.errstate(invalid="ignore", divide="ignore"):

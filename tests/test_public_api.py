@@ -40,6 +40,8 @@ NOT_MEASURES: dict[str, str] = {
     "coordination_level": "maps D to class labels",
     "coupling_stage": "maps C to stage labels",
     "parse_directions": "parses indicator directions",
+    "region_codes": "returns the shipped code list",
+    "region_names": "maps codes to names",
 }
 
 
