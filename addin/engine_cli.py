@@ -126,7 +126,29 @@ def _refresh_one(job: dict[str, Any]) -> dict[str, Any]:
         all_formulas=job.get("all_formulas", False),
         recalc_on_open=job.get("recalc_on_open", True),
     )
-    return rep.as_dict()
+    d = rep.as_dict()
+    if not rep.n_agglo and rep.status != "refused":
+        d["warnings"].extend(_shared_copy_note(job["path"], job.get("max_cells")))
+    return d
+
+
+def _shared_copy_note(path: str, max_cells: int | None) -> list[str]:
+    """A note when the workbook is a copy written by ``agglo share`` (its formulas are values)."""
+    from .share import RECORD_SHEET, is_shared_copy
+    from .xlsx import RefusedError, read_package
+
+    try:
+        shared = is_shared_copy(read_package(path, _limits(max_cells)))
+    except RefusedError:
+        return []
+    if not shared:
+        return []
+    note = (
+        f"这是 agglo share 写出的共享副本，Agglo 公式已替换为数值（记录在隐藏表 {RECORD_SHEET}）；"
+        "运行 agglo unshare 可恢复公式后再刷新。 This is a shared copy written by agglo share: its "
+        "Agglo formulas are values; run agglo unshare to restore them, then refresh."
+    )
+    return [note]
 
 
 def _fmt(v: Any) -> str:
@@ -145,6 +167,8 @@ def _print_report(d: dict[str, Any], show: int, check: bool) -> None:
         "ok": "check passed" + (f" ({d['message']})" if d["message"] else ""),
         "differs": f"check FAILED: {len(d['changes'])} cell(s) differ",
         "refused": "REFUSED",
+        "shared": f"shared copy: {len(d['changes'])} Agglo formula(s) replaced by their values",
+        "unshared": f"unshared: {len(d['changes'])} Agglo formula(s) restored",
     }.get(status, status)
     print(f"{d['path']}: {head}")
     if status == "refused":
@@ -164,7 +188,7 @@ def _print_report(d: dict[str, Any], show: int, check: bool) -> None:
         print(f"  could not evaluate {p['sheet']}!{p['cell']}{f}: {p['reason']}")
     for w in d["warnings"]:
         print(f"  warning: {w}")
-    if d["written_to"] and status == "refreshed":
+    if d["written_to"] and status in ("refreshed", "shared", "unshared"):
         print(
             f"  written to {d['written_to']}" + (f" (backup: {d['backup']})" if d["backup"] else "")
         )
