@@ -113,9 +113,32 @@ def _limits(max_cells: int | None):
 
 def _refresh_one(job: dict[str, Any]) -> dict[str, Any]:
     """Worker: refresh one file, return the report as a dict (picklable)."""
+    from .engine import Report
+    from .reasons import explain, internal_error
+
+    _quiet_engine_logs()
+    try:
+        rep = _refresh(job)
+    except Exception as exc:  # noqa: BLE001 - a defect becomes a clear refusal, not a traceback
+        rep = Report(path=job["path"], status="refused", message=internal_error(job["path"], exc))
+    d = explain(rep.as_dict())
+    if not rep.n_agglo and rep.status != "refused":
+        d["warnings"].extend(_shared_copy_note(job["path"], job.get("max_cells")))
+    return d
+
+
+def _quiet_engine_logs() -> None:
+    """The calculation library logs a traceback for every function it does not implement;
+    the report says which (see :mod:`agglo_addin.reasons`)."""
+    import logging
+
+    logging.getLogger("schedula").setLevel(logging.CRITICAL)
+
+
+def _refresh(job: dict[str, Any]):
     from .engine import refresh_workbook
 
-    rep = refresh_workbook(
+    return refresh_workbook(
         job["path"],
         out=job.get("out"),
         check=job.get("check", False),
@@ -126,10 +149,6 @@ def _refresh_one(job: dict[str, Any]) -> dict[str, Any]:
         all_formulas=job.get("all_formulas", False),
         recalc_on_open=job.get("recalc_on_open", True),
     )
-    d = rep.as_dict()
-    if not rep.n_agglo and rep.status != "refused":
-        d["warnings"].extend(_shared_copy_note(job["path"], job.get("max_cells")))
-    return d
 
 
 def _shared_copy_note(path: str, max_cells: int | None) -> list[str]:

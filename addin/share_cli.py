@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from .cli import command
-from .engine_cli import EXIT_USAGE, _limits, _print_report, exit_code_of
+from .engine_cli import EXIT_USAGE, _limits, _print_report, _quiet_engine_logs, exit_code_of
+from .reasons import explain
 
 _SHARE_HELP = """\
 The copy is for people without the Agglo add-in (plain Excel, WPS, LibreOffice):
@@ -54,6 +55,7 @@ def _setup_unshare(p: argparse.ArgumentParser) -> None:
 
 
 def _finish(d: dict, args: argparse.Namespace) -> int:
+    d = explain(d)
     code = exit_code_of([d])
     if args.json:
         json.dump({"files": [d], "exit_code": code}, sys.stdout, ensure_ascii=False, indent=2,
@@ -72,6 +74,7 @@ def run_share(args: argparse.Namespace) -> int:
     if not Path(args.book).exists():
         print(f"agglo share: {args.book}: no such file", file=sys.stderr)
         return EXIT_USAGE
+    _quiet_engine_logs()
     rep = share_workbook(args.book, out=args.out, limits=_limits(args.max_cells),
                          refresh=args.refresh)  # fmt: skip
     return _finish(rep.as_dict(), args)
