@@ -432,4 +432,7 @@ def run_demo(args: argparse.Namespace) -> int:
     print(f"\nThe refreshed workbooks are in {out.resolve()}")
     print("Open them in Excel (with the Agglo add-in for live formulas) or in any spreadsheet "
           "program: the values are stored in the files.")  # fmt: skip
+    print("To send results to people without the add-in (plain Excel, WPS, LibreOffice), run "
+          "`agglo share BOOK.xlsx`: the copy BOOK.shared.xlsx has the values instead of the Agglo "
+          "formulas, so it never shows #NAME?; `agglo unshare` restores them.")  # fmt: skip
     return code
