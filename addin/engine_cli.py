@@ -29,10 +29,13 @@ exit codes:
   3  evaluation errors: some formulas could not be evaluated or returned an error
      with a message (the values that could be computed were written)
   4  refused: a file could not be processed safely (encrypted, corrupt, too large,
-     unsafe XML, changed on disk during the refresh); it was left untouched
+     unsafe XML, changed on disk during the refresh, open in Excel or LibreOffice,
+     read-only, --out onto a folder, device or pipe); it was left untouched
 
 Nothing in a workbook is ever executed (no VBA, no external links are opened).
 The previous version is kept as NAME.bak.xlsx (or .bak.xlsm) unless --no-backup.
+For people without the add-in, `agglo share BOOK` writes a copy with values instead
+of the Agglo formulas (`agglo unshare` restores them).
 """
 
 _BOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -61,8 +64,9 @@ def _setup_refresh(p: argparse.ArgumentParser) -> None:
                    help="do not mark the workbook for a full recalculation when Excel opens "
                    "it. By default it is marked, so Excel with the add-in recomputes "
                    "everything; but the Excel of someone WITHOUT the add-in would then turn "
-                   "every Agglo formula's stored value into #NAME?. Use this for workbooks "
-                   "you share with such users: they see the values computed here")  # fmt: skip
+                   "every Agglo formula's stored value into #NAME? (and LibreOffice and WPS "
+                   "recalculate anyway). To share results with such users, use agglo share, "
+                   "which writes a copy with the values instead of the Agglo formulas")  # fmt: skip
     p.add_argument("--no-backup", action="store_true", help="do not keep NAME.bak.xlsx")
     p.add_argument("--jobs", "-j", type=int, default=1, help="parallel processes (batch)")
     p.add_argument("--json", action="store_true", help="machine-readable report on stdout")
