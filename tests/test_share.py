@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -295,3 +296,51 @@ def test_libreoffice_recalculating_the_shared_copy_shows_the_values(tmp_path, re
     rep = share.unshare_workbook(lo / "copy.xlsx", out=tmp_path / "back.xlsx")
     assert rep.status == "unshared", rep.message
     assert _formulas(tmp_path / "back.xlsx") == _formulas(src)
+
+
+@pytest.mark.slow
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_libreoffice_shows_every_template_and_the_demo_shared(tmp_path, registry):
+    """Every template and the demo workbook, shared: LibreOffice recalculating everything
+    shows no #NAME? and every cell's value; a LibreOffice-saved copy unshares to the
+    original Agglo formulas."""
+    from agglo_addin.demo import build_demo_workbook
+
+    workbooks = Path(__file__).resolve().parent.parent / "workbooks"
+    srcs = []
+    for b in sorted(workbooks.glob("0*.xlsx")):
+        srcs.append(tmp_path / b.name)
+        shutil.copyfile(b, srcs[-1])
+    srcs.append(build_demo_workbook(tmp_path / "demo.xlsx"))
+    copies = []
+    for s in srcs:
+        copies.append(tmp_path / f"S_{s.name}")
+        rep = share.share_workbook(s, out=copies[-1], registry=registry)
+        assert rep.status == "shared", rep.message
+        assert rep.problems == []
+        assert rep.n_agglo > 0
+    prof = tmp_path / "profile"
+    (prof / "user").mkdir(parents=True)
+    (prof / "user" / "registrymodifications.xcu").write_text(_LO_PROFILE)
+    lo = tmp_path / "lo"
+    cmd = ["soffice", f"-env:UserInstallation=file://{prof}", "--headless", "--norestore",
+           "--convert-to", "xlsx", "--outdir", str(lo), *map(str, copies)]  # fmt: skip
+    subprocess.run(cmd, capture_output=True, check=True, timeout=600)
+    for s, c in zip(srcs, copies, strict=True):
+        want, got = _values(c), _values(lo / c.name)
+        assert "#NAME?" not in got.values(), c.name
+        for key, v in want.items():
+            if isinstance(v, float):
+                assert got[key] == pytest.approx(v, rel=1e-9, abs=1e-12), (c.name, key)
+            else:
+                assert got[key] == v, (c.name, key)
+        back = tmp_path / f"U_{s.name}"
+        rep = share.unshare_workbook(lo / c.name, out=back)
+        assert rep.status == "unshared", rep.message
+        # LibreOffice rewrites some ordinary formulas ('数据'!A1 → 数据!A1); the Agglo ones
+        # come back exactly as they were
+        original, restored = _formulas(s), _formulas(back)
+        agglo = {(ch.sheet, ch.cell) for ch in rep.changes}
+        assert len(agglo) == share.share_workbook(s, out=tmp_path / "again.xlsx").n_agglo
+        assert {k: restored[k] for k in agglo} == {k: original[k] for k in agglo}
