@@ -24,6 +24,7 @@ for it to turn into ``#NAME?``.
 from __future__ import annotations
 
 import json
+import math
 import os
 import time
 from pathlib import Path, PurePosixPath
@@ -123,6 +124,27 @@ def _formula_text(scan: xlsx.SheetScan, fc: xlsx.FormulaCell) -> str:
 
     translated = formula_translator()("=" + master.text, master.ref).translate_formula(fc.ref)
     return translated[1:]
+
+
+def _value_json(v: Any) -> Any:
+    """A cached value as JSON: numbers, text, booleans; errors as ``{"error": "#N/A"}``."""
+    if isinstance(v, xlsx.ExcelError):
+        return {"error": str(v)}
+    if isinstance(v, float) and not math.isfinite(v):
+        return {"error": "#NUM!"}
+    return v
+
+
+def _same_value(recorded: Any, now: Any) -> bool:
+    """Whether a cell still holds the value it had when the copy was written."""
+    from .engine import values_close
+
+    if isinstance(recorded, dict) and "error" in recorded:
+        return isinstance(now, xlsx.ExcelError) and str(now) == recorded["error"]
+    if isinstance(now, xlsx.ExcelError):
+        return False
+    # a program saving the copy may write a number with fewer digits
+    return values_close(recorded, now, 1e-9)
 
 
 # ---------------------------------------------------------------------------
@@ -293,6 +315,7 @@ def _share_package(pkg: Package, target: Path, rep: Report, registry) -> None:
         for ref in sorted(mine, key=xlsx.split_ref):
             fc = mine[ref]
             text = _formula_text(scan, fc)
+            specs[ref]["value"] = _value_json(fc.cached)
             rows.append([scan.info.name, ref, text, json.dumps(specs[ref], sort_keys=True)])
             rep.changes.append(CellChange(scan.info.name, ref, "=" + text, fc.cached))
         for ref in empty:
@@ -413,6 +436,29 @@ def _restore_formulas(
     return _ser(root), restored, skipped
 
 
+def _refuse_moved_values(pkg: Package, parts: dict, by_sheet: dict[str, list[tuple]]) -> None:
+    moved = []
+    for sheet, its in by_sheet.items():
+        scan = pkg.scan_sheet(parts[sheet], keep_values=True)
+        values = scan.values or {}
+        for _s, ref, _text, spec in its:
+            if "value" not in spec or ref in scan.formulas:  # a formula again: left alone
+                continue
+            now = values.get(xlsx.split_ref(ref))
+            if not _same_value(spec["value"], now):
+                moved.append(f"{sheet}!{ref}")
+    if moved:
+        cells = ", ".join(moved[:5]) + (f" … ({len(moved)})" if len(moved) > 5 else "")
+        raise RefusedError(
+            f"{pkg.path.name}: 单元格 {cells} 的数值与共享时不同（插入或删除了行/列，或改写了数值？），"
+            "按地址恢复公式会放错位置，未作任何修改；确认无误可加 --force。"
+            f" the cells {cells} no longer hold the values they had when the copy was written "
+            "(rows or columns inserted or deleted, or values overwritten?); restoring the "
+            "formulas by address would put them into the wrong cells, so nothing was changed "
+            "(--force restores them anyway)"
+        )
+
+
 def _workbook_without_record(pkg: Package, info: xlsx.SheetInfo, meta: dict) -> dict[str, bytes]:
     wb_part = pkg.workbook_part
     root = pkg.parse(wb_part)
@@ -467,6 +513,7 @@ def unshare_workbook(
     out: str | os.PathLike | None = None,
     backup: bool = True,
     limits: xlsx.Limits | None = None,
+    force: bool = False,
 ) -> Report:
     """Put the recorded Agglo formulas of a shared copy back and remove the record.
 
@@ -474,6 +521,11 @@ def unshare_workbook(
     unless ``backup=False``).  The cells keep the values of the shared copy as their
     cached values; ``agglo refresh`` recalculates them.  A recorded cell that holds a
     formula again (typed in the shared copy) is left alone and reported.
+
+    A recorded cell that no longer holds the value it had when the copy was written
+    means that rows or columns were inserted or deleted (or the value overwritten):
+    restoring by address would put formulas into the wrong cells, so the copy is
+    refused, listing such cells, unless ``force=True``.
     """
     from .engine import CellChange
 
@@ -500,6 +552,8 @@ def unshare_workbook(
                 f"the recorded sheet(s) {', '.join(missing)} no longer exist (renamed or "
                 "deleted?); nothing was changed"
             )
+        if not force:
+            _refuse_moved_values(pkg, parts, by_sheet)
         has_meta = any(n.lower().endswith("metadata.xml") for n in pkg.names())
         strings = pkg.shared_values() if any(
             n.lower().endswith("sharedstrings.xml") for n in pkg.names()

@@ -50,6 +50,9 @@ def _setup_unshare(p: argparse.ArgumentParser) -> None:
     p.add_argument("book", metavar="COPY", help="a copy written by agglo share")
     p.add_argument("--out", metavar="BOOK", help="write the result here instead of replacing COPY")
     p.add_argument("--no-backup", action="store_true", help="do not keep NAME.bak.xlsx")
+    p.add_argument("--force", action="store_true",
+                   help="restore the formulas even where a cell no longer holds the value it "
+                   "had when the copy was written (rows or columns moved?)")  # fmt: skip
     p.add_argument("--show", type=int, default=20, help="cells listed (default 20; 0 = all)")
     p.add_argument("--json", action="store_true", help="machine-readable report on stdout")
 
@@ -87,5 +90,5 @@ def run_unshare(args: argparse.Namespace) -> int:
     if not Path(args.book).exists():
         print(f"agglo unshare: {args.book}: no such file", file=sys.stderr)
         return EXIT_USAGE
-    rep = unshare_workbook(args.book, out=args.out, backup=not args.no_backup)
+    rep = unshare_workbook(args.book, out=args.out, backup=not args.no_backup, force=args.force)
     return _finish(rep.as_dict(), args)

@@ -344,3 +344,22 @@ def test_libreoffice_shows_every_template_and_the_demo_shared(tmp_path, registry
         agglo = {(ch.sheet, ch.cell) for ch in rep.changes}
         assert len(agglo) == share.share_workbook(s, out=tmp_path / "again.xlsx").n_agglo
         assert {k: restored[k] for k in agglo} == {k: original[k] for k in agglo}
+
+
+def test_unshare_refuses_when_rows_were_inserted_in_the_copy(tmp_path, registry, capsys):
+    src = _book(tmp_path / "book.xlsx")
+    copy = tmp_path / "copy.xlsx"
+    share.share_workbook(src, out=copy, registry=registry)
+    wb = openpyxl.load_workbook(copy)
+    wb["Data"].insert_rows(1)  # every value moves one row down; the record does not
+    wb.save(copy)
+    before = copy.read_bytes()
+    code = main(["unshare", str(copy)])
+    out = capsys.readouterr().out
+    assert code == engine_cli.EXIT_REFUSED
+    assert "Data!F2" in out
+    assert "rows or columns inserted or deleted" in out
+    assert copy.read_bytes() == before
+    # --force restores by address anyway (the user has checked)
+    assert main(["unshare", "--force", "--no-backup", str(copy)]) == 0
+    assert _formulas(copy)[("Data", "F2")] == AGGLO[("Data", "F2")]
