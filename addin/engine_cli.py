@@ -190,14 +190,15 @@ def _print_report(d: dict[str, Any], show: int, check: bool) -> None:
         "ok": "check passed" + (f" ({d['message']})" if d["message"] else ""),
         "differs": f"check FAILED: {len(d['changes'])} cell(s) differ",
         "refused": "REFUSED",
-        "shared": f"shared copy: {len(d['changes'])} Agglo formula(s) replaced by their values",
+        "shared": f"shared copy: {len(d['changes'])} Agglo formula(s) replaced by their values"
+        + (f" ({d['message']})" if d["message"] else ""),
         "unshared": f"unshared: {len(d['changes'])} Agglo formula(s) restored",
     }.get(status, status)
     print(f"{d['path']}: {head}")
     if status == "refused":
         print(f"  {d['message']}")
         return
-    if d["agglo_formulas"]:
+    if d["agglo_formulas"] and status != "unshared":
         print(f"  {d['agglo_formulas']} Agglo formula(s); {d['evaluated_formulas']} formula(s) "
               f"evaluated in {d['seconds']:.2f} s")  # fmt: skip
     changes = d["changes"]

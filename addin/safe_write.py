@@ -15,7 +15,8 @@ One place for the file-safety policy of every command that writes a workbook
 * a workbook open in Excel (lock file ``~$NAME``) or LibreOffice/WPS
   (``.~lock.NAME#``) is not overwritten: Excel would keep its own copy and overwrite
   ours on the next save, or refuse to save;
-* the new file and the backup (``NAME.bak.xlsx``) keep the original's permissions;
+* the new file and the backup (``NAME.bak.xlsx``) keep the original's permissions (and
+  owner and group, where the system allows);
 * a file that changed on disk since it was read is not overwritten.
 
 Every refusal raises :class:`~agglo_addin.xlsx.RefusedError` with a message in
@@ -237,15 +238,24 @@ def check_target(target: Path) -> Path:
     return real
 
 
-def _write_bytes_keeping_mode(path: Path, data: bytes, mode: int | None) -> None:
+def _keep_owner_and_mode(tmp: str, st: os.stat_result | None) -> None:
+    """Give ``tmp`` the owner, group (where allowed) and permissions of the original."""
+    if st is None:
+        return
+    if hasattr(os, "chown"):
+        with contextlib.suppress(OSError):  # only root may give a file away; a group may do
+            os.chown(tmp, st.st_uid, st.st_gid)
+    with contextlib.suppress(OSError):
+        os.chmod(tmp, stat.S_IMODE(st.st_mode))
+
+
+def _write_bytes_keeping_mode(path: Path, data: bytes, st: os.stat_result | None) -> None:
     with temporary_next_to(path) as tmp:
         with open(tmp, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        if mode is not None:
-            with contextlib.suppress(OSError):
-                os.chmod(tmp, mode)
+        _keep_owner_and_mode(tmp, st)
         os.replace(tmp, path)
 
 
@@ -278,17 +288,15 @@ def write_workbook(
     real = check_target(target)
     in_place = os.path.realpath(real) == str(src_real)
     try:
-        mode = pkg.path.stat().st_mode & 0o7777
+        st: os.stat_result | None = pkg.path.stat()
     except OSError:
-        mode = None
+        st = None
     try:
         real.parent.mkdir(parents=True, exist_ok=True)
         sweep_temporaries(real.parent)
         with temporary_next_to(real) as tmp:
             result = writer(tmp)
-            if mode is not None:
-                with contextlib.suppress(OSError):
-                    os.chmod(tmp, mode)
+            _keep_owner_and_mode(tmp, st)
             bak = None
             if in_place:
                 if pkg.changed_on_disk():
@@ -300,7 +308,7 @@ def write_workbook(
                 if backup:
                     bak = backup_path(real)
                     check_target(bak)
-                    _write_bytes_keeping_mode(bak, pkg.data, mode)
+                    _write_bytes_keeping_mode(bak, pkg.data, st)
             os.replace(tmp, real)
     except OSError as exc:  # e.g. the file is open in Excel on Windows, or the folder read-only
         raise RefusedError(

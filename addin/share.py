@@ -338,8 +338,10 @@ def _share_package(pkg: Package, target: Path, rep: Report, registry) -> None:
         xlsx.write_members(pkg, replaced, tmp, added=added)
         return [*replaced, *added]
 
-    rep.parts_rewritten, written, _ = write_workbook(pkg, target, write, backup=False)
+    rep.parts_rewritten, _written, _ = write_workbook(pkg, target, write, backup=False)
     rep.written_to = str(target)
+    if not agglo:
+        rep.message = "no Agglo formulas: the copy holds the workbook as it is"
 
 
 # ---------------------------------------------------------------------------
@@ -565,7 +567,10 @@ def unshare_workbook(
                 pkg.read(part), its, strings, has_meta
             )
             texts = {ref: text for _s, ref, text, _a in its}
-            rep.changes.extend(CellChange(sheet, ref, None, "=" + texts[ref]) for ref in restored)
+            shown = {ref: a.get("value") for _s, ref, _t, a in its}
+            rep.changes.extend(
+                CellChange(sheet, ref, shown[ref], "=" + texts[ref]) for ref in restored
+            )
             rep.warnings.extend(
                 f"{sheet}!{ref}: 该单元格现在含有公式，未恢复记录的公式 ={texts[ref]}。 the cell "
                 f"now holds a formula; the recorded formula ={texts[ref]} was not restored"

@@ -270,3 +270,25 @@ def test_sweep_removes_only_temporaries_of_dead_processes(tmp_path):
     finally:
         alive.kill()
         alive.wait()
+
+
+@posix_only
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to chown")
+def test_the_owner_and_group_are_kept(tmp_path):
+    p = _book(tmp_path / "b.xlsx")
+    os.chown(p, 1234, 2345)
+    assert engine.refresh_workbook(p).status == "refreshed"
+    for f in (p, tmp_path / "b.bak.xlsx"):
+        st = f.stat()
+        assert (st.st_uid, st.st_gid) == (1234, 2345), f
+
+
+@posix_only
+def test_ctrl_c_mid_write_removes_the_temporary(tmp_path):
+    p = _book(tmp_path / "b.xlsx")
+    before = p.read_bytes()
+    proc = _start_paused(p)
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=30) != 0
+    assert p.read_bytes() == before
+    assert _temps(tmp_path) == []
