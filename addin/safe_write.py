@@ -170,9 +170,10 @@ def lock_files(path: Path) -> list[Path]:
     """Lock files showing that ``path`` is open in Excel, LibreOffice or WPS."""
     name = path.name
     cands = [f"~${name}", f".~lock.{name}#"]
-    if len(name) > 2:
-        # Office shortens long names: the owner file of ``report2024.xlsx`` can be
-        # ``~$port2024.xlsx`` (the first two characters replaced)
+    if len(name) > 2 and not path.with_name(name[2:]).exists():
+        # Office may write the owner file over the first two characters of the name
+        # (``report2024.xlsx`` → ``~$port2024.xlsx``); when a workbook of that shorter
+        # name exists, the owner file is taken to be that workbook's
         cands.append(f"~${name[2:]}")
     return [path.with_name(c) for c in cands if path.with_name(c).is_file()]
 

@@ -292,3 +292,12 @@ def test_ctrl_c_mid_write_removes_the_temporary(tmp_path):
     assert proc.wait(timeout=30) != 0
     assert p.read_bytes() == before
     assert _temps(tmp_path) == []
+
+
+def test_the_owner_file_of_another_workbook_does_not_block(tmp_path):
+    p = _book(tmp_path / "b-report.xlsx")
+    _book(tmp_path / "report.xlsx")
+    (tmp_path / "~$report.xlsx").write_bytes(b"owner")  # report.xlsx is open, not b-report
+    assert safe_write.lock_files(p) == []
+    assert engine.refresh_workbook(p).status == "refreshed"
+    assert safe_write.lock_files(tmp_path / "report.xlsx") == [tmp_path / "~$report.xlsx"]
