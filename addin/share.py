@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import time
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -348,6 +349,33 @@ def _share_package(pkg: Package, target: Path, rep: Report, registry) -> None:
 # unshare
 
 
+#: attributes of ``<f>`` a record may carry (CT_CellFormula), and their allowed values
+_BOOL = re.compile(r"^(0|1|true|false)$")
+_F_ATTRS = {
+    "t": re.compile(r"^(normal|array)$"),
+    "ref": re.compile(r"^[A-Za-z]{1,3}\d+(:[A-Za-z]{1,3}\d+)?$"),
+    "aca": _BOOL,
+    "ca": _BOOL,
+    "bx": _BOOL,
+}
+
+
+def _check_spec(spec: Any) -> None:
+    """Raise ValueError unless a record's attributes are ones a formula may have."""
+    if not isinstance(spec, dict):
+        raise ValueError("not an object")
+    f = spec.get("f") or {}
+    if not isinstance(f, dict):
+        raise ValueError("bad f")
+    for k, v in f.items():
+        pat = _F_ATTRS.get(k)
+        if pat is None or not isinstance(v, str) or not pat.match(v):
+            raise ValueError(f"attribute {k!r}")
+    cm = spec.get("cm")
+    if cm is not None and not (isinstance(cm, str) and cm.isdigit()):
+        raise ValueError("bad cm")
+
+
 def _read_record(pkg: Package) -> tuple[xlsx.SheetInfo, dict[str, Any], list[tuple]]:
     info = next(s for s in pkg.sheets if s.name == RECORD_SHEET)
     scan = pkg.scan_sheet(info, keep_values=True)
@@ -371,6 +399,7 @@ def _read_record(pkg: Package) -> tuple[xlsx.SheetInfo, dict[str, Any], list[tup
         try:
             spec = json.loads(attrs or "{}")
             xlsx.split_ref(str(ref))
+            _check_spec(spec)
         except (TypeError, ValueError):
             raise RefusedError(
                 f"{pkg.path.name}: 隐藏表 {RECORD_SHEET} 第 {r} 行无法识别，未作任何修改。 row {r} "

@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 from .cli import command
+from .engine import Report
 from .engine_cli import EXIT_USAGE, _limits, _print_report, _quiet_engine_logs, exit_code_of
-from .reasons import explain
+from .reasons import explain, internal_error
 
 _SHARE_HELP = """\
 The copy is for people without the Agglo add-in (plain Excel, WPS, LibreOffice):
@@ -78,8 +79,11 @@ def run_share(args: argparse.Namespace) -> int:
         print(f"agglo share: {args.book}: no such file", file=sys.stderr)
         return EXIT_USAGE
     _quiet_engine_logs()
-    rep = share_workbook(args.book, out=args.out, limits=_limits(args.max_cells),
-                         refresh=args.refresh)  # fmt: skip
+    try:
+        rep = share_workbook(args.book, out=args.out, limits=_limits(args.max_cells),
+                             refresh=args.refresh)  # fmt: skip
+    except Exception as exc:  # noqa: BLE001 - a defect becomes a clear refusal, not a traceback
+        rep = Report(path=args.book, status="refused", message=internal_error(args.book, exc))
     return _finish(rep.as_dict(), args)
 
 
@@ -90,5 +94,9 @@ def run_unshare(args: argparse.Namespace) -> int:
     if not Path(args.book).exists():
         print(f"agglo unshare: {args.book}: no such file", file=sys.stderr)
         return EXIT_USAGE
-    rep = unshare_workbook(args.book, out=args.out, backup=not args.no_backup, force=args.force)
+    try:
+        rep = unshare_workbook(args.book, out=args.out, backup=not args.no_backup,
+                               force=args.force)  # fmt: skip
+    except Exception as exc:  # noqa: BLE001 - a defect becomes a clear refusal, not a traceback
+        rep = Report(path=args.book, status="refused", message=internal_error(args.book, exc))
     return _finish(rep.as_dict(), args)

@@ -363,3 +363,28 @@ def test_unshare_refuses_when_rows_were_inserted_in_the_copy(tmp_path, registry,
     # --force restores by address anyway (the user has checked)
     assert main(["unshare", "--force", "--no-backup", str(copy)]) == 0
     assert _formulas(copy)[("Data", "F2")] == AGGLO[("Data", "F2")]
+
+
+@pytest.mark.parametrize(
+    "attrs",
+    [
+        '{"f": {"t": "shared", "si": "0"}}',
+        '{"f": {"onload": "x"}}',
+        '{"f": {"ref": "A1\\"/>"}}',
+        '{"cm": "1 evil"}',
+        "[1, 2]",
+        "not json",
+    ],  # fmt: skip
+)
+def test_unshare_refuses_a_tampered_record(tmp_path, registry, attrs):
+    src = _book(tmp_path / "book.xlsx")
+    copy = tmp_path / "copy.xlsx"
+    share.share_workbook(src, out=copy, registry=registry)
+    wb = openpyxl.load_workbook(copy)
+    wb[share.RECORD_SHEET]["D3"] = attrs
+    wb.save(copy)
+    before = copy.read_bytes()
+    rep = share.unshare_workbook(copy)
+    assert rep.status == "refused"
+    assert "row 3" in rep.message
+    assert copy.read_bytes() == before
