@@ -1769,7 +1769,9 @@ def refresh_workbook(
     a recomputed value differs from the cached one by more than ``tolerance``.  The
     file is replaced atomically (a temporary file in the same folder, then a rename);
     ``backup`` keeps the previous version as ``NAME.bak.xlsx``; a file that changed
-    on disk since it was read is not overwritten.  Refusals are reported with status
+    on disk since it was read is not overwritten; read-only files, files open in Excel
+    or LibreOffice, symbolic links and special files are handled as
+    :mod:`agglo_addin.safe_write` says.  Refusals are reported with status
     ``"refused"`` and leave every file untouched.
     """
     t0 = time.perf_counter()
@@ -1818,7 +1820,7 @@ def refresh_workbook(
         )
 
     try:
-        rep.parts_rewritten, written, bak = write_workbook(pkg, target, write, backup=backup)
+        rep.parts_rewritten, _written, bak = write_workbook(pkg, target, write, backup=backup)
     except RefusedError as exc:
         rep.status, rep.message = "refused", str(exc)
         rep.changes = []
