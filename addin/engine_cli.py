@@ -406,6 +406,9 @@ def _demo_summary(rep) -> list[str]:
 def run_demo(args: argparse.Namespace) -> int:
     from .demo import DEMO_NAME, build_demo_workbook
     from .engine import refresh_workbook
+    from .reasons import explain
+
+    _quiet_engine_logs()
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -420,7 +423,7 @@ def run_demo(args: argparse.Namespace) -> int:
     code = EXIT_OK
     for path, builtin in books:
         rep = refresh_workbook(path, backup=False)
-        d = rep.as_dict()
+        d = explain(rep.as_dict())
         code = max(code, exit_code_of([d]))
         if rep.status == "unchanged":
             what = "stored values already up to date"
