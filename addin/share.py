@@ -50,6 +50,7 @@ _HEADER = (
     " This sheet records the Agglo formulas of this shared copy, whose cells hold only "
     "their values; `agglo unshare` restores them. Do not edit or delete this sheet."
 )
+_STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
 _COLUMNS = ("sheet 工作表", "cell 单元格", "formula 公式", "attributes 属性")
 
 
@@ -292,6 +293,22 @@ def share_workbook(
     return rep
 
 
+def _agglo_defined_names(pkg: Package, pattern) -> list[str]:
+    """Warnings for defined names whose formula calls an Agglo function (not replaced)."""
+    out = []
+    if pattern is None:
+        return out
+    for dn in pkg.parse(pkg.workbook_part).iterfind("{*}definedNames/{*}definedName"):
+        if pattern.search(_STRING_LITERAL.sub('""', dn.text or "")):
+            name = dn.get("name") or "?"
+            out.append(
+                f"名称 {name} 的公式调用了 Agglo 函数，使用它的单元格未被替换，没有加载项时会显示 #NAME?。 "
+                f"the defined name {name} calls an Agglo function: cells using it were not "
+                "replaced and show #NAME? without the add-in (put the formula into a cell)"
+            )
+    return out
+
+
 def _share_package(pkg: Package, target: Path, rep: Report, registry) -> None:
     from .engine import CellChange
 
@@ -324,6 +341,7 @@ def _share_package(pkg: Package, target: Path, rep: Report, registry) -> None:
                 f"{scan.info.name}!{ref}: 该 Agglo 单元格没有数值，共享副本中为空。 the Agglo "
                 "cell has no value; it is empty in the shared copy"
             )
+    rep.warnings.extend(_agglo_defined_names(pkg, pattern))
     names = set(pkg.names())
     base = str(PurePosixPath(pkg.sheets[0].part).parent) if pkg.sheets else "xl/worksheets"
     part = f"{base}/aggloFormulas.xml"

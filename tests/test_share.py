@@ -388,3 +388,16 @@ def test_unshare_refuses_a_tampered_record(tmp_path, registry, attrs):
     assert rep.status == "refused"
     assert "row 3" in rep.message
     assert copy.read_bytes() == before
+
+
+def test_a_defined_name_calling_an_agglo_function_is_reported(tmp_path, registry):
+    from openpyxl.workbook.defined_name import DefinedName
+
+    src = _book(tmp_path / "book.xlsx")
+    wb = openpyxl.load_workbook(src)
+    wb.defined_names["TOPLQ"] = DefinedName("TOPLQ", attr_text="MAX(LQ(Data!$B$2:$C$4))")
+    wb["Data"]["K1"] = "=TOPLQ"
+    wb.save(src)
+    rep = share.share_workbook(src, out=tmp_path / "copy.xlsx", registry=registry)
+    assert rep.status == "shared"
+    assert any("TOPLQ" in w and "#NAME?" in w for w in rep.warnings)
