@@ -50,7 +50,7 @@ _TMP_RE = re.compile(r"^\..*\.(\d+)\.[A-Za-z0-9_]+" + re.escape(TMP_SUFFIX) + r"
 _STALE_SECONDS = 24 * 3600
 
 _live: set[str] = set()
-_lock = threading.Lock()
+_lock = threading.RLock()  # reentrant: the signal handler may interrupt a holder
 _handlers_installed = False
 
 
