@@ -163,7 +163,8 @@ def _drop_formulas(data: bytes, refs: dict[str, dict[str, Any]]) -> tuple[bytes,
         f = c.find(f"{{{ns}}}f")
         if f is None:
             continue
-        attrs = {k: v for k, v in f.attrib.items() if k not in ("si",)}
+        # si ties a shared formula to its group; xml:space is set again from the text
+        attrs = {k: v for k, v in f.attrib.items() if k != "si" and not k.startswith("{")}
         if attrs.get("t") == "shared":  # restored as an ordinary formula of its own
             attrs.pop("t")
             attrs.pop("ref", None)
@@ -478,6 +479,8 @@ def _restore_formulas(
                 v.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
         f = etree.Element(f"{{{ns}}}f", {k: str(x) for k, x in (spec.get("f") or {}).items()})
         f.text = text
+        if text != text.strip():
+            f.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
         c.insert(0, f)
         if spec.get("cm") and keep_cm:
             c.set("cm", str(spec["cm"]))
