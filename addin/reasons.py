@@ -47,6 +47,7 @@ REFUSAL_KINDS = {
 _STRING = re.compile(r'"(?:[^"]|"")*"')
 _CALL = re.compile(r"(?<![\w.\]!'])([A-Za-z_][A-Za-z0-9_.]*)\s*\(")
 _EXTERNAL = re.compile(r"\[[^\]]+\][^!]*!|'[^']*\[[^\]]+\][^']*'!")
+_ROW_ZERO = re.compile(r"(?<![\w.$!])(\$?[A-Za-z]{1,3}\$?0+)(?![\w.(!])")
 _INTERNAL = re.compile(r"\((?:[A-Z]\w*(?:Error|Exception)|KeyError|StopIteration)\b[^)]*\)?")
 
 
@@ -126,6 +127,12 @@ def explain_problem(p: dict[str, Any], agglo_names: set[str] | None = None) -> d
             what = (
                 "公式含有 #REF!（引用的单元格或工作表已删除） the formula contains #REF! (a deleted "
                 "cell or sheet)"
+            )
+        elif m := _ROW_ZERO.search(_STRING.sub('""', formula)):
+            what = (
+                f"公式中的 {m.group(1)} 不是单元格（行号从 1 开始），Excel 视为未定义的名称（#NAME?） "
+                f"{m.group(1)} in the formula is not a cell (rows start at 1); Excel reads it as "
+                "an undefined name (#NAME?)"
             )
         elif {"INDIRECT", "OFFSET"} & set(_calls(formula)):
             what = (

@@ -135,7 +135,8 @@ def test_a_libreoffice_file_the_engine_cannot_read_says_so(tmp_path):
         ("=LQ('C:\\data\\[y2023.xlsx]Data'!B3,D3,B4,D4)", "external_link", "another workbook"),
         ('=LQ(INDIRECT("B"&2),D3,B4,D4)', "unresolved_reference", "INDIRECT"),
         ("=LQ(#REF!,D3,B4,D4)", "unresolved_reference", "deleted"),
-        ("=A0", "unresolved_reference", "cannot resolve"),
+        ("=A0", "unresolved_reference", "A0 in the formula is not a cell"),
+        ("=SUM(Data!B2)+X", "unresolved_reference", "cannot resolve"),
     ],
 )
 def test_another_file_is_replaced_by_what_the_formula_shows(formula, kind, words):
