@@ -35,7 +35,7 @@ from lxml import etree
 
 from . import xlsx
 from .engine import Report, agglo_name_pattern, default_registry, find_agglo_cells
-from .safe_write import write_workbook
+from .safe_write import check_target, temporary_next_to, write_workbook
 from .xlsx import Package, RefusedError
 
 #: name of the hidden sheet recording the Agglo formulas of a shared copy
@@ -269,12 +269,13 @@ def share_workbook(
                 f"{src.name} is already a shared copy (hidden sheet {RECORD_SHEET}): run "
                 "agglo unshare on it first."
             )
+        check_target(target)  # before the work: a folder, device, lock file, read-only copy
         if refresh:
-            # refresh into a temporary copy, then share that copy
-            import tempfile
-
-            with tempfile.TemporaryDirectory(prefix="agglo-share-") as tmpdir:
-                fresh = Path(tmpdir) / ("fresh" + (src.suffix or ".xlsx"))
+            # refresh into a temporary file beside the copy (removed on a signal, swept
+            # after a kill, like every temporary of the write path), then share that
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with temporary_next_to(target) as tmp:
+                fresh = Path(tmp)
                 r = refresh_workbook(src, out=fresh, backup=False, limits=limits,
                                      registry=registry, recalc_on_open=False)  # fmt: skip
                 if r.status == "refused":
