@@ -194,10 +194,10 @@ def test_the_backup_and_the_new_file_keep_the_permissions(tmp_path):
 # temporaries and kills
 
 
-def _start_paused(p, *extra):
+def _start_paused(p, *extra, command="refresh"):
     env = dict(os.environ, AGGLO_TEST_WRITE_DELAY="30")
     proc = subprocess.Popen(
-        [sys.executable, "-c", _MAIN, "refresh", str(p), *extra],
+        [sys.executable, "-c", _MAIN, command, str(p), *extra],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -301,3 +301,20 @@ def test_the_owner_file_of_another_workbook_does_not_block(tmp_path):
     assert safe_write.lock_files(p) == []
     assert engine.refresh_workbook(p).status == "refreshed"
     assert safe_write.lock_files(tmp_path / "report.xlsx") == [tmp_path / "~$report.xlsx"]
+
+
+@posix_only
+@pytest.mark.parametrize("sig", ["SIGKILL", "SIGTERM"])
+def test_a_share_killed_mid_write_leaves_no_copy_and_no_temporary(tmp_path, sig):
+    p = _book(tmp_path / "b.xlsx")
+    before = p.read_bytes()
+    proc = _start_paused(p, command="share")
+    proc.send_signal(getattr(signal, sig))
+    proc.wait(timeout=30)
+    assert p.read_bytes() == before
+    assert not (tmp_path / "b.shared.xlsx").exists()
+    if sig == "SIGTERM":
+        assert _temps(tmp_path) == []
+    assert main(["share", str(p)]) == 0  # the next run sweeps what a SIGKILL left
+    assert _temps(tmp_path) == []
+    assert _lq(tmp_path / "b.shared.xlsx") == pytest.approx((10 / 40) / (30 / 100))
