@@ -242,10 +242,11 @@ def check_target(target: Path) -> Path:
     if st is not None:
         kind = _kind(st.st_mode)
         if kind is not None:
+            zh, en = kind.split(" ", 1)
+            example = f"（例如 {target / 'NAME.xlsx'}）" if stat.S_ISDIR(st.st_mode) else ""
             raise RefusedError(
-                f"输出位置 {target} 是{kind.split(' ', 1)[0]}，不是工作簿文件：请给出一个文件名"
-                f"（例如 {target}/NAME.xlsx）。 The output {target} is {kind.split(' ', 1)[1]}, "
-                "not a workbook file: give a file name; nothing was written."
+                f"输出位置 {target} 是{zh}，不是工作簿文件：请给出一个文件名{example}。 The output "
+                f"{target} is {en}, not a workbook file: give a file name; nothing was written."
             )
         if not st.st_mode & 0o222 or (
             hasattr(st, "st_file_attributes") and st.st_file_attributes & 1  # Windows read-only

@@ -174,8 +174,10 @@ def _drop_formulas(data: bytes, refs: dict[str, dict[str, Any]]) -> tuple[bytes,
             spec["cm"] = c.attrib.pop("cm")
         t = c.get("t")
         v = c.find(f"{{{ns}}}v")
-        if v is None:
+        if v is None or (not v.text and t != "str"):  # no value (openpyxl writes <v/>)
             empty.append(ref)
+            if v is not None:
+                c.remove(v)
             if t is not None:
                 del c.attrib["t"]
         elif t == "str":  # a formula's text result; as a constant it is an inline string

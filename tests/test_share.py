@@ -401,3 +401,21 @@ def test_a_defined_name_calling_an_agglo_function_is_reported(tmp_path, registry
     rep = share.share_workbook(src, out=tmp_path / "copy.xlsx", registry=registry)
     assert rep.status == "shared"
     assert any("TOPLQ" in w and "#NAME?" in w for w in rep.warnings)
+
+
+def test_an_agglo_cell_without_a_value_is_empty_in_the_copy_and_reported(tmp_path, capsys):
+    src = _book(tmp_path / "book.xlsx")
+    wb = openpyxl.load_workbook(src)
+    wb["Data"]["F4"] = '=LQ(B4,D4,B5,D5)+CUBEVALUE("x")'  # no engine evaluates CUBEVALUE
+    wb.save(src)
+    code = main(["share", str(src)])
+    out = capsys.readouterr().out
+    assert code == engine_cli.EXIT_EVAL_ERRORS
+    assert "CUBEVALUE" in out
+    assert "Data!F4" in out
+    assert "no value" in out
+    copy = tmp_path / "book.shared.xlsx"
+    with zipfile.ZipFile(copy) as z:
+        assert b'<c r="F4"/>' in z.read("xl/worksheets/sheet1.xml")
+    assert share.unshare_workbook(copy, backup=False).status == "unshared"
+    assert _formulas(copy) == _formulas(src)
