@@ -39,6 +39,7 @@ REFUSAL_KINDS = {
     "data_table": "a What-If data table the engine cannot read",
     "libreoffice_file": "written by LibreOffice in a form the engine cannot read",
     "shared_copy": "a copy written by agglo share (or not one, for unshare)",
+    "record_mismatch": "the record of a shared copy no longer matches its cells or sheets",
     "write_failed": "the file could not be written",
     "unreadable": "the engine could not read the workbook",
     "internal_error": "an internal error",
@@ -186,6 +187,9 @@ def _package_facts(path: str) -> dict[str, Any]:
 def _refusal_kind(message: str) -> str:
     low = message.lower()
     for key, kind in (
+        ("no longer exist", "record_mismatch"),
+        ("no longer hold", "record_mismatch"),
+        ("not recognised", "record_mismatch"),
         ("lock file", "open_elsewhere"),
         ("read-only", "read_only"),
         ("not a workbook file", "special_file"),

@@ -419,3 +419,18 @@ def test_an_agglo_cell_without_a_value_is_empty_in_the_copy_and_reported(tmp_pat
         assert b'<c r="F4"/>' in z.read("xl/worksheets/sheet1.xml")
     assert share.unshare_workbook(copy, backup=False).status == "unshared"
     assert _formulas(copy) == _formulas(src)
+
+
+def test_unshare_refuses_when_a_recorded_sheet_was_renamed(tmp_path, registry, capsys):
+    src = _book(tmp_path / "book.xlsx")
+    copy = tmp_path / "copy.xlsx"
+    share.share_workbook(src, out=copy, registry=registry)
+    wb = openpyxl.load_workbook(copy)
+    wb["Out"].title = "结果"
+    wb.save(copy)
+    code = main(["unshare", "--json", str(copy)])
+    d = json.loads(capsys.readouterr().out)["files"][0]
+    assert code == engine_cli.EXIT_REFUSED
+    assert "Out" in d["message"]
+    assert "renamed or deleted" in d["message"]
+    assert d["kind"] == "record_mismatch"
