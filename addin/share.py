@@ -246,8 +246,9 @@ def share_workbook(
 ) -> Report:
     """Write a copy of ``path`` with every Agglo formula replaced by its value.
 
-    The workbook is refreshed first (into memory; the original is never written),
-    unless ``refresh=False``, in which case the cached values are used as they are.
+    The workbook is refreshed first, every formula of it (into a temporary file; the
+    original is never written), unless ``refresh=False``, in which case the cached
+    values are used as they are.
     ``out`` defaults to ``NAME.shared.xlsx`` beside the original.  The report's
     status is ``"shared"`` (or ``"refused"``); its ``changes`` list the Agglo cells
     whose formulas were replaced, with their values.
@@ -278,8 +279,11 @@ def share_workbook(
             target.parent.mkdir(parents=True, exist_ok=True)
             with temporary_next_to(target) as tmp:
                 fresh = Path(tmp)
+                # every formula: the copy's readers may show the stored values as they are
+                # (LibreOffice's default for files saved by Excel, file previews)
                 r = refresh_workbook(src, out=fresh, backup=False, limits=limits,
-                                     registry=registry, recalc_on_open=False)  # fmt: skip
+                                     registry=registry, recalc_on_open=False,
+                                     all_formulas=True)  # fmt: skip
                 if r.status == "refused":
                     raise RefusedError(r.message)
                 rep.problems, rep.warnings = list(r.problems), list(r.warnings)

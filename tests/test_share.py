@@ -434,3 +434,16 @@ def test_unshare_refuses_when_a_recorded_sheet_was_renamed(tmp_path, registry, c
     assert "Out" in d["message"]
     assert "renamed or deleted" in d["message"]
     assert d["kind"] == "record_mismatch"
+
+
+def test_the_copy_stores_fresh_values_of_every_formula(tmp_path, registry):
+    """Readers that do not recalculate (LibreOffice's default for Excel files, previews)
+    show the stored values: ordinary formulas unconnected to Agglo cells are fresh too."""
+    src = _book(tmp_path / "book.xlsx")
+    wb = openpyxl.load_workbook(src)
+    wb["Data"]["K1"] = "=B2*3"  # no Agglo formula reads or feeds it; no stored value yet
+    wb.save(src)
+    copy = tmp_path / "copy.xlsx"
+    rep = share.share_workbook(src, out=copy, registry=registry)
+    assert rep.status == "shared"
+    assert _values(copy)[("Data", "K1")] == 30
