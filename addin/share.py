@@ -322,7 +322,8 @@ def _share_package(pkg: Package, target: Path, rep: Report, registry) -> None:
 
     reg = default_registry() if registry is None else registry
     pattern = agglo_name_pattern([k.upper() for k in reg])
-    scans = [pkg.scan_sheet(s) for s in pkg.worksheet_parts()]
+    # values too: a package whose values cannot be read could not be unshared either
+    scans = [pkg.scan_sheet(s, keep_values=True) for s in pkg.worksheet_parts()]
     agglo = find_agglo_cells(scans, pattern)
     rep.n_agglo = len(agglo)
     if pkg.strict:

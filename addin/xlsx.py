@@ -1170,6 +1170,15 @@ def write_members(
     ``added`` members (name → bytes) are appended at the end, ``removed`` ones left
     out; every other member is copied byte for byte (see :func:`write_patched`).
     """
+    # parts are named as the package's relationships resolve them ("xl/workbook.xml");
+    # a few writers store the members with backslashes ("xl\\workbook.xml"): a part
+    # must replace its own member, never be left out silently
+    spelled = {name.replace("\\", "/"): name for name in pkg.names()}
+    replaced = {spelled.get(k, k): v for k, v in replaced.items()}
+    removed = {spelled.get(k, k) for k in removed}
+    unknown = sorted(set(replaced) - set(spelled.values()))
+    if unknown:
+        raise ValueError(f"not members of the package: {unknown}")
     added = {k: v for k, v in (added or {}).items() if k not in replaced}
     layout = _raw_layout(pkg.data)
     if layout is not None:

@@ -447,3 +447,63 @@ def test_the_copy_stores_fresh_values_of_every_formula(tmp_path, registry):
     rep = share.share_workbook(src, out=copy, registry=registry)
     assert rep.status == "shared"
     assert _values(copy)[("Data", "K1")] == 30
+
+
+def _corpus():
+    try:
+        from test_corpus_roundtrip import BOOKS, EXPECTED_REFUSALS, IDS
+    except ImportError:  # pragma: no cover - run from another folder
+        return [], []
+    keep = [(b, i) for b, i in zip(BOOKS, IDS, strict=True) if b.name not in EXPECTED_REFUSALS]
+    return [b for b, _ in keep], [i for _, i in keep]
+
+
+_BOOKS, _IDS = _corpus()
+
+
+@pytest.mark.parametrize("book", _BOOKS, ids=_IDS)
+def test_share_and_unshare_keep_every_other_member_of_real_workbooks(book, tmp_path):
+    """Workbooks written by other programs (the shared corpus), with an Agglo formula
+    added: the copy changes only the sheet with it and the sheet list; unsharing gives
+    the formula back and removes everything the copy added."""
+    from agglo_addin import xlsx
+    from test_corpus_roundtrip import _inject, _raw_entries
+
+    src = tmp_path / f"in{book.suffix}"
+    injected = _inject(book, src)
+    if injected is None:
+        pytest.skip("no worksheet, or no free row")
+    part, cell = injected
+    part = part.replace("\\", "/")
+    copy = tmp_path / f"copy{book.suffix}"
+    rep = share.share_workbook(src, out=copy, refresh=False)
+    if rep.status == "refused":
+        assert "Strict Open XML" in rep.message or "has no part" in rep.message, rep.message
+        assert not copy.exists()
+        return
+    assert rep.status == "shared", rep.message
+    assert [(c.sheet, c.cell) for c in rep.changes][-1][1] == cell
+    book_parts = {"[Content_Types].xml"}
+    pkg = xlsx.read_package(src)
+    book_parts |= {pkg.workbook_part, share._rels_part(pkg.workbook_part)}
+    a, b = _raw_entries(src), _raw_entries(copy)
+    assert [n for n in b if n not in a] == [f"{share.PurePosixPath(part).parent}/aggloFormulas.xml"]
+    for name, stored in a.items():
+        if name.replace("\\", "/") not in book_parts | {part}:
+            assert b[name] == stored, name
+    back = tmp_path / f"back{book.suffix}"
+    rep = share.unshare_workbook(copy, out=back)
+    assert rep.status == "unshared", rep.message
+    assert [(c.cell, c.new) for c in rep.changes][-1] == (
+        cell,
+        f"=HHI({cell.replace('C', 'A', 1)}:{cell.replace('C', 'B', 1)})",
+    )
+    c = _raw_entries(back)
+    assert list(c) == list(a)
+    for name, stored in a.items():
+        if name.replace("\\", "/") not in book_parts | {part}:
+            assert c[name] == stored, name
+    pb = xlsx.read_package(back)
+    info = next(s for s in pb.worksheet_parts() if s.part == part)
+    fc = pb.scan_sheet(info).formulas[cell]
+    assert fc.text == f"HHI({cell.replace('C', 'A', 1)}:{cell.replace('C', 'B', 1)})"

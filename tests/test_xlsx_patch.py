@@ -896,3 +896,29 @@ def test_write_members_adds_and_removes_members(tmp_path, raw, monkeypatch):
             if n != "docProps/app.xml":
                 assert b.read(n) == a.read(n)
     assert xlsx.read_package(out).sheets[0].name == "Sheet"
+
+
+def test_members_stored_with_backslashes_are_patched_not_skipped(tmp_path):
+    """Some writers store ``xl\\worksheets\\sheet1.xml``; the patch must reach that member."""
+    src = tmp_path / "slash.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = 1.0
+    wb.active["B1"] = "=A1*2"
+    wb.save(src)
+    with zipfile.ZipFile(src) as z:
+        members = [(i, z.read(i.filename)) for i in z.infolist()]
+    back = tmp_path / "back.xlsx"
+    with zipfile.ZipFile(back, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in members:
+            z.writestr(info.filename.replace("/", "\\"), data)
+    pkg = xlsx.read_package(back)
+    part = pkg.worksheet_parts()[0].part
+    assert part == "xl/worksheets/sheet1.xml"
+    out = tmp_path / "out.xlsx"
+    written = xlsx.write_patched(pkg, {part: SheetPatch(values={"B1": 2.0})}, out)
+    assert part in written
+    with zipfile.ZipFile(out) as z:
+        assert z.namelist() == [i.filename.replace("/", "\\") for i, _ in members]
+        assert b"<v>2</v>" in z.read("xl\\worksheets\\sheet1.xml")
+    with pytest.raises(ValueError, match="not members"):
+        xlsx.write_members(pkg, {"xl/nowhere.xml": b"<x/>"}, tmp_path / "x.xlsx")
