@@ -26,7 +26,8 @@ exit codes: 0 written; 3 written, but some Agglo formulas could not be evaluated
 _UNSHARE_HELP = """\
 Puts the Agglo formulas recorded by `agglo share` back into their cells and
 removes the hidden sheet "AggloFormulas". The previous version is kept as
-NAME.bak.xlsx unless --no-backup. Run `agglo refresh` afterwards to recalculate.
+NAME.bak.xlsx unless --no-backup. The cells keep the values of the copy; --refresh
+recalculates them right away (or run `agglo refresh` afterwards).
 
 exit codes: 0 written; 4 refused (nothing written)
 """
@@ -51,6 +52,9 @@ def _setup_unshare(p: argparse.ArgumentParser) -> None:
     p.add_argument("book", metavar="COPY", help="a copy written by agglo share")
     p.add_argument("--out", metavar="BOOK", help="write the result here instead of replacing COPY")
     p.add_argument("--no-backup", action="store_true", help="do not keep NAME.bak.xlsx")
+    p.add_argument("--refresh", action="store_true",
+                   help="then recalculate the workbook (as agglo refresh), e.g. when its data "
+                   "were changed in the shared copy")  # fmt: skip
     p.add_argument("--force", action="store_true",
                    help="restore the formulas even where a cell no longer holds the value it "
                    "had when the copy was written (rows or columns moved?)")  # fmt: skip
@@ -84,7 +88,20 @@ def run_share(args: argparse.Namespace) -> int:
                              refresh=args.refresh)  # fmt: skip
     except Exception as exc:  # noqa: BLE001 - a defect becomes a clear refusal, not a traceback
         rep = Report(path=args.book, status="refused", message=internal_error(args.book, exc))
-    return _finish(rep.as_dict(), args)
+    if not args.refresh or rep.status != "unshared":
+        return _finish(rep.as_dict(), args)
+    from .engine_cli import _refresh_one
+
+    second = _refresh_one({"path": rep.written_to, "backup": False})
+    if args.json:
+        d = explain(rep.as_dict())
+        json.dump({"files": [d, second], "exit_code": exit_code_of([d, second])}, sys.stdout,
+                  ensure_ascii=False, indent=2, default=str)  # fmt: skip
+        print()
+    else:
+        _print_report(explain(rep.as_dict()), args.show, False)
+        _print_report(second, args.show, False)
+    return exit_code_of([explain(rep.as_dict()), second])
 
 
 @command("unshare", "put back the Agglo formulas of a copy written by agglo share")(_setup_unshare)
@@ -99,4 +116,17 @@ def run_unshare(args: argparse.Namespace) -> int:
                                force=args.force)  # fmt: skip
     except Exception as exc:  # noqa: BLE001 - a defect becomes a clear refusal, not a traceback
         rep = Report(path=args.book, status="refused", message=internal_error(args.book, exc))
-    return _finish(rep.as_dict(), args)
+    if not args.refresh or rep.status != "unshared":
+        return _finish(rep.as_dict(), args)
+    from .engine_cli import _refresh_one
+
+    second = _refresh_one({"path": rep.written_to, "backup": False})
+    if args.json:
+        d = explain(rep.as_dict())
+        json.dump({"files": [d, second], "exit_code": exit_code_of([d, second])}, sys.stdout,
+                  ensure_ascii=False, indent=2, default=str)  # fmt: skip
+        print()
+    else:
+        _print_report(explain(rep.as_dict()), args.show, False)
+        _print_report(second, args.show, False)
+    return exit_code_of([explain(rep.as_dict()), second])

@@ -507,3 +507,20 @@ def test_share_and_unshare_keep_every_other_member_of_real_workbooks(book, tmp_p
     info = next(s for s in pb.worksheet_parts() if s.part == part)
     fc = pb.scan_sheet(info).formulas[cell]
     assert fc.text == f"HHI({cell.replace('C', 'A', 1)}:{cell.replace('C', 'B', 1)})"
+
+
+def test_unshare_refresh_recalculates_data_changed_in_the_copy(tmp_path, registry, capsys):
+    src = _book(tmp_path / "book.xlsx")
+    copy = tmp_path / "copy.xlsx"
+    share.share_workbook(src, out=copy, registry=registry)
+    wb = openpyxl.load_workbook(copy)  # someone without the add-in updates the data
+    wb["Data"]["B2"] = 20.0
+    wb.save(copy)
+    code = main(["unshare", "--refresh", "--no-backup", str(copy)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "restored" in out
+    assert "refreshed" in out
+    got = _values(copy)[("Data", "F2")]
+    assert got == pytest.approx((20 / 50) / (70 / 150))
+    assert _formulas(copy)[("Data", "F2")] == AGGLO[("Data", "F2")]
