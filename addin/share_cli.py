@@ -29,7 +29,8 @@ removes the hidden sheet "AggloFormulas". The previous version is kept as
 NAME.bak.xlsx unless --no-backup. The cells keep the values of the copy; --refresh
 recalculates them right away (or run `agglo refresh` afterwards).
 
-exit codes: 0 written; 4 refused (nothing written)
+exit codes: 0 written; 3 with --refresh: some formulas could not be evaluated;
+4 refused (nothing written)
 """
 
 
