@@ -1808,12 +1808,11 @@ def refresh_workbook(
             rep.seconds = time.perf_counter() - t0
             return rep
     # the file-safety policy of every write lives in safe_write
-    from .safe_write import write_workbook
+    from .safe_write import write_bytes, write_workbook
 
     def write(tmp: str) -> list[str]:
         if not patches:
-            with open(tmp, "wb") as fh:
-                fh.write(pkg.data)
+            write_bytes(tmp, pkg.data)
             return []
         return xlsx.write_patched(
             pkg, patches, tmp, full_calc_on_load=recalc_on_open, during_write=_test_pause

@@ -273,12 +273,29 @@ def _keep_owner_and_mode(tmp: str, st: os.stat_result | None) -> None:
         os.chmod(tmp, stat.S_IMODE(st.st_mode))
 
 
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename durable (POSIX: the folder's entry is flushed too)."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def write_bytes(path: str, data: bytes) -> None:
+    """Write ``data`` to ``path`` and flush it to disk (a writer for :func:`write_workbook`)."""
+    with open(path, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
 def _write_bytes_keeping_mode(path: Path, data: bytes, st: os.stat_result | None) -> None:
     with temporary_next_to(path) as tmp:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+        write_bytes(tmp, data)
         _keep_owner_and_mode(tmp, st)
         os.replace(tmp, path)
 
@@ -334,6 +351,7 @@ def write_workbook(
                     check_target(bak)
                     _write_bytes_keeping_mode(bak, pkg.data, st)
             os.replace(tmp, real)
+        _fsync_folder(real.parent)
     except OSError as exc:  # e.g. the file is open in Excel on Windows, or the folder read-only
         raise RefusedError(
             f"无法写入 {target}：{exc.strerror or exc}（文件是否在其他程序中打开，或为只读？），"
