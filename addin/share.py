@@ -12,9 +12,10 @@ a cell (sheet, cell, formula text, and the attributes of the formula as JSON).  
 hidden sheet of plain text survives a save in Excel, WPS and LibreOffice (cell notes
 need VML drawings that the three programs rewrite in their own ways), and a later
 ``agglo refresh`` leaves it alone.  :func:`unshare_workbook` puts the formulas back
-into their cells and removes the hidden sheet.  The record is by cell address: rows
-or columns inserted in the shared copy move the values but not the record, so
-restore the formulas before restructuring the sheet.
+into their cells and removes the hidden sheet.  The record is by cell address, with
+each cell's value: rows or columns inserted in the shared copy move the values but
+not the record, and unsharing then refuses (listing the cells that no longer hold
+their values) rather than put formulas into the wrong cells.
 
 The copy is not marked for a full recalculation on open (``fullCalcOnLoad``): with
 it, Excel would recalculate the ordinary formulas anyway, but there is nothing left
