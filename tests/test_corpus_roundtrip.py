@@ -179,6 +179,10 @@ def test_refresh_after_injecting_an_agglo_formula(book, tmp_path, registry):
     got = rep.evaluation.values[(next(s.name for s in xlsx.read_package(src).worksheet_parts()
                                       if s.part.endswith(base)), cell)]  # fmt: skip
     assert got == pytest.approx(0.4**2 + 0.6**2)  # HHI of shares 2/5, 3/5
+    # ... and that value is in the written file (not only in the report)
+    written = xlsx.read_package(out)
+    info = next(s for s in written.worksheet_parts() if s.part.endswith(base))
+    assert written.scan_sheet(info).formulas[cell].cached == pytest.approx(0.4**2 + 0.6**2)
     a, b = _members(src), _members(out)
     assert [m[0] for m in a] == [m[0] for m in b]
     allowed = {part.replace("\\", "/"), "xl/workbook.xml"}

@@ -866,3 +866,59 @@ def test_patch_of_the_layouts_reads_back(tmp_path):
     assert c2.find(f"{{{_MAIN}}}v").get("{http://www.w3.org/XML/1998/namespace}space") == (
         "preserve"
     )
+
+
+@pytest.mark.parametrize("raw", [True, False], ids=["raw-copier", "zipfile"])
+def test_write_members_adds_and_removes_members(tmp_path, raw, monkeypatch):
+    src = tmp_path / "in.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = 1.5
+    wb.save(src)
+    pkg = xlsx.read_package(src)
+    if not raw:  # the path for archives the raw copier does not handle
+        monkeypatch.setattr(xlsx, "_raw_layout", lambda data: None)
+    out = tmp_path / "out.xlsx"
+    xlsx.write_members(
+        pkg,
+        {"docProps/app.xml": b"<Properties/>"},
+        out,
+        added={"xl/new/extra.xml": b"<x>" + "数据".encode() * 500 + b"</x>"},
+        removed={"docProps/core.xml"},
+    )
+    with zipfile.ZipFile(src) as a, zipfile.ZipFile(out) as b:
+        assert b.testzip() is None
+        names = [n for n in a.namelist() if n != "docProps/core.xml"] + ["xl/new/extra.xml"]
+        assert b.namelist() == names
+        assert b.read("xl/new/extra.xml") == b"<x>" + "数据".encode() * 500 + b"</x>"
+        assert b.getinfo("xl/new/extra.xml").compress_type == zipfile.ZIP_DEFLATED
+        assert b.read("docProps/app.xml") == b"<Properties/>"
+        for n in names[:-1]:
+            if n != "docProps/app.xml":
+                assert b.read(n) == a.read(n)
+    assert xlsx.read_package(out).sheets[0].name == "Sheet"
+
+
+def test_members_stored_with_backslashes_are_patched_not_skipped(tmp_path):
+    """Some writers store ``xl\\worksheets\\sheet1.xml``; the patch must reach that member."""
+    src = tmp_path / "slash.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = 1.0
+    wb.active["B1"] = "=A1*2"
+    wb.save(src)
+    with zipfile.ZipFile(src) as z:
+        members = [(i, z.read(i.filename)) for i in z.infolist()]
+    back = tmp_path / "back.xlsx"
+    with zipfile.ZipFile(back, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in members:
+            z.writestr(info.filename.replace("/", "\\"), data)
+    pkg = xlsx.read_package(back)
+    part = pkg.worksheet_parts()[0].part
+    assert part == "xl/worksheets/sheet1.xml"
+    out = tmp_path / "out.xlsx"
+    written = xlsx.write_patched(pkg, {part: SheetPatch(values={"B1": 2.0})}, out)
+    assert part in written
+    with zipfile.ZipFile(out) as z:
+        assert z.namelist() == [i.filename.replace("/", "\\") for i, _ in members]
+        assert b"<v>2</v>" in z.read("xl\\worksheets\\sheet1.xml")
+    with pytest.raises(ValueError, match="not members"):
+        xlsx.write_members(pkg, {"xl/nowhere.xml": b"<x/>"}, tmp_path / "x.xlsx")
