@@ -272,6 +272,8 @@ def _arg_to_xlwings(a: Any) -> Any:
     """A ``formulas`` argument → what classic xlwings passes with ``ndim=2``."""
     if type(a) is _Omitted:
         return None
+    if hasattr(a, "ranges") and hasattr(a, "value"):  # a reference (Ranges): its values
+        a = a.value
     if isinstance(a, np.ndarray) and a.ndim == 2:
         return [[_cell_to_xlwings(x) for x in row] for row in a.tolist()]
     if isinstance(a, np.ndarray):
@@ -448,14 +450,22 @@ class _QuietBar:
         return False
 
 
-def _make_model_class(pattern: re.Pattern[str] | None, main_book: str):
+def _make_model_class(pattern: re.Pattern[str] | None, main_book: str, kept=None):
     import formulas
     import formulas.excel as fx
 
     fx.tqdm = type("tqdm_stub", (), {"tqdm": _QuietBar})
+    kept = kept or {}
 
     class AggloModel(formulas.ExcelModel):
         def compile_cell(self, cell, context, references, formula_references):
+            if kept and cell.data_type == "f":
+                got = kept.get((str(context.get("sheet", "")).upper(), cell.coordinate))
+                if got is not None:  # evaluated as the value Excel cached (keep_cached)
+                    cached = got[0]
+                    cell.value = str(cached) if isinstance(cached, ExcelError) else cached
+                    if isinstance(cached, ExcelError):
+                        cell.data_type = "e"
             if cell.data_type == "f":
                 val = cell.value
                 text = val if isinstance(val, str) else getattr(val, "text", None)
@@ -560,7 +570,7 @@ def values_close(a: Any, b: Any, tol: float = 1e-9) -> bool:
 
 _NOT_EVALUABLE = {"#CIRC!": "a circular reference (iterative calculation is left to Excel)",
                   "#NAME?": "a function the headless engine does not know",
-                  "#REF!": "a reference the headless engine cannot follow (another file?)"}  # fmt: skip
+                  "#REF!": "a reference the headless engine cannot resolve"}  # fmt: skip
 
 
 def evaluate_package(
@@ -618,9 +628,60 @@ def evaluate_package(
             f"{pkg.path.name}: saved as 'Strict Open XML Spreadsheet', which the evaluator "
             "cannot read; save it as 'Excel Workbook (.xlsx)' and refresh again"
         )
+    kept = _set_aside_kept(scans, agglo, registry, pattern, ev)
     return _evaluate(
-        pkg, scans, agglo, registry, pattern, ev, write_tolerance, progress, all_formulas
+        pkg, scans, agglo, registry, pattern, ev, write_tolerance, progress, all_formulas, kept
     )
+
+
+# digit runs that are not part of a function name (``LOG10(``): the classification key
+_NUMBERS = re.compile(r"(?<!\d)\d+(?!\d|\s*\()")
+
+
+def _set_aside_kept(scans, agglo, registry, pattern, ev) -> dict[tuple[str, str], tuple]:
+    """Take the formulas that cannot be evaluated right out of the evaluation.
+
+    They keep their cached value (the evaluators read it as a constant) and are
+    reported with the reason (:mod:`agglo_addin.keep_cached`).  Returns
+    (SHEET, cell) → (cached value,) of those cells, for the full model.
+    """
+    from ._lazy_imports import defer_scipy_for_formulas
+    from .keep_cached import reason_to_keep
+
+    defer_scipy_for_formulas()  # before formulas' function table is first built
+    import formulas
+
+    table = formulas.get_functions()
+    names = set(registry)
+
+    def known(name: str) -> bool:
+        return name in table or name in names
+
+    @functools.lru_cache(maxsize=4096)
+    def reason_of(skeleton: str, kind: str) -> str | None:
+        return reason_to_keep(normalize_formula(skeleton, pattern), kind, known=known)
+
+    kept: dict[tuple[str, str], tuple] = {}
+    for scan in scans:
+        sheet = scan.info.name
+        masters = scan.shared_masters
+        drop = []
+        for ref, fc in scan.formulas.items():
+            text = fc.text
+            if text is None and fc.shared_index in masters:
+                text = masters[fc.shared_index].text  # same functions, same links
+            why = reason_of(_NUMBERS.sub("0", text) if text is not None else "", fc.kind)
+            if why is None:
+                continue
+            drop.append(ref)
+            kept[(sheet.upper(), ref)] = (fc.cached,)
+            ev.problems.append(Problem(sheet, ref, _text_of(scans, sheet, fc),
+                                       f"not evaluated: the formula uses {why}; its cached "
+                                       "value was kept"))  # fmt: skip
+        for ref in drop:
+            del scan.formulas[ref]
+            agglo.pop((sheet, ref), None)
+    return kept
 
 
 def _cell_key(sheet: str, r1: int, c1: int, r2: int, c2: int) -> tuple[str, str]:
@@ -628,7 +689,9 @@ def _cell_key(sheet: str, r1: int, c1: int, r2: int, c2: int) -> tuple[str, str]
     return sheet.upper(), a if (r1, c1) == (r2, c2) else f"{a}:{xlsx.cell_ref(r2, c2)}"
 
 
-def _evaluate(pkg, scans, agglo, registry, pattern, ev, tol, progress, everything) -> Evaluation:
+def _evaluate(
+    pkg, scans, agglo, registry, pattern, ev, tol, progress, everything, kept=None
+) -> Evaluation:
     import schedula as sh
     from formulas.cell import InvRangesAssembler
 
@@ -654,7 +717,7 @@ def _evaluate(pkg, scans, agglo, registry, pattern, ev, tol, progress, everythin
         src = os.path.join(tmpdir, book_name)
         with open(src, "wb") as fh:
             fh.write(pkg.data)
-        Model = _make_model_class(pattern, book_name)
+        Model = _make_model_class(pattern, book_name, kept)
         if progress:
             progress("load", 0, 3)
 
@@ -1602,8 +1665,11 @@ def _record(ev, patch, sheet, cref, formula, old, new, anchor: bool, tol) -> Non
         code = str(new)
         if code in _NOT_EVALUABLE and not (isinstance(old, ExcelError) and str(old) == code):
             if anchor:
+                why = _NOT_EVALUABLE[code]
+                if code == "#REF!" and ("'" in sheet or "''" in (formula or "")):
+                    why = "a sheet name with an apostrophe, which the full evaluator cannot read"
                 ev.problems.append(Problem(sheet, cref, formula,
-                                           f"not evaluated: the formula uses {_NOT_EVALUABLE[code]}; "
+                                           f"not evaluated: the formula uses {why}; "
                                            "its cached value was kept"))  # fmt: skip
             return
     if not values_close(old, new, tol):
@@ -1757,13 +1823,16 @@ def refresh_workbook(
     limits: Limits | None = None,
     registry: Mapping[str, Callable[..., Any]] | None = None,
     progress: Callable[[str, int, int], None] | None = None,
-    all_formulas: bool = False,
+    all_formulas: bool = True,
     recalc_on_open: bool = True,
 ) -> Report:
-    """Recalculate the Agglo formulas of a workbook and write the cached values back.
+    """Recalculate the formulas of a workbook and write the cached values back.
 
-    ``all_formulas=True`` also recalculates the ordinary formulas that are not
-    connected to an Agglo formula (every formula of the workbook).  With
+    Every formula of the workbook is recalculated; ``all_formulas=False`` (``agglo
+    refresh --agglo-only``) recalculates only the Agglo formulas, the formulas they
+    depend on and the formulas depending on them.  A formula the engine cannot
+    evaluate right keeps its cached value and is reported
+    (:mod:`agglo_addin.keep_cached`).  With
     ``recalc_on_open=False`` the workbook is not marked for a full recalculation when
     Excel opens it (``fullCalcOnLoad``): for workbooks shared with people who do not
     have the add-in, whose Excel would otherwise replace the stored values of the
@@ -1977,6 +2046,23 @@ class _FastBook:
         self.results: dict[tuple[int, int, int], Any] = {}
         self.compiled: dict[tuple[int, int, int], tuple[Any, list]] = {}
         self.names = [s.info.name.upper() for s in scans]
+        # ``formulas`` cannot read a sheet name holding an apostrophe ('O''Brien'!A1):
+        # such sheets are given a plain name while their formulas are compiled
+        self.alias_of: dict[str, str] = {}
+        quoted = []
+        for i, s in enumerate(scans):
+            if "'" in s.info.name:
+                alias = self.alias_of[s.info.name.upper()] = f"AGGLO_SHEET_{i}"
+                self.sheet_index[alias] = i
+                quoted.append(re.escape("'" + s.info.name.replace("'", "''") + "'!"))
+        self.quoted = re.compile("|".join(quoted), re.IGNORECASE) if quoted else None
+
+    def _aliased(self, text: str) -> str:
+        def swap(m: re.Match[str]) -> str:
+            name = m.group(0)[1:-2].replace("''", "'").upper()
+            return self.alias_of[name] + "!"
+
+        return _outside_strings(text, lambda part: self.quoted.sub(swap, part))
 
     # -- compiling ------------------------------------------------------------------------
     def compile(self, si: int, fc: FormulaCell):
@@ -2003,6 +2089,9 @@ class _FastBook:
             raise _Fallback("reference-valued function")
         if self.defined:
             text = self._with_names_resolved(text, sheet)
+        if self.quoted is not None:
+            text = self._aliased(text)
+            sheet = self.alias_of.get(sheet.upper(), sheet)
         area = self.array_area.get((si, fc.row, fc.col))
         shape = (1, 1) if area is None else (area[2] - area[0] + 1, area[3] - area[1] + 1)
         keyed = _template_key(text, sheet.upper(), fc.row, fc.col, shape)
