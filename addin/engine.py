@@ -243,6 +243,8 @@ def _to_python(v: Any) -> Any:
         return f if math.isfinite(f) else ExcelError("#NUM!")
     if isinstance(v, np.ndarray):
         return _to_python(v.ravel()[0]) if v.size else None
+    if hasattr(v, "ranges") and hasattr(v, "value"):  # a reference (INDEX ...): its value
+        return _to_python(np.asarray(v.value, dtype=object))
     return str(v)
 
 
@@ -394,6 +396,7 @@ def _register(registry: Mapping[str, Callable[..., Any]], log: dict[str, list[_C
     from formulas.functions import wrap_ranges_func
     from formulas.tokens.operand import Empty
 
+    from . import formulas_fixes as fixes
     from ._lazy_imports import defer_scipy_for_formulas
 
     defer_scipy_for_formulas()  # SciPy is imported when a function needing it runs
@@ -402,6 +405,9 @@ def _register(registry: Mapping[str, Callable[..., Any]], log: dict[str, list[_C
     # names are removed again afterwards (``_KNOWN_KEY``)
     saved: dict[str, Any] = {_EMPTY_KEY: Empty.__dict__["compile"], _KNOWN_KEY: set(table)}
     Empty.compile = staticmethod(_compile_empty)
+    for name, fn in fixes.replacements().items():  # functions formulas gets wrong
+        saved[name] = table.get(name)
+        table[name] = fn
     for name, fn in registry.items():
         wrapped = wrap_ranges_func(_make_adapter(name, fn, log))
         for alias in (name, f"_XLDUDF_{name}", f"_XLL.{name}"):
@@ -628,7 +634,7 @@ def evaluate_package(
             f"{pkg.path.name}: saved as 'Strict Open XML Spreadsheet', which the evaluator "
             "cannot read; save it as 'Excel Workbook (.xlsx)' and refresh again"
         )
-    kept = _set_aside_kept(scans, agglo, registry, pattern, ev)
+    kept = _set_aside_kept(pkg, scans, agglo, registry, pattern, ev)
     return _evaluate(
         pkg, scans, agglo, registry, pattern, ev, write_tolerance, progress, all_formulas, kept
     )
@@ -638,7 +644,7 @@ def evaluate_package(
 _NUMBERS = re.compile(r"(?<!\d)\d+(?!\d|\s*\()")
 
 
-def _set_aside_kept(scans, agglo, registry, pattern, ev) -> dict[tuple[str, str], tuple]:
+def _set_aside_kept(pkg, scans, agglo, registry, pattern, ev) -> dict[tuple[str, str], tuple]:
     """Take the formulas that cannot be evaluated right out of the evaluation.
 
     They keep their cached value (the evaluators read it as a constant) and are
@@ -662,6 +668,8 @@ def _set_aside_kept(scans, agglo, registry, pattern, ev) -> dict[tuple[str, str]
         return reason_to_keep(normalize_formula(skeleton, pattern), kind, known=known)
 
     kept: dict[tuple[str, str], tuple] = {}
+    unknown: dict[tuple[str, str], FormulaCell] = {}  # kept without a cached value
+    drops = []
     for scan in scans:
         sheet = scan.info.name
         masters = scan.shared_masters
@@ -675,12 +683,29 @@ def _set_aside_kept(scans, agglo, registry, pattern, ev) -> dict[tuple[str, str]
                 continue
             drop.append(ref)
             kept[(sheet.upper(), ref)] = (fc.cached,)
+            if fc.cached is None:
+                unknown[(sheet, ref)] = fc
             ev.problems.append(Problem(sheet, ref, _text_of(scans, sheet, fc),
                                        f"not evaluated: the formula uses {why}; its cached "
                                        "value was kept"))  # fmt: skip
-        for ref in drop:
-            del scan.formulas[ref]
-            agglo.pop((sheet, ref), None)
+        drops.extend((scan, ref) for ref in drop)
+    if unknown:
+        # what depends on a kept cell that holds no value would be computed from an
+        # empty cell: it is kept too
+        by_part = {s.info.name: s for s in scans}
+        for si, fc in _needed_formulas(pkg, scans, unknown):
+            sheet = scans[si].info.name
+            if (sheet.upper(), fc.ref) in kept:
+                continue
+            kept[(sheet.upper(), fc.ref)] = (fc.cached,)
+            ev.problems.append(Problem(sheet, fc.ref, _text_of(scans, sheet, fc),
+                                       "not evaluated: it depends on a formula that could not "
+                                       "be evaluated and holds no value; its cached value "
+                                       "was kept"))  # fmt: skip
+            drops.append((by_part[sheet], fc.ref))
+    for scan, ref in drops:
+        scan.formulas.pop(ref, None)
+        agglo.pop((scan.info.name, ref), None)
     return kept
 
 

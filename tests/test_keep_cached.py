@@ -172,3 +172,13 @@ def test_reasons(text, why):
     table = formulas.get_functions()
     got = keep_cached.reason_to_keep(text, known=lambda n: n in table)
     assert (got is None) if why is None else (why in got), got
+
+
+def test_what_depends_on_a_kept_cell_without_a_value_is_kept_too(tmp_path):
+    # a book never calculated (openpyxl writes no values): the SUM must not become 0
+    p = _book(tmp_path, {"E2": '=TEXT(B2,"0")', "E3": "=IFERROR(VALUE(E2),0)+1", "E4": "=B2"}, {})
+    ev = _evaluate(p)
+    assert {c.cell for c in ev.changes} == {"E4"}
+    reasons = {pr.cell: pr.reason for pr in ev.problems}
+    assert "TEXT" in reasons["E2"]
+    assert "depends on a formula that could not be evaluated" in reasons["E3"]
