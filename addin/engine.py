@@ -2182,12 +2182,50 @@ class _FastBook:
         )
         return _FastPipe(func), picks, not own and single and names <= _ELEMENTWISE, areas
 
-    def _with_names_resolved(self, text: str, sheet: str) -> str:
-        """The formula with each defined name replaced by the range it stands for.
+    def _name_text(self, sheet: str, name: str, depth: int) -> str:
+        """What a defined name stands for, as text to put in its place.
 
-        Only names of one plain range (``'Data'!$B$3:$I$33``) are replaced; a name
-        standing for a formula or a constant makes the full model evaluate the book.
+        A plain range (``'Data'!$B$3:$I$33``) as it is; a formula or a constant
+        (``SUM(Data!$B$2:$B$9)*2``, ``0.05``) in parentheses, with the names it uses
+        replaced in turn.  A name whose formula holds a relative reference (its meaning
+        depends on the cell using it), another workbook or a spill makes the full model
+        evaluate the book.
         """
+        target = (_name_target(self.defined, sheet, name) or "").lstrip("=")
+        t_toks = _tokenize(target) if target else None
+        if not t_toks or depth > 5 or "".join(t[0] for t in t_toks) != target:
+            raise _Fallback("a defined name that cannot be followed")
+        t_sheet, t_ref = _split_sheet(target)
+        if (
+            len(t_toks) == 1
+            and t_toks[0][1:] == ("OPERAND", "RANGE")
+            and t_sheet is not None
+            and not t_sheet.startswith("[")
+            and _parse_area(t_ref) is not None
+            and not t_ref.endswith("#")
+        ):
+            return target
+        out = []
+        for value, ttype, subtype in t_toks:
+            if ttype == "OPERAND" and subtype == "RANGE":
+                sh, ref = _split_sheet(value)
+                if sh is not None and sh.startswith("["):
+                    raise _Fallback("a defined name referring to another workbook")
+                m = _AREA.match(ref)
+                if m is None:
+                    if _parse_area(ref) is not None or ref.endswith("#"):
+                        raise _Fallback("a defined name with whole rows/columns or a spill")
+                    out.append(self._name_text(sh or sheet, ref, depth + 1))
+                    continue
+                g = m.groups()
+                if sh is None or not (g[0] and g[2]) or (g[5] and not (g[4] and g[6])):
+                    raise _Fallback("a defined name with a relative reference")
+            out.append(value)
+        return "(" + "".join(out) + ")"
+
+    def _with_names_resolved(self, text: str, sheet: str) -> str:
+        """The formula with each defined name replaced by what it stands for
+        (:meth:`_name_text`)."""
         toks = _tokenize(text.lstrip("="))
         if toks is None or "".join(t[0] for t in toks) != text.lstrip("="):
             raise _Fallback("formula tokens do not tile the text")
@@ -2197,20 +2235,7 @@ class _FastBook:
             if ttype == "OPERAND" and subtype == "RANGE":
                 sh, ref = _split_sheet(value)
                 if _parse_area(ref) is None and not (sh or "").startswith("["):
-                    target = (_name_target(self.defined, sh or sheet, ref) or "").lstrip("=")
-                    t_toks = _tokenize(target) if target else None
-                    t_sheet, t_ref = _split_sheet(target)
-                    if (
-                        not t_toks
-                        or len(t_toks) != 1
-                        or t_toks[0][1:] != ("OPERAND", "RANGE")
-                        or t_sheet is None
-                        or t_sheet.startswith("[")
-                        or _parse_area(t_ref) is None
-                        or t_ref.endswith("#")
-                    ):
-                        raise _Fallback("a defined name that is not a plain range")
-                    out.append(target.lstrip("="))
+                    out.append(self._name_text(sh or sheet, ref, 0))
                     changed = True
                     continue
             out.append(value)

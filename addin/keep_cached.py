@@ -51,6 +51,7 @@ WRONG_IN_ENGINE: dict[str, str] = {
     "BAHTTEXT": "BAHTTEXT gives #VALUE!",
     "BESSELI": "BESSELI differs from Excel for some orders",
     "BESSELJ": "BESSELJ differs from Excel for some orders",
+    "BESSELY": "BESSELY differs from Excel for some orders",
     "FORECAST.ETS": "FORECAST.ETS differs from Excel's smoothing in the 8th digit",
     "FORECAST.ETS.CONFINT": "FORECAST.ETS.CONFINT differs from Excel",
     "FORECAST.ETS.SEASONALITY": "FORECAST.ETS.SEASONALITY gives #VALUE!",

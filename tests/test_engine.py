@@ -786,17 +786,28 @@ def test_array_formulas_and_defined_names_in_the_fast_evaluator(tmp_path, monkey
     assert [v[("Data", "L8")], v[("Data", "M8")]] == pytest.approx(list(np.ravel(hhi)))
 
 
-def test_a_defined_name_standing_for_a_formula_falls_back(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    ("target", "fast_path"),
+    [
+        ("Data!$C$3*2", True),  # a formula of absolute references: put in its place
+        ("SUM(Data!$B$2:$B$4)/RATE", True),  # using another name
+        ("0.5", True),  # a constant
+        ("Data!B2*2", False),  # relative: its meaning depends on the cell using it
+    ],
+)
+def test_a_defined_name_standing_for_a_formula(tmp_path, monkeypatch, target, fast_path):
     from openpyxl.workbook.defined_name import DefinedName
 
     wb = openpyxl.Workbook()
     ws = _data_sheet(wb)
-    wb.defined_names["TWICE"] = DefinedName("TWICE", attr_text="Data!$B$2*2")
+    wb.defined_names["TWICE"] = DefinedName("TWICE", attr_text=target)
+    wb.defined_names["RATE"] = DefinedName("RATE", attr_text="Data!$C$2")
     ws["F2"] = "=LQ(B2,D2,B5,D5)+TWICE"
+    ws["F3"] = "=TWICE*3"
     p = tmp_path / "n.xlsx"
     wb.save(p)
     fast, full, used = _fast_and_full(p, monkeypatch)
-    assert not used
+    assert used == fast_path
     _assert_same(fast, full)
 
 
