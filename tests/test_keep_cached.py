@@ -182,3 +182,41 @@ def test_what_depends_on_a_kept_cell_without_a_value_is_kept_too(tmp_path):
     reasons = {pr.cell: pr.reason for pr in ev.problems}
     assert "TEXT" in reasons["E2"]
     assert "depends on a formula that could not be evaluated" in reasons["E3"]
+
+
+def test_a_what_if_data_table_keeps_its_values_and_is_reported(tmp_path, monkeypatch):
+    import re
+    import zipfile
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Data"
+    ws["A1"], ws["B1"] = 2.0, "=A1*10"
+    for r, v in ((2, 20.0), (3, 30.0), (4, 40.0)):
+        ws.cell(r, 1, float(r))
+        ws.cell(r, 2, v)  # the data table's results, as Excel stored them
+    ws["D1"] = "=SUM(B2:B4)"
+    src = tmp_path / "t.xlsx"
+    wb.save(src)
+    out = tmp_path / "table.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(
+                    rb'<c r="B2"([^>]*)><v>20</v></c>',
+                    rb'<c r="B2"\1><f t="dataTable" ref="B2:B4" dt2D="0" dtr="0" r1="A1"/>'
+                    rb"<v>20</v></c>",
+                    data,
+                )
+                assert b"dataTable" in data
+            zout.writestr(info, data)
+    for full in ("0", "1"):
+        monkeypatch.setenv("AGGLO_ENGINE_FULL_MODEL", full)
+        ev = _evaluate(out)
+        assert ev.values[("Data", "D1")] == 90
+        assert ev.values[("Data", "B1")] == 20
+        [pr] = ev.problems
+        assert pr.cell == "B2"
+        assert "What-If data table" in pr.reason
+        assert "B2" not in {c.cell for c in ev.changes}
