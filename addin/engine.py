@@ -640,8 +640,9 @@ def evaluate_package(
     )
 
 
-# digit runs that are not part of a function name (``LOG10(``): the classification key
-_NUMBERS = re.compile(r"(?<!\d)\d+(?!\d|\s*\()")
+# digit runs that are not part of a function name (``LOG10(``, ``T.DIST.2T(``,
+# ``DEC2BIN(``): the classification key
+_NUMBERS = re.compile(r"(?<!\d)\d+(?![\d\w.]|\s*\()")
 
 
 def _set_aside_kept(pkg, scans, agglo, registry, pattern, ev) -> dict[tuple[str, str], tuple]:

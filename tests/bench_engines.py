@@ -95,15 +95,62 @@ def _alarm(*_):
     raise _Timeout
 
 
+def speed(rows: int) -> None:
+    """Evaluation time of the benchmark book of ``bench_engine.py`` (2 Agglo + 10
+    ordinary formulas a row): this engine, and formualizer with the LQ and HHI wrappers
+    registered as Python callbacks."""
+    import formualizer as fz
+    from agglo_addin.engine import default_registry, evaluate_package
+    from agglo_addin.xlsx import Limits, read_package
+    from bench_engine import build
+
+    reg = default_registry()
+    with tempfile.TemporaryDirectory() as tmp:
+        book = Path(tmp) / "bench.xlsx"
+        build(book, rows)
+        t0 = time.perf_counter()
+        ev = evaluate_package(read_package(book, Limits(max_cells=10**8)), all_formulas=True)
+        ours = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        wb = fz.Workbook.load_path(str(book))
+        calls = Counter()
+
+        def callback(name):
+            fn = reg[name]
+
+            def call(*args):
+                calls[name] += 1
+                out = fn(*args)
+                return (
+                    out[0][0] if isinstance(out, list) and out and isinstance(out[0], list) else out
+                )
+
+            return call
+
+        for name in ("LQ", "HHI"):
+            wb.register_function(name, callback(name), min_args=1, max_args=4)
+        wb.evaluate_all()
+        theirs = time.perf_counter() - t0
+        a, b = ev.values[("Calc", "A2")], wb.get_value("Calc", 2, 1)
+        print(
+            f"{rows:,} rows: agglo engine {ours:.2f} s; formualizer (load + evaluate, "
+            f"{sum(calls.values()):,} callbacks) {theirs:.2f} s; LQ in A2: {a} vs {b}"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--engines", default="agglo,formualizer,ironcalc")
     ap.add_argument("--timeout", type=int, default=120, help="seconds per book and engine")
     ap.add_argument("--only", default="", help="substring of the book ids to run")
     ap.add_argument("--show", type=int, default=0, help="disagreements listed per engine")
+    ap.add_argument("--speed", type=int, default=0, help="only the speed trial at ROWS rows")
     ap.add_argument("--times", action="store_true", help="print the time of each book")
     ap.add_argument("--examples", type=int, default=0, help="examples per function")
     args = ap.parse_args(argv)
+    if args.speed:
+        speed(args.speed)
+        return 0
     oracle = load_oracle()
     signal.signal(signal.SIGALRM, _alarm)
     with tempfile.TemporaryDirectory() as tmp:

@@ -220,3 +220,26 @@ def test_a_what_if_data_table_keeps_its_values_and_is_reported(tmp_path, monkeyp
         assert pr.cell == "B2"
         assert "What-If data table" in pr.reason
         assert "B2" not in {c.cell for c in ev.changes}
+
+
+def test_functions_with_digits_in_their_names_are_known(tmp_path):
+    from scipy import stats  # the peer: Student's t distribution
+
+    p = _book(
+        tmp_path,
+        {
+            "E2": "=_xlfn.T.DIST.2T(1.5,8)",
+            "E3": "=_xlfn.T.INV.2T(0.05,10)",
+            "E4": '=DEC2BIN(B2)&"|"&BIN2DEC("1010")',
+            "E5": "=LOG10(B3)+ATAN2(1,1)",
+            "E6": "=B2*2+B3",
+        },
+        {},
+    )
+    ev = _evaluate(p)
+    assert not ev.problems
+    got = {c.cell: c.new for c in ev.changes}
+    assert got["E2"] == pytest.approx(2 * stats.t.sf(1.5, 8), rel=1e-12)
+    assert got["E3"] == pytest.approx(stats.t.ppf(0.975, 10), rel=1e-12)
+    assert got["E4"] == "1010|10"
+    assert got["E5"] == pytest.approx(np.log10(20) + np.pi / 4)
