@@ -2181,7 +2181,18 @@ class _FastBook:
         single = all(
             areas[k][1][0] == areas[k][1][2] and areas[k][1][1] == areas[k][1][3] for k in picks
         )
-        return _FastPipe(func), picks, not own and single and names <= _ELEMENTWISE, areas
+        if not own and single and names <= _ELEMENTWISE:
+            return _FastPipe(func), picks, True, areas
+        # ``=AVERAGE(Data!B2:E2)`` filled down: one aggregate of one row (see _ROW_AGGREGATES)
+        row_agg = (
+            not own
+            and len(picks) == 1
+            and len(names) == 1
+            and next(iter(names)) in _ROW_AGGREGATES
+            and areas[picks[0]][1][0] == areas[picks[0]][1][2]
+            and re.fullmatch(r"=\s*[\w.]+\(\s*[^(),]+\)\s*", text) is not None
+        )
+        return _FastPipe(func), picks, next(iter(names)) if row_agg else False, areas
 
     def _name_text(self, sheet: str, name: str, depth: int) -> str:
         """What a defined name stands for, as text to put in its place.
@@ -2370,9 +2381,36 @@ class _FastBook:
                 key, func, args, (area[2] - area[0] + 1, area[3] - area[1] + 1)
             )
 
+    def _evaluate_rows(self, members, call, name: str) -> None:
+        """``=F(row)`` filled down (F in _ROW_AGGREGATES): one NumPy reduction over the
+        rows when every cell they read holds a finite number; otherwise cell by cell."""
+        res, compiled = self.results, self.compiled
+        rows = []
+        for m in members:
+            area = compiled[m][1][0]
+            if any(True for _ in self._formula_cells_in(*area)):
+                rows = None  # reads formula results: cell by cell keeps their order
+                break
+            vals = self.values[area[0]]
+            row = [vals.get((area[1], c)) for c in range(area[2], area[4] + 1)]
+            if not all(type(x) is float and math.isfinite(x) for x in row):
+                rows = None  # empty, text, logical or error cells: Excel's rules apply
+                break
+            rows.append(row)
+        if not rows:
+            for m in members:
+                self._evaluate_cell(m, call)
+            return
+        got = _ROW_AGGREGATES[name](np.array(rows, dtype=float), axis=1)
+        for m, x in zip(members, got.tolist(), strict=True):
+            res[m] = x
+
     def _evaluate_group(self, members, call) -> None:
         """One call for all cells of an element-wise pattern (columns of inputs)."""
         res, compiled, formulas = self.results, self.compiled, self.formulas
+        kind = self.templates[compiled[members[0]][2]][2]
+        if kind is not True:
+            return self._evaluate_rows(members, call, kind)
         func = compiled[members[0]][0]
         n = len(members)
         cols = []
@@ -2415,6 +2453,9 @@ _ELEMENTWISE = frozenset(
     | {"ISNUMBER", "ISTEXT", "ISNONTEXT", "ISBLANK", "ISERROR", "ISERR", "ISNA"}
     | {"ISLOGICAL", "LEN", "LEFT", "RIGHT", "MID", "UPPER", "LOWER", "TRIM", "EXACT", "VALUE"}
 )
+# Aggregates of one row computed for a whole pattern with NumPy (``=AVERAGE(B2:E2)``
+# filled down), when every cell holds a finite number: what Excel gives then
+_ROW_AGGREGATES = {"SUM": np.sum, "AVERAGE": np.mean, "MAX": np.max, "MIN": np.min}
 _NODE_SUFFIX = re.compile(r"<\d+>$")
 _BATCH = True  # tests switch it off to compare with cell-by-cell evaluation
 

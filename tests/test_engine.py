@@ -1023,3 +1023,39 @@ def test_a_refresh_in_a_new_process_loads_neither_xlwings_nor_pandas_nor_scipy(t
         else:
             assert engine.values_close(value, expected, 1e-12), cell
     assert got["values"]["F2"] == pytest.approx(7 / 12)
+
+
+@pytest.mark.parametrize("name", sorted(engine._ROW_AGGREGATES))
+@pytest.mark.parametrize("odd", [None, "text", True, "=1/0", "=A1*2"])
+def test_row_aggregates_in_one_reduction_equal_cell_by_cell(tmp_path, monkeypatch, name, odd):
+    """``=F(A2:C2)`` filled down gives with one NumPy reduction what it gives cell by
+    cell and what formulas' own model gives; a row holding anything but numbers (or a
+    formula) sends the pattern cell by cell."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    rng = np.random.default_rng(5)
+    for r in range(1, 41):
+        for c in range(1, 4):
+            ws.cell(r, c, float(np.round(rng.normal(10, 5), 3)))
+        ws.cell(r, 5, f"={name}(A{r}:C{r})")
+    if odd is not None:
+        ws["B17"] = odd
+    p = tmp_path / "rows.xlsx"
+    wb.save(p)
+    seen = []
+    real = engine._FastBook._evaluate_rows
+
+    def spy(self, members, call, fn):
+        seen.append((fn, len(members)))
+        return real(self, members, call, fn)
+
+    monkeypatch.setattr(engine._FastBook, "_evaluate_rows", spy)
+    batched, full, used = _fast_and_full(p, monkeypatch, registry={}, all_formulas=True)
+    assert used
+    assert seen == [(name, 40)]
+    _assert_same(batched, full)
+    monkeypatch.setattr(engine, "_BATCH", False)
+    single, _full, _used = _fast_and_full(p, monkeypatch, registry={}, all_formulas=True)
+    _assert_same(batched, single)
+    assert batched.values == single.values
