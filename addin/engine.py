@@ -244,6 +244,8 @@ def _to_python(v: Any) -> Any:
         return f if math.isfinite(f) else ExcelError("#NUM!")
     if isinstance(v, np.ndarray):
         return _to_python(v.ravel()[0]) if v.size else None
+    if hasattr(v, "ranges") and hasattr(v, "value"):  # a reference (INDEX ...): its value
+        return _to_python(np.asarray(v.value, dtype=object))
     return str(v)
 
 
@@ -273,6 +275,8 @@ def _arg_to_xlwings(a: Any) -> Any:
     """A ``formulas`` argument → what classic xlwings passes with ``ndim=2``."""
     if type(a) is _Omitted:
         return None
+    if hasattr(a, "ranges") and hasattr(a, "value"):  # a reference (Ranges): its values
+        a = a.value
     if isinstance(a, np.ndarray) and a.ndim == 2:
         return [[_cell_to_xlwings(x) for x in row] for row in a.tolist()]
     if isinstance(a, np.ndarray):
@@ -397,6 +401,7 @@ def _register(
     from formulas.functions import wrap_ranges_func
     from formulas.tokens.operand import Empty
 
+    from . import formulas_fixes as fixes
     from ._lazy_imports import defer_scipy_for_formulas
 
     defer_scipy_for_formulas()  # SciPy is imported when a function needing it runs
@@ -405,6 +410,9 @@ def _register(
     # names are removed again afterwards (``_KNOWN_KEY``)
     saved: dict[str, Any] = {_EMPTY_KEY: Empty.__dict__["compile"], _KNOWN_KEY: set(table)}
     Empty.compile = staticmethod(_compile_empty)
+    for name, fn in fixes.replacements().items():  # functions formulas gets wrong
+        saved[name] = table.get(name)
+        table[name] = fn
     for name, fn in registry.items():
         wrapped = wrap_ranges_func(_make_adapter(name, fn, log))
         wrapped = _with_argument_origins(wrapped, name, fn, formulas_of or {})  # hook
@@ -488,14 +496,22 @@ class _QuietBar:
         return False
 
 
-def _make_model_class(pattern: re.Pattern[str] | None, main_book: str):
+def _make_model_class(pattern: re.Pattern[str] | None, main_book: str, kept=None):
     import formulas
     import formulas.excel as fx
 
     fx.tqdm = type("tqdm_stub", (), {"tqdm": _QuietBar})
+    kept = kept or {}
 
     class AggloModel(formulas.ExcelModel):
         def compile_cell(self, cell, context, references, formula_references):
+            if kept and cell.data_type == "f":
+                got = kept.get((str(context.get("sheet", "")).upper(), cell.coordinate))
+                if got is not None:  # evaluated as the value Excel cached (keep_cached)
+                    cached = got[0]
+                    cell.value = str(cached) if isinstance(cached, ExcelError) else cached
+                    if isinstance(cached, ExcelError):
+                        cell.data_type = "e"
             if cell.data_type == "f":
                 val = cell.value
                 text = val if isinstance(val, str) else getattr(val, "text", None)
@@ -600,7 +616,7 @@ def values_close(a: Any, b: Any, tol: float = 1e-9) -> bool:
 
 _NOT_EVALUABLE = {"#CIRC!": "a circular reference (iterative calculation is left to Excel)",
                   "#NAME?": "a function the headless engine does not know",
-                  "#REF!": "a reference the headless engine cannot follow (another file?)"}  # fmt: skip
+                  "#REF!": "a reference the headless engine cannot resolve"}  # fmt: skip
 
 
 def evaluate_package(
@@ -658,9 +674,80 @@ def evaluate_package(
             f"{pkg.path.name}: saved as 'Strict Open XML Spreadsheet', which the evaluator "
             "cannot read; save it as 'Excel Workbook (.xlsx)' and refresh again"
         )
+    kept = _set_aside_kept(pkg, scans, agglo, registry, pattern, ev)
     return _evaluate(
-        pkg, scans, agglo, registry, pattern, ev, write_tolerance, progress, all_formulas
+        pkg, scans, agglo, registry, pattern, ev, write_tolerance, progress, all_formulas, kept
     )
+
+
+# digit runs that are not part of a function name (``LOG10(``, ``T.DIST.2T(``,
+# ``DEC2BIN(``): the classification key
+_NUMBERS = re.compile(r"(?<!\d)\d+(?![\d\w.]|\s*\()")
+
+
+def _set_aside_kept(pkg, scans, agglo, registry, pattern, ev) -> dict[tuple[str, str], tuple]:
+    """Take the formulas that cannot be evaluated right out of the evaluation.
+
+    They keep their cached value (the evaluators read it as a constant) and are
+    reported with the reason (:mod:`agglo_addin.keep_cached`).  Returns
+    (SHEET, cell) → (cached value,) of those cells, for the full model.
+    """
+    from ._lazy_imports import defer_scipy_for_formulas
+    from .keep_cached import reason_to_keep
+
+    defer_scipy_for_formulas()  # before formulas' function table is first built
+    import formulas
+
+    table = formulas.get_functions()
+    names = set(registry)
+
+    def known(name: str) -> bool:
+        return name in table or name in names
+
+    @functools.lru_cache(maxsize=4096)
+    def reason_of(skeleton: str, kind: str) -> str | None:
+        return reason_to_keep(normalize_formula(skeleton, pattern), kind, known=known)
+
+    kept: dict[tuple[str, str], tuple] = {}
+    unknown: dict[tuple[str, str], FormulaCell] = {}  # kept without a cached value
+    drops = []
+    for scan in scans:
+        sheet = scan.info.name
+        masters = scan.shared_masters
+        drop = []
+        for ref, fc in scan.formulas.items():
+            text = fc.text
+            if text is None and fc.shared_index in masters:
+                text = masters[fc.shared_index].text  # same functions, same links
+            why = reason_of(_NUMBERS.sub("0", text) if text is not None else "", fc.kind)
+            if why is None:
+                continue
+            drop.append(ref)
+            kept[(sheet.upper(), ref)] = (fc.cached,)
+            if fc.cached is None:
+                unknown[(sheet, ref)] = fc
+            ev.problems.append(Problem(sheet, ref, _text_of(scans, sheet, fc),
+                                       f"not evaluated: the formula uses {why}; its cached "
+                                       "value was kept"))  # fmt: skip
+        drops.extend((scan, ref) for ref in drop)
+    if unknown:
+        # what depends on a kept cell that holds no value would be computed from an
+        # empty cell: it is kept too
+        by_part = {s.info.name: s for s in scans}
+        for si, fc in _needed_formulas(pkg, scans, unknown):
+            sheet = scans[si].info.name
+            if (sheet.upper(), fc.ref) in kept:
+                continue
+            kept[(sheet.upper(), fc.ref)] = (fc.cached,)
+            ev.problems.append(Problem(sheet, fc.ref, _text_of(scans, sheet, fc),
+                                       "not evaluated: it depends on a formula that could not "
+                                       "be evaluated and holds no value; its cached value "
+                                       "was kept"))  # fmt: skip
+            drops.append((by_part[sheet], fc.ref))
+    for scan, ref in drops:
+        scan.formulas.pop(ref, None)
+        agglo.pop((scan.info.name, ref), None)
+    return kept
 
 
 def _cell_key(sheet: str, r1: int, c1: int, r2: int, c2: int) -> tuple[str, str]:
@@ -668,7 +755,9 @@ def _cell_key(sheet: str, r1: int, c1: int, r2: int, c2: int) -> tuple[str, str]
     return sheet.upper(), a if (r1, c1) == (r2, c2) else f"{a}:{xlsx.cell_ref(r2, c2)}"
 
 
-def _evaluate(pkg, scans, agglo, registry, pattern, ev, tol, progress, everything) -> Evaluation:
+def _evaluate(
+    pkg, scans, agglo, registry, pattern, ev, tol, progress, everything, kept=None
+) -> Evaluation:
     import schedula as sh
     from formulas.cell import InvRangesAssembler
 
@@ -697,7 +786,7 @@ def _evaluate(pkg, scans, agglo, registry, pattern, ev, tol, progress, everythin
         src = os.path.join(tmpdir, book_name)
         with open(src, "wb") as fh:
             fh.write(pkg.data)
-        Model = _make_model_class(pattern, book_name)
+        Model = _make_model_class(pattern, book_name, kept)
         if progress:
             progress("load", 0, 3)
 
@@ -1645,8 +1734,11 @@ def _record(ev, patch, sheet, cref, formula, old, new, anchor: bool, tol) -> Non
         code = str(new)
         if code in _NOT_EVALUABLE and not (isinstance(old, ExcelError) and str(old) == code):
             if anchor:
+                why = _NOT_EVALUABLE[code]
+                if code == "#REF!" and ("'" in sheet or "''" in (formula or "")):
+                    why = "a sheet name with an apostrophe, which the full evaluator cannot read"
                 ev.problems.append(Problem(sheet, cref, formula,
-                                           f"not evaluated: the formula uses {_NOT_EVALUABLE[code]}; "
+                                           f"not evaluated: the formula uses {why}; "
                                            "its cached value was kept"))  # fmt: skip
             return
     if not values_close(old, new, tol):
@@ -1795,13 +1887,16 @@ def refresh_workbook(
     limits: Limits | None = None,
     registry: Mapping[str, Callable[..., Any]] | None = None,
     progress: Callable[[str, int, int], None] | None = None,
-    all_formulas: bool = False,
+    all_formulas: bool = True,
     recalc_on_open: bool = True,
 ) -> Report:
-    """Recalculate the Agglo formulas of a workbook and write the cached values back.
+    """Recalculate the formulas of a workbook and write the cached values back.
 
-    ``all_formulas=True`` also recalculates the ordinary formulas that are not
-    connected to an Agglo formula (every formula of the workbook).  With
+    Every formula of the workbook is recalculated; ``all_formulas=False`` (``agglo
+    refresh --agglo-only``) recalculates only the Agglo formulas, the formulas they
+    depend on and the formulas depending on them.  A formula the engine cannot
+    evaluate right keeps its cached value and is reported
+    (:mod:`agglo_addin.keep_cached`).  With
     ``recalc_on_open=False`` the workbook is not marked for a full recalculation when
     Excel opens it (``fullCalcOnLoad``): for workbooks shared with people who do not
     have the add-in, whose Excel would otherwise replace the stored values of the
@@ -1983,6 +2078,23 @@ class _FastBook:
         self.results: dict[tuple[int, int, int], Any] = {}
         self.compiled: dict[tuple[int, int, int], tuple[Any, list]] = {}
         self.names = [s.info.name.upper() for s in scans]
+        # ``formulas`` cannot read a sheet name holding an apostrophe ('O''Brien'!A1):
+        # such sheets are given a plain name while their formulas are compiled
+        self.alias_of: dict[str, str] = {}
+        quoted = []
+        for i, s in enumerate(scans):
+            if "'" in s.info.name:
+                alias = self.alias_of[s.info.name.upper()] = f"AGGLO_SHEET_{i}"
+                self.sheet_index[alias] = i
+                quoted.append(re.escape("'" + s.info.name.replace("'", "''") + "'!"))
+        self.quoted = re.compile("|".join(quoted), re.IGNORECASE) if quoted else None
+
+    def _aliased(self, text: str) -> str:
+        def swap(m: re.Match[str]) -> str:
+            name = m.group(0)[1:-2].replace("''", "'").upper()
+            return self.alias_of[name] + "!"
+
+        return _outside_strings(text, lambda part: self.quoted.sub(swap, part))
 
     # -- compiling ------------------------------------------------------------------------
     def compile(self, si: int, fc: FormulaCell):
@@ -2009,6 +2121,9 @@ class _FastBook:
             raise _Fallback("reference-valued function")
         if self.defined:
             text = self._with_names_resolved(text, sheet)
+        if self.quoted is not None:
+            text = self._aliased(text)
+            sheet = self.alias_of.get(sheet.upper(), sheet)
         area = self.array_area.get((si, fc.row, fc.col))
         shape = (1, 1) if area is None else (area[2] - area[0] + 1, area[3] - area[1] + 1)
         keyed = _template_key(text, sheet.upper(), fc.row, fc.col, shape)
@@ -2072,14 +2187,63 @@ class _FastBook:
         single = all(
             areas[k][1][0] == areas[k][1][2] and areas[k][1][1] == areas[k][1][3] for k in picks
         )
-        return _FastPipe(func), picks, not own and single and names <= _ELEMENTWISE, areas
+        if not own and single and names <= _ELEMENTWISE:
+            return _FastPipe(func), picks, True, areas
+        # ``=AVERAGE(Data!B2:E2)`` filled down: one aggregate of one row (see _ROW_AGGREGATES)
+        row_agg = (
+            not own
+            and len(picks) == 1
+            and len(names) == 1
+            and next(iter(names)) in _ROW_AGGREGATES
+            and areas[picks[0]][1][0] == areas[picks[0]][1][2]
+            and re.fullmatch(r"=\s*[\w.]+\(\s*[^(),]+\)\s*", text) is not None
+        )
+        return _FastPipe(func), picks, next(iter(names)) if row_agg else False, areas
+
+    def _name_text(self, sheet: str, name: str, depth: int) -> str:
+        """What a defined name stands for, as text to put in its place.
+
+        A plain range (``'Data'!$B$3:$I$33``) as it is; a formula or a constant
+        (``SUM(Data!$B$2:$B$9)*2``, ``0.05``) in parentheses, with the names it uses
+        replaced in turn.  A name whose formula holds a relative reference (its meaning
+        depends on the cell using it), another workbook or a spill makes the full model
+        evaluate the book.
+        """
+        target = (_name_target(self.defined, sheet, name) or "").lstrip("=")
+        t_toks = _tokenize(target) if target else None
+        if not t_toks or depth > 5 or "".join(t[0] for t in t_toks) != target:
+            raise _Fallback("a defined name that cannot be followed")
+        t_sheet, t_ref = _split_sheet(target)
+        if (
+            len(t_toks) == 1
+            and t_toks[0][1:] == ("OPERAND", "RANGE")
+            and t_sheet is not None
+            and not t_sheet.startswith("[")
+            and _parse_area(t_ref) is not None
+            and not t_ref.endswith("#")
+        ):
+            return target
+        out = []
+        for value, ttype, subtype in t_toks:
+            if ttype == "OPERAND" and subtype == "RANGE":
+                sh, ref = _split_sheet(value)
+                if sh is not None and sh.startswith("["):
+                    raise _Fallback("a defined name referring to another workbook")
+                m = _AREA.match(ref)
+                if m is None:
+                    if _parse_area(ref) is not None or ref.endswith("#"):
+                        raise _Fallback("a defined name with whole rows/columns or a spill")
+                    out.append(self._name_text(sh or sheet, ref, depth + 1))
+                    continue
+                g = m.groups()
+                if sh is None or not (g[0] and g[2]) or (g[5] and not (g[4] and g[6])):
+                    raise _Fallback("a defined name with a relative reference")
+            out.append(value)
+        return "(" + "".join(out) + ")"
 
     def _with_names_resolved(self, text: str, sheet: str) -> str:
-        """The formula with each defined name replaced by the range it stands for.
-
-        Only names of one plain range (``'Data'!$B$3:$I$33``) are replaced; a name
-        standing for a formula or a constant makes the full model evaluate the book.
-        """
+        """The formula with each defined name replaced by what it stands for
+        (:meth:`_name_text`)."""
         toks = _tokenize(text.lstrip("="))
         if toks is None or "".join(t[0] for t in toks) != text.lstrip("="):
             raise _Fallback("formula tokens do not tile the text")
@@ -2089,20 +2253,7 @@ class _FastBook:
             if ttype == "OPERAND" and subtype == "RANGE":
                 sh, ref = _split_sheet(value)
                 if _parse_area(ref) is None and not (sh or "").startswith("["):
-                    target = (_name_target(self.defined, sh or sheet, ref) or "").lstrip("=")
-                    t_toks = _tokenize(target) if target else None
-                    t_sheet, t_ref = _split_sheet(target)
-                    if (
-                        not t_toks
-                        or len(t_toks) != 1
-                        or t_toks[0][1:] != ("OPERAND", "RANGE")
-                        or t_sheet is None
-                        or t_sheet.startswith("[")
-                        or _parse_area(t_ref) is None
-                        or t_ref.endswith("#")
-                    ):
-                        raise _Fallback("a defined name that is not a plain range")
-                    out.append(target.lstrip("="))
+                    out.append(self._name_text(sh or sheet, ref, 0))
                     changed = True
                     continue
             out.append(value)
@@ -2236,9 +2387,36 @@ class _FastBook:
                 key, func, args, (area[2] - area[0] + 1, area[3] - area[1] + 1)
             )
 
+    def _evaluate_rows(self, members, call, name: str) -> None:
+        """``=F(row)`` filled down (F in _ROW_AGGREGATES): one NumPy reduction over the
+        rows when every cell they read holds a finite number; otherwise cell by cell."""
+        res, compiled = self.results, self.compiled
+        rows = []
+        for m in members:
+            area = compiled[m][1][0]
+            if any(True for _ in self._formula_cells_in(*area)):
+                rows = None  # reads formula results: cell by cell keeps their order
+                break
+            vals = self.values[area[0]]
+            row = [vals.get((area[1], c)) for c in range(area[2], area[4] + 1)]
+            if not all(type(x) is float and math.isfinite(x) for x in row):
+                rows = None  # empty, text, logical or error cells: Excel's rules apply
+                break
+            rows.append(row)
+        if not rows:
+            for m in members:
+                self._evaluate_cell(m, call)
+            return
+        got = _ROW_AGGREGATES[name](np.array(rows, dtype=float), axis=1)
+        for m, x in zip(members, got.tolist(), strict=True):
+            res[m] = x
+
     def _evaluate_group(self, members, call) -> None:
         """One call for all cells of an element-wise pattern (columns of inputs)."""
         res, compiled, formulas = self.results, self.compiled, self.formulas
+        kind = self.templates[compiled[members[0]][2]][2]
+        if kind is not True:
+            return self._evaluate_rows(members, call, kind)
         func = compiled[members[0]][0]
         n = len(members)
         cols = []
@@ -2281,6 +2459,9 @@ _ELEMENTWISE = frozenset(
     | {"ISNUMBER", "ISTEXT", "ISNONTEXT", "ISBLANK", "ISERROR", "ISERR", "ISNA"}
     | {"ISLOGICAL", "LEN", "LEFT", "RIGHT", "MID", "UPPER", "LOWER", "TRIM", "EXACT", "VALUE"}
 )
+# Aggregates of one row computed for a whole pattern with NumPy (``=AVERAGE(B2:E2)``
+# filled down), when every cell holds a finite number: what Excel gives then
+_ROW_AGGREGATES = {"SUM": np.sum, "AVERAGE": np.mean, "MAX": np.max, "MIN": np.min}
 _NODE_SUFFIX = re.compile(r"<\d+>$")
 _BATCH = True  # tests switch it off to compare with cell-by-cell evaluation
 

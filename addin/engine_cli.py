@@ -26,8 +26,10 @@ exit codes:
   0  success (refreshed, nothing to do, or --check found no difference)
   1  --check: a recomputed value differs from the cached one beyond --tolerance
   2  command-line usage error
-  3  evaluation errors: some formulas could not be evaluated or returned an error
-     with a message (the values that could be computed were written)
+  3  evaluation errors: some formulas could not be evaluated right (unsupported or
+     volatile function, external link, data table ...: their cached values were
+     kept) or returned an error with a message (the values that could be computed
+     were written); with --check this is a failure too
   4  refused: a file could not be processed safely (encrypted, corrupt, too large,
      unsafe XML, changed on disk during the refresh, open in Excel or LibreOffice,
      read-only, --out onto a folder, device or pipe); it was left untouched
@@ -57,10 +59,14 @@ def _setup_refresh(p: argparse.ArgumentParser) -> None:
                    help="recompute and compare with the cached values; write nothing")  # fmt: skip
     p.add_argument("--tolerance", type=float, default=1e-9,
                    help="relative/absolute tolerance of --check (default 1e-9)")  # fmt: skip
-    p.add_argument("--all", dest="all_formulas", action="store_true",
-                   help="also recalculate the ordinary formulas that are not connected to an "
-                   "Agglo formula (by default only Agglo formulas, the formulas they depend on "
-                   "and the formulas that depend on them are recalculated)")  # fmt: skip
+    p.add_argument("--agglo-only", dest="all_formulas", action="store_false", default=True,
+                   help="recalculate only the Agglo formulas, the formulas they depend on and "
+                   "the formulas depending on them (faster; other formulas keep their cached "
+                   "values even when their data changed). By default every formula is "
+                   "recalculated")  # fmt: skip
+    p.add_argument(
+        "--all", dest="all_formulas", action="store_true", help=argparse.SUPPRESS
+    )  # the default now; kept for old scripts
     p.add_argument("--no-recalc-on-open", dest="recalc_on_open", action="store_false",
                    help="do not mark the workbook for a full recalculation when Excel opens "
                    "it. By default it is marked, so Excel with the add-in recomputes "
@@ -373,7 +379,7 @@ def _refresh(job: dict[str, Any]):
         tolerance=job.get("tolerance", 1e-9),
         limits=_limits(job.get("max_cells")),
         progress=job.get("progress"),
-        all_formulas=job.get("all_formulas", False),
+        all_formulas=job.get("all_formulas", True),
         recalc_on_open=job.get("recalc_on_open", True),
     )
 

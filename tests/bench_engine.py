@@ -1,9 +1,12 @@
-"""Benchmark: ``agglo refresh`` on 2,000 Agglo + 10,000 ordinary formulas vs LibreOffice.
+"""Benchmark: ``agglo refresh`` against LibreOffice at 1,000, 20,000 and 100,000 rows.
 
-Run: ``python tests/bench_engine.py [--rows 1000]``.  Builds the workbook, refreshes it
-with the headless engine (cold process, as a user would run it), then has LibreOffice
-headless recalculate the same workbook with the Agglo formulas replaced by their
-values (LibreOffice cannot evaluate them), on the same machine in the same run.
+Run: ``python tests/bench_engine.py [--rows 1000,20000,100000] [--repeat 3] [--detail]``.
+Each row holds 2 Agglo formulas (LQ, HHI) and 10 ordinary ones, plus a SUM on the data
+sheet.  Both sides recalculate every formula: ``agglo refresh`` (its default) in a new
+process, as a user runs it, and LibreOffice headless with recalculation on load forced,
+on the same workbook with the Agglo formulas replaced by their values (LibreOffice cannot
+evaluate them).  Printed per size: wall time and peak resident memory of each (the
+process and what it waits for), and how time and memory grow with the size.
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ import argparse
 import os
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -66,39 +68,98 @@ def build(path: Path, rows: int, agglo: bool = True, values: dict | None = None)
     wb.save(path)
 
 
+_MEASURE = """
+import resource, subprocess, sys, time
+t = time.perf_counter()
+subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+"""
+
+
+def measure(cmd: list[str]) -> tuple[float, float]:
+    """(wall seconds, peak resident MiB) of a command and the processes it waits for."""
+    out = subprocess.run([sys.executable, "-c", _MEASURE, *cmd], capture_output=True,
+                         text=True, check=True)  # fmt: skip
+    t, mib = out.stdout.split()
+    return float(t), float(mib)
+
+
+def scaling(rows: list[int], repeat: int) -> None:
+    """Agglo refresh (every formula, new process) against LibreOffice's full recalculation
+    at each size: time, peak memory, and how the cost grows."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    tmp = Path(tempfile.mkdtemp(prefix="agglo-bench-"))
+    try:
+        prof = tmp / "profile" / "user"
+        prof.mkdir(parents=True)
+        (prof / "registrymodifications.xcu").write_text(_PROFILE)
+        print(f"{'rows':>8} {'formulas':>10} | {'agglo s':>8} {'MiB':>6} | "
+              f"{'LibreOffice s':>13} {'MiB':>6} | ratio")  # fmt: skip
+        results = []
+        for n in rows:
+            book = tmp / f"bench{n}.xlsx"
+            build(book, n)
+            code = (
+                "import sys; from agglo_addin.engine import refresh_workbook;"
+                "from agglo_addin.xlsx import Limits;"
+                "r = refresh_workbook(sys.argv[1], backup=False, limits=Limits(max_cells=10**8));"
+                "assert r.status == 'refreshed', r.message"
+            )
+            ours = []
+            for _ in range(repeat):
+                build(book, n)  # no cached values: everything is computed and written
+                ours.append(measure([sys.executable, "-c", code, str(book)]))
+            theirs = []
+            if soffice:
+                lo_book = tmp / f"lo{n}.xlsx"
+                from agglo_addin.engine import evaluate_package
+                from agglo_addin.xlsx import Limits, read_package
+
+                ev = evaluate_package(read_package(book, Limits(max_cells=10**8)),
+                                      all_formulas=True)  # fmt: skip
+                build(lo_book, n, agglo=False, values=ev.values)
+                cmd = [soffice, f"-env:UserInstallation=file://{tmp / 'profile'}",
+                       "--headless", "--norestore", "--convert-to", "xlsx", "--outdir",
+                       str(tmp / "lo"), str(lo_book)]  # fmt: skip
+                for _ in range(repeat):
+                    theirs.append(measure(cmd))
+            a = min(ours)
+            b = min(theirs) if theirs else (float("nan"), float("nan"))
+            results.append((n, a, b))
+            print(f"{n:>8,} {12 * n + n + 5:>10,} | {a[0]:>8.2f} {a[1]:>6.0f} | "
+                  f"{b[0]:>13.2f} {b[1]:>6.0f} | {a[0] / b[0]:.2f}x", flush=True)  # fmt: skip
+        import math
+
+        for (n1, a1, b1), (n2, a2, b2) in zip(results, results[1:], strict=False):
+            k = math.log(n2 / n1)
+            print(f"growth {n1:,} -> {n2:,} rows: agglo time ~ rows^"
+                  f"{math.log(a2[0] / a1[0]) / k:.2f}, memory ~ rows^{math.log(a2[1] / a1[1]) / k:.2f}; "
+                  f"LibreOffice time ~ rows^{math.log(b2[0] / b1[0]) / k:.2f}, "
+                  f"memory ~ rows^{math.log(b2[1] / b1[1]) / k:.2f}")  # fmt: skip
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--rows", type=int, default=1000, help="rows (12 formulas each)")
-    ap.add_argument("--repeat", type=int, default=5, help="interleaved runs of each")
-    ap.add_argument("--full-model", action="store_true",
-                    help="also time the formulas.ExcelModel path the engine falls back to")  # fmt: skip
+    ap.add_argument("--rows", default="1000,20000,100000",
+                    help="comma-separated sizes (rows of 12 formulas each)")  # fmt: skip
+    ap.add_argument("--repeat", type=int, default=1, help="runs of each (best is printed)")
+    ap.add_argument("--detail", action="store_true",
+                    help="stage times and import costs at the first size")  # fmt: skip
     args = ap.parse_args()
+    rows = [int(x) for x in args.rows.split(",")]
+    print("Timings on a shared machine are noisy; best of --repeat runs.")
+    scaling(rows, args.repeat)
+    if args.detail:
+        detail(rows[0])
+
+
+def detail(rows: int) -> None:
+    """Stage times of one in-process refresh and the import costs."""
     tmp = Path(tempfile.mkdtemp(prefix="agglo-bench-"))
     try:
         book = tmp / "bench.xlsx"
-        build(book, args.rows)
-        print(f"workbook: {2 * args.rows:,} Agglo + {10 * args.rows:,} ordinary formulas "
-              f"(+{args.rows + 5:,} data-sheet formulas)")  # fmt: skip
-        # 1. agglo refresh, cold process (imports included), as a user runs it
-        code = (
-            "import sys, time; t=time.perf_counter();"
-            "from agglo_addin.engine import refresh_workbook;"
-            "r = refresh_workbook(sys.argv[1], backup=False);"
-            "print(r.status, len(r.changes), r.evaluation.seconds, time.perf_counter()-t)"
-        )
-        t0 = time.perf_counter()
-        out = subprocess.run([sys.executable, "-c", code, str(book)], capture_output=True,
-                             text=True, check=True)  # fmt: skip
-        wall = time.perf_counter() - t0
-        print(f"agglo refresh (new process, wall): {wall:.2f} s   [{out.stdout.strip()}]")
-        # 1b. the same with every agglo family module imported up front (what an eager
-        # ``import agglo`` cost before the package imported its modules on first use)
-        eager = "import agglo;[getattr(agglo, m) for m in agglo._SUBMODULES];" + code
-        build(book, args.rows)
-        t0 = time.perf_counter()
-        out = subprocess.run([sys.executable, "-c", eager, str(book)], capture_output=True,
-                             text=True, check=True)  # fmt: skip
-        print(f"  same, all agglo modules imported eagerly: {time.perf_counter() - t0:.2f} s")
         imports = (
             "import sys, time; t=time.perf_counter();"
             "from agglo_addin.engine import default_registry; default_registry();"
@@ -106,62 +167,18 @@ def main() -> None:
         )
         out = subprocess.run([sys.executable, "-c", imports], capture_output=True, text=True,
                              check=True)  # fmt: skip
-        print(f"  cold imports (engine + registry): {out.stdout.strip()} s [xlwings, scipy loaded]")
-        # 2. in-process, warm imports: the engine's own time (imports measured apart)
-        t0 = time.perf_counter()
+        print(f"cold imports (engine + registry): {out.stdout.strip()} s [xlwings, scipy loaded]")
         from agglo_addin.engine import default_registry, refresh_workbook
+        from agglo_addin.xlsx import Limits
 
-        default_registry()  # imports the worksheet functions (agglo, xlwings ...)
-        print(f"imports (engine + worksheet functions): {time.perf_counter() - t0:.2f} s")
-        build(book, args.rows)
+        default_registry()
+        build(book, rows)
         t0 = time.perf_counter()
-        rep = refresh_workbook(book, backup=False)
-        warm = time.perf_counter() - t0
+        rep = refresh_workbook(book, backup=False, limits=Limits(max_cells=10**8))
         ev = rep.evaluation
-        print(f"agglo refresh (warm, in process):  {warm:.2f} s   stages "
+        print(f"agglo refresh (warm, in process, {rows:,} rows): "
+              f"{time.perf_counter() - t0:.2f} s   stages "
               + ", ".join(f"{k} {v:.2f}" for k, v in ev.seconds.items()))  # fmt: skip
-        # 2b. the same with the full formulas.ExcelModel (the fallback path), for reference
-        if args.full_model:
-            os.environ["AGGLO_ENGINE_FULL_MODEL"] = "1"
-            build(book, args.rows)
-            t0 = time.perf_counter()
-            refresh_workbook(book, backup=False)
-            print(f"agglo refresh with the full formulas model (warm): "
-                  f"{time.perf_counter() - t0:.2f} s")  # fmt: skip
-            del os.environ["AGGLO_ENGINE_FULL_MODEL"]
-        # 3. LibreOffice headless on the same workbook, Agglo formulas replaced by values;
-        # then both again, interleaved, so that both see the same machine load
-        soffice = shutil.which("soffice") or shutil.which("libreoffice")
-        if not soffice:
-            print("LibreOffice: not installed (apt-get install libreoffice-calc-nogui)")
-            return
-        lo_book = tmp / "bench_values.xlsx"
-        build(lo_book, args.rows, agglo=False, values=ev.values)
-        prof = tmp / "profile" / "user"
-        prof.mkdir(parents=True)
-        (prof / "registrymodifications.xcu").write_text(_PROFILE)
-        cmd = [soffice, f"-env:UserInstallation=file://{tmp / 'profile'}", "--headless",
-               "--norestore", "--convert-to", "xlsx", "--outdir", str(tmp / "lo"), str(lo_book)]  # fmt: skip
-        subprocess.run(cmd, capture_output=True, check=True)  # first start creates the profile
-        ours, theirs = [wall], []
-        for _ in range(args.repeat):
-            t0 = time.perf_counter()
-            subprocess.run(cmd, capture_output=True, check=True)
-            theirs.append(time.perf_counter() - t0)
-            build(book, args.rows)
-            t0 = time.perf_counter()
-            subprocess.run([sys.executable, "-c", code, str(book)], capture_output=True,
-                           check=True)  # fmt: skip
-            ours.append(time.perf_counter() - t0)
-        med = statistics.median
-        print(f"LibreOffice recalculation (wall, incl. start-up): best {min(theirs):.2f} s, "
-              f"median {med(theirs):.2f} s over {len(theirs)} runs")  # fmt: skip
-        print(f"agglo refresh (new process, wall):                best {min(ours):.2f} s, "
-              f"median {med(ours):.2f} s over {len(ours)} runs")  # fmt: skip
-        print(
-            f"ratio agglo/LibreOffice: cold best {min(ours) / min(theirs):.2f}x, "
-            f"cold median {med(ours) / med(theirs):.2f}x, warm {warm / min(theirs):.2f}x"
-        )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

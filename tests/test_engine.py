@@ -179,7 +179,11 @@ def test_unknown_function_keeps_cached_value(tmp_path):
     wb.save(p)
     ev = _evaluate(p)
     assert "G2" not in {c.cell for c in ev.changes}
-    assert any(pr.cell == "G2" and "does not know" in pr.reason for pr in ev.problems)
+    assert any(
+        pr.cell == "G2"
+        and "NOSUCHFUNCTION, which the headless engine does not support" in pr.reason
+        for pr in ev.problems
+    )
     # formulas' function table is left as it was: no registered or unknown names remain
     import formulas
 
@@ -786,17 +790,28 @@ def test_array_formulas_and_defined_names_in_the_fast_evaluator(tmp_path, monkey
     assert [v[("Data", "L8")], v[("Data", "M8")]] == pytest.approx(list(np.ravel(hhi)))
 
 
-def test_a_defined_name_standing_for_a_formula_falls_back(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    ("target", "fast_path"),
+    [
+        ("Data!$C$3*2", True),  # a formula of absolute references: put in its place
+        ("SUM(Data!$B$2:$B$4)/RATE", True),  # using another name
+        ("0.5", True),  # a constant
+        ("Data!B2*2", False),  # relative: its meaning depends on the cell using it
+    ],
+)
+def test_a_defined_name_standing_for_a_formula(tmp_path, monkeypatch, target, fast_path):
     from openpyxl.workbook.defined_name import DefinedName
 
     wb = openpyxl.Workbook()
     ws = _data_sheet(wb)
-    wb.defined_names["TWICE"] = DefinedName("TWICE", attr_text="Data!$B$2*2")
+    wb.defined_names["TWICE"] = DefinedName("TWICE", attr_text=target)
+    wb.defined_names["RATE"] = DefinedName("RATE", attr_text="Data!$C$2")
     ws["F2"] = "=LQ(B2,D2,B5,D5)+TWICE"
+    ws["F3"] = "=TWICE*3"
     p = tmp_path / "n.xlsx"
     wb.save(p)
     fast, full, used = _fast_and_full(p, monkeypatch)
-    assert not used
+    assert used == fast_path
     _assert_same(fast, full)
 
 
@@ -1003,7 +1018,7 @@ def test_a_refresh_in_a_new_process_loads_neither_xlwings_nor_pandas_nor_scipy(t
     )  # fmt: skip
     got = json.loads(out.stdout)
     assert got["loaded"] == []
-    here = _evaluate(p, registry=None)
+    here = _evaluate(p, registry=None, all_formulas=True)
     assert set(got["values"]) >= {"F2", "F3", "F4"}
     for cell, value in got["values"].items():
         expected = here.values[("Data", cell)]
@@ -1032,3 +1047,39 @@ def test_isaggloerror_sees_the_errors_of_agglo_formulas(tmp_path):
     assert ev.values[("Data", "F2")] is True
     assert ev.values[("Data", "F3")] is False
     assert ev.values[("Data", "F4")] is False
+
+
+@pytest.mark.parametrize("name", sorted(engine._ROW_AGGREGATES))
+@pytest.mark.parametrize("odd", [None, "text", True, "=1/0", "=A1*2"])
+def test_row_aggregates_in_one_reduction_equal_cell_by_cell(tmp_path, monkeypatch, name, odd):
+    """``=F(A2:C2)`` filled down gives with one NumPy reduction what it gives cell by
+    cell and what formulas' own model gives; a row holding anything but numbers (or a
+    formula) sends the pattern cell by cell."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    rng = np.random.default_rng(5)
+    for r in range(1, 41):
+        for c in range(1, 4):
+            ws.cell(r, c, float(np.round(rng.normal(10, 5), 3)))
+        ws.cell(r, 5, f"={name}(A{r}:C{r})")
+    if odd is not None:
+        ws["B17"] = odd
+    p = tmp_path / "rows.xlsx"
+    wb.save(p)
+    seen = []
+    real = engine._FastBook._evaluate_rows
+
+    def spy(self, members, call, fn):
+        seen.append((fn, len(members)))
+        return real(self, members, call, fn)
+
+    monkeypatch.setattr(engine._FastBook, "_evaluate_rows", spy)
+    batched, full, used = _fast_and_full(p, monkeypatch, registry={}, all_formulas=True)
+    assert used
+    assert seen == [(name, 40)]
+    _assert_same(batched, full)
+    monkeypatch.setattr(engine, "_BATCH", False)
+    single, _full, _used = _fast_and_full(p, monkeypatch, registry={}, all_formulas=True)
+    _assert_same(batched, single)
+    assert batched.values == single.values

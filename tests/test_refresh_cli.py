@@ -119,13 +119,16 @@ def test_batch_with_jobs_and_summary(tmp_path, capsys, registry):
     d.mkdir()
     for i in range(3):
         _book(d / f"b{i}.xlsx")
-    _book(d / "plain.xlsx", formula=None)
+    _book(d / "plain.xlsx", formula=None)  # no Agglo formula, but SUMs never computed
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = 1.0
+    wb.save(d / "values.xlsx")  # no formula at all
     (d / "bad.xlsx").write_bytes(b"PK\x03\x04truncated")
     code, out, _ = _run(["refresh", str(d), "--jobs", "2", "--json", "--no-backup"], capsys)
     rep = json.loads(out)
     s = rep["summary"]
-    assert s["workbooks"] == 5
-    assert s["refreshed"] == 3
+    assert s["workbooks"] == 6
+    assert s["refreshed"] == 4
     assert s["unchanged"] == 1
     assert s["refused"] == 1
     assert code == engine_cli.EXIT_REFUSED
@@ -246,19 +249,19 @@ def _without_full_calc(path):
     return path
 
 
-def test_all_also_fills_unconnected_ordinary_formulas(tmp_path, capsys, registry):
+def test_agglo_only_leaves_unconnected_ordinary_formulas(tmp_path, capsys, registry):
     p = _book(tmp_path / "b.xlsx")
     wb = openpyxl.load_workbook(p)
     wb["Data"]["G2"] = "=B2*100"  # not connected to the LQ formula in F2
     wb.save(p)
-    code, out, _ = _run(["refresh", str(p), "--no-backup", "--json"], capsys)
+    code, out, _ = _run(["refresh", str(p), "--no-backup", "--agglo-only", "--json"], capsys)
     assert code == 0, out
     cells = {c["cell"] for c in json.loads(out)["files"][0]["changes"]}
     assert "F2" in cells
     assert "G2" not in cells
     assert "C5" not in cells
     assert openpyxl.load_workbook(p, data_only=True)["Data"]["G2"].value is None
-    code, out, _ = _run(["refresh", str(p), "--no-backup", "--all", "--json"], capsys)
+    code, out, _ = _run(["refresh", str(p), "--no-backup", "--json"], capsys)
     assert code == 0, out
     changes = {c["cell"]: c["new"] for c in json.loads(out)["files"][0]["changes"]}
     # F2 and its precedents were up to date; C5 = SUM(C2:C4) feeds nothing Agglo uses
@@ -266,18 +269,56 @@ def test_all_also_fills_unconnected_ordinary_formulas(tmp_path, capsys, registry
     assert openpyxl.load_workbook(p, data_only=True)["Data"]["G2"].value == 1000
 
 
-def test_all_fills_a_workbook_without_agglo_formulas(tmp_path, capsys):
+def test_default_fills_a_workbook_without_agglo_formulas(tmp_path, capsys):
     p = _book(tmp_path / "b.xlsx", formula=None)
-    code, out, _ = _run(["refresh", str(p), "--no-backup"], capsys)
+    code, out, _ = _run(["refresh", str(p), "--no-backup", "--agglo-only"], capsys)
     assert code == 0
     assert "no Agglo formulas" in out
-    code, out, _ = _run(["refresh", str(p), "--no-backup", "--all"], capsys)
+    code, out, _ = _run(["refresh", str(p), "--no-backup"], capsys)
     assert code == 0, out
     ws = openpyxl.load_workbook(p, data_only=True)["Data"]
     assert [ws[c].value for c in ("D2", "D3", "D4", "B5", "C5", "D5")] == [40, 60, 40, 60, 80, 140]
-    code, out, _ = _run(["refresh", "--check", "--all", str(p)], capsys)
+    code, out, _ = _run(["refresh", "--check", str(p)], capsys)
     assert code == engine_cli.EXIT_OK
     assert "check passed" in out
+    code, out, _ = _run(["refresh", "--check", "--all", str(p)], capsys)  # the old spelling
+    assert code == engine_cli.EXIT_OK
+
+
+def _set_value(path, sheet_part, ref, value):
+    """Change one data cell's stored value in place (what a script dropping in new data
+    does), leaving every cached formula value as it was."""
+    import re
+
+    with zipfile.ZipFile(path) as z:
+        items = [(i, z.read(i.filename)) for i in z.infolist()]
+    out = path.with_suffix(".tmp.xlsx")
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in items:
+            if info.filename == sheet_part:
+                pat = rf'(<c r="{ref}"[^>]*>)<v>[^<]*</v>'.encode()
+                data, n = re.subn(pat, rb"\g<1><v>" + str(value).encode() + b"</v>", data)
+                assert n == 1
+            z.writestr(info, data)
+    os.replace(out, path)
+
+
+def test_a_changed_data_cell_updates_a_plain_sum_and_check_fails_on_stale_values(
+    tmp_path, capsys, registry
+):
+    p = _book(tmp_path / "b.xlsx")
+    code, out, _ = _run(["refresh", str(p), "--no-backup"], capsys)
+    assert code == 0, out
+    _set_value(p, "xl/worksheets/sheet1.xml", "C3", 41)  # 40 -> 41: C5 = SUM(C2:C4) is stale
+    code, out, _ = _run(["refresh", "--check", str(p)], capsys)
+    assert code == engine_cli.EXIT_DIFFERS, out
+    assert "Data!C5: 80 -> 81" in out
+    code, out, _ = _run(["refresh", str(p), "--no-backup"], capsys)
+    assert code == 0, out
+    ws = openpyxl.load_workbook(p, data_only=True)["Data"]
+    assert (ws["C5"].value, ws["D3"].value, ws["D5"].value) == (81, 61, 141)
+    code, out, _ = _run(["refresh", "--check", str(p)], capsys)
+    assert code == engine_cli.EXIT_OK, out
 
 
 def test_recalc_on_open_is_set_by_default_and_can_be_skipped(tmp_path, capsys, registry):
@@ -303,7 +344,8 @@ def test_help_explains_the_new_flags(capsys):
     with pytest.raises(SystemExit):
         main(["refresh", "--help"])
     out = " ".join(capsys.readouterr().out.split())
-    assert "--all" in out
+    assert "--agglo-only" in out
+    assert "By default every formula is recalculated" in out
     assert "--no-recalc-on-open" in out
     assert "#NAME?" in out  # why someone would skip the recalculation on open
     assert "without the add-in" in out.lower() or "WITHOUT the add-in" in out
