@@ -729,7 +729,12 @@ def origins_from_formula(formula: str, func: str, params: Sequence[str]) -> dict
     >>> origins_from_formula("=LQ(B3:I33,,Data!$B$40)", "LQ", ["data", "region_totals", "industry_totals"])
     {'data': (None, 3, 2), 'system 1': (None, 3, 2), 'industry_totals': ('Data', 40, 2), 'system 3': ('Data', 40, 2)}
     """
-    match = re.search(rf"(?<![\w.]){re.escape(func)}\s*\(", formula or "", re.IGNORECASE)
+    # the stored spellings too: _xldudf_HHI(, AGGLO.HHI(, 'agglo.xlam'!HHI(
+    match = re.search(
+        rf"(?<![A-Za-z0-9_.])(?:_xldudf_|_xll\.)?(?:[A-Za-z_]\w*\.)?{re.escape(func)}\s*\(",
+        formula or "",
+        re.IGNORECASE,
+    )
     if not match:
         return {}
     args, depth, quote, start = [], 0, None, match.end()
