@@ -175,7 +175,9 @@ def economic_complexity(
         Method of reflections (Hidalgo and Hausmann 2009), its eigenvector limit, or the
         fitness–complexity algorithm (Tacchella et al. 2012).
     kind : {'values', 'rca', 'binary'}
-        What ``matrix`` holds; values are turned into RCA = LQ with the block's totals.
+        What ``matrix`` holds; values are turned into RCA = LQ with the block's totals
+        (:func:`agglo.location_quotient`, which warns about a 全国/合计 row; leave such a
+        row out).
     threshold : float
         RCA at or above which a region counts as producing an industry (default 1).
     iterations : int, optional
