@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import math
 import sys
 import warnings
 from collections.abc import Callable
@@ -1296,7 +1295,7 @@ def _unit_name(value: Any, row: int) -> Any:
     elif (
         isinstance(value, int | float)
         and not isinstance(value, bool)
-        and math.isfinite(value)
+        and np.isfinite(value)
         and float(value).is_integer()
         and abs(value) < 1e15
     ):
