@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import math
 import sys
 import types
 import warnings
@@ -1820,14 +1819,10 @@ def _unit_name(value: Any, row: int) -> Any:
         text = value.strip()
         if text and text not in cv.ERROR_CODES:
             return text
-    elif (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-        and float(value).is_integer()
-        and abs(value) < 1e15
-    ):
-        return int(value)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+        if abs(number) < 1e15 and number.is_integer():  # NaN and ±inf fail the bound
+            return int(number)
     raise _error(
         f"'pairs' 第 {row} 行的 {value!r} 不是单元名称（应为文字或整数代码）。 / 'pairs' row "
         f"{row} holds {value!r}, not a unit name (text or a whole-number code)."
@@ -2013,7 +2008,7 @@ def MARKOV(panel, classes=5, scope="pooled", show="probabilities"):
     classes=_CLASSES_DOC,
     lag_classes="Number of classes of the neighbours' spatial lag (default = classes).",
     scope=_SCOPE_DOC,
-    show="probabilities (default, with n and steady state) or counts.",
+    show="probabilities (default, with n and steady state), counts, or test (homogeneity Q, LR).",
 )
 def SPMARKOV(panel, weights, classes=5, lag_classes=None, scope="pooled", show="probabilities"):
     """Spatial Markov chain 空间马尔可夫链: transition matrices conditioned on the neighbours' class, stacked (lag class, class)."""
@@ -2026,11 +2021,15 @@ def SPMARKOV(panel, weights, classes=5, lag_classes=None, scope="pooled", show="
         _opt(scope, "scope", "pooled"),
     )
     what = str(_opt(show, "show", "probabilities")).lower()
-    if what not in ("probabilities", "counts"):
+    if what not in ("probabilities", "counts", "test"):
         raise _error(
-            f"'show' 必须是 probabilities 或 counts；收到 {what!r}。 / 'show' must be "
-            f"probabilities or counts; received {what!r}."
+            f"'show' 必须是 probabilities、counts 或 test；收到 {what!r}。 / 'show' must be "
+            f"probabilities, counts or test; received {what!r}."
         )
+    if what == "test":
+        names = ["Q", "p (Q)", "LR", "p (LR)", "dof"]
+        vals = [r.Q, r.Q_p_value, r.LR, r.LR_p_value, float(r.dof)]
+        return cv.to_table(["homogeneity (Bickenbach–Bode)", "value"], [names, vals])
     m, k, _ = r.counts.shape
     names = _class_names(k)
     lag_col = [f"L{lag + 1}" for lag in range(m) for _ in range(k)]

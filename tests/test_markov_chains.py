@@ -64,6 +64,11 @@ def test_matches_giddy(panel, scope, fixed):
     np.testing.assert_allclose(s.probabilities, sm.P, atol=1e-12)
     np.testing.assert_allclose(s.steady_states, np.array(list(sm.S), dtype=float), atol=1e-12)
     np.testing.assert_allclose(s.first_passage, sm.F, atol=1e-9)
+    assert pytest.approx(sm.Q, rel=1e-10) == s.Q
+    assert pytest.approx(sm.LR, rel=1e-10) == s.LR
+    assert s.dof == sm.dof_hom
+    assert pytest.approx(sm.Q_p_value, abs=1e-12) == s.Q_p_value
+    assert pytest.approx(sm.LR_p_value, abs=1e-12) == s.LR_p_value
     if fixed:
         np.testing.assert_allclose(r.cutoffs[:-1], sm.cutoffs)
 

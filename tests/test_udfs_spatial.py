@@ -84,6 +84,9 @@ def test_markov_tables():
     assert s[1][:2] == ["L1", "C1"]
     np.testing.assert_allclose([row[3:6] for row in s[1:]], ref.probabilities.reshape(6, 3))
     assert u.MARKOV(panel.tolist(), 4, None, "table").startswith("#VALUE! 'show'")
+    test = {row[0]: row[1] for row in u.SPMARKOV(panel.tolist(), w, 3, 2, None, "test")}
+    assert test["Q"] == pytest.approx(ref.Q)
+    assert test["dof"] == ref.dof
 
 
 def test_complexity_tables():
