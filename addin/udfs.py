@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import math
 import sys
 import warnings
 from collections.abc import Callable
@@ -1553,9 +1554,15 @@ _COORDS_DOC = "Two columns: x, y (projected) or longitude, latitude in degrees."
 _METRIC_DOC = "euclidean (default) or great_circle (longitude/latitude; distances in km)."
 
 
-def _spatial_weights_arg(weights: Any, style: Any) -> Any:
-    block = cv.read_block(weights, "weights", totals=False)
-    return _fn("spatial_weights")(block.values, _opt(style, "style", "W"))
+def _spatial_weights_arg(weights: Any, style: Any, name: str = "weights") -> Any:
+    block = cv.read_block(weights, name, totals=False)
+    try:
+        return _fn("spatial_weights")(block.values, _opt(style, "style", "W"))
+    except AggloValueError as exc:
+        text = str(exc)
+        if name != "weights":  # the message speaks of agglo's argument 'weights'
+            text = text.replace("'weights'", f"'{name}'")
+        raise _error(text) from None
 
 
 def _weights_block(w: Any) -> Any:
@@ -1575,7 +1582,7 @@ def _permutations(value: Any) -> int:
 @_udf("spatial_weights", matrix=_SPATIAL_WEIGHTS_DOC, style=_STYLE_DOC)
 def SPWEIGHTS(matrix, style="W"):
     """Spatial weights matrix 空间权重矩阵 standardised in a style (W row-standardised, B, C, U, S), spilled n × n."""
-    return _weights_block(_spatial_weights_arg(matrix, style))
+    return _weights_block(_spatial_weights_arg(matrix, style, "matrix"))
 
 
 @_udf(
@@ -1630,18 +1637,84 @@ def CHINAWEIGHTS(hainan="guangdong", style="W", labels=True):
     w = _fn("china_province_weights")(
         _opt(hainan, "hainan", "guangdong"), _opt(style, "style", "W")
     )
-    dense = np.asarray(w.to_dense(), dtype=float)
     if not cv.read_option(labels, "labels", True, "bool"):
-        return cv.to_excel(dense)
+        return _weights_block(w)
+    return _labelled_weights(w, f"{w.style} (Hainan: {_opt(hainan, 'hainan', 'guangdong')})")
+
+
+def _labelled_weights(w: Any, head: str) -> Any:
     names = list(w.labels)
-    head = f"{w.style} (Hainan: {_opt(hainan, 'hainan', 'guangdong')})"
-    return cv.to_excel(
-        [[head, *names]] + [[n, *row] for n, row in zip(names, dense.tolist(), strict=True)]
+    dense = np.asarray(w.to_dense(), dtype=float)
+    rows = [[n, *row] for n, row in zip(names, dense.tolist(), strict=True)]
+    return cv.to_excel([[head, *names], *rows])
+
+
+def _unit_name(value: Any, row: int) -> Any:
+    """A unit's name in a neighbour list: a text, or a whole-number code such as 110000."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text and text not in cv.ERROR_CODES:
+            return text
+    elif (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and float(value).is_integer()
+        and abs(value) < 1e15
+    ):
+        return int(value)
+    raise _error(
+        f"'pairs' 第 {row} 行的 {value!r} 不是单元名称（应为文字或整数代码）。 / 'pairs' row "
+        f"{row} holds {value!r}, not a unit name (text or a whole-number code)."
     )
 
 
-def _stat_table(title: str, rows: list[tuple[str, Any]]) -> list[list[Any]]:
-    return cv.to_table([title, "value"], [[r[0] for r in rows], [float(r[1]) for r in rows]])
+@_udf(
+    "spatial_weights",
+    pairs="Neighbour list: one pair per row (unit, neighbour[, weight]); names or codes.",
+    style=_STYLE_DOC,
+    symmetric="TRUE (default): each pair links both ways; FALSE: unit → neighbour only.",
+    header="TRUE if the first row holds column titles (default FALSE).",
+)
+def NBWEIGHTS(pairs, style="W", symmetric=True, header=False):
+    """Spatial weights 空间权重矩阵 from a neighbour list (unit, neighbour[, weight] per row), labelled n × n, spilled."""
+    rows = pairs if isinstance(pairs, list) else [[pairs]]
+    rows = [r if isinstance(r, list) else [r] for r in rows]
+    if cv.read_option(header, "header", False, "bool"):
+        rows = rows[1:]
+    both = cv.read_option(symmetric, "symmetric", True, "bool")
+    nb: dict[Any, dict[Any, float]] = {}
+    for i, row in enumerate(rows, start=1):  # reading the list, not a computation
+        cells = [None if (isinstance(c, str) and not c.strip()) else c for c in row]
+        if all(c is None for c in cells):
+            continue
+        if len(cells) < 2 or cells[0] is None or cells[1] is None:
+            raise _error(
+                f"'pairs' 第 {i} 行需要两个名称（单元, 邻居）。 / 'pairs' row {i} needs two "
+                "names: a unit and its neighbour."
+            )
+        a, b = _unit_name(cells[0], i), _unit_name(cells[1], i)
+        wt = 1.0
+        if len(cells) > 2 and cells[2] is not None:
+            wt = cv.read_option(cells[2], "pairs", 1.0, "number")
+        if a == b:
+            raise _error(
+                f"'pairs' 第 {i} 行的单元与邻居相同 ({a!r})。 / 'pairs' row {i} pairs {a!r} "
+                "with itself; a unit is not its own neighbour."
+            )
+        for x, y in ((a, b), (b, a)) if both else ((a, b),):
+            nb.setdefault(x, {})
+            nb.setdefault(y, {})
+            if nb[x].get(y, wt) != wt:
+                raise _error(
+                    f"'pairs' 中 {x!r}–{y!r} 出现两次且权重不同。 / 'pairs' gives {x!r}–{y!r} "
+                    "twice with different weights."
+                )
+            nb[x][y] = wt
+    if len(nb) < 2:
+        raise _error("'pairs' 至少需要一对邻居。 / 'pairs' needs at least one pair of units.")
+    w = _fn("spatial_weights")(nb, _opt(style, "style", "W"))
+    return _labelled_weights(w, f"{w.style} (neighbour list)")
 
 
 _MORAN_DOCS = {
@@ -1664,48 +1737,55 @@ def _spatial_args(values, weights, style, permutations, seed):
     )
 
 
-@_udf("moran", **_MORAN_DOCS)
+_MORAN_ROWS = (
+    ("E[{s}]", "expected"),
+    ("Var (normality)", "variance_normal"),
+    ("Var (randomisation)", "variance_random"),
+    ("z (normality)", "z_normal"),
+    ("z (randomisation)", "z_random"),
+    ("p (normality, two-sided)", "p_normal"),
+    ("p (randomisation, two-sided)", "p_random"),
+    ("p (permutation, pseudo)", "p_permutation"),
+    ("permutations", "permutations"),
+    ("n", "n"),
+)
+
+
+def _global_table(func: str, symbol: str, title: str, values, weights, style, permutations, seed):
+    """One column of statistics per column of ``values`` (e.g. one per year)."""
+    block = cv.read_block(values, "values", totals="labels")
+    arr = block.values
+    if arr.shape[0] == 1 or arr.shape[1] == 1:
+        series, heads = [arr.ravel()], ["value"]
+    else:
+        series = [arr[:, j] for j in range(arr.shape[1])]
+        heads = block.col_labels or [f"column {j + 1}" for j in range(arr.shape[1])]
+    w = _spatial_weights_arg(weights, style)
+    n_perm, seed_value = _permutations(permutations), _seed(seed)
+    results = [_fn(func)(y, w, None, n_perm, seed_value) for y in series]
+    labels = [symbol] + [label.format(s=symbol) for label, _ in _MORAN_ROWS]
+    cols = [
+        [getattr(r, symbol), *[float(getattr(r, attr)) for _, attr in _MORAN_ROWS]] for r in results
+    ]
+    return cv.to_table([f"{title} [{w.style}]", *heads], [labels, *cols])
+
+
+_GLOBAL_VALUES_DOC = (
+    "One value per unit, in the order of the weights; several columns (e.g. one per "
+    "year, with a header) give one column of results each."
+)
+
+
+@_udf("moran", **{**_MORAN_DOCS, "values": _GLOBAL_VALUES_DOC})
 def MORANI(values, weights, style="W", permutations=999, seed=1):
-    """Global Moran's I 全局莫兰指数 table: I, E[I], variances, z and two-sided p (normality, randomisation), permutation p."""
-    r = _fn("moran")(*_spatial_args(values, weights, style, permutations, seed))
-    return _stat_table(
-        f"Moran's I [{r.style}]",
-        [
-            ("I", r.I),
-            ("E[I]", r.expected),
-            ("Var (normality)", r.variance_normal),
-            ("Var (randomisation)", r.variance_random),
-            ("z (normality)", r.z_normal),
-            ("z (randomisation)", r.z_random),
-            ("p (normality, two-sided)", r.p_normal),
-            ("p (randomisation, two-sided)", r.p_random),
-            ("p (permutation, pseudo)", r.p_permutation),
-            ("permutations", r.permutations),
-            ("n", r.n),
-        ],
-    )
+    """Global Moran's I 全局莫兰指数 table: I, E[I], variances, z and two-sided p (normality, randomisation), permutation p; a column per year."""
+    return _global_table("moran", "I", "Moran's I", values, weights, style, permutations, seed)
 
 
-@_udf("geary", **_MORAN_DOCS)
+@_udf("geary", **{**_MORAN_DOCS, "values": _GLOBAL_VALUES_DOC})
 def GEARYC(values, weights, style="W", permutations=999, seed=1):
-    """Geary's C 吉尔里指数 table: C (E[C] = 1), variances, z and two-sided p (normality, randomisation), permutation p."""
-    r = _fn("geary")(*_spatial_args(values, weights, style, permutations, seed))
-    return _stat_table(
-        f"Geary's C [{r.style}]",
-        [
-            ("C", r.C),
-            ("E[C]", r.expected),
-            ("Var (normality)", r.variance_normal),
-            ("Var (randomisation)", r.variance_random),
-            ("z (normality)", r.z_normal),
-            ("z (randomisation)", r.z_random),
-            ("p (normality, two-sided)", r.p_normal),
-            ("p (randomisation, two-sided)", r.p_random),
-            ("p (permutation, pseudo)", r.p_permutation),
-            ("permutations", r.permutations),
-            ("n", r.n),
-        ],
-    )
+    """Geary's C 吉尔里指数 table: C (E[C] = 1), variances, z and two-sided p (normality, randomisation), permutation p; a column per year."""
+    return _global_table("geary", "C", "Geary's C", values, weights, style, permutations, seed)
 
 
 @_udf("local_moran", **_MORAN_DOCS)
@@ -1768,7 +1848,7 @@ def MARKOV(panel, classes=5, scope="pooled", show="probabilities"):
     classes=_CLASSES_DOC,
     lag_classes="Number of classes of the neighbours' spatial lag (default = classes).",
     scope=_SCOPE_DOC,
-    show="probabilities (default, with n and steady state) or counts.",
+    show="probabilities (default, with n and steady state), counts, or test (homogeneity Q, LR).",
 )
 def SPMARKOV(panel, weights, classes=5, lag_classes=None, scope="pooled", show="probabilities"):
     """Spatial Markov chain 空间马尔可夫链: transition matrices conditioned on the neighbours' class, stacked (lag class, class)."""
@@ -1781,11 +1861,15 @@ def SPMARKOV(panel, weights, classes=5, lag_classes=None, scope="pooled", show="
         _opt(scope, "scope", "pooled"),
     )
     what = str(_opt(show, "show", "probabilities")).lower()
-    if what not in ("probabilities", "counts"):
+    if what not in ("probabilities", "counts", "test"):
         raise _error(
-            f"'show' 必须是 probabilities 或 counts；收到 {what!r}。 / 'show' must be "
-            f"probabilities or counts; received {what!r}."
+            f"'show' 必须是 probabilities、counts 或 test；收到 {what!r}。 / 'show' must be "
+            f"probabilities, counts or test; received {what!r}."
         )
+    if what == "test":
+        names = ["Q", "p (Q)", "LR", "p (LR)", "dof"]
+        vals = [r.Q, r.Q_p_value, r.LR, r.LR_p_value, float(r.dof)]
+        return cv.to_table(["homogeneity (Bickenbach–Bode)", "value"], [names, vals])
     m, k, _ = r.counts.shape
     names = _class_names(k)
     lag_col = [f"L{lag + 1}" for lag in range(m) for _ in range(k)]

@@ -64,6 +64,11 @@ def test_matches_giddy(panel, scope, fixed):
     np.testing.assert_allclose(s.probabilities, sm.P, atol=1e-12)
     np.testing.assert_allclose(s.steady_states, np.array(list(sm.S), dtype=float), atol=1e-12)
     np.testing.assert_allclose(s.first_passage, sm.F, atol=1e-9)
+    assert pytest.approx(sm.Q, rel=1e-10) == s.Q
+    assert pytest.approx(sm.LR, rel=1e-10) == s.LR
+    assert s.dof == sm.dof_hom
+    assert pytest.approx(sm.Q_p_value, abs=1e-12) == s.Q_p_value
+    assert pytest.approx(sm.LR_p_value, abs=1e-12) == s.LR_p_value
     if fixed:
         np.testing.assert_allclose(r.cutoffs[:-1], sm.cutoffs)
 
@@ -169,3 +174,21 @@ def test_reducible_chain_with_one_recurrent_class():
     assert np.isnan(passage).all()
     assert sojourn[1] == np.inf
     assert sojourn[0] == pytest.approx(4 / 3)
+
+
+def test_real_provincial_panel_matches_giddy():
+    """NBS data (bundled): GDP of the 31 provinces 2015–2024 relative to the yearly mean."""
+    import agglo
+
+    df = agglo.load_dataset("gdp_by_sector")
+    order = agglo.china_provinces()["province"]
+    panel = df.pivot(index="地区", columns="年份", values="GDP").reindex(order).to_numpy()
+    rel = panel / panel.mean(axis=0)
+    w = china_province_weights()
+    sm = giddy_markov.Spatial_Markov(
+        rel, WSP(w.matrix).to_W(silence_warnings=True), k=3, m=3, fixed=True
+    )
+    s = spatial_markov(panel, w, 3, relative=True)
+    np.testing.assert_array_equal(s.counts, sm.T)
+    np.testing.assert_allclose(s.overall.probabilities, sm.p, atol=1e-12)
+    assert s.overall.counts.sum() == 31 * 9

@@ -389,12 +389,16 @@ def test_total_row_inside_the_selection_is_reported_not_counted():
 
 
 PARAMS = {name: inspect.signature(f).parameters for name, f in udfs.REGISTRY.items()}
+#: Worksheet functions whose first argument is text by design (no numbers to check).
+TEXT_FIRST_ARGUMENT = {"NBWEIGHTS": "a neighbour list holds the units' names"}
 
 
 @pytest.mark.parametrize("name", sorted(udfs.REGISTRY))
 def test_text_in_the_numbers_gives_a_message_naming_the_argument(name):
     if not udfs.available(name):
         pytest.skip(f"agglo does not provide {udfs.REQUIRES[name]} yet")
+    if name in TEXT_FIRST_ARGUMENT:
+        pytest.skip(TEXT_FIRST_ARGUMENT[name])
     params = list(PARAMS[name].values())
     n_required = sum(p.default is inspect.Parameter.empty for p in params)
     out = excel_call(name, [[1.0, "abc"], [2.0, 3.0]], *([[[1.0]]] * (n_required - 1)))

@@ -64,7 +64,7 @@ def test_weight_builders():
     inv = u.DISTWEIGHTS(xy, None, 2, None, "O")
     np.testing.assert_allclose(inv, agglo.inverse_distance_weights(xy, 2, style="O").to_dense())
     assert u.SPWEIGHTS([[0, 2], [1, 0]], "B") == [[0.0, 1.0], [1.0, 0.0]]
-    assert u.SPWEIGHTS([[1, 2], [1, 0]]).startswith("#VALUE! 'weights'")
+    assert u.SPWEIGHTS([[1, 2], [1, 0]]).startswith("#VALUE! 'matrix'")
 
 
 def test_markov_tables():
@@ -84,6 +84,9 @@ def test_markov_tables():
     assert s[1][:2] == ["L1", "C1"]
     np.testing.assert_allclose([row[3:6] for row in s[1:]], ref.probabilities.reshape(6, 3))
     assert u.MARKOV(panel.tolist(), 4, None, "table").startswith("#VALUE! 'show'")
+    test = {row[0]: row[1] for row in u.SPMARKOV(panel.tolist(), w, 3, 2, None, "test")}
+    assert test["Q"] == pytest.approx(ref.Q)
+    assert test["dof"] == ref.dof
 
 
 def test_complexity_tables():
@@ -105,3 +108,69 @@ def test_complexity_tables():
     )
     total = cells + [["合计", *x.sum(axis=0).tolist()]]
     assert u.ECI(total).startswith("#VALUE!")
+
+
+def test_headless_engine_chains_chinaweights_into_morani(tmp_path, gdp):
+    """A workbook as a user builds it: the weights spill from CHINAWEIGHTS and MORANI
+    reads them; the headless engine evaluates both with the real worksheet functions."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from agglo_addin import engine, xlsx
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    cells, g = gdp
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Data"
+    ws["A1"] = "GDP"
+    for i, v in enumerate(g.to_numpy(), start=2):
+        ws.cell(row=i, column=1, value=float(v))
+    ws["C1"] = ArrayFormula("C1:AH32", "=CHINAWEIGHTS()")
+    ws["AJ1"] = ArrayFormula("AJ1:AK12", "=MORANI(A2:A32,C1:AH32,,0)")
+    path = tmp_path / "moran.xlsx"
+    wb.save(path)
+    ev = engine.evaluate_package(xlsx.read_package(path))
+    assert ev.values[("Data", "D1")] == "北京"
+    assert ev.values[("Data", "AJ2")] == "I"
+    r = agglo.moran(g, agglo.china_province_weights(), permutations=0)
+    assert ev.values[("Data", "AK2")] == pytest.approx(r.I, abs=1e-12)
+
+
+def test_nbweights_from_a_neighbour_list():
+    pairs = [["地区", "邻居"], ["北京", "天津"], ["北京", "河北"], ["天津", "河北"], [None, None]]
+    out = u.NBWEIGHTS(pairs, "B", True, True)
+    assert out[0] == ["B (neighbour list)", "北京", "天津", "河北"]
+    assert [row[1:] for row in out[1:]] == [[0.0, 1.0, 1.0], [1.0, 0.0, 1.0], [1.0, 1.0, 0.0]]
+    # the borders shipped with agglo, as a list, give CHINAWEIGHTS (without Hainan's link)
+    borders = agglo.load_dataset("china_province_borders").to_numpy().tolist()
+    listed = u.NBWEIGHTS(borders + [["海南", "广东"]], "W")
+    china = agglo.china_province_weights().to_frame()
+    names = listed[0][1:]
+    got = np.array([row[1:] for row in listed[1:]])
+    np.testing.assert_allclose(got, china.loc[names, names].to_numpy())
+    # weights in a third column, one direction only
+    directed = u.NBWEIGHTS([[11, 12, 2.0], [12, 13, 1.0]], "O", False)
+    assert directed[0][1:] == [11, 12, 13]
+    assert directed[1][1:] == [0.0, 2.0, 0.0]
+    assert directed[2][1:] == [0.0, 0.0, 1.0]
+    assert u.NBWEIGHTS([["北京", "北京"]]).startswith("#VALUE! 'pairs'")
+    assert u.NBWEIGHTS([["北京", "天津", 1], ["天津", "北京", 2]]).startswith("#VALUE! 'pairs'")
+
+
+def test_morani_gives_one_column_per_year():
+    order = agglo.china_provinces()["province"]
+    years = (2015, 2020, 2024)
+    shares = {
+        y: (lambda g: g["第三产业"] / g.sum(axis=1))(agglo.gdp_by_sector(y).reindex(order))
+        for y in years
+    }
+    head = [f"{y}年" for y in years]  # text headers (numbers would be read as data)
+    cells = [[None, *head], *[[p, *[float(shares[y][p]) for y in years]] for p in order]]
+    out = u.MORANI(cells, u.CHINAWEIGHTS(), None, 0)
+    assert out[0] == ["Moran's I [W]", "2015年", "2020年", "2024年"]
+    assert out[1][0] == "I"
+    w = agglo.china_province_weights()
+    for j, y in enumerate(years, start=1):
+        assert out[1][j] == pytest.approx(agglo.moran(shares[y], w, permutations=0).I, abs=1e-12)
+    geary = u.GEARYC(cells, u.CHINAWEIGHTS(), None, 0)
+    assert geary[2][0] == "E[C]"
+    assert geary[2][1] == 1.0

@@ -70,6 +70,7 @@ from agglo_addin.udfs import (  # noqa: F401
     MARKOV,
     MORANI,
     MS,
+    NBWEIGHTS,
     NORMALIZE,
     OBSTACLE,
     OLS,
