@@ -513,7 +513,7 @@ def dagum_gini(values: Any, groups: Any, weights: Any = None) -> DagumResult:
        143–161.
     .. [3] 刘华军, 赵浩 (2012). 中国二氧化碳排放强度的地区差异分析. 统计研究, 29(6), 46–50.
     .. [4] Costa, M. (2009). Transvariation and inequality between subpopulations in
-       Dagum's Gini index decomposition. *Metron*, 67(3), 275–293.
+       Dagum's Gini index decomposition. *Metron*, 67(3).
 
     Examples
     --------
