@@ -511,7 +511,7 @@ def dagum_gini(values: Any, groups: Any, weights: Any = None) -> DagumResult:
     .. [2] Bhattacharya, N., & Mahalanobis, B. (1967). Regional disparities in household
        consumption in India. *Journal of the American Statistical Association*, 62(317),
        143–161.
-    .. [3] 刘华军, 赵浩 (2012). 中国二氧化碳排放强度的地区差异分析. 统计研究, 29(6), 46–50.
+    .. [3] 刘华军, 赵浩 (2012). 中国二氧化碳排放强度的地区差异分析. 统计研究, 29(6).
     .. [4] Costa, M. (2009). Transvariation and inequality between subpopulations in
        Dagum's Gini index decomposition. *Metron*, 67(3).
 
