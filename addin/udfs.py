@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import math
 import sys
 import warnings
 from collections.abc import Callable
@@ -1655,14 +1654,10 @@ def _unit_name(value: Any, row: int) -> Any:
         text = value.strip()
         if text and text not in cv.ERROR_CODES:
             return text
-    elif (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-        and float(value).is_integer()
-        and abs(value) < 1e15
-    ):
-        return int(value)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+        if abs(number) < 1e15 and number.is_integer():  # NaN and ±inf fail the bound
+            return int(number)
     raise _error(
         f"'pairs' 第 {row} 行的 {value!r} 不是单元名称（应为文字或整数代码）。 / 'pairs' row "
         f"{row} holds {value!r}, not a unit name (text or a whole-number code)."

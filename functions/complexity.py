@@ -175,7 +175,9 @@ def economic_complexity(
         Method of reflections (Hidalgo and Hausmann 2009), its eigenvector limit, or the
         fitness–complexity algorithm (Tacchella et al. 2012).
     kind : {'values', 'rca', 'binary'}
-        What ``matrix`` holds; values are turned into RCA = LQ with the block's totals.
+        What ``matrix`` holds; values are turned into RCA = LQ with the block's totals
+        (:func:`agglo.location_quotient`, which warns about a 全国/合计 row; leave such a
+        row out).
     threshold : float
         RCA at or above which a region counts as producing an industry (default 1).
     iterations : int, optional
@@ -219,7 +221,12 @@ def economic_complexity(
     disconnected network (two blocks sharing nothing) has no ECI and is refused.  The
     peer ``economic-complexity`` (OEC/Datawheel) uses 20 loop passes (ECI from
     :math:`k_{r,18}`, PCI from :math:`k_{p,19}`, as the default here), the sample
-    standard deviation and no sign rule; EconGeo's ``kci``/``tci`` were not compared.
+    standard deviation and no sign rule.  EconGeo (R) ``kci`` takes the same eigenvector
+    (of M̃ rounded to 4 decimals), scales it to sum 1 (:math:`v/\sum v`) instead of
+    standardising it and signs it to correlate with its method of reflections
+    (``morc``, 20 steps): it correlates ±1 with the eigenvector ECI here; ``tci`` does
+    the same for industries, signed against ubiquity (read from EconGeo 2.1's code; R
+    was not run).
     The reflections approach the eigenvector ECI only as :math:`(\lambda_3/\lambda_2)^N`
     vanishes: on weakly structured matrices (eigenvalues close together) 18 reflections
     can be far from the limit, so the eigenvector method is the safer choice there.
@@ -414,9 +421,10 @@ def relatedness_density(
 
         \omega_{rp} = \frac{\sum_{p'} M_{rp'}\,\varphi_{pp'}}{\sum_{p'} \varphi_{pp'}}
 
-    with :math:`\varphi` from :func:`proximity`.  EconGeo's ``relatedness_density``
-    reports the same ratio in percent on a relatedness matrix of its own; it was not
-    compared.
+    with :math:`\varphi` from :func:`proximity`.  EconGeo's
+    ``relatedness_density(mat, relatedness)`` computes the same ratio for the relatedness
+    matrix it is given, times 100 and rounded to 2 decimals (read from EconGeo 2.1's
+    code; R was not run).
 
     References
     ----------

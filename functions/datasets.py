@@ -4,6 +4,9 @@ The CSV files in ``agglo/data/`` are copies of the project's shared data; their
 sources are listed in ``agglo/data/SOURCES.md`` (National Bureau of Statistics of
 China provincial data, and tables of the source papers).  Files whose name contains
 ``SIMULATED`` are teaching data and must be labelled as such wherever they are shown.
+``china_provinces.csv`` and ``china_province_borders.csv`` (provincial codes, capitals'
+coordinates and land borders, for :func:`agglo.china_province_weights`) are compiled
+for agglo; their sources and checks are in the same file.
 """
 
 from __future__ import annotations
