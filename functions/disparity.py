@@ -495,7 +495,9 @@ def dagum_gini(values: Any, groups: Any, weights: Any = None) -> DagumResult:
     G = G_w + G_nb + G_t exactly.  Because :math:`d_{jh} - p_{jh} = \mu_j - \mu_h`,
     G_nb reduces to :math:`\frac{1}{2\mu}\sum_j\sum_h p_j p_h |\mu_j - \mu_h|`, the Gini
     of the group means weighted by p_j; G_w is the within term of Bhattacharya and
-    Mahalanobis (1967), and G_t is their overlap (residual) term.  With weights every
+    Mahalanobis (1967), and G_t is their overlap (residual) term (the relation between
+    Dagum's terms and the traditional between-group Gini is discussed by Costa 2009;
+    the tests check both identities).  With weights every
     count is replaced by a sum of weights (each region stands for its population).
 
     Computed with sorting and cumulative sums (O(n log n) per group), never with the
@@ -509,7 +511,9 @@ def dagum_gini(values: Any, groups: Any, weights: Any = None) -> DagumResult:
     .. [2] Bhattacharya, N., & Mahalanobis, B. (1967). Regional disparities in household
        consumption in India. *Journal of the American Statistical Association*, 62(317),
        143–161.
-    .. [3] 刘华军, 赵浩 (2012). 中国二氧化碳排放强度的地区差异分析. 统计研究, 29(6), 46–50.
+    .. [3] 刘华军, 赵浩 (2012). 中国二氧化碳排放强度的地区差异分析. 统计研究, 29(6).
+    .. [4] Costa, M. (2009). Transvariation and inequality between subpopulations in
+       Dagum's Gini index decomposition. *Metron*, 67(3).
 
     Examples
     --------

@@ -317,3 +317,28 @@ def test_labelled_weights_and_groups_are_matched_by_label():
     wrong = pd.Series(POP, index=[f"x{i}" for i in range(len(POP))])
     with pytest.raises(agglo.AggloValueError, match="'weights'"):
         agglo.theil(y, weights=wrong)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.floats(0.5, 1e4), min_size=3, max_size=20),
+    st.floats(0.01, 100),
+    st.randoms(use_true_random=False),
+)
+def test_dagum_is_scale_and_order_invariant(vals, factor, rnd):
+    y = np.array(vals)
+    g = np.array([f"g{i % 3}" for i in range(y.size)])
+    base = agglo.dagum_gini(y, g)
+    scaled = agglo.dagum_gini(y * factor, g)
+    order = list(range(y.size))
+    rnd.shuffle(order)
+    shuffled = agglo.dagum_gini(y[order], g[order])
+    for other in (scaled, shuffled):
+        assert other.total == pytest.approx(base.total, abs=1e-12)
+        assert other.between == pytest.approx(base.between, abs=1e-12)
+        assert other.transvariation == pytest.approx(base.transvariation, abs=1e-12)
+    # group matrices follow the group order of first appearance
+    pos = [shuffled.groups.index(lab) for lab in base.groups]
+    np.testing.assert_allclose(
+        shuffled.between_gini[np.ix_(pos, pos)], base.between_gini, atol=1e-12
+    )

@@ -226,3 +226,26 @@ def test_shift_share_reat_freiburg_against_given_national_totals(method):
     ours = dict(zip(res.components, res.by_region[0], strict=True))
     for component, value in peer.items():
         assert ours[REAT_ROWS[method][component]] == pytest.approx(value, rel=1e-10)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.floats(1.0, 1e4), min_size=2, max_size=12),
+    st.lists(st.floats(1.0, 1e4), min_size=12, max_size=12),
+)
+def test_tapio_states_agree_with_the_signs_and_the_elasticity(res_vals, out_vals):
+    r = np.array(res_vals)
+    y = np.array(out_vals[: r.size])
+    t = agglo.tapio(r, y, lang="en")
+    dr, dy = np.diff(r) / r[:-1], np.diff(y) / y[:-1]
+    for state, a, b, e in zip(t.state, dr, dy, t.elasticity, strict=True):
+        if b == 0:
+            assert state == "undefined"
+            continue
+        assert e == pytest.approx(a / b)
+        if b > 0:
+            assert state.startswith(("strong_decoupling", "weak_decoupling", "expansive"))
+            assert (state == "strong_decoupling") == (a < 0)
+        else:
+            assert state.startswith(("strong_negative", "weak_negative", "recessive"))
+            assert (state == "strong_negative_decoupling") == (a > 0)
