@@ -121,6 +121,7 @@ from agglo.tables import (
     _subtotal_runs,
     _totals_ruled_out,
     _year_above,
+    _years_over_columns,
     _years_run,
 )
 
@@ -406,6 +407,9 @@ def _looks_like_years(arr: np.ndarray) -> bool:
             lo, hi = float(line.min()), float(line.max())
             if lo >= 1900 and hi <= 2100 and _years_run(line.tolist()):
                 return True
+    head = arr[0]
+    if np.all(head == np.round(head)) and head.min() >= 1900 and head.max() <= 2100:
+        return _years_over_columns(arr.tolist(), 0, 0, arr.shape[1])  # 2014, 2023 over data
     return False
 
 

@@ -22,6 +22,8 @@ PROBLEM_KINDS = {
     "circular_reference": "a circular reference",
     "unresolved_reference": "a reference the engine cannot resolve",
     "spill_blocked": "a spilled result blocked by other cells",
+    "volatile_function": "a volatile function (RAND, NOW …): its value changes at every recalculation",
+    "inexact_function": "a function the engine is known to compute unlike Excel for some arguments",
     "agglo_message": "a message of the Agglo function itself",
 }
 
@@ -146,7 +148,13 @@ def explain_problem(p: dict[str, Any], agglo_names: set[str] | None = None) -> d
                 "a reference of the formula (a deleted sheet or an undefined name?)"
             )
         text = f"{what}; its cached value was kept"
-    elif "does not know" in low or "unsupported" in low or "#name" in low:
+    elif "volatile" in low:
+        kind = "volatile_function"
+        text = f"易失函数（如 RAND、NOW）每次重算结果都不同，保留了缓存值。 {reason}"
+    elif "does not evaluate like" in low:
+        kind = "inexact_function"
+        text = f"引擎对此函数的某些参数算法与 Excel 不同，为免写入错误值，保留了缓存值。 {reason}"
+    elif "does not know" in low or "unsupported" in low or "not support" in low or "#name" in low:
         kind = "unsupported_function"
         names = unsupported_functions(formula, agglo_names)
         if names:
@@ -159,7 +167,17 @@ def explain_problem(p: dict[str, Any], agglo_names: set[str] | None = None) -> d
     else:
         kind = "agglo_message"
     p["kind"] = kind
-    if text is not None and (vague or kind in ("data_table", "external_link")):
+    if text is not None and (
+        vague
+        or kind
+        in (
+            "data_table",
+            "external_link",
+            "unsupported_function",
+            "volatile_function",
+            "inexact_function",
+        )
+    ):
         p["detail"] = reason
         p["reason"] = text
     return p

@@ -1363,37 +1363,13 @@ def _label_list(value: Any, name: str, n: int) -> list[Any]:
     return out
 
 
-def _year_header(arr: np.ndarray) -> bool:
-    """Whether the first row of a block is a header of years (2014, 2015, …) read as numbers.
-
-    Whole numbers in 1900–2100, increasing by a constant step, each outside the range of
-    the values below it in its column (so a row of real data is never taken for years).
-    """
-    if arr.shape[0] < 3 or arr.shape[1] < 1:
-        return False
-    first, rest = arr[0], arr[1:]
-    if not np.all(np.isfinite(first)) or not np.all(first == np.round(first)):
-        return False
-    if not np.all((first >= 1900) & (first <= 2100)):
-        return False
-    steps = np.diff(first)
-    if steps.size and not (np.all(steps == steps[0]) and steps[0] > 0):
-        return False
-    with np.errstate(invalid="ignore"):
-        lo, hi = np.nanmin(rest, axis=0), np.nanmax(rest, axis=0)
-    return bool(np.all((first < lo) | (first > hi)))
-
-
 def _convergence_panel(
     value: Any, years: Any
 ) -> tuple[np.ndarray, list[Any] | None, list[Any] | None]:
     """A regions × years block: text headers or a first row of year numbers become the years."""
     block = cv.read_block(value, "panel", totals="labels")
     arr = block.values
-    labels = block.col_labels
-    if labels is None and _year_header(arr):
-        labels = [int(v) for v in arr[0]]
-        arr = arr[1:]
+    labels = block.col_labels  # a header of years is recognised by the one reader
     if not (_is_single(years) and _opt(years, "years", None, "any") is None):
         ys = _label_list(years, "years", arr.shape[1])
         labels = ys
@@ -1586,10 +1562,7 @@ def BETACONV(
 def KDENSITY(values, bandwidth="silverman", points=100):
     """Kernel density 核密度估计 (Gaussian) on a common grid: table (x, one density column per input column) for a line chart."""
     block = cv.read_block(values, "values", totals="labels")
-    arr, names = block.values, block.col_labels
-    if names is None and _year_header(arr):
-        names = [int(v) for v in arr[0]]
-        arr = arr[1:]
+    arr, names = block.values, block.col_labels  # year headers: see agglo.tables
     bw = _opt(bandwidth, "bandwidth", "silverman", "any")
     r = _fn("kernel_density")(arr, bw, None, _opt(points, "points", 100, "int"))
     dens = np.asarray(r.density).reshape(len(r.grid), -1)

@@ -726,6 +726,24 @@ def _year_over_column(nums: list[list[Any]], c: int) -> bool:
     return _year_above(float(first), below)
 
 
+def _years_over_columns(nums: list[list[Any]], r: int, c0: int, k: int) -> bool:
+    """A first row of increasing years with any step (2014, 2023: the base and end year of a
+    convergence) above every data column, each year a header by :func:`_year_above`."""
+    first = [nums[r][c] for c in range(c0, k)]
+    if len(first) < 2 or any(v is None or v != v for v in first):
+        return False
+    years = [_year_of(v) for v in first]
+    if not all(isinstance(y, int) for y in years) or any(
+        b <= a for a, b in zip(years, years[1:], strict=False)
+    ):
+        return False
+    for c, year in zip(range(c0, k), years, strict=True):
+        below = [row[c] for row in nums[r + 1 :] if row[c] is not None and row[c] == row[c]]
+        if not _year_above(float(year), np.array(below, dtype=float)):
+            return False
+    return True
+
+
 def _year_above(first: float, below: np.ndarray) -> bool:
     """Whether a year-like ``first`` above the values ``below`` is a header: the values are
     not whole numbers, or none of them is year-like and the year lies far outside them
@@ -825,6 +843,7 @@ def _read_grid(
             if not (
                 (_years_run(numbers_) and not placeholders)
                 or (r == 0 and k - label_cols == 1 and _year_over_column(nums, label_cols))
+                or (r == 0 and _years_over_columns(nums, r, label_cols, k))
             ):
                 break
         elif not texts:

@@ -86,11 +86,15 @@ def test_kernel_density_columns_named_by_year():
     assert np.trapezoid(dens, grid) == pytest.approx(1.0, abs=0.01)
 
 
-def test_year_header_is_not_taken_from_data():
-    # a first row inside the data's range is data, not years
-    block = [[2000.0, 2001.0], [1990.0, 2005.0], [2010.0, 1995.0], [1999.0, 2020.0]]
+def test_year_header_follows_the_one_reader():
+    # a first row that is not a run of years is data, not a header
+    block = [[2000.5, 2001.0], [1990.0, 2005.0], [2010.0, 1995.0], [1999.0, 2020.0]]
     rows = call("KDENSITY", block)
     assert rows[0][1:] == ["density 1", "density 2"]
+    # a run of years typed as numbers above the data is the header (agglo.tables)
+    block = [[2015.0, 2016.0], [1.5, 2.5], [3.25, 1.75], [2.0, 4.5]]
+    rows = call("KDENSITY", block)
+    assert rows[0][1:] == [2015, 2016]
 
 
 def test_shift_share_gm11_tapio_tables():

@@ -163,10 +163,10 @@ def test_morani_gives_one_column_per_year():
         y: (lambda g: g["第三产业"] / g.sum(axis=1))(agglo.gdp_by_sector(y).reindex(order))
         for y in years
     }
-    head = [f"{y}年" for y in years]  # text headers (numbers would be read as data)
+    head = [f"{y}年" for y in years]  # year headers: the reader gives the years (agglo.tables)
     cells = [[None, *head], *[[p, *[float(shares[y][p]) for y in years]] for p in order]]
     out = u.MORANI(cells, u.CHINAWEIGHTS(), None, 0)
-    assert out[0] == ["Moran's I [W]", "2015年", "2020年", "2024年"]
+    assert out[0] == ["Moran's I [W]", 2015, 2020, 2024]
     assert out[1][0] == "I"
     w = agglo.china_province_weights()
     for j, y in enumerate(years, start=1):
