@@ -31,9 +31,15 @@ text.  (``formulas`` compiles an omitted argument to 0, as Excel's built-in func
 see it; while the Agglo functions are registered it compiles to a 0 the adapter can
 recognise — built-in functions still see 0.)
 
-Which cells are evaluated: every formula that calls an Agglo function, every formula
-it depends on and every formula that depends on it (with ``all_formulas=True``: every
-formula).  A workbook without Agglo formulas is never handed to the evaluator.
+Which cells are evaluated: ``agglo refresh`` evaluates every formula
+(``all_formulas=True``); with ``all_formulas=False`` (``--agglo-only``) every formula that
+calls an Agglo function, every formula it depends on and every formula that depends on
+it, and a workbook without Agglo formulas is not handed to the evaluator.  Formulas the
+engine cannot evaluate right (:mod:`agglo_addin.keep_cached`: external links, data
+tables, volatile, unsupported or known-wrong functions) are taken out first: they keep
+their cached value, are reported, and the formulas depending on them read that value.
+``ROUND``/``ROUNDUP``/``ROUNDDOWN`` are replaced while a workbook is evaluated
+(:mod:`agglo_addin.formulas_fixes`).
 
 How: a fast evaluator (:class:`_FastBook`) compiles each distinct relative formula
 once with ``formulas`` (a formula filled down a column is one pattern), computes the
@@ -43,9 +49,8 @@ in dependency order.  It takes legacy and dynamic array formulas (results fitted
 their range as ``formulas`` does), defined names that stand for one range, and
 formulas it cannot share (``INDEX``/``MATCH`` ...) compiled for their cell alone.  What
 it does not take — functions whose value depends on the cell or on references made at
-run time (``ROW()``, ``OFFSET``, ``INDIRECT`` ...), names standing for formulas, data
-tables, circular references — sends the workbook through ``formulas.ExcelModel`` as a
-whole.  Setting ``AGGLO_ENGINE_FULL_MODEL=1`` forces the latter (used by the tests that
+run time (``ROW()``, ``INDIRECT`` ...), names whose formulas hold relative references,
+circular references — sends the workbook through ``formulas.ExcelModel`` as a whole.  Setting ``AGGLO_ENGINE_FULL_MODEL=1`` forces the latter (used by the tests that
 compare the two).
 
 Start-up: ``agglo refresh`` is usually a new process, so imports count.  SciPy (imported
@@ -1973,13 +1978,15 @@ def _atomic_write_bytes(target: Path, data: bytes) -> None:
 # functions the model would call) and only replaces the bookkeeping: each distinct
 # relative (R1C1) formula is compiled once, and cells are evaluated depth first in
 # dependency order, reading their inputs from the values the sheet XML holds; cells of
-# an element-wise pattern are computed together (see ``_ELEMENTWISE``), array formulas
-# fill their range, defined names of one range are replaced by the range, and formulas
-# that cannot share a pattern (INDEX, MATCH ...) are compiled for their own cell.
-# Anything outside that — data tables, functions that depend on the cell or on run-time
-# references (ROW(), OFFSET, INDIRECT, CELL, ISREF ...), names standing for formulas,
-# whole rows/columns, other files, circular references — raises ``_Fallback`` and the
-# workbook goes through ``ExcelModel`` as before.
+# an element-wise pattern are computed together (see ``_ELEMENTWISE``), and so are the
+# cells of a row aggregate (``_ROW_AGGREGATES``), array formulas fill their range, defined
+# names are replaced by the range or the formula of absolute references they stand for,
+# and formulas that cannot share a pattern (INDEX, MATCH ...) are compiled for their own
+# cell.  Anything outside that — functions that depend on the cell or on run-time
+# references (ROW(), INDIRECT, CELL, ISREF ...), names with relative references, whole
+# rows/columns, circular references — raises ``_Fallback`` and the workbook goes through
+# ``ExcelModel`` as before.  (Data tables, other files and unsupported functions never
+# reach it: see :mod:`agglo_addin.keep_cached`.)
 
 
 class _Fallback(Exception):
