@@ -650,6 +650,48 @@ def evaluate_package(
 _NUMBERS = re.compile(r"(?<!\d)\d+(?![\d\w.]|\s*\()")
 
 
+def _numbers_stored_as_text(scans) -> dict[str, list[tuple[int, int]]]:
+    """SHEET → (row, column) of the value cells holding a number stored as text ("12")."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    for scan in scans:
+        formula_cells = {(fc.row, fc.col) for fc in scan.formulas.values()}
+        for (r, c), v in (scan.values or {}).items():
+            if type(v) is str and (r, c) not in formula_cells:
+                try:
+                    float(v)
+                except ValueError:
+                    continue
+                out.setdefault(scan.info.name.upper(), []).append((r, c))
+    return out
+
+
+def _reads_numeric_text(text, sheet, defined, numeric_text) -> str | None:
+    """Why a formula calling a function on a number stored as text is kept, or None.
+
+    Excel's SUM, AVERAGE, MAX ... ignore text in the cells they read; ``formulas``
+    converts "12" to 12 (``tests/test_keep_cached.py`` records it).  Operators and the
+    element-wise functions (``=A1*2``, ``VALUE(A1)``) convert text as Excel does and are
+    evaluated.
+    """
+    if not text:
+        return None
+    calls = {
+        n.upper().replace("_XLFN.", "").replace("_XLWS.", "")
+        for n in re.findall(r"([A-Za-z_][\w.]*)\s*\(", _STRING_LITERAL.sub('""', text))
+    }
+    if calls <= _ELEMENTWISE:  # (none, or) functions converting "12" to 12 as Excel does
+        return None
+    refs = _references(text, sheet, defined)
+    for sh, r1, c1, r2, c2 in refs or ():
+        for r, c in numeric_text.get(sh, ()):
+            if r1 <= r <= r2 and c1 <= c <= c2:
+                return (
+                    f"a function reading a number stored as text ({xlsx.cell_ref(r, c)}), "
+                    "which Excel's functions ignore and the headless engine would add"
+                )
+    return None
+
+
 def _set_aside_kept(pkg, scans, agglo, registry, pattern, ev) -> dict[tuple[str, str], tuple]:
     """Take the formulas that cannot be evaluated right out of the evaluation.
 
@@ -676,6 +718,8 @@ def _set_aside_kept(pkg, scans, agglo, registry, pattern, ev) -> dict[tuple[str,
     kept: dict[tuple[str, str], tuple] = {}
     unknown: dict[tuple[str, str], FormulaCell] = {}  # kept without a cached value
     drops = []
+    numeric_text = _numbers_stored_as_text(scans)
+    defined = _defined_names(pkg) if numeric_text else {}
     for scan in scans:
         sheet = scan.info.name
         masters = scan.shared_masters
@@ -685,6 +729,8 @@ def _set_aside_kept(pkg, scans, agglo, registry, pattern, ev) -> dict[tuple[str,
             if text is None and fc.shared_index in masters:
                 text = masters[fc.shared_index].text  # same functions, same links
             why = reason_of(_NUMBERS.sub("0", text) if text is not None else "", fc.kind)
+            if why is None and numeric_text:
+                why = _reads_numeric_text(_text_of(scans, sheet, fc), sheet, defined, numeric_text)
             if why is None:
                 continue
             drop.append(ref)

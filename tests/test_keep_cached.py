@@ -246,20 +246,24 @@ def test_functions_with_digits_in_their_names_are_known(tmp_path):
     assert got["E5"] == pytest.approx(np.log10(20) + np.pi / 4)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="formulas 1.3.4 converts numbers stored as text inside referenced ranges "
-    "(SUM gives 16.5 where Excel ignores the text and gives 1); not yet kept or fixed",
-)
-def test_sum_ignores_numbers_stored_as_text(tmp_path):
+def test_a_function_reading_numbers_stored_as_text_is_kept(tmp_path):
+    # formulas 1.3.4 converts numbers stored as text inside referenced ranges (SUM gives
+    # 16.5 where Excel ignores the text and gives 1): such formulas keep their value
     import openpyxl as ox
 
     wb = ox.Workbook()
     ws = wb.active
     ws.title = "S"
-    ws["A1"], ws["A2"], ws["A3"] = "12", "3.5", 1.0
+    ws["A1"], ws["A2"], ws["A3"], ws["A4"] = "12", "3.5", 1.0, "text"
     ws["C1"] = "=SUM(A1:A3)"
+    ws["C2"] = "=A1*2"  # an operator converts the text as Excel does
+    ws["C3"] = "=SUM(A3:A4)"
     p = tmp_path / "t.xlsx"
     wb.save(p)
+    p = _with_cached(p, {"S": {"C1": 1.0}})
     ev = _evaluate(p)
-    assert ev.values[("S", "C1")] == 1  # Excel: text in a referenced range is ignored
+    assert ev.values[("S", "C2")] == 24
+    assert ev.values[("S", "C3")] == 1
+    [pr] = ev.problems
+    assert (pr.cell, "number stored as text (A1)" in pr.reason) == ("C1", True)
+    assert "C1" not in {c.cell for c in ev.changes}
