@@ -31,9 +31,15 @@ text.  (``formulas`` compiles an omitted argument to 0, as Excel's built-in func
 see it; while the Agglo functions are registered it compiles to a 0 the adapter can
 recognise — built-in functions still see 0.)
 
-Which cells are evaluated: every formula that calls an Agglo function, every formula
-it depends on and every formula that depends on it (with ``all_formulas=True``: every
-formula).  A workbook without Agglo formulas is never handed to the evaluator.
+Which cells are evaluated: ``agglo refresh`` evaluates every formula
+(``all_formulas=True``); with ``all_formulas=False`` (``--agglo-only``) every formula that
+calls an Agglo function, every formula it depends on and every formula that depends on
+it, and a workbook without Agglo formulas is not handed to the evaluator.  Formulas the
+engine cannot evaluate right (:mod:`agglo_addin.keep_cached`: external links, data
+tables, volatile, unsupported or known-wrong functions) are taken out first: they keep
+their cached value, are reported, and the formulas depending on them read that value.
+``ROUND``/``ROUNDUP``/``ROUNDDOWN`` are replaced while a workbook is evaluated
+(:mod:`agglo_addin.formulas_fixes`).
 
 How: a fast evaluator (:class:`_FastBook`) compiles each distinct relative formula
 once with ``formulas`` (a formula filled down a column is one pattern), computes the
@@ -43,9 +49,8 @@ in dependency order.  It takes legacy and dynamic array formulas (results fitted
 their range as ``formulas`` does), defined names that stand for one range, and
 formulas it cannot share (``INDEX``/``MATCH`` ...) compiled for their cell alone.  What
 it does not take — functions whose value depends on the cell or on references made at
-run time (``ROW()``, ``OFFSET``, ``INDIRECT`` ...), names standing for formulas, data
-tables, circular references — sends the workbook through ``formulas.ExcelModel`` as a
-whole.  Setting ``AGGLO_ENGINE_FULL_MODEL=1`` forces the latter (used by the tests that
+run time (``ROW()``, ``INDIRECT`` ...), names whose formulas hold relative references,
+circular references — sends the workbook through ``formulas.ExcelModel`` as a whole.  Setting ``AGGLO_ENGINE_FULL_MODEL=1`` forces the latter (used by the tests that
 compare the two).
 
 Start-up: ``agglo refresh`` is usually a new process, so imports count.  SciPy (imported
@@ -685,6 +690,48 @@ def evaluate_package(
 _NUMBERS = re.compile(r"(?<!\d)\d+(?![\d\w.]|\s*\()")
 
 
+def _numbers_stored_as_text(scans) -> dict[str, list[tuple[int, int]]]:
+    """SHEET → (row, column) of the value cells holding a number stored as text ("12")."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    for scan in scans:
+        formula_cells = {(fc.row, fc.col) for fc in scan.formulas.values()}
+        for (r, c), v in (scan.values or {}).items():
+            if type(v) is str and (r, c) not in formula_cells:
+                try:
+                    float(v)
+                except ValueError:
+                    continue
+                out.setdefault(scan.info.name.upper(), []).append((r, c))
+    return out
+
+
+def _reads_numeric_text(text, sheet, defined, numeric_text) -> str | None:
+    """Why a formula calling a function on a number stored as text is kept, or None.
+
+    Excel's SUM, AVERAGE, MAX ... ignore text in the cells they read; ``formulas``
+    converts "12" to 12 (``tests/test_keep_cached.py`` records it).  Operators and the
+    element-wise functions (``=A1*2``, ``VALUE(A1)``) convert text as Excel does and are
+    evaluated.
+    """
+    if not text:
+        return None
+    calls = {
+        n.upper().replace("_XLFN.", "").replace("_XLWS.", "")
+        for n in re.findall(r"([A-Za-z_][\w.]*)\s*\(", _STRING_LITERAL.sub('""', text))
+    }
+    if calls <= _ELEMENTWISE:  # (none, or) functions converting "12" to 12 as Excel does
+        return None
+    refs = _references(text, sheet, defined)
+    for sh, r1, c1, r2, c2 in refs or ():
+        for r, c in numeric_text.get(sh, ()):
+            if r1 <= r <= r2 and c1 <= c <= c2:
+                return (
+                    f"a function reading a number stored as text ({xlsx.cell_ref(r, c)}), "
+                    "which Excel's functions ignore and the headless engine would add"
+                )
+    return None
+
+
 def _set_aside_kept(pkg, scans, agglo, registry, pattern, ev) -> dict[tuple[str, str], tuple]:
     """Take the formulas that cannot be evaluated right out of the evaluation.
 
@@ -711,6 +758,8 @@ def _set_aside_kept(pkg, scans, agglo, registry, pattern, ev) -> dict[tuple[str,
     kept: dict[tuple[str, str], tuple] = {}
     unknown: dict[tuple[str, str], FormulaCell] = {}  # kept without a cached value
     drops = []
+    numeric_text = _numbers_stored_as_text(scans)
+    defined = _defined_names(pkg) if numeric_text else {}
     for scan in scans:
         sheet = scan.info.name
         masters = scan.shared_masters
@@ -720,6 +769,8 @@ def _set_aside_kept(pkg, scans, agglo, registry, pattern, ev) -> dict[tuple[str,
             if text is None and fc.shared_index in masters:
                 text = masters[fc.shared_index].text  # same functions, same links
             why = reason_of(_NUMBERS.sub("0", text) if text is not None else "", fc.kind)
+            if why is None and numeric_text:
+                why = _reads_numeric_text(_text_of(scans, sheet, fc), sheet, defined, numeric_text)
             if why is None:
                 continue
             drop.append(ref)
@@ -1979,13 +2030,15 @@ def refresh_workbook(
 # functions the model would call) and only replaces the bookkeeping: each distinct
 # relative (R1C1) formula is compiled once, and cells are evaluated depth first in
 # dependency order, reading their inputs from the values the sheet XML holds; cells of
-# an element-wise pattern are computed together (see ``_ELEMENTWISE``), array formulas
-# fill their range, defined names of one range are replaced by the range, and formulas
-# that cannot share a pattern (INDEX, MATCH ...) are compiled for their own cell.
-# Anything outside that — data tables, functions that depend on the cell or on run-time
-# references (ROW(), OFFSET, INDIRECT, CELL, ISREF ...), names standing for formulas,
-# whole rows/columns, other files, circular references — raises ``_Fallback`` and the
-# workbook goes through ``ExcelModel`` as before.
+# an element-wise pattern are computed together (see ``_ELEMENTWISE``), and so are the
+# cells of a row aggregate (``_ROW_AGGREGATES``), array formulas fill their range, defined
+# names are replaced by the range or the formula of absolute references they stand for,
+# and formulas that cannot share a pattern (INDEX, MATCH ...) are compiled for their own
+# cell.  Anything outside that — functions that depend on the cell or on run-time
+# references (ROW(), INDIRECT, CELL, ISREF ...), names with relative references, whole
+# rows/columns, circular references — raises ``_Fallback`` and the workbook goes through
+# ``ExcelModel`` as before.  (Data tables, other files and unsupported functions never
+# reach it: see :mod:`agglo_addin.keep_cached`.)
 
 
 class _Fallback(Exception):

@@ -13,6 +13,10 @@ restores the table).
     112248.49999999999).  Excel rounds the number as it shows it, to 15 significant
     digits: 1122.49 (LibreOffice too).  Hand-written because no library function
     rounds a double through its 15-digit decimal form.
+``CEILING.MATH``, ``FLOOR.MATH``
+    ``formulas`` rounds the magnitude of a negative number: ``CEILING.MATH(-23.5)``
+    gives 24 instead of -23.  Written from Microsoft's definition (mode decides the
+    direction of negative numbers), checked on its documented examples.
 """
 
 from __future__ import annotations
@@ -41,6 +45,41 @@ def excel_round(x: float, digits: float, mode: str = ROUND_HALF_UP) -> float:
         return float(dec.quantize(Decimal(1).scaleb(-d), rounding=mode))
 
 
+def ceiling_math(number: float, significance: float = 1, mode: float = 0) -> float:
+    """Excel's CEILING.MATH: up to a multiple of ``|significance|``; a negative number
+    goes toward zero, or away from it when ``mode`` is not 0.
+
+    >>> ceiling_math(24.3, 5), ceiling_math(6.7), ceiling_math(-8.1, 2), ceiling_math(-5.5, 2, -1)
+    (25.0, 7.0, -8.0, -6.0)
+    """
+    return _to_multiple(number, significance, ROUND_UP if number < 0 and mode else _CEIL)
+
+
+def floor_math(number: float, significance: float = 1, mode: float = 0) -> float:
+    """Excel's FLOOR.MATH: down to a multiple of ``|significance|``; a negative number
+    goes away from zero, or toward it when ``mode`` is not 0.
+
+    >>> floor_math(24.3, 5), floor_math(6.7), floor_math(-8.1, 2), floor_math(-5.5, 2, -1)
+    (20.0, 6.0, -10.0, -4.0)
+    """
+    return _to_multiple(number, significance, ROUND_DOWN if number < 0 and mode else _FLOOR)
+
+
+_CEIL, _FLOOR = "ROUND_CEILING", "ROUND_FLOOR"
+
+
+def _to_multiple(number: float, significance: float, rounding: str) -> float:
+    if not (math.isfinite(number) and math.isfinite(significance)):
+        raise ValueError("not a finite number")
+    if number == 0 or significance == 0:
+        return 0.0
+    with localcontext() as ctx:
+        ctx.prec = 400
+        sig = abs(Decimal(f"{significance:.15g}"))
+        q = (Decimal(f"{number:.15g}") / sig).quantize(Decimal(1), rounding=rounding)
+        return float(q * sig)
+
+
 def replacements() -> dict[str, object]:
     """Function-table entries (NAME → the function ``formulas`` calls) to install."""
     import functools
@@ -50,4 +89,6 @@ def replacements() -> dict[str, object]:
     out = {}
     for name, mode in (("ROUND", ROUND_HALF_UP), ("ROUNDUP", ROUND_UP), ("ROUNDDOWN", ROUND_DOWN)):
         out[name] = wrap_ufunc(functools.partial(excel_round, mode=mode))
+    for name, fn in (("CEILING.MATH", ceiling_math), ("FLOOR.MATH", floor_math)):
+        out[name] = out[f"_XLFN.{name}"] = wrap_ufunc(fn)
     return out

@@ -15,7 +15,9 @@ def test_the_targeted_formulas_version_still_has_the_defects():
 
     assert formulas.__version__ == formulas_fixes.TARGET_VERSION
     func = formulas.Parser().ast("=ROUND(1122.485,2)")[1].compile()
-    assert float(func()) == 1122.48  # the defect replaced here (Excel: 1122.49)
+    assert float(func()) == 1122.48  # the defects replaced here (Excel: 1122.49, -23)
+    func = formulas.Parser().ast("=_xlfn.CEILING.MATH(-23.5)")[1].compile()
+    assert float(func()) == 24
 
 
 @pytest.mark.parametrize(
@@ -30,6 +32,18 @@ def test_the_targeted_formulas_version_still_has_the_defects():
         ("=ROUNDUP(-3.14159,2)", -3.15),
         ("=ROUNDDOWN(-7.25,0)", -7),
         ("=ROUNDDOWN(1.999,2.9)", 1.99),
+        # Microsoft's CEILING.MATH and FLOOR.MATH examples, and the negatives of the defect
+        ("=_xlfn.CEILING.MATH(24.3,5)", 25),
+        ("=_xlfn.CEILING.MATH(6.7)", 7),
+        ("=_xlfn.CEILING.MATH(-8.1,2)", -8),
+        ("=_xlfn.CEILING.MATH(-5.5,2,-1)", -6),
+        ("=_xlfn.CEILING.MATH(-23.5)", -23),
+        ("=_xlfn.FLOOR.MATH(24.3,5)", 20),
+        ("=_xlfn.FLOOR.MATH(6.7)", 6),
+        ("=_xlfn.FLOOR.MATH(-8.1,2)", -10),
+        ("=_xlfn.FLOOR.MATH(-5.5,2,-1)", -4),
+        ("=_xlfn.FLOOR.MATH(-23.5)", -24),
+        ("=_xlfn.CEILING.MATH(0.3,0.1)", 0.3),
     ],
 )
 def test_rounding_in_a_workbook_equals_excel(tmp_path, formula, excel):
