@@ -68,7 +68,7 @@ def _load_commands() -> None:
     """Import the modules that register further subcommands (if present)."""
     import importlib
 
-    for mod in ("agglo_addin.engine_cli", "agglo_addin.install"):
+    for mod in ("agglo_addin.engine_cli", "agglo_addin.share_cli", "agglo_addin.install"):
         try:
             importlib.import_module(mod)
         except ModuleNotFoundError as exc:

@@ -75,6 +75,7 @@ from typing import Any
 import numpy as np
 
 from . import xlsx
+from .safe_write import backup_path  # the backup naming policy lives with the write path
 from .xlsx import ExcelError, FormulaCell, Limits, Package, RefusedError, SheetPatch
 
 __all__ = [
@@ -1735,11 +1736,6 @@ class Report:
         }
 
 
-def backup_path(path: Path) -> Path:
-    """``report.xlsx`` → ``report.bak.xlsx`` (same folder)."""
-    return path.with_name(f"{path.stem}.bak{path.suffix}")
-
-
 def _test_pause() -> None:
     """Test hook: sleep in the middle of writing (crash-safety test only)."""
     delay = os.environ.get("AGGLO_TEST_WRITE_DELAY")
@@ -1773,7 +1769,9 @@ def refresh_workbook(
     a recomputed value differs from the cached one by more than ``tolerance``.  The
     file is replaced atomically (a temporary file in the same folder, then a rename);
     ``backup`` keeps the previous version as ``NAME.bak.xlsx``; a file that changed
-    on disk since it was read is not overwritten.  Refusals are reported with status
+    on disk since it was read is not overwritten; read-only files, files open in Excel
+    or LibreOffice, symbolic links and special files are handled as
+    :mod:`agglo_addin.safe_write` says.  Refusals are reported with status
     ``"refused"`` and leave every file untouched.
     """
     t0 = time.perf_counter()
@@ -1806,67 +1804,34 @@ def refresh_workbook(
             if not ev.n_agglo and not ev.n_evaluated
             else "cached values are up to date"
         )
-        if not in_place:
-            _atomic_write_bytes(target, pkg.data)
-            rep.written_to = str(target)
-        rep.seconds = time.perf_counter() - t0
-        return rep
-    tmp = os.path.join(target.parent, f".{target.stem}.agglo-tmp-unused")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(
-            prefix=f".{target.stem}.", suffix=".agglo-tmp", dir=target.parent
-        )
-        os.close(fd)
-        rep.parts_rewritten = xlsx.write_patched(
+        if in_place:
+            rep.seconds = time.perf_counter() - t0
+            return rep
+    # the file-safety policy of every write lives in safe_write
+    from .safe_write import write_workbook
+
+    def write(tmp: str) -> list[str]:
+        if not patches:
+            with open(tmp, "wb") as fh:
+                fh.write(pkg.data)
+            return []
+        return xlsx.write_patched(
             pkg, patches, tmp, full_calc_on_load=recalc_on_open, during_write=_test_pause
         )
-        with contextlib.suppress(OSError):
-            os.chmod(tmp, pkg.path.stat().st_mode & 0o7777)
-        if in_place:
-            if pkg.changed_on_disk():
-                raise RefusedError(
-                    f"{src.name} changed on disk while it was being refreshed; it was not "
-                    "overwritten (refresh again)"
-                )
-            if backup:
-                bak = backup_path(src)
-                _atomic_write_bytes(bak, pkg.data)
-                rep.backup = str(bak)
-        os.replace(tmp, target)
+
+    try:
+        rep.parts_rewritten, _written, bak = write_workbook(pkg, target, write, backup=backup)
     except RefusedError as exc:
         rep.status, rep.message = "refused", str(exc)
         rep.changes = []
         return rep
-    except OSError as exc:  # e.g. the file is open in Excel on Windows, or read-only
-        rep.status = "refused"
-        rep.message = (
-            f"could not write {target}: {exc.strerror or exc} (is it open in another "
-            "program, or read-only?); the original is unchanged"
-        )
-        rep.changes = []
-        return rep
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
         rep.seconds = time.perf_counter() - t0
-    rep.status = "refreshed"
+    rep.backup = str(bak) if bak else None
     rep.written_to = str(target)
+    if patches:
+        rep.status = "refreshed"
     return rep
-
-
-def _atomic_write_bytes(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".agglo-tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
 
 
 # --- the fast evaluator ---------------------------------------------------------------------

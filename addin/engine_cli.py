@@ -29,10 +29,13 @@ exit codes:
   3  evaluation errors: some formulas could not be evaluated or returned an error
      with a message (the values that could be computed were written)
   4  refused: a file could not be processed safely (encrypted, corrupt, too large,
-     unsafe XML, changed on disk during the refresh); it was left untouched
+     unsafe XML, changed on disk during the refresh, open in Excel or LibreOffice,
+     read-only, --out onto a folder, device or pipe); it was left untouched
 
 Nothing in a workbook is ever executed (no VBA, no external links are opened).
 The previous version is kept as NAME.bak.xlsx (or .bak.xlsm) unless --no-backup.
+For people without the add-in, `agglo share BOOK` writes a copy with values instead
+of the Agglo formulas (`agglo unshare` restores them).
 """
 
 _BOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -61,8 +64,9 @@ def _setup_refresh(p: argparse.ArgumentParser) -> None:
                    help="do not mark the workbook for a full recalculation when Excel opens "
                    "it. By default it is marked, so Excel with the add-in recomputes "
                    "everything; but the Excel of someone WITHOUT the add-in would then turn "
-                   "every Agglo formula's stored value into #NAME?. Use this for workbooks "
-                   "you share with such users: they see the values computed here")  # fmt: skip
+                   "every Agglo formula's stored value into #NAME? (and LibreOffice and WPS "
+                   "recalculate anyway). To share results with such users, use agglo share, "
+                   "which writes a copy with the values instead of the Agglo formulas")  # fmt: skip
     p.add_argument("--no-backup", action="store_true", help="do not keep NAME.bak.xlsx")
     p.add_argument("--jobs", "-j", type=int, default=1, help="parallel processes (batch)")
     p.add_argument("--json", action="store_true", help="machine-readable report on stdout")
@@ -113,9 +117,32 @@ def _limits(max_cells: int | None):
 
 def _refresh_one(job: dict[str, Any]) -> dict[str, Any]:
     """Worker: refresh one file, return the report as a dict (picklable)."""
+    from .engine import Report
+    from .reasons import explain, internal_error
+
+    _quiet_engine_logs()
+    try:
+        rep = _refresh(job)
+    except Exception as exc:  # noqa: BLE001 - a defect becomes a clear refusal, not a traceback
+        rep = Report(path=job["path"], status="refused", message=internal_error(job["path"], exc))
+    d = explain(rep.as_dict())
+    if not rep.n_agglo and rep.status != "refused":
+        d["warnings"].extend(_shared_copy_note(job["path"], job.get("max_cells")))
+    return d
+
+
+def _quiet_engine_logs() -> None:
+    """The calculation library logs a traceback for every function it does not implement;
+    the report says which (see :mod:`agglo_addin.reasons`)."""
+    import logging
+
+    logging.getLogger("schedula").setLevel(logging.CRITICAL)
+
+
+def _refresh(job: dict[str, Any]):
     from .engine import refresh_workbook
 
-    rep = refresh_workbook(
+    return refresh_workbook(
         job["path"],
         out=job.get("out"),
         check=job.get("check", False),
@@ -126,7 +153,25 @@ def _refresh_one(job: dict[str, Any]) -> dict[str, Any]:
         all_formulas=job.get("all_formulas", False),
         recalc_on_open=job.get("recalc_on_open", True),
     )
-    return rep.as_dict()
+
+
+def _shared_copy_note(path: str, max_cells: int | None) -> list[str]:
+    """A note when the workbook is a copy written by ``agglo share`` (its formulas are values)."""
+    from .share import RECORD_SHEET, is_shared_copy
+    from .xlsx import RefusedError, read_package
+
+    try:
+        shared = is_shared_copy(read_package(path, _limits(max_cells)))
+    except RefusedError:
+        return []
+    if not shared:
+        return []
+    note = (
+        f"这是 agglo share 写出的共享副本，Agglo 公式已替换为数值（记录在隐藏表 {RECORD_SHEET}）；"
+        "运行 agglo unshare 可恢复公式后再刷新。 This is a shared copy written by agglo share: its "
+        "Agglo formulas are values; run agglo unshare to restore them, then refresh."
+    )
+    return [note]
 
 
 def _fmt(v: Any) -> str:
@@ -145,12 +190,15 @@ def _print_report(d: dict[str, Any], show: int, check: bool) -> None:
         "ok": "check passed" + (f" ({d['message']})" if d["message"] else ""),
         "differs": f"check FAILED: {len(d['changes'])} cell(s) differ",
         "refused": "REFUSED",
+        "shared": f"shared copy: {len(d['changes'])} Agglo formula(s) replaced by their values"
+        + (f" ({d['message']})" if d["message"] else ""),
+        "unshared": f"unshared: {len(d['changes'])} Agglo formula(s) restored",
     }.get(status, status)
     print(f"{d['path']}: {head}")
     if status == "refused":
         print(f"  {d['message']}")
         return
-    if d["agglo_formulas"]:
+    if d["agglo_formulas"] and status != "unshared":
         print(f"  {d['agglo_formulas']} Agglo formula(s); {d['evaluated_formulas']} formula(s) "
               f"evaluated in {d['seconds']:.2f} s")  # fmt: skip
     changes = d["changes"]
@@ -164,7 +212,7 @@ def _print_report(d: dict[str, Any], show: int, check: bool) -> None:
         print(f"  could not evaluate {p['sheet']}!{p['cell']}{f}: {p['reason']}")
     for w in d["warnings"]:
         print(f"  warning: {w}")
-    if d["written_to"] and status == "refreshed":
+    if d["written_to"] and status in ("refreshed", "shared", "unshared"):
         print(
             f"  written to {d['written_to']}" + (f" (backup: {d['backup']})" if d["backup"] else "")
         )
@@ -358,6 +406,9 @@ def _demo_summary(rep) -> list[str]:
 def run_demo(args: argparse.Namespace) -> int:
     from .demo import DEMO_NAME, build_demo_workbook
     from .engine import refresh_workbook
+    from .reasons import explain
+
+    _quiet_engine_logs()
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -372,7 +423,7 @@ def run_demo(args: argparse.Namespace) -> int:
     code = EXIT_OK
     for path, builtin in books:
         rep = refresh_workbook(path, backup=False)
-        d = rep.as_dict()
+        d = explain(rep.as_dict())
         code = max(code, exit_code_of([d]))
         if rep.status == "unchanged":
             what = "stored values already up to date"
@@ -389,4 +440,7 @@ def run_demo(args: argparse.Namespace) -> int:
     print(f"\nThe refreshed workbooks are in {out.resolve()}")
     print("Open them in Excel (with the Agglo add-in for live formulas) or in any spreadsheet "
           "program: the values are stored in the files.")  # fmt: skip
+    print("To send results to people without the add-in (plain Excel, WPS, LibreOffice), run "
+          "`agglo share BOOK.xlsx`: the copy BOOK.shared.xlsx has the values instead of the Agglo "
+          "formulas, so it never shows #NAME?; `agglo unshare` restores them.")  # fmt: skip
     return code

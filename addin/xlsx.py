@@ -1152,17 +1152,42 @@ def write_patched(
         wb = _patch_workbook_xml(pkg.read(pkg.workbook_part))
         if wb is not None:
             replaced[pkg.workbook_part] = wb
+    write_members(pkg, replaced, out_path, during_write=during_write)
+    return list(replaced)
+
+
+def write_members(
+    pkg: Package,
+    replaced: dict[str, bytes],
+    out_path: str | os.PathLike,
+    *,
+    added: dict[str, bytes] | None = None,
+    removed: frozenset[str] | set[str] = frozenset(),
+    during_write: Callable[[], None] | None = None,
+) -> None:
+    """Write ``pkg`` to ``out_path`` with the members in ``replaced`` given new bytes.
+
+    ``added`` members (name → bytes) are appended at the end, ``removed`` ones left
+    out; every other member is copied byte for byte (see :func:`write_patched`).
+    """
+    added = {k: v for k, v in (added or {}).items() if k not in replaced}
     layout = _raw_layout(pkg.data)
     if layout is not None:
         with open(out_path, "wb") as raw:
-            _write_raw(pkg.data, layout, replaced, raw, during_write)
+            _write_raw(pkg.data, layout, replaced, raw, during_write, added, removed)
             raw.flush()
             os.fsync(raw.fileno())
-        return list(replaced)
+        return
     # an archive the raw copier does not handle (ZIP64, data before the archive ...):
     # same names, order, contents and compression method, but members are recompressed
-    infos = pkg.zip.infolist()
+    infos = [i for i in pkg.zip.infolist() if i.filename not in removed]
     with open(out_path, "wb") as raw, zipfile.ZipFile(raw, "w", allowZip64=True) as out:
+        for name, data in added.items():
+            stamp = infos[0].date_time if infos else (1980, 1, 1, 0, 0, 0)
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            infos.append(info)
+            replaced = {**replaced, name: data}
         for i, info in enumerate(infos):
             if during_write is not None and i == len(infos) // 2:
                 raw.flush()
@@ -1180,7 +1205,7 @@ def write_patched(
         out.comment = pkg.zip.comment
         raw.flush()
         os.fsync(raw.fileno())
-    return list(replaced)
+    return
 
 
 # ---------------------------------------------------------------------------
@@ -1259,18 +1284,42 @@ def _raw_layout(data: bytes) -> tuple[list[_RawMember], bytes] | None:
     return members, data[pos:]
 
 
-def _write_raw(data, layout, replaced: dict[str, bytes], fh, during_write) -> None:
-    """Write the archive: raw copies of the members, new bytes for ``replaced`` ones."""
+def _write_raw(
+    data, layout, replaced: dict[str, bytes], fh, during_write, added=None, removed=()
+) -> None:
+    """Write the archive: raw copies of the members, new bytes for ``replaced`` ones.
+
+    ``added`` (name → bytes) are appended after the last member, deflated; members
+    named in ``removed`` are left out.
+    """
     import struct
     import zlib
 
     members, eocd = layout
     central = []
     offset = 0
+    if added:
+        # new members take the time stamp of the first member, as the writer's own
+        stamp = members[0].central[12:16] if members else b"\0\0\x21\0"
+        for name, payload in added.items():
+            raw = name.encode("utf-8")
+            flags = 0 if raw.isascii() else 0x800
+            rec = (
+                _CENTRAL_SIG
+                + struct.pack("<HHHH", 20, 20, flags, zipfile.ZIP_DEFLATED)
+                + stamp
+                + b"\0" * 12  # crc and sizes, filled in below
+                + struct.pack("<HHHHHLL", len(raw), 0, 0, 0, 0, 0, 0)
+                + raw
+            )
+            members = [*members, _RawMember(name, rec, -1, -1, zipfile.ZIP_DEFLATED)]
+            replaced = {**replaced, name: payload}
     for i, m in enumerate(members):
         if during_write is not None and i == len(members) // 2:
             fh.flush()
             during_write()
+        if m.name in removed:
+            continue
         new = replaced.get(m.name)
         if new is None:
             chunk = data[m.start : m.end]
@@ -1312,4 +1361,7 @@ def _write_raw(data, layout, replaced: dict[str, bytes], fh, during_write) -> No
         offset += len(chunk)
     cd = b"".join(central)
     fh.write(cd)
-    fh.write(eocd[:12] + struct.pack("<LL", len(cd), offset) + eocd[20:])
+    if len(central) > 0xFFFE:
+        raise RefusedError("the workbook would have too many parts")
+    n = struct.pack("<HH", len(central), len(central))
+    fh.write(eocd[:8] + n + struct.pack("<LL", len(cd), offset) + eocd[20:])

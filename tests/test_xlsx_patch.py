@@ -866,3 +866,33 @@ def test_patch_of_the_layouts_reads_back(tmp_path):
     assert c2.find(f"{{{_MAIN}}}v").get("{http://www.w3.org/XML/1998/namespace}space") == (
         "preserve"
     )
+
+
+@pytest.mark.parametrize("raw", [True, False], ids=["raw-copier", "zipfile"])
+def test_write_members_adds_and_removes_members(tmp_path, raw, monkeypatch):
+    src = tmp_path / "in.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = 1.5
+    wb.save(src)
+    pkg = xlsx.read_package(src)
+    if not raw:  # the path for archives the raw copier does not handle
+        monkeypatch.setattr(xlsx, "_raw_layout", lambda data: None)
+    out = tmp_path / "out.xlsx"
+    xlsx.write_members(
+        pkg,
+        {"docProps/app.xml": b"<Properties/>"},
+        out,
+        added={"xl/new/extra.xml": b"<x>" + "数据".encode() * 500 + b"</x>"},
+        removed={"docProps/core.xml"},
+    )
+    with zipfile.ZipFile(src) as a, zipfile.ZipFile(out) as b:
+        assert b.testzip() is None
+        names = [n for n in a.namelist() if n != "docProps/core.xml"] + ["xl/new/extra.xml"]
+        assert b.namelist() == names
+        assert b.read("xl/new/extra.xml") == b"<x>" + "数据".encode() * 500 + b"</x>"
+        assert b.getinfo("xl/new/extra.xml").compress_type == zipfile.ZIP_DEFLATED
+        assert b.read("docProps/app.xml") == b"<Properties/>"
+        for n in names[:-1]:
+            if n != "docProps/app.xml":
+                assert b.read(n) == a.read(n)
+    assert xlsx.read_package(out).sheets[0].name == "Sheet"

@@ -351,6 +351,8 @@ COMMON_SECTIONS = (
             "解决：① Windows 版 Excel：按仓库 README「Use it in Excel」安装 xlwings 加载项并导入 Agglo 函数，"
             "然后按 Ctrl+Alt+F9 全部重算；② Excel 365/网页版：用 xlwings Lite 打开 Agglo 的 main.py；"
             "③ 没有 Excel 或不想装加载项：在命令行运行 `agglo refresh 文件名.xlsx`，结果写回文件后再打开。\n"
+            "发给没有加载项的人（Excel、WPS、LibreOffice）：运行 `agglo share 文件名.xlsx`，得到的副本"
+            "“文件名.shared.xlsx”中 Agglo 公式换成了数值，不会出现 #NAME?；`agglo unshare` 可恢复公式。\n"
             "单元格显示 “#VALUE! …” 时，后面的文字说明哪个参数有问题以及如何修改。"
         ),
         (
@@ -363,7 +365,10 @@ COMMON_SECTIONS = (
             "functions as described in the repository README, section 'Use it in Excel', then press "
             "Ctrl+Alt+F9; (2) Excel 365 / Excel on the web: open Agglo's main.py in xlwings Lite; "
             "(3) no Excel or no add-in: run `agglo refresh FILE.xlsx` on the command line and open "
-            "the file again.\nA cell showing '#VALUE! ...' names the argument at fault and what to do."
+            "the file again.\nTo send the results to people without the add-in (Excel, WPS, "
+            "LibreOffice): run `agglo share FILE.xlsx`; in the copy FILE.shared.xlsx the Agglo "
+            "formulas are replaced by their values, so no #NAME? appears; `agglo unshare` restores "
+            "them.\nA cell showing '#VALUE! ...' names the argument at fault and what to do."
         ),
     ),
     (
