@@ -6,7 +6,6 @@ import argparse
 import glob
 import json
 import os
-import shutil
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -404,7 +403,7 @@ def _demo_summary(rep) -> list[str]:
     _setup_demo
 )
 def run_demo(args: argparse.Namespace) -> int:
-    from .demo import DEMO_NAME, build_demo_workbook
+    from .demo import DEMO_NAME, build_demo_workbook, copy_unmarked
     from .engine import refresh_workbook
     from .reasons import explain
 
@@ -415,14 +414,14 @@ def run_demo(args: argparse.Namespace) -> int:
     templates = [] if args.builtin else bundled_templates()
     books: list[tuple[Path, bool]] = []
     for t in templates:
-        dst = out / t.name
-        shutil.copyfile(t, dst)
-        books.append((dst, False))
+        # not marked for a full recalculation on open: the demo books are read by people
+        # without the add-in too (their Excel would show #NAME? instead of the values)
+        books.append((copy_unmarked(t, out / t.name), False))
     # The workbook built in code comes last: its key results are printed as the summary.
     books.append((build_demo_workbook(out / DEMO_NAME), True))
     code = EXIT_OK
     for path, builtin in books:
-        rep = refresh_workbook(path, backup=False)
+        rep = refresh_workbook(path, backup=False, recalc_on_open=False)
         d = explain(rep.as_dict())
         code = max(code, exit_code_of([d]))
         if rep.status == "unchanged":

@@ -1148,7 +1148,7 @@ P003_COLS = [
     "区域经济高质量发展指数",
 ]
 SIMULATED_BANNER = (
-    "模拟数据 SIMULATED — 教学用模拟数据（mathmodels-book data/cdev-sim.csv），"
+    "模拟数据 SIMULATED — 教学用模拟数据（开源教材 mathmodels-book 的模拟数据集），"
     "不是统计数据，结果仅作方法演示 / teaching data, not official statistics"
 )
 
