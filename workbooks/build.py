@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -795,12 +794,12 @@ def build_01(path: Path) -> None:
             (
                 "数据来源 / Data",
                 (
-                    "国家统计局分省年度数据（现价，亿元），整理自开源教材 mathmodels-book 的 data/industry.xlsx。"
+                    "国家统计局分省年度数据（现价，亿元），整理自开源教材 mathmodels-book。"
                     "各省GDP与三次产业之和可能因四舍五入相差 0.1。"
                 ),
                 (
                     "National Bureau of Statistics of China, provincial annual data (current prices, 100 "
-                    "million yuan), as compiled in the open book mathmodels-book (data/industry.xlsx). "
+                    "million yuan), as compiled in the open book mathmodels-book. "
                     "GDP and the sum of the three sectors may differ by 0.1 (rounding)."
                 ),
             ),
@@ -1452,11 +1451,11 @@ def build_04(path: Path) -> None:
             (
                 "数据 / Data",
                 (
-                    "(a) 模拟数据：mathmodels-book 的 data/cdev-sim.csv（教学用，非统计数据）。(b) 章立东、李奥（2021）表2（公布值）；"
+                    "(a) 模拟数据：开源教材 mathmodels-book 的教学用模拟数据（非统计数据）。(b) 章立东、李奥（2021）表2（公布值）；"
                     "集群水平由表3、表4反推（论文只有柱状图），标注见表下。"
                 ),
                 (
-                    "(a) SIMULATED teaching data from mathmodels-book (data/cdev-sim.csv), not official "
+                    "(a) SIMULATED teaching data from the open book mathmodels-book, not official "
                     "statistics. (b) Table 2 of Zhang & Li (2021) as published; the cluster levels are recovered "
                     "from the published Tables 3–4 (the paper gives only a bar chart), see the note."
                 ),
@@ -1755,10 +1754,10 @@ def build_02(path: Path) -> None:
             ),
             (
                 "数据 / Data",
-                "国家统计局，城镇非私营单位分行业就业人员（人），整理自 mathmodels-book 的 data/income.xlsx。",
+                "国家统计局，城镇非私营单位分行业就业人员（人），整理自开源教材 mathmodels-book。",
                 (
                     "NBS, employment in urban non-private units by industry (persons), as compiled in "
-                    "mathmodels-book (data/income.xlsx)."
+                    "mathmodels-book."
                 ),
             ),
             (
@@ -1932,10 +1931,10 @@ def build_03(path: Path) -> None:
             ),
             (
                 "数据 / Data",
-                "国家统计局，城镇非私营单位分行业就业人员与平均工资，整理自 mathmodels-book 的 data/income.xlsx。",
+                "国家统计局，城镇非私营单位分行业就业人员与平均工资，整理自开源教材 mathmodels-book。",
                 (
                     "NBS, employment and average wage of urban non-private units by industry, as compiled "
-                    "in mathmodels-book (data/income.xlsx)."
+                    "in mathmodels-book."
                 ),
             ),
             (
@@ -2181,86 +2180,6 @@ def fill_cached_values(path: Path) -> dict[str, Any]:
     return {"agglo_formulas": ev.n_agglo, "evaluated": ev.n_evaluated, "changes": len(ev.changes)}
 
 
-def values_only_copy(src: Path, dst: Path) -> None:
-    """A copy of a refreshed workbook with every formula replaced by its cached value.
-
-    For rendering only: LibreOffice does not know the Agglo functions and recalculates
-    them to #NAME?, so the gallery is rendered from this copy (styles, charts and
-    conditional formats are untouched; only the ``<f>`` elements go).
-    """
-    import zipfile
-
-    from lxml import etree
-
-    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info.filename)
-            if info.filename.startswith("xl/worksheets/sheet") and info.filename.endswith(".xml"):
-                root = etree.fromstring(data, etree.XMLParser(resolve_entities=False))
-                for c in root.iter(f"{ns}c"):
-                    f = c.find(f"{ns}f")
-                    if f is None:
-                        continue
-                    c.remove(f)
-                    if c.get("t") == "str":  # a formula's text result -> inline string
-                        v = c.find(f"{ns}v")
-                        text = v.text if v is not None else ""
-                        if v is not None:
-                            c.remove(v)
-                        c.set("t", "inlineStr")
-                        is_ = etree.SubElement(c, f"{ns}is")
-                        etree.SubElement(is_, f"{ns}t").text = text
-                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                                      standalone=True)  # fmt: skip
-            elif info.filename == "xl/workbook.xml":
-                data = data.replace(b' fullCalcOnLoad="1"', b"")
-            zout.writestr(info, data)
-
-
-def render_gallery(paths: Sequence[Path], gallery: Path, workdir: Path) -> list[Path]:
-    """PDF (LibreOffice headless) of each values-only copy, then one PNG page per template."""
-    import shutil
-
-    gallery.mkdir(parents=True, exist_ok=True)
-    workdir.mkdir(parents=True, exist_ok=True)
-    copies = []
-    for p in paths:
-        dst = workdir / p.name
-        values_only_copy(p, dst)
-        copies.append(dst)
-    profile = (workdir / "lo_profile").resolve().as_uri()
-    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation={profile}",
-                    "--convert-to", "pdf", "--outdir", str(workdir), *map(str, copies)],
-                   check=True, capture_output=True, timeout=600)  # fmt: skip
-    out = []
-    for p in paths:
-        number = next(k for k, v in FILES.items() if v == p.name)
-        pdf = workdir / (p.stem + ".pdf")
-        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
-                              capture_output=True, text=True).stdout  # fmt: skip
-        pages = text.split("\f")
-        marker = TITLE_MARKERS[number]
-        page = next((i + 1 for i, t in enumerate(pages) if marker in t), 1)
-        stem = gallery / p.stem
-        subprocess.run(["pdftoppm", "-png", "-r", "100", "-f", str(page), "-l", str(page),
-                        "-singlefile", str(pdf), str(stem)], check=True)  # fmt: skip
-        out.append(stem.with_suffix(".png"))
-    shutil.rmtree(workdir / "lo_profile", ignore_errors=True)
-    return out
-
-
-#: Text found on the first printed page of each gallery sheet.
-TITLE_MARKERS = {
-    1: "LQ trend of the chosen province",
-    2: "EG 指数 γ 与 MS 指数",
-    3: "集聚（区位熵）与竞争力",
-    4: "熵值法构建两个系统",
-    5: "熵值法权重 → TOPSIS",
-    6: "层次分析法 AHP：判断矩阵",
-}
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -2269,23 +2188,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", type=int, nargs="*", help="template numbers to build")
     parser.add_argument("--refresh", action="store_true",
                         help="fill the cached values with the headless engine")  # fmt: skip
-    parser.add_argument("--gallery", action="store_true",
-                        help="render one PNG per template into workbooks/gallery (needs soffice, "
-                        "pdftoppm; implies --refresh)")  # fmt: skip
     args = parser.parse_args(argv)
-    args.refresh = args.refresh or args.gallery
     paths = build_all(args.out, args.only)
     for p in paths:
         print(f"built {p}")
         if args.refresh:
             info = fill_cached_values(p)
             print(f"  cached values filled: {info}")
-    if args.gallery:
-        import tempfile
-
-        with tempfile.TemporaryDirectory() as tmp:
-            for png in render_gallery(paths, HERE / "gallery", Path(tmp)):
-                print(f"gallery {png}")
     return 0
 
 
