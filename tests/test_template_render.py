@@ -32,21 +32,21 @@ pytestmark = [pytest.mark.libreoffice, pytest.mark.slow]
 #: Printed pages of every sheet (A4, full size).
 EXPECTED_PAGES = {
     "01_location_quotient": {
-        "说明 Instructions": 2, "数据": 11, "区位熵 LQ": 5, "专业化与增长": 4, "LQ趋势 trend": 2,
+        "说明 Instructions": 3, "数据": 11, "区位熵 LQ": 5, "专业化与增长": 4, "LQ趋势 trend": 2,
     },
     "02_concentration_eg": {
         "说明 Instructions": 3, "数据": 20, "集中度 concentration": 5, "EG明细 detail": 4,
         "EG指数 EG index": 3, "四大区域 regions": 7,
     },
     "03_agglomeration_competitiveness": {
-        "说明 Instructions": 2, "就业 employment": 2, "工资 wages": 2, "区位熵矩阵 LQ": 2,
+        "说明 Instructions": 3, "就业 employment": 2, "工资 wages": 2, "区位熵矩阵 LQ": 2,
         "集聚与竞争力 analysis": 4,
     },
     "04_coupling_coordination": {
         "说明 Instructions": 3, "数据 SIMULATED": 6, "耦合协调 (a)": 10, "陶瓷集群 (b)": 8,
     },
-    "05_central_cities": {"说明 Instructions": 2, "数据 data": 2, "综合评价 evaluation": 4},
-    "06_ahp": {"说明 Instructions": 2, "判断矩阵 AHP": 5, "多专家 group": 5},
+    "05_central_cities": {"说明 Instructions": 3, "数据 data": 2, "综合评价 evaluation": 4},
+    "06_ahp": {"说明 Instructions": 3, "判断矩阵 AHP": 5, "多专家 group": 5},
 }  # fmt: skip
 #: Labels the project uses internally (numbered papers, option tokens, file paths).
 INTERNAL = re.compile(r"论文\s*0\d\d|paper\s*0\d\d|paper0\d\d|\bspssau\b|data/[\w-]+\.(?:csv|xlsx)")

@@ -361,9 +361,9 @@ class Book:
 
 
 #: The 说明 column (character widths) and the characters per printed line of its text.
-INSTR_WIDTH = 96
-INSTR_ZH_PER_LINE = 46
-INSTR_EN_PER_LINE = 100
+INSTR_WIDTH = 80
+INSTR_ZH_PER_LINE = 36
+INSTR_EN_PER_LINE = 80
 
 #: Printable width of an A4 page with the margins of :func:`print_layout`, in points.
 PRINT_WIDTH = {"portrait": 595 - 2 * 0.4 * 72, "landscape": 842 - 2 * 0.4 * 72}
@@ -630,13 +630,17 @@ def build_01(path: Path) -> None:
 
     # --- LQ sheet -------------------------------------------------------------------
     lq = wb.create_sheet("区位熵 LQ")
-    book.title(lq, "区位熵 Location quotients LQ = (e_rk/e_r)/(E_k/E), 2015–2024",
-               "e_rk 省 r 产业 k 增加值, e_r 省 GDP, E_k 全国产业 k 增加值, E 全国 GDP "
-               "(数据表中的全国*行)。LQ > 1 (绿色) = 该产业在该省的比重高于全国。")  # fmt: skip
+    book.title(lq, "区位熵 LQ = (e_rk/e_r)/(E_k/E)")
+    # the explanations wrap within the first printed page (two years wide)
+    book.banner(lq, 2, 1, 7, font=F_NOTE, fill=None, lines=2, text=
+                "e_rk 省 r 产业 k 增加值, e_r 省 GDP, E_k 全国产业 k 增加值, E 全国 GDP "
+                "(数据表中的全国*行)。LQ > 1 (绿色) = 该产业在该省的比重高于全国。2015–2024。")  # fmt: skip
     form = book.option(lq, 4, 1, "LQ 形式 form", "ratio",
                        ["ratio", "binary", "additive", "symmetric", "zscore", "log_zscore"],
-                       "LQ_FORM", "ratio = (e_rk/e_r)/(E_k/E) 经典区位熵; symmetric = (LQ−1)/(LQ+1); "
-                       "binary = LQ ≥ 1 → 1")  # fmt: skip
+                       "LQ_FORM")  # fmt: skip
+    book.banner(lq, 4, 3, 7, font=F_NOTE, fill=None, lines=2, text=
+                "ratio = (e_rk/e_r)/(E_k/E) 经典区位熵; symmetric = (LQ−1)/(LQ+1); "
+                "binary = LQ ≥ 1 → 1")  # fmt: skip
     head_row, first = 6, 8
     book.header(lq, head_row + 1, 1, ["地区"])
     book.put(lq, head_row, 1, "年份 year", font=F_HEAD, fill=FILL_HEAD)

@@ -140,9 +140,9 @@ def pages_per_sheet(pages: Sequence[Page]) -> dict[str | None, int]:
 
 
 def slug(sheet: str) -> str:
-    """ASCII file-name part for a sheet (its English words, else its position)."""
+    """ASCII file-name part for a sheet: its English words (none for a Chinese-only name)."""
     words = re.findall(r"[A-Za-z0-9]+", sheet)
-    return "-".join(w.lower() for w in words) or "sheet"
+    return "".join("-" + w.lower() for w in words)
 
 
 def render(books: Sequence[Path], gallery: Path, keep_pdf: Path | None = None) -> list[Path]:
@@ -162,15 +162,27 @@ def render(books: Sequence[Path], gallery: Path, keep_pdf: Path | None = None) -
                 first = next((p.number for p in pages if p.sheet == sheet), None)
                 if first is None:
                     raise RuntimeError(f"{book.name}: no printed page for sheet {sheet!r}")
-                stem = gallery / f"{book.stem}-{k}-{slug(sheet)}"
+                stem = gallery / f"{book.stem}-{k}{slug(sheet)}"
                 subprocess.run(["pdftoppm", "-png", "-r", str(DPI), "-f", str(first),
                                 "-l", str(first), "-singlefile", str(pdf), str(stem)],
                                check=True)  # fmt: skip
+                _shrink(stem.with_suffix(".png"))
                 out.append(stem.with_suffix(".png"))
             if keep_pdf is not None:
                 keep_pdf.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(pdf, keep_pdf / pdf.name)
     return out
+
+
+def _shrink(png: Path) -> None:
+    """Fewer colours (a sheet uses a handful), a third of the size; skipped without Pillow."""
+    try:
+        from PIL import Image
+    except ImportError:
+        return
+    with Image.open(png) as im:
+        small = im.convert("RGB").quantize(colors=64)
+    small.save(png, optimize=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
