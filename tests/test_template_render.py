@@ -32,14 +32,14 @@ pytestmark = [pytest.mark.libreoffice, pytest.mark.slow]
 #: Printed pages of every sheet (A4, full size).
 EXPECTED_PAGES = {
     "01_location_quotient": {
-        "说明 Instructions": 3, "数据": 11, "区位熵 LQ": 5, "专业化与增长": 4, "LQ趋势 trend": 2,
+        "说明 Instructions": 3, "数据": 10, "区位熵 LQ": 5, "专业化与增长": 4, "LQ趋势 trend": 2,
     },
     "02_concentration_eg": {
-        "说明 Instructions": 3, "数据": 20, "集中度 concentration": 5, "EG明细 detail": 4,
+        "说明 Instructions": 3, "数据": 10, "集中度 concentration": 5, "EG明细 detail": 4,
         "EG指数 EG index": 3, "四大区域 regions": 7,
     },
     "03_agglomeration_competitiveness": {
-        "说明 Instructions": 3, "就业 employment": 2, "工资 wages": 2, "区位熵矩阵 LQ": 2,
+        "说明 Instructions": 3, "就业 employment": 1, "工资 wages": 1, "区位熵矩阵 LQ": 2,
         "集聚与竞争力 analysis": 4,
     },
     "04_coupling_coordination": {

@@ -590,9 +590,10 @@ def build_01(path: Path) -> None:
 
     # --- data sheet: one yearbook table per year, stacked ---------------------------
     ws = wb.create_sheet("数据")
-    book.title(ws, "各地区生产总值（按三次产业分） Gross regional product by sector, 2015–2024",
-               "来源 Source: 国家统计局，分省年度数据，现价 (NBS provincial annual data, current "
-               "prices). Yellow cells = data.")  # fmt: skip
+    book.title(ws, "各地区生产总值（按三次产业分）2015–2024")
+    book.banner(ws, 2, 1, 5, font=F_NOTE, fill=None, lines=3, text=
+                "Gross regional product by sector. 来源 Source: 国家统计局，分省年度数据，现价 "
+                "(NBS provincial annual data, current prices). Yellow cells = data.")  # fmt: skip
     block_rows = n + 6
     first_data_row = {}
     for i, year in enumerate(GDP_YEARS):
@@ -1527,9 +1528,9 @@ def _emp_data_sheet(book: Book, years: Sequence[int], value: str = "就业人数
         book.name(f"{prefix}L_{year}", sref(ws.title, r0 - 1, 3, r0 + n - 1, 2 + len(industries)))
     r0 = starts[years[0]]
     book.name(f"{prefix}_INDUSTRIES", sref(ws.title, r0 - 1, 3, r0 - 1, 2 + len(industries)))
-    book.widths(ws, [10, 8] + [10.5] * len(industries))
+    book.widths(ws, [10, 8] + [11] * len(industries))
     ws.freeze_panes = "C4"
-    ws.page_setup.orientation = "portrait"
+    ws.page_setup.orientation = "landscape"  # a yearly table (36 rows) a page at 90 %
     ws.page_setup.scale = 90
     return industries, starts
 
