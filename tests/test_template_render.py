@@ -47,6 +47,7 @@ EXPECTED_PAGES = {
     },
     "05_central_cities": {"说明 Instructions": 3, "数据 data": 2, "综合评价 evaluation": 4},
     "06_ahp": {"说明 Instructions": 3, "判断矩阵 AHP": 5, "多专家 group": 5},
+    "agglo-demo": {"数据": 1, "区位熵": 1, "集中度": 1, "耦合": 1},
 }  # fmt: skip
 #: Labels the project uses internally (numbered papers, option tokens, file paths).
 INTERNAL = re.compile(r"论文\s*0\d\d|paper\s*0\d\d|paper0\d\d|\bspssau\b|data/[\w-]+\.(?:csv|xlsx)")
@@ -76,10 +77,15 @@ def rendered(tmp_path_factory):
     if not _has_chinese_font():
         pytest.skip("no Chinese font (Debian: fonts-noto-cjk)")
     pytest.importorskip("pdfminer")
+    from agglo_addin.demo import DEMO_NAME, build_demo_workbook
+    from agglo_addin.engine import refresh_workbook
+
     render = _render_module()
-    books = render.TEMPLATES
-    assert [b.stem for b in books] == list(EXPECTED_PAGES)
     work = tmp_path_factory.mktemp("render")
+    demo = build_demo_workbook(work / DEMO_NAME)  # what agglo demo writes, refreshed
+    assert refresh_workbook(demo, backup=False, recalc_on_open=False).status == "refreshed"
+    books = [*render.TEMPLATES, demo]
+    assert [b.stem for b in books] == list(EXPECTED_PAGES)
     copies = render.shared_copies(books, work / "shared")
     pdfs = render.to_pdf(copies, work / "pdf")  # one LibreOffice start for all books
     return {
@@ -121,10 +127,14 @@ def test_no_none_error_or_internal_text(rendered, stem):
     assert not found, found
 
 
-def test_instructions_name_both_routes(rendered):
+def test_instructions_name_the_routes_and_the_sources(rendered):
     for stem, (_, pages) in rendered.items():
-        text = "".join(p.text for p in pages if p.sheet == INSTRUCTIONS)
-        text = re.sub(r"\s+", "", text)
-        assert "agglorefresh" in text, stem  # add-in users / agglo users refresh
-        assert "agglo share" in text or "agglo\u00a0share" in text or "agglosha" in text, stem
-        assert "来源" in text or stem == "06_ahp", stem
+        if stem == "agglo-demo":
+            continue
+        text = re.sub(r"\s+", "", "".join(p.text for p in pages if p.sheet == INSTRUCTIONS))
+        assert "用哪个文件/Whichfileforwhom" in text, stem
+        assert "agglorefresh" in text, stem  # the route of add-in and agglo users
+        assert "aggloshare" in text, stem  # the readers' route
+        assert ".shared.xlsx" in text, stem
+        if stem != "06_ahp":  # the AHP template follows Saaty, cited in its formulas
+            assert "来源/Sources" in text, stem
