@@ -334,7 +334,8 @@ def run_refresh(args: argparse.Namespace) -> int:
 
 
 def bundled_templates() -> list[Path]:
-    """Template workbooks shipped with the add-in (empty until templates exist)."""
+    """The template workbooks: ``agglo_addin/templates/`` in an installed wheel (copied
+    there by ``setup.py``), ``workbooks/`` in a source checkout."""
     here = Path(__file__).resolve().parent
     found: list[Path] = []
     for folder in (here / "templates", here.parent / "workbooks"):
