@@ -153,9 +153,9 @@ def render(books: Sequence[Path], gallery: Path, keep_pdf: Path | None = None) -
         copies = shared_copies(books, work / "shared")
         pdfs = to_pdf(copies, work / "pdf")
         gallery.mkdir(parents=True, exist_ok=True)
-        for old in gallery.glob("*.png"):
-            old.unlink()
         for book, pdf in zip(books, pdfs, strict=True):
+            for old in gallery.glob(f"{book.stem}-*.png"):  # sheets may have been renamed
+                old.unlink()
             sheets = sheet_names(book)
             pages = read_pages(pdf, sheets)
             for k, sheet in enumerate(sheets, start=1):
