@@ -720,7 +720,7 @@ def build_01(path: Path) -> None:
     book.array(sp, nat, c0 + 2, 1, 3,
                f"=CAGR({pick('VA_NAT', y0)},{pick('VA_NAT', y1)},{periods})", fmt=NF_PCT2,
                font=F_HEAD)  # fmt: skip
-    book.widths(sp, [10] + [8] * len(GDP_YEARS) + [3, 10, 12, 10, 10, 10])
+    book.widths(sp, [17] + [8] * len(GDP_YEARS) + [3, 10, 12, 10, 10, 10])
     sp.freeze_panes = sp.cell(row=first, column=2)
 
     # --- trend chart for a chosen province -------------------------------------------
@@ -891,9 +891,8 @@ def build_06(path: Path) -> None:
     ws = wb.create_sheet("判断矩阵 AHP")
     book.title(ws, "层次分析法 AHP：判断矩阵 → 权重、λmax、CI、RI、CR",
                "示例判断为虚构的演示数据（illustrative judgements, not from a survey）— 请换成你的专家判断。")  # fmt: skip
-    book.put(ws, 2, 1, "示例判断为虚构的演示数据（ILLUSTRATIVE judgements, not from a survey）— "
-             "请换成你的专家判断 / replace them with your experts' judgements.",
-             font=F_WARN, fill=FILL_WARN, border=False)  # fmt: skip
+    book.banner(ws, 2, 1, 7, "示例判断为虚构的演示数据（ILLUSTRATIVE judgements, not from a "
+                "survey）— 请换成你的专家判断 / replace them with your experts' judgements.")  # fmt: skip
     method = book.option(ws, 4, 1, "权重方法 method", "eigen", AHP_METHODS, "AHP_METHOD",
                          "eigen 特征根法 (Saaty); sum 和积法 (SPSSAU 默认); geometric 方根法")  # fmt: skip
     ri = book.option(ws, 5, 1, "RI 表 RI table", "saaty1980", list(agglo.RI_TABLES), "AHP_RI",
