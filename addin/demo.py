@@ -1,10 +1,11 @@
 """A demonstration workbook built in code, for ``agglo demo`` and the engine tests.
 
-It holds the bundled provincial GDP by sector (the yearbook table, with its 全国 row
-kept apart from the block) and live Agglo formulas on it: the LQ matrix (an array
+It holds the bundled provincial GDP by sector (the yearbook table, provinces in the
+NBS order of :data:`agglo.NBS_PROVINCES`, with its 全国 row kept apart from the block) and live Agglo formulas on it: the LQ matrix (an array
 formula over the block), HHI per sector, and the coupling degree of two systems
-derived by ordinary Excel formulas.  The file is new (written by openpyxl, without
-cached values); ``agglo refresh`` fills in the values.
+derived by ordinary Excel formulas, with number formats and an A4 print layout.  The
+file is new (written by openpyxl, without cached values); ``agglo refresh`` fills in
+the values.
 
 When template workbooks are bundled, ``agglo demo`` uses them instead; this builder
 stays as the fallback and as a small, known workbook for tests.
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["DEMO_NAME", "build_demo_workbook", "demo_layout"]
+__all__ = ["DEMO_NAME", "build_demo_workbook", "copy_unmarked", "demo_layout"]
 
 DEMO_NAME = "agglo-demo.xlsx"
 
@@ -42,7 +43,7 @@ def build_demo_workbook(path: str | Path, year: int = 2024) -> Path:
     from openpyxl.styles import Font
     from openpyxl.worksheet.formula import ArrayFormula
 
-    block = agglo.gdp_by_sector(year)
+    block = agglo.gdp_by_sector(year).reindex(list(agglo.NBS_PROVINCES))
     sectors = [str(c) for c in block.columns]
     wb = Workbook()
     ws = wb.active
@@ -56,6 +57,7 @@ def build_demo_workbook(path: str | Path, year: int = 2024) -> Path:
     n = len(block)
     last = 3 + n
     ws.append(["全国", *[f"=SUM({c}4:{c}{last})" for c in "BCD"]])
+    _formats(ws, f"B4:D{last + 1}", "#,##0.0")
     ws.column_dimensions["A"].width = 10
 
     lq = wb.create_sheet("区位熵")
@@ -71,17 +73,21 @@ def build_demo_workbook(path: str | Path, year: int = 2024) -> Path:
     for i in range(n):
         r = 4 + i
         lq.cell(row=r, column=6, value=f"=MAX(B{r}:D{r})")
+    _formats(lq, f"B4:D{last}", "0.000")
+    _formats(lq, f"F4:F{last}", "0.000")
 
     conc = wb.create_sheet("集中度")
     conc["A1"] = "产业集中度 HHI（各产业在 31 省间的分布）"
     conc["A1"].font = Font(bold=True)
     conc.append([])
-    conc.append(["", *sectors])
+    conc.append([None, *sectors])
     conc["A4"] = "HHI"
     conc["B4"] = ArrayFormula("B4:D4", f"=HHI(数据!B4:D{last})")
     conc["A5"] = "HHI×10000"
     for j, c in enumerate("BCD"):
         conc.cell(row=5, column=2 + j, value=f"={c}4*10000")
+    _formats(conc, "B4:D4", "0.0000")
+    _formats(conc, "B5:D5", "#,##0")
 
     cp = wb.create_sheet("耦合")
     cp["A1"] = "耦合度 C：第二产业（U1）与第三产业（U2）规模指数（各自除以最大值）"
@@ -96,8 +102,62 @@ def build_demo_workbook(path: str | Path, year: int = 2024) -> Path:
     cp["D4"] = ArrayFormula(f"D4:D{last}", f"=COUPLING(B4:C{last})")
     cp["F3"] = "平均 C"
     cp["F4"] = f"=AVERAGE(D4:D{last})"
+    _formats(cp, f"B4:D{last}", "0.0000")
+    _formats(cp, "F4", "0.0000")
 
+    for sheet in wb.worksheets:
+        _print_layout(sheet)
+
+    # not marked for a full recalculation on open (openpyxl's default): see copy_unmarked
+    wb.calculation.fullCalcOnLoad = False
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+def _formats(ws, cells: str, number_format: str) -> None:
+    """Apply ``number_format`` to every cell of ``cells``."""
+    rows = ws[cells]
+    if not isinstance(rows, tuple):
+        rows = ((rows,),)
+    elif rows and not isinstance(rows[0], tuple):
+        rows = (rows,)
+    for row in rows:
+        for cell in row:
+            cell.number_format = number_format
+
+
+def _print_layout(ws) -> None:
+    """A4 portrait at full size, the sheet name above and page numbers below each page."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "portrait"
+    ws.print_title_rows = "3:3"
+    ws.oddHeader.center.text = "&A"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页 / page &P of &N"
+
+
+def copy_unmarked(src: str | Path, dst: str | Path) -> Path:
+    """Copy a workbook without the mark that makes Excel recalculate it fully on open.
+
+    ``agglo demo`` hands its workbooks to people who may not have the add-in: with
+    ``fullCalcOnLoad`` their Excel would replace every stored Agglo value by ``#NAME?``
+    as soon as the file opens.  Only ``xl/workbook.xml`` changes; every other part is
+    copied as it is.
+    """
+    from lxml import etree
+
+    from . import xlsx
+
+    pkg = xlsx.read_package(src)
+    part = pkg.workbook_part
+    root = etree.fromstring(pkg.read(part), xlsx.secure_parser())
+    replaced = {}
+    calc = root.find(f"{{{etree.QName(root).namespace}}}calcPr")
+    if calc is not None and "fullCalcOnLoad" in calc.attrib:
+        del calc.attrib["fullCalcOnLoad"]
+        replaced[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                        standalone=True)  # fmt: skip
+    dst = Path(dst)
+    xlsx.write_members(pkg, replaced, dst)
+    return dst

@@ -6,7 +6,6 @@ import argparse
 import glob
 import json
 import os
-import shutil
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -575,7 +574,8 @@ def run_refresh(args: argparse.Namespace) -> int:
 
 
 def bundled_templates() -> list[Path]:
-    """Template workbooks shipped with the add-in (empty until templates exist)."""
+    """The template workbooks: ``agglo_addin/templates/`` in an installed wheel (copied
+    there by ``setup.py``), ``workbooks/`` in a source checkout."""
     here = Path(__file__).resolve().parent
     found: list[Path] = []
     for folder in (here / "templates", here.parent / "workbooks"):
@@ -644,7 +644,7 @@ def _demo_summary(rep) -> list[str]:
     _setup_demo
 )
 def run_demo(args: argparse.Namespace) -> int:
-    from .demo import DEMO_NAME, build_demo_workbook
+    from .demo import DEMO_NAME, build_demo_workbook, copy_unmarked
     from .engine import refresh_workbook
     from .reasons import explain
 
@@ -655,14 +655,14 @@ def run_demo(args: argparse.Namespace) -> int:
     templates = [] if args.builtin else bundled_templates()
     books: list[tuple[Path, bool]] = []
     for t in templates:
-        dst = out / t.name
-        shutil.copyfile(t, dst)
-        books.append((dst, False))
+        # not marked for a full recalculation on open: the demo books are read by people
+        # without the add-in too (their Excel would show #NAME? instead of the values)
+        books.append((copy_unmarked(t, out / t.name), False))
     # The workbook built in code comes last: its key results are printed as the summary.
     books.append((build_demo_workbook(out / DEMO_NAME), True))
     code = EXIT_OK
     for path, builtin in books:
-        rep = refresh_workbook(path, backup=False)
+        rep = refresh_workbook(path, backup=False, recalc_on_open=False)
         d = explain(rep.as_dict())
         code = max(code, exit_code_of([d]))
         if rep.status == "unchanged":

@@ -140,6 +140,7 @@ _EXPORTS: dict[str, str] = {
     "lead_lag": "coupling",
     "LEVEL_SCHEMES": "coupling",
     # datasets
+    "NBS_PROVINCES": "datasets",
     "list_datasets": "datasets",
     "load_dataset": "datasets",
     "gdp_by_sector": "datasets",

@@ -739,6 +739,12 @@ LEVEL_SCHEMES: Mapping[str, dict[str, tuple]] = MappingProxyType(
 )
 
 
+#: Names of the two classifications of 章立东 & 李奥 (2021) that cite the work (author
+#: and year, as ``'wang2021'`` and ``'fan2024'`` do for the C formulas), for sheets and
+#: reports; they are the same schemes as ``'paper003-C'`` and ``'paper003-D'``.
+SCHEME_ALIASES = {"zhang2021-C": "paper003-C", "zhang2021-D": "paper003-D"}
+
+
 def _classify(
     x: Any,
     arg: str,
@@ -787,9 +793,10 @@ def _classify(
                 "'labels' needs 'breaks' (a custom scheme); received labels without breaks. "
                 "Pass breaks=[...] with len(labels) - 1 inner breakpoints."
             )
-        name = as_option(scheme, "scheme", (*LEVEL_SCHEMES, "paper003"))
+        name = as_option(scheme, "scheme", (*LEVEL_SCHEMES, "paper003", *SCHEME_ALIASES))
         if name == "paper003":
             name = paper_alias
+        name = SCHEME_ALIASES.get(name, name)
         spec = LEVEL_SCHEMES[name]
         b = np.asarray(spec["breaks"], dtype=float)
         labs = spec[lang]
@@ -852,7 +859,8 @@ def coordination_level(
         Values of D (a :class:`CouplingResult` is read through its ``D``).
     scheme : str, optional
         ``'10-level'`` (default, 极度失调 … 优质协调), ``'3-class'``, ``'5-class'``,
-        ``'paper003-D'`` (alias ``'paper003'``), ``'paper003-C'``, ``'4-stage'``, or
+        ``'paper003-D'`` (aliases ``'paper003'``, ``'zhang2021-D'``), ``'paper003-C'``
+        (alias ``'zhang2021-C'``), ``'4-stage'``, or
         ``'custom'`` with ``breaks`` and ``labels``.  See :data:`LEVEL_SCHEMES` and Notes.
     closed : {'right', 'left'}, optional
         Which end of each interval is closed.  ``'right'``: (0.4, 0.5] — D = 0.5 is
@@ -955,7 +963,8 @@ def coupling_stage(
     c : float, array_like, Series, DataFrame or CouplingResult
         Values of C (a :class:`CouplingResult` is read through its ``C``).
     scheme : str, optional
-        ``'4-stage'`` (default), ``'paper003-C'`` (alias ``'paper003'``), any other name of
+        ``'4-stage'`` (default), ``'paper003-C'`` (aliases ``'paper003'``, ``'zhang2021-C'``),
+        any other name of
         :data:`LEVEL_SCHEMES`, or ``'custom'`` with ``breaks`` and ``labels``.
     closed : {'right', 'left'}, optional
         Which end of each interval is closed (see :func:`coordination_level`).
@@ -1001,6 +1010,8 @@ def coupling_stage(
     ['低水平耦合', '低水平耦合', '磨合阶段', '高水平耦合']
     >>> coupling_stage([0.0654, 0.8335, 0.9443, 0.9999], scheme="paper003").tolist()
     ['颉颃', '低耦合', '高耦合', '完全耦合']
+    >>> coupling_stage([0.0654, 0.9999], scheme="zhang2021-C").tolist()
+    ['颉颃', '完全耦合']
     >>> coupling_stage(0.4, lang="en")
     'antagonistic stage'
     """

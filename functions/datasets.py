@@ -17,12 +17,31 @@ from ._pandas import pd
 from ._validation import AggloValueError, as_option
 
 __all__ = [
+    "NBS_PROVINCES",
     "list_datasets",
     "load_dataset",
     "gdp_by_sector",
     "employment_by_industry",
     "china_provinces",
 ]
+
+#: The 31 provincial-level regions of the mainland in the order the National Bureau of
+#: Statistics prints them (《中国统计年鉴》 region tables: North, North-East, East, Centre,
+#: South, South-West, North-West), with their short names.  The one list of the project:
+#: datasets, templates and the demonstration workbook use this order.
+NBS_PROVINCES: tuple[str, ...] = (
+    "北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江",
+    "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆",
+    "四川", "贵州", "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆",
+)  # fmt: skip
+
+
+def _nbs_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows in :data:`NBS_PROVINCES` order (other labels, if any, after them)."""
+    rank = {p: i for i, p in enumerate(NBS_PROVINCES)}
+    order = sorted(range(len(frame)), key=lambda i: rank.get(frame.index[i], len(rank)))
+    return frame.iloc[order]
+
 
 _FILES = {
     "gdp_by_sector": "provinces_gdp_by_sector_2015_2024.csv",
@@ -71,12 +90,15 @@ def load_dataset(name: str) -> pd.DataFrame:
 def gdp_by_sector(year: int = 2015) -> pd.DataFrame:
     """Value added of the three sectors (亿元) by province for one year: 31 rows × 3 columns.
 
-    Rows are provinces (地区) in the order of the source file; there is no 全国 row.
+    Rows are provinces (地区) in the yearbook order (:data:`NBS_PROVINCES`); there is
+    no 全国 row.
 
     Examples
     --------
     >>> gdp_by_sector(2015).loc["北京"].round(1).tolist()
     [140.4, 4419.8, 20218.9]
+    >>> gdp_by_sector(2015).index[:3].tolist()
+    ['北京', '天津', '河北']
     """
     df = load_dataset("gdp_by_sector")
     years = sorted(df["年份"].unique().tolist())
@@ -84,11 +106,13 @@ def gdp_by_sector(year: int = 2015) -> pd.DataFrame:
         raise AggloValueError(f"'year' must be one of {years[0]}..{years[-1]}; received {year!r}.")
     sub = df[df["年份"] == year].set_index("地区")[["第一产业", "第二产业", "第三产业"]]
     sub.index.name = "地区"
-    return sub.astype(float)
+    return _nbs_order(sub.astype(float))
 
 
 def employment_by_industry(year: int = 2023, value: str = "就业人数") -> pd.DataFrame:
     """Employment (persons) or average wage (元) of urban non-private units: 31 provinces × 8 industries.
+
+    Rows are provinces in the yearbook order (:data:`NBS_PROVINCES`).
 
     Parameters
     ----------
@@ -110,7 +134,7 @@ def employment_by_industry(year: int = 2023, value: str = "就业人数") -> pd.
     sub = df[df["年份"] == year]
     wide = sub.pivot(index="地区", columns="行业", values=value)
     wide.columns.name = None
-    return wide.astype(float)
+    return _nbs_order(wide.astype(float))
 
 
 def china_provinces() -> pd.DataFrame:

@@ -95,6 +95,12 @@ def test_wheel_contents(wheel: Path):
     assert "functions" not in top_level, "the source folder name leaked into the wheel"
     assert "tests" not in top_level
     assert "addin" not in top_level
+    # agglo demo needs the six templates as package data (setup.py copies them)
+    books = sorted(n for n in names if n.startswith("agglo_addin/templates/"))
+    assert [Path(n).name for n in books] == sorted(
+        p.name for p in (ROOT / "workbooks").glob("0[1-9]_*.xlsx")
+    )
+    assert not any(n.endswith("build.py") for n in names), "the template builder leaked"
 
 
 def test_wheel_runtime_dependencies(wheel: Path):
@@ -114,7 +120,8 @@ def test_wheel_runtime_dependencies(wheel: Path):
     assert runtime == RUNTIME_DEPENDENCIES, f"runtime dependencies: {sorted(runtime)}"
 
 
-def test_wheel_installs_in_a_fresh_venv_and_runs(wheel: Path, tmp_path: Path):
+def _fresh_venv(wheel: Path, tmp_path: Path) -> Path:
+    """A new virtual environment with the wheel installed (--no-deps); its Python."""
     venv = tmp_path / "venv"
     _run([sys.executable, "-m", "venv", str(venv)], cwd=tmp_path, timeout=300)
     python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
@@ -142,6 +149,12 @@ def test_wheel_installs_in_a_fresh_venv_and_runs(wheel: Path, tmp_path: Path):
         cwd=tmp_path,
         timeout=600,
     )
+    return python
+
+
+def test_wheel_installs_in_a_fresh_venv_and_runs(wheel: Path, tmp_path: Path):
+    python = _fresh_venv(wheel, tmp_path)
+    venv = tmp_path / "venv"
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     code = (
@@ -183,3 +196,23 @@ def test_ci_reruns_the_lite_side_with_the_versions_pyodide_ships():
     assert "tests/test_udfs.py" in paths
     for p in paths:
         assert (ROOT / p).exists(), p
+
+
+def test_agglo_demo_from_the_installed_wheel(wheel: Path, tmp_path: Path):
+    """A plain install (not editable) finds the bundled templates and refreshes them."""
+    python = _fresh_venv(wheel, tmp_path)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    agglo = python.with_name("agglo.exe" if os.name == "nt" else "agglo")  # the entry point
+    out = _run([str(agglo), "demo", "--out", "books"], cwd=outside, timeout=600).stdout
+    templates = sorted(p.name for p in (ROOT / "workbooks").glob("0[1-9]_*.xlsx"))
+    written = sorted(p.name for p in (outside / "books").glob("*.xlsx"))
+    assert written == sorted([*templates, "agglo-demo.xlsx"])
+    for name in templates:
+        assert f"{name}: stored values already up to date" in out, out
+    assert "agglo-demo.xlsx: refreshed" in out
+    assert "Highest location quotient" in out
+    # the demo books are for readers without the add-in too: no recalculation on open
+    for book in (outside / "books").glob("*.xlsx"):
+        with zipfile.ZipFile(book) as z:
+            assert b'fullCalcOnLoad="1"' not in z.read("xl/workbook.xml"), book.name

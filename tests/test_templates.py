@@ -194,7 +194,7 @@ def test_simulated_and_illustrative_data_are_labelled(books):
     coupling = books[4]
     for title in ("数据 SIMULATED", "耦合协调 (a)"):
         assert "SIMULATED" in sheet_text(coupling, title)
-    assert "RECOVERED" in sheet_text(coupling, "论文003 (b)")
+    assert "RECOVERED" in sheet_text(coupling, "陶瓷集群 (b)")
     assert "ILLUSTRATIVE" in sheet_text(books[2], "EG指数 EG index")
     assert "ILLUSTRATIVE" in sheet_text(books[6], "判断矩阵 AHP")
     assert "ILLUSTRATIVE" in sheet_text(books[6], "多专家 group")
@@ -437,12 +437,12 @@ def test_04_paper003_tables_3_and_4_reproduced(books):
     np.testing.assert_allclose(ctd[1:, 0].astype(float), published_c, atol=1e-3)
     np.testing.assert_allclose(ctd[1:, 2].astype(float), published_d, atol=5e-4)
     # the sheet's own comparison columns hold the same published numbers
-    ps = book.v["论文003 (b)"]
+    ps = book.v["陶瓷集群 (b)"]
     close([ps.cell(row=top + 1 + i, column=12).value for i in range(12)], published_c)
     close([ps.cell(row=top + 1 + i, column=13).value for i in range(12)], published_d)
     stage, _ = book.starting("=COUPLINGSTAGE(")
     assert stage.ravel().tolist() == list(agglo.coupling_stage(res.C, "paper003-C", closed="left"))
-    level, _ = book.starting("=COORDLEVEL('论文003 (b)'!")
+    level, _ = book.starting("=COORDLEVEL('陶瓷集群 (b)'!")
     assert level.ravel().tolist() == list(
         agglo.coordination_level(res.D, "paper003-D", closed="left")
     )

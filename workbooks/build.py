@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -42,6 +41,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
+from openpyxl.worksheet.pagebreak import Break
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -68,40 +68,62 @@ TITLES = {
     7: "区域差异与收敛 Regional disparity and convergence",
 }
 
-#: Provinces in the order the China Statistical Yearbook prints them.
-PROVINCES = [
-    "北京",
-    "天津",
-    "河北",
-    "山西",
-    "内蒙古",
-    "辽宁",
-    "吉林",
-    "黑龙江",
-    "上海",
-    "江苏",
-    "浙江",
-    "安徽",
-    "福建",
-    "江西",
-    "山东",
-    "河南",
-    "湖北",
-    "湖南",
-    "广东",
-    "广西",
-    "海南",
-    "重庆",
-    "四川",
-    "贵州",
-    "云南",
-    "西藏",
-    "陕西",
-    "甘肃",
-    "青海",
-    "宁夏",
-    "新疆",
-]
+#: The studies the templates follow, cited in full (来源 lines and the 说明 sheet): key →
+#: (Chinese, English).  Only what the texts and their publication pages state is given;
+#: a journal or year that could not be checked is said to be missing, never guessed.
+CITATIONS = {
+    "nonferrous": (
+        (
+            "《有色金属产业集聚程度及其与竞争力之间的关系》（贵州省与西部九省，2013 年统计年鉴与"
+            "《中国有色金属工业年鉴》数据；原文未载作者与刊期）"
+        ),
+        (
+            "'有色金属产业集聚程度及其与竞争力之间的关系' (non-ferrous metals agglomeration and "
+            "competitiveness, Guizhou and nine western provinces, 2013 yearbooks; the text names "
+            "no author or journal)"
+        ),
+    ),
+    "ceramics": (
+        (
+            "章立东、李奥（2021）：传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例，"
+            "《江西社会科学》2021 年第 3 期"
+        ),
+        (
+            "Zhang Lidong & Li Ao (2021). 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业"
+            "为例 (traditional manufacturing clusters and regional high-quality development: "
+            "ceramics). Jiangxi Social Sciences (江西社会科学), 2021(3)"
+        ),
+    ),
+    "central_cities": (
+        (
+            "罗丹阳（中央民族大学）：增强中心城市聚集效应研究——以贵州省贵阳市为例（数据为 2018 年"
+            "统计年鉴；原文未载刊期）"
+        ),
+        (
+            "Luo Danyang (Minzu University of China). 增强中心城市聚集效应研究——以贵州省贵阳市为例 "
+            "(strengthening the agglomeration effect of central cities: Guiyang; 2018 yearbook "
+            "data; the text names no journal or year)"
+        ),
+    ),
+}
+
+
+def source_line(*keys: str) -> str:
+    """The 来源 line of a sheet: the full citations of ``keys``."""
+    return "来源 Source: " + "；".join(CITATIONS[k][0] for k in keys) + "。"
+
+
+def sources_section(*keys: str) -> tuple[str, str, str]:
+    """The 来源 section of the 说明 sheet."""
+    return (
+        "来源 / Sources",
+        "\n".join(CITATIONS[k][0] + "。" for k in keys),
+        "\n".join(CITATIONS[k][1] + "." for k in keys),
+    )
+
+
+#: Provinces in the order the China Statistical Yearbook prints them (the project's list).
+PROVINCES = list(agglo.NBS_PROVINCES)
 
 FIXED_TIME = dt.datetime(2026, 1, 1)
 
@@ -304,38 +326,103 @@ class Book:
                 ws.column_dimensions[col(start + i)].width = w
 
     # instructions ----------------------------------------------------------------------
-    def instructions(self, sections: Sequence[tuple[str, str, str]]) -> None:
-        """The 说明 sheet: (heading, Chinese text, English text) per section."""
+    def instructions(self, sections: Sequence[tuple[str, str, str]],
+                     sources: Sequence[str] = ()) -> None:  # fmt: skip
+        """The 说明 sheet: (heading, Chinese text, English text) per section.
+
+        One column, Chinese paragraph above its English one, so that the sheet prints
+        portrait on A4 at full size; ``sources`` are keys of :data:`CITATIONS`.
+        """
         ws = self.wb.create_sheet("说明 Instructions", 0)
         ws.sheet_view.showGridLines = False
         self.put(ws, 1, 1, TITLES[self.number], font=F_TITLE, border=False)
-        self.put(ws, 2, 1, "Agglo 模板 / Agglo template — 中文在左，English on the right",
+        self.put(ws, 2, 1, "Agglo 模板 / Agglo template — 每节中文在上，English below",
                  font=F_NOTE, border=False)  # fmt: skip
         row = 4
-        for heading, zh, en in [*sections, *COMMON_SECTIONS]:
+        extra = [sources_section(*sources)] if sources else []
+        for heading, zh, en in [*COMMON_SECTIONS[:1], *sections, *extra, *COMMON_SECTIONS[1:]]:
             self.put(ws, row, 1, heading, font=F_SUB, border=False)
             row += 1
-            self.put(ws, row, 1, zh, align=WRAP, border=False)
-            self.put(ws, row, 2, en, align=WRAP, border=False)
-            lines = max(_wrapped_lines(zh, 40), _wrapped_lines(en, 100))
-            ws.row_dimensions[row].height = min(409, 14 * lines + 4)
-            row += 2
-        ws.column_dimensions["A"].width = 70
-        ws.column_dimensions["B"].width = 95
+            for text, per_line in ((zh, INSTR_ZH_PER_LINE), (en, INSTR_EN_PER_LINE)):
+                self.put(ws, row, 1, text, align=WRAP, border=False)
+                ws.row_dimensions[row].height = min(409, 15 * _wrapped_lines(text, per_line) + 4)
+                row += 1
+            row += 1
+        ws.column_dimensions["A"].width = INSTR_WIDTH
+        ws.page_setup.orientation = "portrait"
 
     def save(self, path: Path, active: str | None = None) -> None:
         if active is not None:
             self.wb.active = self.wb.sheetnames.index(active)
             for ws in self.wb.worksheets:
                 ws.sheet_view.tabSelected = ws.title == active
-        for ws in self.wb.worksheets:  # print: landscape, one page wide
-            ws.page_setup.orientation = "landscape"
-            ws.page_setup.paperSize = ws.PAPERSIZE_A4
-            ws.page_setup.fitToWidth = 1
-            ws.page_setup.fitToHeight = 0
-            ws.sheet_properties.pageSetUpPr.fitToPage = True
+        for ws in self.wb.worksheets:
+            print_layout(ws)
         self.wb.calculation.fullCalcOnLoad = False
         self.wb.save(path)
+
+
+#: The 说明 column (character widths) and the characters per printed line of its text.
+INSTR_WIDTH = 80
+INSTR_ZH_PER_LINE = 36
+INSTR_EN_PER_LINE = 80
+
+#: Printable width of an A4 page with the margins of :func:`print_layout`, in points.
+PRINT_WIDTH = {"portrait": 595 - 2 * 0.4 * 72, "landscape": 842 - 2 * 0.4 * 72}
+
+
+def _content_width(ws) -> float:
+    """Printed width of the used columns and charts in points (7 px a character)."""
+
+    def x_of(column: int) -> float:  # left edge of a column (1-based)
+        total = 0.0
+        for c in range(1, column):
+            dim = ws.column_dimensions.get(col(c))
+            width = dim.width if dim is not None and dim.width else 8.43
+            total += (width * 7 + 5) * 0.75
+        return total
+
+    right = x_of(ws.max_column + 1)
+    for chart in ws._charts:
+        start = chart.anchor._from.col + 1 if hasattr(chart.anchor, "_from") else 1
+        right = max(right, x_of(start) + chart.width / 2.54 * 72)
+    return right
+
+
+def print_layout(ws) -> None:
+    """A4, the sheet name in the header and page numbers in the footer, full-size type.
+
+    Portrait when the used columns fit, else landscape; never shrunk to fit (a wide
+    sheet scaled to one page prints at a few points); wide tables are split between
+    column groups by the builder (``ws.col_breaks``) and repeat their label column and
+    header rows on every page (print titles, from the frozen panes unless set).
+    """
+    from openpyxl.worksheet.page import PageMargins
+
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    if ws.page_setup.orientation is None:
+        fits = _content_width(ws) <= PRINT_WIDTH["portrait"]
+        ws.page_setup.orientation = "portrait" if fits else "landscape"
+    if ws.page_setup.scale is None:
+        ws.page_setup.scale = 100
+    assert ws.page_setup.scale >= 90, "9-point notes must print at 8 points or more"
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.7, bottom=0.6, header=0.3,
+                                  footer=0.3)  # fmt: skip
+    ws.print_options.horizontalCentered = False
+    ws.oddHeader.center.text = "&A"
+    ws.oddHeader.center.size = 10
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页 / page &P of &N"
+    ws.oddFooter.center.size = 9
+    pane = ws.freeze_panes
+    if pane and not ws.print_title_rows and not ws.print_title_cols:
+        from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+        letter, row = coordinate_from_string(pane)
+        if row > 1:
+            ws.print_title_rows = f"{row - 1}:{row - 1}"
+        if column_index_from_string(letter) > 1:
+            ws.print_title_cols = f"A:{col(column_index_from_string(letter) - 1)}"
 
 
 def _wrapped_lines(text: str, per_line: int) -> int:
@@ -345,32 +432,36 @@ def _wrapped_lines(text: str, per_line: int) -> int:
 
 COMMON_SECTIONS = (
     (
-        "出现 #NAME? 怎么办 / What #NAME? means",
+        "用哪个文件 / Which file for whom",
         (
-            "出现 #NAME? 表示 Excel 还不认识 Agglo 函数（LQ、HHI、CTD 等），即 Agglo 加载项尚未加载。"
-            "文件中保存了 `agglo refresh` 计算的数值（文件预览、pandas 等读取时可见），但 Excel 打开时会重新计算，"
-            "加载项未加载时这些单元格就显示 #NAME?。此时请不要保存（保存会用 #NAME? 覆盖数值），先关闭文件。\n"
-            "解决：① Windows 版 Excel：按仓库 README「Use it in Excel」安装 xlwings 加载项并导入 Agglo 函数，"
-            "然后按 Ctrl+Alt+F9 全部重算；② Excel 365/网页版：用 xlwings Lite 打开 Agglo 的 main.py；"
-            "③ 没有 Excel 或不想装加载项：在命令行运行 `agglo refresh 文件名.xlsx`，结果写回文件后再打开。\n"
-            "发给没有加载项的人（Excel、WPS、LibreOffice）：运行 `agglo share 文件名.xlsx`，得到的副本"
-            "“文件名.shared.xlsx”中 Agglo 公式换成了数值，不会出现 #NAME?；`agglo unshare` 可恢复公式。\n"
-            "单元格显示 “#VALUE! …” 时，后面的文字说明哪个参数有问题以及如何修改。"
+            "本文件的结果是 Agglo 公式（如 =LQRATIO(...)），文件中存有 `agglo refresh` 算好的数值。"
+            "按你的情况选一种用法：\n"
+            "① 装有 Agglo 加载项（Windows 版 Excel + xlwings 加载项，或 Excel 365/网页版 + xlwings Lite，"
+            "安装见仓库 README「Use it in Excel」）：直接打开本文件，改黄色数据后结果自动重算。\n"
+            "② 没有加载项、但电脑上装了 Python 包 agglo：改数据、保存、关闭后在命令行运行 "
+            "`agglo refresh 文件名.xlsx`，重新计算的结果写回文件。\n"
+            "③ 只阅读或打印结果（普通 Excel、WPS、LibreOffice，不装任何东西）：使用共享副本"
+            "「文件名.shared.xlsx」。它由装有 agglo 的人运行 `agglo share 文件名.xlsx` 生成，Agglo 公式已换成"
+            "数值，任何软件打开都显示数字；把结果发给别人时也请发共享副本（`agglo unshare` 可恢复公式）。\n"
+            "打开本文件后 Agglo 单元格显示 #NAME?，说明这台电脑属于③：不要保存（保存会用 #NAME? 覆盖存好的"
+            "数值），关闭后改用共享副本。单元格显示 “#VALUE! …” 时，后面的文字说明哪个参数有问题、如何修改。"
         ),
         (
-            "A #NAME? error means Excel does not know the Agglo functions (LQ, HHI, CTD, ...): the Agglo "
-            "add-in is not loaded. The file holds the numbers computed by `agglo refresh` (file "
-            "previews and readers such as pandas show them), but Excel recalculates on opening, "
-            "and without the add-in these cells show #NAME?. Do not save the file then (saving "
-            "replaces the numbers with #NAME?); close it first.\n"
-            "Fix: (1) desktop Excel on Windows: install the xlwings add-in and import the Agglo "
-            "functions as described in the repository README, section 'Use it in Excel', then press "
-            "Ctrl+Alt+F9; (2) Excel 365 / Excel on the web: open Agglo's main.py in xlwings Lite; "
-            "(3) no Excel or no add-in: run `agglo refresh FILE.xlsx` on the command line and open "
-            "the file again.\nTo send the results to people without the add-in (Excel, WPS, "
-            "LibreOffice): run `agglo share FILE.xlsx`; in the copy FILE.shared.xlsx the Agglo "
-            "formulas are replaced by their values, so no #NAME? appears; `agglo unshare` restores "
-            "them.\nA cell showing '#VALUE! ...' names the argument at fault and what to do."
+            "The results of this file are Agglo formulas (such as =LQRATIO(...)); the file holds the "
+            "values computed by `agglo refresh`. Pick the route that fits you:\n"
+            "(1) You have the Agglo add-in (desktop Excel on Windows with the xlwings add-in, or "
+            "Excel 365 / Excel on the web with xlwings Lite; see 'Use it in Excel' in the "
+            "repository README): open this file; results follow when you edit the yellow data.\n"
+            "(2) No add-in, but the Python package agglo is installed: edit, save and close, then "
+            "run `agglo refresh FILE.xlsx`; the recomputed values are written into the file.\n"
+            "(3) You only read or print the results (plain Excel, WPS, LibreOffice, nothing "
+            "installed): use the shared copy FILE.shared.xlsx, made by someone with agglo with "
+            "`agglo share FILE.xlsx`; its Agglo formulas are replaced by their values, so every "
+            "program shows the numbers. Send the shared copy to others too (`agglo unshare` "
+            "restores the formulas).\n"
+            "If the Agglo cells of this file show #NAME?, this computer is case (3): do not save "
+            "(saving replaces the stored values with #NAME?); close it and use the shared copy. A "
+            "cell showing '#VALUE! ...' names the argument at fault and what to do."
         ),
     ),
     (
@@ -501,13 +592,16 @@ def build_01(path: Path) -> None:
 
     # --- data sheet: one yearbook table per year, stacked ---------------------------
     ws = wb.create_sheet("数据")
-    book.title(ws, "各地区生产总值（按三次产业分） Gross regional product by sector, 2015–2024",
-               "来源 Source: 国家统计局分省年度数据 (NBS provincial annual data), as compiled in "
-               "mathmodels-book data/industry.xlsx; current prices. Yellow cells = data.")  # fmt: skip
+    book.title(ws, "各地区生产总值（按三次产业分）2015–2024")
+    book.banner(ws, 2, 1, 5, font=F_NOTE, fill=None, lines=3, text=
+                "Gross regional product by sector. 来源 Source: 国家统计局，分省年度数据，现价 "
+                "(NBS provincial annual data, current prices). Yellow cells = data.")  # fmt: skip
     block_rows = n + 6
     first_data_row = {}
     for i, year in enumerate(GDP_YEARS):
         top = 4 + i * block_rows
+        if i:  # print: one yearly table a page
+            ws.row_breaks.append(Break(id=top - 1))
         d = gdp_year(year)
         book.put(ws, top, 1, f"{year}年 各地区生产总值（按三次产业分）", font=F_SUB, border=False)
         book.put(ws, top + 1, 1, "单位：亿元", font=F_NOTE, border=False)
@@ -523,7 +617,7 @@ def build_01(path: Path) -> None:
             c = 2 + j
             book.formula(ws, total_row, c, f"=SUM({rng(r0, c, rn, c, False)})",
                          fmt=NF_AMOUNT, font=F_HEAD)  # fmt: skip
-        book.note(ws, total_row + 1, 1,
+        book.banner(ws, total_row + 1, 1, 5, lines=4, font=F_NOTE, fill=None, text=
                   "* 全国 = 31个省区市合计（公式）。国家统计局公布的全国数与分省加总不一致；"
                   "如有公布的全国数，可直接覆盖这一行。 / 全国 here = sum of the 31 provinces "
                   "(formula); the published national figure differs — overwrite this row with it "
@@ -539,13 +633,17 @@ def build_01(path: Path) -> None:
 
     # --- LQ sheet -------------------------------------------------------------------
     lq = wb.create_sheet("区位熵 LQ")
-    book.title(lq, "区位熵 Location quotients LQ = (e_rk/e_r)/(E_k/E), 2015–2024",
-               "e_rk 省 r 产业 k 增加值, e_r 省 GDP, E_k 全国产业 k 增加值, E 全国 GDP "
-               "(数据表中的全国*行)。LQ > 1 (绿色) = 该产业在该省的比重高于全国。")  # fmt: skip
+    book.title(lq, "区位熵 LQ = (e_rk/e_r)/(E_k/E)")
+    # the explanations wrap within the first printed page (two years wide)
+    book.banner(lq, 2, 1, 7, font=F_NOTE, fill=None, lines=2, text=
+                "e_rk 省 r 产业 k 增加值, e_r 省 GDP, E_k 全国产业 k 增加值, E 全国 GDP "
+                "(数据表中的全国*行)。LQ > 1 (绿色) = 该产业在该省的比重高于全国。2015–2024。")  # fmt: skip
     form = book.option(lq, 4, 1, "LQ 形式 form", "ratio",
                        ["ratio", "binary", "additive", "symmetric", "zscore", "log_zscore"],
-                       "LQ_FORM", "ratio = (e_rk/e_r)/(E_k/E) 经典区位熵; symmetric = (LQ−1)/(LQ+1); "
-                       "binary = LQ ≥ 1 → 1")  # fmt: skip
+                       "LQ_FORM")  # fmt: skip
+    book.banner(lq, 4, 3, 7, font=F_NOTE, fill=None, lines=2, text=
+                "ratio = (e_rk/e_r)/(E_k/E) 经典区位熵; symmetric = (LQ−1)/(LQ+1); "
+                "binary = LQ ≥ 1 → 1")  # fmt: skip
     head_row, first = 6, 8
     book.header(lq, head_row + 1, 1, ["地区"])
     book.put(lq, head_row, 1, "年份 year", font=F_HEAD, fill=FILL_HEAD)
@@ -571,6 +669,12 @@ def build_01(path: Path) -> None:
     book.name("LQ_ALL", sref(lq.title, first, 2, first + n - 1, last_col))
     book.widths(lq, [10] + [8.5] * (last_col - 1))
     lq.freeze_panes = lq.cell(row=first, column=2)
+    # print: two years a page (portrait), the province column and year headers repeated
+    lq.page_setup.orientation = "portrait"
+    lq.print_title_rows = f"{head_row}:{head_row + 1}"
+    lq.print_title_cols = "A:A"
+    for y in range(2, len(GDP_YEARS), 2):  # two years a page
+        lq.col_breaks.append(Break(id=1 + 3 * y))
 
     # --- specialisation and growth ----------------------------------------------------
     sp = wb.create_sheet("专业化与增长")
@@ -618,7 +722,7 @@ def build_01(path: Path) -> None:
     book.array(sp, nat, c0 + 2, 1, 3,
                f"=CAGR({pick('VA_NAT', y0)},{pick('VA_NAT', y1)},{periods})", fmt=NF_PCT2,
                font=F_HEAD)  # fmt: skip
-    book.widths(sp, [10] + [8] * len(GDP_YEARS) + [3, 10, 12, 10, 10, 10])
+    book.widths(sp, [17] + [8] * len(GDP_YEARS) + [3, 10, 12, 10, 10, 10])
     sp.freeze_panes = sp.cell(row=first, column=2)
 
     # --- trend chart for a chosen province -------------------------------------------
@@ -683,26 +787,26 @@ def build_01(path: Path) -> None:
                     "LQ_rk = (e_rk/e_r)/(E_k/E)：e_r 取地区生产总值列，E_k、E 取数据表中的「全国*」行（默认为31省合计；"
                     "可覆盖为公布的全国数）。形式（ratio/symmetric/binary…）在「区位熵 LQ」表的选项中选择。"
                     "K_r = Σ_k|e_rk/e_r − E_k/E|（Krugman 1991，取值 0–2；选 TRUE 取半，0–1）。"
-                    "CAGR = (X_末/X_首)^(1/年数) − 1（水平法）。参考：论文000（区位熵）；Krugman (1991) Geography and Trade。"
+                    "CAGR = (X_末/X_首)^(1/年数) − 1（水平法）。参考：有色金属产业集聚与竞争力一文（区位熵）；Krugman (1991) Geography and Trade。"
                 ),
                 (
                     "LQ_rk = (e_rk/e_r)/(E_k/E): e_r is the GDP column, E_k and E come from the 全国* row "
                     "of the data sheet (by default the sum of the 31 provinces; overwrite it with the "
                     "published national figures if you have them). The form (ratio, symmetric, binary ...) "
                     "is an option on the LQ sheet. K_r = Σ_k |e_rk/e_r − E_k/E| (Krugman 1991, range 0–2; "
-                    "TRUE halves it to 0–1). CAGR = (X_last/X_first)^(1/years) − 1. Sources: paper 000 "
-                    "(LQ); Krugman (1991), Geography and Trade."
+                    "TRUE halves it to 0–1). CAGR = (X_last/X_first)^(1/years) − 1. Sources: the non-ferrous "
+                    "metals study (LQ, see Sources); Krugman (1991), Geography and Trade."
                 ),
             ),
             (
                 "数据来源 / Data",
                 (
-                    "国家统计局分省年度数据（现价，亿元），整理自开源教材 mathmodels-book 的 data/industry.xlsx。"
+                    "国家统计局分省年度数据（现价，亿元），整理自开源教材 mathmodels-book。"
                     "各省GDP与三次产业之和可能因四舍五入相差 0.1。"
                 ),
                 (
                     "National Bureau of Statistics of China, provincial annual data (current prices, 100 "
-                    "million yuan), as compiled in the open book mathmodels-book (data/industry.xlsx). "
+                    "million yuan), as compiled in the open book mathmodels-book. "
                     "GDP and the sum of the three sectors may differ by 0.1 (rounding)."
                 ),
             ),
@@ -723,7 +827,8 @@ def build_01(path: Path) -> None:
                     "right of the LQ sheet."
                 ),
             ),
-        ]
+        ],
+        sources=("nonferrous",),
     )
     book.save(path, active="区位熵 LQ")
 
@@ -788,9 +893,8 @@ def build_06(path: Path) -> None:
     ws = wb.create_sheet("判断矩阵 AHP")
     book.title(ws, "层次分析法 AHP：判断矩阵 → 权重、λmax、CI、RI、CR",
                "示例判断为虚构的演示数据（illustrative judgements, not from a survey）— 请换成你的专家判断。")  # fmt: skip
-    book.put(ws, 2, 1, "示例判断为虚构的演示数据（ILLUSTRATIVE judgements, not from a survey）— "
-             "请换成你的专家判断 / replace them with your experts' judgements.",
-             font=F_WARN, fill=FILL_WARN, border=False)  # fmt: skip
+    book.banner(ws, 2, 1, 7, "示例判断为虚构的演示数据（ILLUSTRATIVE judgements, not from a "
+                "survey）— 请换成你的专家判断 / replace them with your experts' judgements.")  # fmt: skip
     method = book.option(ws, 4, 1, "权重方法 method", "eigen", AHP_METHODS, "AHP_METHOD",
                          "eigen 特征根法 (Saaty); sum 和积法 (SPSSAU 默认); geometric 方根法")  # fmt: skip
     ri = book.option(ws, 5, 1, "RI 表 RI table", "saaty1980", list(agglo.RI_TABLES), "AHP_RI",
@@ -1021,7 +1125,8 @@ def build_06(path: Path) -> None:
                     "formulas. The example judgements are fictitious, for illustration only."
                 ),
             ),
-        ]
+        ],
+        sources=(),
     )
     book.save(path, active="判断矩阵 AHP")
 
@@ -1048,7 +1153,7 @@ P003_COLS = [
     "区域经济高质量发展指数",
 ]
 SIMULATED_BANNER = (
-    "模拟数据 SIMULATED — 教学用模拟数据（mathmodels-book data/cdev-sim.csv），"
+    "模拟数据 SIMULATED — 教学用模拟数据（开源教材 mathmodels-book 的模拟数据集），"
     "不是统计数据，结果仅作方法演示 / teaching data, not official statistics"
 )
 
@@ -1100,8 +1205,8 @@ def build_04(path: Path) -> None:
     book.put(ws, 2, 6, SIMULATED_BANNER, font=F_WARN, fill=FILL_WARN, border=False)
     norm = book.option(ws, 3, 1, "熵值法标准化 normalize", "minmax", ["minmax", "none"], "ENT_NORM",
                        "minmax 极差标准化（按方向）; none 用原始数值")  # fmt: skip
-    zero = book.option(ws, 4, 1, "熵值法 0·ln0 zero", "zero", ["zero", "spssau"], "ENT_ZERO",
-                       "zero: 0·ln0 = 0; spssau: 标准化值平移 0.01")  # fmt: skip
+    zero = book.option(ws, 4, 1, "熵值法 0·ln0 zero", "zero", ["zero", "SPSSAU"], "ENT_ZERO",
+                       "zero: 0·ln0 = 0; SPSSAU: 标准化值平移 0.01（SPSSAU 的非负平移）")  # fmt: skip
     method = book.option(ws, 5, 1, "C 公式 method", "standard",
                          ["standard", "wang2021", "fan2024", "dropped-coefficient"], "CPL_METHOD",
                          "standard C = 2√(U1U2)/(U1+U2); wang2021 王淑佳等(2021)修正; fan2024")  # fmt: skip
@@ -1189,14 +1294,14 @@ def build_04(path: Path) -> None:
     ws.freeze_panes = ws.cell(row=top + 1, column=3)
 
     # --- (b) paper 003 --------------------------------------------------------------
-    ps = wb.create_sheet("论文003 (b)")
+    ps = wb.create_sheet("陶瓷集群 (b)")
     hqd = agglo.load_dataset("ceramic_cities").set_index("城市")
     cities = list(hqd.index)
     m = len(cities)
     cluster = paper003_cluster_scores().loc[cities]
     c_pub, c_sign, d_pub, d_sign = (x.loc[cities] for x in paper003_published())
-    book.title(ps, "论文003：陶瓷制造业集群与区域经济高质量发展的耦合协调（12个城市，2019）",
-               "章立东、李奥《传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例》表2–表4。")  # fmt: skip
+    book.title(ps, "陶瓷制造业集群与区域经济高质量发展的耦合协调（12个城市，2019）",
+               source_line("ceramics") + " 表2–表4。")  # fmt: skip
     low = book.option(
         ps, 3, 1, "评分下限 low", 50, None, "P3_LOW", "论文把得分映射到 50–100 / scores on 50–100"
     )
@@ -1209,11 +1314,11 @@ def build_04(path: Path) -> None:
     book.put(ps, 6, 2, 0.5, fill=FILL_OPTION, font=F_HEAD)
     book.put(ps, 6, 3, 0.5, fill=FILL_OPTION, font=F_HEAD)
     pw = book.name("P3_WEIGHTS", sref(ps.title, 6, 2, 6, 3))
-    cs = book.option(ps, 7, 1, "C 分类 C classes", "paper003-C", ["paper003-C", "4-stage"],
-                     "P3_C_SCHEME", "paper003-C: 颉颃 <0.5, 低耦合 0.5–0.9, 高耦合 0.9–0.99, 完全耦合 >0.99")  # fmt: skip
-    dsch = book.option(ps, 8, 1, "D 分类 D classes", "paper003-D",
-                       ["paper003-D", "10-level", "5-class", "3-class"], "P3_D_SCHEME",
-                       "paper003-D: 失调 <0.5, 低水平协调 0.5–0.9, 高水平协调 ≥0.9")  # fmt: skip
+    cs = book.option(ps, 7, 1, "C 分类 C classes", "zhang2021-C", ["zhang2021-C", "4-stage"],
+                     "P3_C_SCHEME", "zhang2021-C（章立东、李奥 2021）: 颉颃 <0.5, 低耦合 0.5–0.9, 高耦合 0.9–0.99, 完全耦合 >0.99")  # fmt: skip
+    dsch = book.option(ps, 8, 1, "D 分类 D classes", "zhang2021-D",
+                       ["zhang2021-D", "10-level", "5-class", "3-class"], "P3_D_SCHEME",
+                       "zhang2021-D（章立东、李奥 2021）: 失调 <0.5, 低水平协调 0.5–0.9, 高水平协调 ≥0.9")  # fmt: skip
     pclosed = book.option(ps, 9, 1, "区间闭合 closed", "left", ["left", "right"], "P3_CLOSED")
     which = book.option(ps, 10, 1, "高质量发展子系统", P003_COLS[-1], P003_COLS, "P3_SYSTEM",
                         "与集群耦合的系统（表3、表4的5列之一）/ which column of Tables 3–4")  # fmt: skip
@@ -1317,7 +1422,7 @@ def build_04(path: Path) -> None:
                     "(a) 用熵值法把模拟的省级发展指标合成为两个系统得分 U1（经济与创新）和 U2（生态环境），"
                     "再计算耦合度 C、综合协调指数 T、耦合协调度 D、协调等级和滞后类型，并画出所选省市的走势图。"
                     "(a) 使用的是模拟数据（SIMULATED），结果只演示方法。\n"
-                    "(b) 论文003 的设定：12 个陶瓷产区城市的高质量发展指数（论文表2公布值）与集群水平，"
+                    "(b) 章立东、李奥（2021）的设定：12 个陶瓷产区城市的高质量发展指数（论文表2公布值）与集群水平，"
                     "得分从 50–100 映射到 [0,1]，调节系数 t = 5，权重 0.5/0.5，论文的 C、D 分类和超前/滞后符号，"
                     "并与论文表3、表4的公布值逐格比较。"
                 ),
@@ -1326,7 +1431,7 @@ def build_04(path: Path) -> None:
                     "scores, U1 (economy and innovation) and U2 (environment); then the coupling degree C, "
                     "the coordination index T, the coupling coordination degree D, its level and the "
                     "lead/lag type, with a chart for a chosen province. Part (a) uses SIMULATED teaching "
-                    "data: the numbers only illustrate the method.\n(b) The setting of paper 003: the "
+                    "data: the numbers only illustrate the method.\n(b) The setting of Zhang & Li (2021): the "
                     "published development indices of 12 ceramic-producing cities (Table 2) and their "
                     "cluster levels, scores mapped from 50–100 onto [0, 1], adjustment exponent t = 5, "
                     "weights 0.5/0.5, the paper's C and D classes and lead/lag signs, compared cell by "
@@ -1339,25 +1444,25 @@ def build_04(path: Path) -> None:
                     "熵值法：按方向极差标准化，p_ij = z_ij/Σz_ij，e_j = −Σp ln p/ln n，d_j = 1 − e_j，w_j = d_j/Σd。"
                     "C = 2√(U1U2)/(U1+U2)（standard）；wang2021 为王淑佳等(2021)修正模型；T = αU1 + βU2；D = √(C·T)。"
                     "10 级等级（廖重斌 1999）：0–0.1 极度失调 … 0.9–1 优质协调，区间闭合方式可选。"
-                    "论文003：C = {U1U2/[(U1+U2)/2]²}^t，t = 5，U = (得分 − 50)/50。"
+                    "章立东、李奥（2021）：C = {U1U2/[(U1+U2)/2]²}^t，t = 5，U = (得分 − 50)/50。"
                 ),
                 (
                     "Entropy method: min–max normalisation with directions, p_ij = z_ij/Σz_ij, e_j = "
                     "−Σ p ln p / ln n, d_j = 1 − e_j, w_j = d_j/Σd. C = 2√(U1U2)/(U1+U2) (standard); "
                     "wang2021 = the revised model of 王淑佳 et al. (2021); T = αU1 + βU2; D = √(C·T). "
-                    "10 levels (廖重斌 1999), interval closure selectable. Paper 003: C = "
+                    "10 levels (廖重斌 1999), interval closure selectable. Zhang & Li (2021): C = "
                     "{U1U2/[(U1+U2)/2]²}^t with t = 5 and U = (score − 50)/50."
                 ),
             ),
             (
                 "数据 / Data",
                 (
-                    "(a) 模拟数据：mathmodels-book 的 data/cdev-sim.csv（教学用，非统计数据）。(b) 论文003 表2（公布值）；"
+                    "(a) 模拟数据：开源教材 mathmodels-book 的教学用模拟数据（非统计数据）。(b) 章立东、李奥（2021）表2（公布值）；"
                     "集群水平由表3、表4反推（论文只有柱状图），标注见表下。"
                 ),
                 (
-                    "(a) SIMULATED teaching data from mathmodels-book (data/cdev-sim.csv), not official "
-                    "statistics. (b) Table 2 of paper 003 as published; the cluster levels are recovered "
+                    "(a) SIMULATED teaching data from the open book mathmodels-book, not official "
+                    "statistics. (b) Table 2 of Zhang & Li (2021) as published; the cluster levels are recovered "
                     "from the published Tables 3–4 (the paper gives only a bar chart), see the note."
                 ),
             ),
@@ -1376,7 +1481,8 @@ def build_04(path: Path) -> None:
                     "with your own cluster scores."
                 ),
             ),
-        ]
+        ],
+        sources=("ceramics",),
     )
     book.save(path, active="耦合协调 (a)")
 
@@ -1398,8 +1504,8 @@ def _emp_data_sheet(book: Book, years: Sequence[int], value: str = "就业人数
     unit = "人" if value == "就业人数" else "元"
     what = "就业人员" if value == "就业人数" else "平均工资"
     book.title(ws, f"城镇非私营单位分行业{what}（8个行业）by province",
-               "来源 Source: 国家统计局 (NBS), urban non-private units, as compiled in mathmodels-book "
-               "data/income.xlsx. Yellow cells = data.")  # fmt: skip
+               "来源 Source: 国家统计局，分省年度数据，城镇非私营单位 (NBS provincial annual data, "
+               "urban non-private units). Yellow cells = data.")  # fmt: skip
     industries = employment_year(years[0], value).columns.tolist()
     n = len(PROVINCES)
     regions = macro_region()
@@ -1407,6 +1513,8 @@ def _emp_data_sheet(book: Book, years: Sequence[int], value: str = "就业人数
     block_rows = n + 5
     for i, year in enumerate(years):
         top = 4 + i * block_rows
+        if i:  # print: one yearly table a page
+            ws.row_breaks.append(Break(id=top - 1))
         d = employment_year(year, value)
         book.put(ws, top, 1, f"{year}年 分行业城镇非私营单位{what}", font=F_SUB, border=False)
         book.put(ws, top + 1, 1, f"单位：{unit}", font=F_NOTE, border=False)
@@ -1423,6 +1531,8 @@ def _emp_data_sheet(book: Book, years: Sequence[int], value: str = "就业人数
     book.name(f"{prefix}_INDUSTRIES", sref(ws.title, r0 - 1, 3, r0 - 1, 2 + len(industries)))
     book.widths(ws, [10, 8] + [11] * len(industries))
     ws.freeze_panes = "C4"
+    ws.page_setup.orientation = "landscape"  # a yearly table (36 rows) a page at 90 %
+    ws.page_setup.scale = 90
     return industries, starts
 
 
@@ -1634,7 +1744,7 @@ def build_02(path: Path) -> None:
                     "区位基尼按 Krugman (1991) 洛伦兹曲线计算（可选取半，与 EconGeo 一致）。"
                     "EG (Ellison & Glaeser 1997)：γ = [G/(1 − Σx²) − H]/(1 − H)；MS (Maurel & Sédillot 1999)："
                     "γ = (G_MS − H)/(1 − H)。H 是企业层面的赫芬达尔指数；年鉴没有企业规模，这里用 H ≈ 1/N 近似，"
-                    "N 为示例值，结果只演示方法（EG 表头写明近似方法）。注意：x_r 只用这 8 个行业计算。参考：论文000。"
+                    "N 为示例值，结果只演示方法（EG 表头写明近似方法）。注意：x_r 只用这 8 个行业计算。参考：有色金属产业集聚与竞争力一文。"
                 ),
                 (
                     "s_r = e_rk/E_k (the province's share of the industry), x_r = e_r/E (its share of the "
@@ -1645,15 +1755,15 @@ def build_02(path: Path) -> None:
                     "the plant Herfindahl; yearbooks give no plant sizes, so H ≈ 1/N with a PLACEHOLDER N — "
                     "the γ values only illustrate the method until real enterprise counts are entered "
                     "(the EG header names the approximation). x_r uses these 8 industries only. Source: "
-                    "paper 000."
+                    "the non-ferrous metals study."
                 ),
             ),
             (
                 "数据 / Data",
-                "国家统计局，城镇非私营单位分行业就业人员（人），整理自 mathmodels-book 的 data/income.xlsx。",
+                "国家统计局，城镇非私营单位分行业就业人员（人），整理自开源教材 mathmodels-book。",
                 (
                     "NBS, employment in urban non-private units by industry (persons), as compiled in "
-                    "mathmodels-book (data/income.xlsx)."
+                    "mathmodels-book."
                 ),
             ),
             (
@@ -1671,13 +1781,14 @@ def build_02(path: Path) -> None:
                     "on the EG sheet with real ones."
                 ),
             ),
-        ]
+        ],
+        sources=("nonferrous",),
     )
     book.save(path, active="集中度 concentration")
 
 
 # --------------------------------------------------------------------------------------
-# template 3: 集聚与竞争力 (paper 000)
+# template 3: 集聚与竞争力
 # --------------------------------------------------------------------------------------
 
 T3_YEAR = 2023
@@ -1713,7 +1824,8 @@ def build_03(path: Path) -> None:
 
     ws = wb.create_sheet("集聚与竞争力 analysis")
     book.title(ws, "集聚（区位熵）与竞争力：相关与回归 Agglomeration (LQ) and competitiveness",
-               "论文000 的流程：区位熵衡量集聚，竞争力指标（平均工资；有利润率时可改用利润率）对区位熵回归。")  # fmt: skip
+               "流程同有色金属产业集聚与竞争力一文：区位熵衡量集聚，竞争力指标（平均工资；有利润率时可改用利润率）"
+               "对区位熵回归。" + source_line("nonferrous"))  # fmt: skip
     ind = book.option(ws, 3, 1, "行业 industry", "信息业", "EMP_INDUSTRIES", "SEL_INDUSTRY")
     comp = book.option(ws, 4, 1, "竞争力指标 indicator", "平均工资", ["平均工资", "利润率"], "SEL_INDICATOR",
                        "利润率需在 D 列自行填写 / profit margin: fill column D yourself")  # fmt: skip
@@ -1794,12 +1906,12 @@ def build_03(path: Path) -> None:
             (
                 "本表计算什么 / What this workbook computes",
                 (
-                    f"按论文000 的流程：以 {T3_YEAR} 年 31 个省区市 8 个行业的就业区位熵衡量产业集聚，以平均工资"
+                    f"按有色金属产业集聚与竞争力一文的流程：以 {T3_YEAR} 年 31 个省区市 8 个行业的就业区位熵衡量产业集聚，以平均工资"
                     "（数据中已有）或利润率（自行填写）衡量竞争力，对所选行业计算相关系数及其 p 值、OLS 回归表"
                     "（系数、标准误、t、p、R²），并画散点图和拟合直线。"
                 ),
                 (
-                    f"The workflow of paper 000: the employment location quotients of 8 industries in the 31 "
+                    f"The workflow of the non-ferrous metals study: the employment location quotients of 8 industries in the 31 "
                     f"provinces ({T3_YEAR}) measure agglomeration; the average wage (in the data) or the "
                     "profit margin (enter it yourself) measures competitiveness. For the chosen industry: "
                     "the correlation with its p-value, the OLS table (coefficients, standard errors, t, p, "
@@ -1811,24 +1923,24 @@ def build_03(path: Path) -> None:
                 (
                     "LQ = (e_rk/e_r)/(E_k/E)，e_r 为该省 8 个行业就业合计（数据不含全国行，E_k 为 31 省合计）。"
                     "相关：Pearson（或 Spearman）r 与双侧 p 值；OLS：y = b0 + b1·LQ（statsmodels），表头写明约定。"
-                    "论文000 用产值利润率衡量竞争力、用企业数与产值区位熵衡量集聚；这里的就业与工资数据只是可得的替代，"
+                    "有色金属产业集聚与竞争力一文 用产值利润率衡量竞争力、用企业数与产值区位熵衡量集聚；这里的就业与工资数据只是可得的替代，"
                     "结论须谨慎解读。31 个省份是截面，不是随机样本。"
                 ),
                 (
                     "LQ = (e_rk/e_r)/(E_k/E), e_r = the province's employment in these 8 industries (no "
                     "national row in the data; E_k = sum of the 31 provinces). Correlation: Pearson (or "
                     "Spearman) r with the two-sided p-value; OLS y = b0 + b1·LQ (statsmodels), the header "
-                    "names the convention. Paper 000 uses the profit margin on output as competitiveness "
+                    "names the convention. The non-ferrous metals study uses the profit margin on output as competitiveness "
                     "and LQs of enterprise counts and output as agglomeration; employment and wages are the "
                     "available stand-ins here — read the result with care."
                 ),
             ),
             (
                 "数据 / Data",
-                "国家统计局，城镇非私营单位分行业就业人员与平均工资，整理自 mathmodels-book 的 data/income.xlsx。",
+                "国家统计局，城镇非私营单位分行业就业人员与平均工资，整理自开源教材 mathmodels-book。",
                 (
                     "NBS, employment and average wage of urban non-private units by industry, as compiled "
-                    "in mathmodels-book (data/income.xlsx)."
+                    "in mathmodels-book."
                 ),
             ),
             (
@@ -1843,13 +1955,14 @@ def build_03(path: Path) -> None:
                     "fill column D and switch the indicator to 利润率."
                 ),
             ),
-        ]
+        ],
+        sources=("nonferrous",),
     )
     book.save(path, active="集聚与竞争力 analysis")
 
 
 # --------------------------------------------------------------------------------------
-# template 5: 中心城市综合评价 (paper 004)
+# template 5: 中心城市综合评价 (Luo's Guiyang study)
 # --------------------------------------------------------------------------------------
 
 
@@ -1860,9 +1973,9 @@ def build_05(path: Path) -> None:
     innov = agglo.load_dataset("central_cities_innovation").set_index("城市")
     m = len(scale)
     ds = wb.create_sheet("数据 data")
-    book.title(ds, "论文004 表1、表2：重庆、长沙、昆明、南宁、贵阳（2018年统计年鉴）",
-               "来源 Source: 论文004（《贵阳建设中心城市的比较研究》类文献）表1 城市经济规模比较、表2 科技创新能力比较，"
-               "数值照录论文。Yellow cells = data.")  # fmt: skip
+    book.title(ds, "中心城市比较 表1、表2：重庆、长沙、昆明、南宁、贵阳（2018年统计年鉴）",
+               source_line("central_cities") + " 表1 城市经济规模比较、表2 科技创新能力比较，数值照录原文。"
+               "Yellow cells = data.")  # fmt: skip
     book.put(ds, 4, 1, "表1 城市经济规模比较", font=F_SUB, border=False)
     book.header(ds, 5, 1, ["城市", *scale.columns.tolist()])
     book.block(ds, 6, 1, np.array(scale.index).reshape(-1, 1), fill=None)
@@ -1898,8 +2011,8 @@ def build_05(path: Path) -> None:
 
     ws = wb.create_sheet("综合评价 evaluation")
     book.title(ws, "熵值法权重 → TOPSIS 贴近度与排名、综合指数；GDP 份额与首位度",
-               "论文004 只做描述性比较；这里的权重、TOPSIS 与综合指数是 Agglo 对论文表2数据的计算结果，"
-               "不是论文公布的结论。/ Paper 004 compares the cities descriptively; the scores here are "
+               "罗丹阳（贵阳中心城市研究） 只做描述性比较；这里的权重、TOPSIS 与综合指数是 Agglo 对论文表2数据的计算结果，"
+               "不是论文公布的结论。/ Luo's Guiyang study compares the cities descriptively; the scores here are "
                "computed from its tables, not published results.")  # fmt: skip
     norm = book.option(ws, 4, 1, "熵值法标准化 normalize", "minmax", ["minmax", "none"], "ENT_NORM")
     tnorm = book.option(ws, 5, 1, "TOPSIS 标准化", "vector", ["vector", "minmax"], "TOPSIS_NORM",
@@ -1970,11 +2083,11 @@ def build_05(path: Path) -> None:
             (
                 "本表计算什么 / What this workbook computes",
                 (
-                    "论文004 的两张表（重庆、长沙、昆明、南宁、贵阳的经济规模与科技创新能力）：用熵值法给 8 项科技创新"
+                    "罗丹阳（贵阳中心城市研究） 的两张表（重庆、长沙、昆明、南宁、贵阳的经济规模与科技创新能力）：用熵值法给 8 项科技创新"
                     "指标定权，计算 TOPSIS 贴近度与排名、综合指数，GDP 在 5 城中的份额与首位度，并画柱状图和雷达图。"
                 ),
                 (
-                    "The two tables of paper 004 (economic scale and innovation capacity of Chongqing, "
+                    "The two tables of Luo's Guiyang study (economic scale and innovation capacity of Chongqing, "
                     "Changsha, Kunming, Nanning and Guiyang): entropy weights of the 8 innovation "
                     "indicators, TOPSIS closeness and rank, a composite index, each city's share of the "
                     "five cities' GDP and the primacy index, with a bar chart and a radar chart."
@@ -1985,20 +2098,20 @@ def build_05(path: Path) -> None:
                 (
                     "熵值法：按方向极差标准化后 e_j = −Σp ln p/ln n，w_j = (1 − e_j)/Σ(1 − e)。TOPSIS：向量归一化、"
                     "加权，C = D⁻/(D⁺ + D⁻)。综合指数 = 100·Σ w_j z_ij（z 为极差标准化值）。首位度 S1/S2；四城指数 "
-                    "S1/(S2+S3+S4)。只有 5 个城市时熵值法权重很不稳定，结果只作方法演示。论文004 本身没有计算这些指数。"
+                    "S1/(S2+S3+S4)。只有 5 个城市时熵值法权重很不稳定，结果只作方法演示。罗丹阳（贵阳中心城市研究） 本身没有计算这些指数。"
                 ),
                 (
                     "Entropy: e_j = −Σ p ln p / ln n on min–max normalised data, w_j = (1 − e_j)/Σ(1 − e). "
                     "TOPSIS: vector normalisation, weighting, C = D⁻/(D⁺ + D⁻). Composite index = 100·Σ w_j "
                     "z_ij. Primacy S1/S2; four-city index S1/(S2+S3+S4). With only five cities the entropy "
-                    "weights are unstable — read the scores as a demonstration. Paper 004 itself computes "
+                    "weights are unstable — read the scores as a demonstration. Luo's Guiyang study itself computes "
                     "none of these indices."
                 ),
             ),
             (
                 "数据 / Data",
-                "论文004 表1、表2（原文注明数据来源为 2018 年统计年鉴），数值照录。",
-                "Tables 1 and 2 of paper 004 (from the 2018 statistical yearbooks), as printed.",
+                "罗丹阳（贵阳中心城市研究） 表1、表2（原文注明数据来源为 2018 年统计年鉴），数值照录。",
+                "Tables 1 and 2 of Luo's Guiyang study (from the 2018 statistical yearbooks), as printed.",
             ),
             (
                 "如何换成新数据 / How to replace the data",
@@ -2013,7 +2126,8 @@ def build_05(path: Path) -> None:
                     "formulas."
                 ),
             ),
-        ]
+        ],
+        sources=("central_cities",),
     )
     book.save(path, active="综合评价 evaluation")
 
@@ -2539,87 +2653,6 @@ def fill_cached_values(path: Path) -> dict[str, Any]:
     return {"agglo_formulas": ev.n_agglo, "evaluated": ev.n_evaluated, "changes": len(ev.changes)}
 
 
-def values_only_copy(src: Path, dst: Path) -> None:
-    """A copy of a refreshed workbook with every formula replaced by its cached value.
-
-    For rendering only: LibreOffice does not know the Agglo functions and recalculates
-    them to #NAME?, so the gallery is rendered from this copy (styles, charts and
-    conditional formats are untouched; only the ``<f>`` elements go).
-    """
-    import zipfile
-
-    from lxml import etree
-
-    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info.filename)
-            if info.filename.startswith("xl/worksheets/sheet") and info.filename.endswith(".xml"):
-                root = etree.fromstring(data, etree.XMLParser(resolve_entities=False))
-                for c in root.iter(f"{ns}c"):
-                    f = c.find(f"{ns}f")
-                    if f is None:
-                        continue
-                    c.remove(f)
-                    if c.get("t") == "str":  # a formula's text result -> inline string
-                        v = c.find(f"{ns}v")
-                        text = v.text if v is not None else ""
-                        if v is not None:
-                            c.remove(v)
-                        c.set("t", "inlineStr")
-                        is_ = etree.SubElement(c, f"{ns}is")
-                        etree.SubElement(is_, f"{ns}t").text = text
-                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                                      standalone=True)  # fmt: skip
-            elif info.filename == "xl/workbook.xml":
-                data = data.replace(b' fullCalcOnLoad="1"', b"")
-            zout.writestr(info, data)
-
-
-def render_gallery(paths: Sequence[Path], gallery: Path, workdir: Path) -> list[Path]:
-    """PDF (LibreOffice headless) of each values-only copy, then one PNG page per template."""
-    import shutil
-
-    gallery.mkdir(parents=True, exist_ok=True)
-    workdir.mkdir(parents=True, exist_ok=True)
-    copies = []
-    for p in paths:
-        dst = workdir / p.name
-        values_only_copy(p, dst)
-        copies.append(dst)
-    profile = (workdir / "lo_profile").resolve().as_uri()
-    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation={profile}",
-                    "--convert-to", "pdf", "--outdir", str(workdir), *map(str, copies)],
-                   check=True, capture_output=True, timeout=600)  # fmt: skip
-    out = []
-    for p in paths:
-        number = next(k for k, v in FILES.items() if v == p.name)
-        pdf = workdir / (p.stem + ".pdf")
-        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
-                              capture_output=True, text=True).stdout  # fmt: skip
-        pages = text.split("\f")
-        marker = TITLE_MARKERS[number]
-        page = next((i + 1 for i, t in enumerate(pages) if marker in t), 1)
-        stem = gallery / p.stem
-        subprocess.run(["pdftoppm", "-png", "-r", "100", "-f", str(page), "-l", str(page),
-                        "-singlefile", str(pdf), str(stem)], check=True)  # fmt: skip
-        out.append(stem.with_suffix(".png"))
-    shutil.rmtree(workdir / "lo_profile", ignore_errors=True)
-    return out
-
-
-#: Text found on the first printed page of each gallery sheet.
-TITLE_MARKERS = {
-    1: "LQ trend of the chosen province",
-    2: "EG 指数 γ 与 MS 指数",
-    3: "集聚（区位熵）与竞争力",
-    4: "熵值法构建两个系统",
-    5: "熵值法权重 → TOPSIS",
-    6: "层次分析法 AHP：判断矩阵",
-    7: "泰尔指数与 Dagum 基尼系数分解",
-}
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -2628,23 +2661,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", type=int, nargs="*", help="template numbers to build")
     parser.add_argument("--refresh", action="store_true",
                         help="fill the cached values with the headless engine")  # fmt: skip
-    parser.add_argument("--gallery", action="store_true",
-                        help="render one PNG per template into workbooks/gallery (needs soffice, "
-                        "pdftoppm; implies --refresh)")  # fmt: skip
     args = parser.parse_args(argv)
-    args.refresh = args.refresh or args.gallery
     paths = build_all(args.out, args.only)
     for p in paths:
         print(f"built {p}")
         if args.refresh:
             info = fill_cached_values(p)
             print(f"  cached values filled: {info}")
-    if args.gallery:
-        import tempfile
-
-        with tempfile.TemporaryDirectory() as tmp:
-            for png in render_gallery(paths, HERE / "gallery", Path(tmp)):
-                print(f"gallery {png}")
     return 0
 
 
