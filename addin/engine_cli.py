@@ -6,6 +6,7 @@ import argparse
 import glob
 import json
 import os
+import shutil
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path

@@ -47,6 +47,11 @@ EXPECTED_PAGES = {
     },
     "05_central_cities": {"说明 Instructions": 3, "数据 data": 2, "综合评价 evaluation": 4},
     "06_ahp": {"说明 Instructions": 3, "判断矩阵 AHP": 5, "多专家 group": 5},
+    "07_regional_disparity": {
+        "说明 Instructions": 4, "数据 data": 6, "差异 disparity": 5, "分解明细 detail": 8,
+        "收敛 convergence": 5, "核密度 density": 9, "空间权重 weights": 4, "空间相关 Moran": 8,
+        "马尔可夫 Markov": 3,
+    },
     "agglo-demo": {"数据": 1, "区位熵": 1, "集中度": 1, "耦合": 1},
 }  # fmt: skip
 #: Labels the project uses internally (numbered papers, option tokens, file paths).

@@ -72,6 +72,20 @@ TITLES = {
 #: (Chinese, English).  Only what the texts and their publication pages state is given;
 #: a journal or year that could not be checked is said to be missing, never guessed.
 CITATIONS = {
+    "disparity": (
+        (
+            "Dagum, C.（1997）：A new approach to the decomposition of the Gini income inequality "
+            "ratio，Empirical Economics 22(4): 515–531；Theil, H.（1967）：Economics and Information "
+            "Theory，North-Holland；Rey, S. J.（2001）：Spatial empirics for economic growth and "
+            "convergence，Geographical Analysis 33(3): 195–214"
+        ),
+        (
+            "Dagum, C. (1997). A new approach to the decomposition of the Gini income inequality "
+            "ratio. Empirical Economics 22(4), 515–531; Theil, H. (1967). Economics and "
+            "Information Theory. North-Holland; Rey, S. J. (2001). Spatial empirics for economic "
+            "growth and convergence. Geographical Analysis 33(3), 195–214"
+        ),
+    ),
     "nonferrous": (
         (
             "《有色金属产业集聚程度及其与竞争力之间的关系》（贵州省与西部九省，2013 年统计年鉴与"
@@ -2161,8 +2175,8 @@ def build_07(path: Path) -> None:
     # --- data -------------------------------------------------------------------------
     ds = wb.create_sheet("数据 data")
     book.title(ds, "各省区市平均工资与就业人员（8个行业合计）Average wage and employment by province",
-               "来源 Source: 国家统计局 (NBS) 城镇非私营单位分行业平均工资与就业人员（mathmodels-book "
-               "data/income.xlsx）；平均工资 = Σ(行业平均工资×就业)/Σ就业。区域：国家统计局东西中部和东北地区划分。")  # fmt: skip
+               "来源 Source: 国家统计局 (NBS) 城镇非私营单位分行业平均工资与就业人员，整理自开源教材 "
+               "mathmodels-book；平均工资 = Σ(行业平均工资×就业)/Σ就业。区域：国家统计局东西中部和东北地区划分。")  # fmt: skip
     book.put(ds, 3, 3, "平均工资（元）average wage", font=F_SUB, border=False)
     c_emp = 3 + T + 1
     book.put(ds, 3, c_emp, "就业人员（人）employment", font=F_SUB, border=False)
@@ -2566,13 +2580,13 @@ def build_07(path: Path) -> None:
             (
                 "数据 / Data",
                 (
-                    "国家统计局，城镇非私营单位分行业平均工资与就业人员，整理自 mathmodels-book 的 data/income.xlsx；"
+                    "国家统计局，城镇非私营单位分行业平均工资与就业人员，整理自开源教材 mathmodels-book；"
                     "平均工资 = Σ(行业平均工资 × 就业人员)/Σ 就业人员（8 个行业）。四大区域按国家统计局《东西中部和东北"
                     "地区划分方法》（agglo 数据集 four_regions）。"
                 ),
                 (
                     "NBS, average wage and employment of urban non-private units by industry, as compiled "
-                    "in mathmodels-book (data/income.xlsx); average wage = Σ(wage × employment)/Σ "
+                    "in the open book mathmodels-book; average wage = Σ(wage × employment)/Σ "
                     "employment over the 8 industries. Regions: the NBS east/centre/west/north-east "
                     "grouping (agglo dataset four_regions)."
                 ),
@@ -2593,7 +2607,8 @@ def build_07(path: Path) -> None:
                     "a column."
                 ),
             ),
-        ]
+        ],
+        sources=("disparity",),
     )
     book.save(path, active="差异 disparity")
 
