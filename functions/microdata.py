@@ -248,6 +248,34 @@ def _sum_cells(cells: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index().astype({"plants": np.int64, "positive": np.int64})
 
 
+def _dask_group_sums(frame: Any, keys: list[str], sums: list[str]) -> pd.DataFrame:
+    """Dask only: per-partition pandas group-by, then one tree reduction of the small parts.
+
+    narwhals cannot express this.  Its ``group_by(...).agg`` becomes Dask's group-by
+    with the default ``split_out``, which for several keys spreads the result over many
+    output partitions and shuffles the partial sums between workers; narwhals has no
+    argument for ``split_out=1``, nor a per-partition operation.  All the sums here
+    (row count, positive count, Σsize, Σsize², Σsize⁴) are additive, so summing each
+    partition apart and then summing the partial tables (a few thousand rows each) is
+    exact; the records never leave their workers, only the partial tables are combined.
+    The record-level columns (reason code, powers of the size) still come from the one
+    narwhals expression above, shared by every engine.
+    """
+    ddf = frame.select(*keys, *sums).to_native()  # the Dask frame with the new columns
+
+    def partial(part: pd.DataFrame) -> pd.DataFrame:
+        g = part.groupby(keys, sort=False, dropna=False, observed=True)
+        out = g[sums].sum() if sums else None
+        rows = g.size().rename("rows")
+        return (rows.to_frame() if out is None else out.join(rows)).reset_index()
+
+    meta = partial(ddf._meta)
+    parts = ddf.map_partitions(partial, meta=meta)
+    # Tree reduction into one output partition: each step adds a few partial tables.
+    total = parts.groupby(keys, dropna=False, observed=True).sum(split_out=1)
+    return total.compute().reset_index()
+
+
 def plant_summary(
     plants: Any,
     region: str = "region",
@@ -373,21 +401,21 @@ def plant_summary(
     if key_k == _KEY_K:
         columns[_KEY_K] = nw.col(industry) if industry is not None else nw.lit(0, dtype=nw.Int64)
     aggs = [nw.len().alias("rows")]
+    sums = {"_pos": "positive", "_v": "total", "_sq": "sum_sq", "_q4": "sum_4"} if size else {}
     if size is not None:
         columns["_v"] = s
         columns["_pos"] = (s > 0).cast(nw.Int64)
         frame = frame.with_columns(**columns).with_columns(_sq=nw.col("_v") * nw.col("_v"))
         frame = frame.with_columns(_q4=nw.col("_sq") * nw.col("_sq"))
-        aggs += [
-            nw.col("_pos").sum().alias("positive"),
-            nw.col("_v").sum().alias("total"),
-            nw.col("_sq").sum().alias("sum_sq"),
-            nw.col("_q4").sum().alias("sum_4"),
-        ]
+        aggs += [nw.col(c).sum().alias(name) for c, name in sums.items()]
     else:
         frame = frame.with_columns(**columns)
-    grouped = frame.group_by(key_r, key_k, _REASON, drop_null_keys=False).agg(*aggs)
-    raw = _collect(grouped).rename(columns={key_r: "region", key_k: "industry"})
+    keys = [key_r, key_k, _REASON]
+    if frame.implementation.is_dask():
+        raw = _dask_group_sums(frame, keys, list(sums)).rename(columns=sums)
+    else:
+        raw = _collect(frame.group_by(*keys, drop_null_keys=False).agg(*aggs))
+    raw = raw.rename(columns={key_r: "region", key_k: "industry"})
     code = raw[_REASON].to_numpy(dtype=np.int64)
     n_rows = raw["rows"].to_numpy(dtype=np.int64)
     dropped = {k: int(n_rows[code == i + 1].sum()) for i, k in enumerate(DROP_REASONS)}
