@@ -248,32 +248,90 @@ def _sum_cells(cells: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index().astype({"plants": np.int64, "positive": np.int64})
 
 
-def _dask_group_sums(frame: Any, keys: list[str], sums: list[str]) -> pd.DataFrame:
-    """Dask only: per-partition pandas group-by, then one tree reduction of the small parts.
+def _dask_group_sums(
+    frame: Any, region: str, industry: str | None, size: str | None
+) -> pd.DataFrame:
+    """Dask only: :func:`_group_sums` on each partition, then one tree reduction.
 
-    narwhals cannot express this.  Its ``group_by(...).agg`` becomes Dask's group-by
-    with the default ``split_out``, which for several keys spreads the result over many
-    output partitions and shuffles the partial sums between workers; narwhals has no
-    argument for ``split_out=1``, nor a per-partition operation.  All the sums here
-    (row count, positive count, Σsize, Σsize², Σsize⁴) are additive, so summing each
-    partition apart and then summing the partial tables (a few thousand rows each) is
-    exact; the records never leave their workers, only the partial tables are combined.
-    The record-level columns (reason code, powers of the size) still come from the one
-    narwhals expression above, shared by every engine.
+    narwhals cannot express this.  Its ``group_by(...).agg`` on a Dask frame becomes
+    Dask's group-by with the default ``split_out``, which for several keys spreads the
+    result over many output partitions and shuffles the partial sums between workers;
+    narwhals has no ``split_out=1`` argument and no per-partition operation.  (Its Dask
+    translation of the record-level expressions — literals as aligned Dask series — also
+    costs more than the group-by itself.)  All the sums (row count, positive count,
+    Σsize, Σsize², Σsize⁴) are additive, so each partition is summarised apart by the
+    very same narwhals code on the partition's pandas frame, and the partial tables (one
+    row per occupied cell) are added up in a tree, a few at a time, into one table.
+    The records never leave their workers; only partial tables travel.
     """
-    ddf = frame.select(*keys, *sums).to_native()  # the Dask frame with the new columns
+    nw = _nw()
+    ddf = frame.to_native()
+    keys = [
+        region if region != industry else _KEY_R,
+        industry if industry is not None and industry != region else _KEY_K,
+        _REASON,
+    ]
 
-    def partial(part: pd.DataFrame) -> pd.DataFrame:
-        g = part.groupby(keys, sort=False, dropna=False, observed=True)
-        out = g[sums].sum() if sums else None
-        rows = g.size().rename("rows")
-        return (rows.to_frame() if out is None else out.join(rows)).reset_index()
+    def chunk(part: pd.DataFrame) -> pd.DataFrame:
+        return _group_sums(nw.from_native(part), region, industry, size)
 
-    meta = partial(ddf._meta)
-    parts = ddf.map_partitions(partial, meta=meta)
-    # Tree reduction into one output partition: each step adds a few partial tables.
-    total = parts.groupby(keys, dropna=False, observed=True).sum(split_out=1)
-    return total.compute().reset_index()
+    def add(parts: pd.DataFrame) -> pd.DataFrame:
+        g = parts.groupby(keys, sort=False, dropna=False, observed=True)
+        return g.sum().reset_index()
+
+    meta = chunk(ddf._meta)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*narwhals-dask.*", category=FutureWarning)
+        total = ddf.reduction(chunk, aggregate=add, combine=add, meta=meta, split_every=8)
+        return total.compute()
+
+
+def _group_sums(frame: Any, region: str, industry: str | None, size: str | None) -> pd.DataFrame:
+    """Sums per (region key, industry key, reason code) of a narwhals frame, as pandas."""
+    nw = _nw()
+    # One pass: a reason code per record (0 = kept) and the powers of the size as
+    # columns, then plain sums per (region, industry, reason) — simple aggregations that
+    # every engine runs natively.  Groups of left-out records only give their counts.
+    r_null = nw.col(region).is_null()
+    k_null = nw.col(industry).is_null() if industry is not None else nw.lit(False)
+    reason = nw.when(r_null).then(1).otherwise(nw.when(k_null).then(2).otherwise(0))
+    if size is not None:
+        s = nw.col(size).cast(nw.Float64)
+        s_missing = ~((s >= 0) | (s < 0)).fill_null(False)  # null or NaN
+        reason = (
+            nw.when(r_null)
+            .then(1)
+            .otherwise(
+                nw.when(k_null)
+                .then(2)
+                .otherwise(
+                    nw.when(s_missing).then(3).otherwise(nw.when(s < 0).then(4).otherwise(0))
+                )
+            )
+        )
+    # Group by the columns themselves (no copies) unless one column serves both roles.
+    key_r = region if region != industry else _KEY_R
+    key_k = industry if industry is not None and industry != region else _KEY_K
+    columns = {_REASON: reason.cast(nw.Int8)}
+    if key_r == _KEY_R:
+        columns[_KEY_R] = nw.col(region)
+    if key_k == _KEY_K:
+        columns[_KEY_K] = nw.col(industry) if industry is not None else nw.lit(0, dtype=nw.Int64)
+    aggs = [nw.len().alias("rows")]
+    if size is not None:
+        columns["_v"] = s
+        columns["_pos"] = (s > 0).cast(nw.Int64)
+        frame = frame.with_columns(**columns).with_columns(_sq=nw.col("_v") * nw.col("_v"))
+        frame = frame.with_columns(_q4=nw.col("_sq") * nw.col("_sq"))
+        aggs += [
+            nw.col("_pos").sum().alias("positive"),
+            nw.col("_v").sum().alias("total"),
+            nw.col("_sq").sum().alias("sum_sq"),
+            nw.col("_q4").sum().alias("sum_4"),
+        ]
+    else:
+        frame = frame.with_columns(**columns)
+    return _collect(frame.group_by(key_r, key_k, _REASON, drop_null_keys=False).agg(*aggs))
 
 
 def plant_summary(
@@ -372,49 +430,12 @@ def plant_summary(
     if region_level is not None:
         region_level = as_option(region_level, "region_level", ("province", "prefecture", "county"))
 
-    # One pass: a reason code per record (0 = kept) and the powers of the size as
-    # columns, then plain sums per (region, industry, reason) — simple aggregations that
-    # every engine runs natively.  Groups of left-out records only give their counts.
-    r_null = nw.col(region).is_null()
-    k_null = nw.col(industry).is_null() if industry is not None else nw.lit(False)
-    reason = nw.when(r_null).then(1).otherwise(nw.when(k_null).then(2).otherwise(0))
-    if size is not None:
-        s = nw.col(size).cast(nw.Float64)
-        s_missing = ~((s >= 0) | (s < 0)).fill_null(False)  # null or NaN
-        reason = (
-            nw.when(r_null)
-            .then(1)
-            .otherwise(
-                nw.when(k_null)
-                .then(2)
-                .otherwise(
-                    nw.when(s_missing).then(3).otherwise(nw.when(s < 0).then(4).otherwise(0))
-                )
-            )
-        )
-    # Group by the columns themselves (no copies) unless one column serves both roles.
     key_r = region if region != industry else _KEY_R
     key_k = industry if industry is not None and industry != region else _KEY_K
-    columns = {_REASON: reason.cast(nw.Int8)}
-    if key_r == _KEY_R:
-        columns[_KEY_R] = nw.col(region)
-    if key_k == _KEY_K:
-        columns[_KEY_K] = nw.col(industry) if industry is not None else nw.lit(0, dtype=nw.Int64)
-    aggs = [nw.len().alias("rows")]
-    sums = {"_pos": "positive", "_v": "total", "_sq": "sum_sq", "_q4": "sum_4"} if size else {}
-    if size is not None:
-        columns["_v"] = s
-        columns["_pos"] = (s > 0).cast(nw.Int64)
-        frame = frame.with_columns(**columns).with_columns(_sq=nw.col("_v") * nw.col("_v"))
-        frame = frame.with_columns(_q4=nw.col("_sq") * nw.col("_sq"))
-        aggs += [nw.col(c).sum().alias(name) for c, name in sums.items()]
-    else:
-        frame = frame.with_columns(**columns)
-    keys = [key_r, key_k, _REASON]
     if frame.implementation.is_dask():
-        raw = _dask_group_sums(frame, keys, list(sums)).rename(columns=sums)
+        raw = _dask_group_sums(frame, region, industry, size)
     else:
-        raw = _collect(frame.group_by(*keys, drop_null_keys=False).agg(*aggs))
+        raw = _group_sums(frame, region, industry, size)
     raw = raw.rename(columns={key_r: "region", key_k: "industry"})
     code = raw[_REASON].to_numpy(dtype=np.int64)
     n_rows = raw["rows"].to_numpy(dtype=np.int64)
