@@ -6,7 +6,8 @@ industry cell the number of plants, the summed size, the summed squares and four
 powers of the sizes (for the plant Herfindahl H = Σz² and Σz⁴ of Ellison–Glaeser).
 :func:`plant_summary` computes these sums as **one group-by inside the engine that
 holds the data** — pandas, Polars (eager or lazy), PyArrow, DuckDB or Dask (also on a
-multi-machine cluster) — and brings back only the small cell table.  Summaries of
+multi-machine cluster; there one group-by per partition, whose partial tables are added
+up in a tree) — and brings back only the small cell table.  Summaries of
 chunks or files add up (:meth:`PlantSummary.combine`), so a file too large for memory
 can be read in pieces.  :func:`aggregate` turns a summary (or a frame) into the block;
 :func:`agglo.ellison_glaeser` and :func:`agglo.maurel_sedillot` accept a frame or a
@@ -456,6 +457,11 @@ def plant_summary(
         )
     impl = getattr(frame, "implementation", None)
     engine = str(impl).split(".")[-1].lower() if impl is not None else "unknown"
+    how = (
+        "one group-by per partition in dask, partial sums added in a tree"
+        if engine == "dask"
+        else f"one group-by in {engine}"
+    )
     summary = PlantSummary(
         cells=_sum_cells(cells),
         rows=rows,
@@ -466,7 +472,7 @@ def plant_summary(
         region_level=None,
         engine=engine,
         convention=(
-            f"one group-by in {engine}; size = {size if size else 'each plant counts 1'}; "
+            f"{how}; size = {size if size else 'each plant counts 1'}; "
             "records with a missing region/industry/size or a negative size left out and "
             "counted"
         ),

@@ -253,6 +253,7 @@ def test_dask_partition_sums_equal_the_pandas_summary(size, industry):
     for col in ["plants", "positive", "total", "sum_sq", "sum_4"]:
         np.testing.assert_allclose(got.cells[col], want.cells[col], rtol=1e-12, err_msg=col)
     assert got.engine == "dask"
+    assert "per partition" in got.convention
 
 
 # ----------------------------------------------------------------------------- properties
