@@ -458,7 +458,7 @@ def plant_summary(
     impl = getattr(frame, "implementation", None)
     engine = str(impl).split(".")[-1].lower() if impl is not None else "unknown"
     how = (
-        "one group-by per partition in dask, partial sums added in a tree"
+        "group-by in dask per partition, partial sums added in a tree"
         if engine == "dask"
         else f"one group-by in {engine}"
     )
