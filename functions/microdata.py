@@ -249,6 +249,13 @@ def _sum_cells(cells: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index().astype({"plants": np.int64, "positive": np.int64})
 
 
+def _keys(region: str, industry: str | None) -> tuple[str, str]:
+    """Group by the columns themselves (no copies) unless one column serves both roles."""
+    key_r = region if region != industry else _KEY_R
+    key_k = industry if industry is not None and industry != region else _KEY_K
+    return key_r, key_k
+
+
 def _dask_group_sums(
     frame: Any, region: str, industry: str | None, size: str | None
 ) -> pd.DataFrame:
@@ -267,11 +274,7 @@ def _dask_group_sums(
     """
     nw = _nw()
     ddf = frame.to_native()
-    keys = [
-        region if region != industry else _KEY_R,
-        industry if industry is not None and industry != region else _KEY_K,
-        _REASON,
-    ]
+    keys = [*_keys(region, industry), _REASON]
 
     def chunk(part: pd.DataFrame) -> pd.DataFrame:
         return _group_sums(nw.from_native(part), region, industry, size)
@@ -280,11 +283,9 @@ def _dask_group_sums(
         g = parts.groupby(keys, sort=False, dropna=False, observed=True)
         return g.sum().reset_index()
 
-    meta = chunk(ddf._meta)
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*narwhals-dask.*", category=FutureWarning)
-        total = ddf.reduction(chunk, aggregate=add, combine=add, meta=meta, split_every=8)
-        return total.compute()
+    meta = chunk(ddf._meta)  # the result's columns and dtypes, from Dask's empty frame
+    total = ddf.reduction(chunk, aggregate=add, combine=add, meta=meta, split_every=8)
+    return total.compute()
 
 
 def _group_sums(frame: Any, region: str, industry: str | None, size: str | None) -> pd.DataFrame:
@@ -310,9 +311,7 @@ def _group_sums(frame: Any, region: str, industry: str | None, size: str | None)
                 )
             )
         )
-    # Group by the columns themselves (no copies) unless one column serves both roles.
-    key_r = region if region != industry else _KEY_R
-    key_k = industry if industry is not None and industry != region else _KEY_K
+    key_r, key_k = _keys(region, industry)
     columns = {_REASON: reason.cast(nw.Int8)}
     if key_r == _KEY_R:
         columns[_KEY_R] = nw.col(region)
@@ -431,8 +430,7 @@ def plant_summary(
     if region_level is not None:
         region_level = as_option(region_level, "region_level", ("province", "prefecture", "county"))
 
-    key_r = region if region != industry else _KEY_R
-    key_k = industry if industry is not None and industry != region else _KEY_K
+    key_r, key_k = _keys(region, industry)
     if frame.implementation.is_dask():
         raw = _dask_group_sums(frame, region, industry, size)
     else:
