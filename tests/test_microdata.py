@@ -244,7 +244,8 @@ def test_dask_partition_sums_equal_the_pandas_summary(size, industry):
     df.loc[::31, "emp"] = -1.0
     df.loc[::37, "emp"] = 0.0
     want = plant_summary(df, "region", industry, size)
-    got = plant_summary(dd.from_pandas(df, npartitions=7), "region", industry, size)
+    # 19 partitions: the tree adds 8 partial tables at a time, then the 3 sums of those
+    got = plant_summary(dd.from_pandas(df, npartitions=19), "region", industry, size)
     assert (got.rows, got.dropped) == (want.rows, want.dropped)
     assert want.dropped["missing_region"] > 0
     assert got.cells[["region", "industry"]].astype(str).values.tolist() == (
@@ -254,6 +255,18 @@ def test_dask_partition_sums_equal_the_pandas_summary(size, industry):
         np.testing.assert_allclose(got.cells[col], want.cells[col], rtol=1e-12, err_msg=col)
     assert got.engine == "dask"
     assert "per partition" in got.convention
+
+
+def test_dask_empty_partitions_add_nothing():
+    df = _random_plants(3, 1_000)
+    ddf = dd.from_pandas(df, npartitions=5)
+    none = ddf[ddf["emp"] < 0]  # five empty partitions
+    got = plant_summary(dd.concat([none, ddf]), "region", "industry", "emp")
+    want = plant_summary(df, "region", "industry", "emp")
+    assert got.rows == want.rows == 1_000
+    np.testing.assert_allclose(got.cells["sum_sq"], want.cells["sum_sq"], rtol=1e-12)
+    empty = plant_summary(none, "region", "industry", "emp")
+    assert (empty.rows, len(empty.cells)) == (0, 0)
 
 
 # ----------------------------------------------------------------------------- properties
