@@ -6,7 +6,8 @@ industry cell the number of plants, the summed size, the summed squares and four
 powers of the sizes (for the plant Herfindahl H = Σz² and Σz⁴ of Ellison–Glaeser).
 :func:`plant_summary` computes these sums as **one group-by inside the engine that
 holds the data** — pandas, Polars (eager or lazy), PyArrow, DuckDB or Dask (also on a
-multi-machine cluster) — and brings back only the small cell table.  Summaries of
+multi-machine cluster; there one group-by per partition, whose partial tables are added
+up in a tree) — and brings back only the small cell table.  Summaries of
 chunks or files add up (:meth:`PlantSummary.combine`), so a file too large for memory
 can be read in pieces.  :func:`aggregate` turns a summary (or a frame) into the block;
 :func:`agglo.ellison_glaeser` and :func:`agglo.maurel_sedillot` accept a frame or a
@@ -248,6 +249,91 @@ def _sum_cells(cells: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index().astype({"plants": np.int64, "positive": np.int64})
 
 
+def _keys(region: str, industry: str | None) -> tuple[str, str]:
+    """Group by the columns themselves (no copies) unless one column serves both roles."""
+    key_r = region if region != industry else _KEY_R
+    key_k = industry if industry is not None and industry != region else _KEY_K
+    return key_r, key_k
+
+
+def _dask_group_sums(
+    frame: Any, region: str, industry: str | None, size: str | None
+) -> pd.DataFrame:
+    """Dask only: :func:`_group_sums` on each partition, then one tree reduction.
+
+    narwhals cannot express this.  Its ``group_by(...).agg`` on a Dask frame becomes
+    Dask's group-by with the default ``split_out``, which for several keys spreads the
+    result over many output partitions and shuffles the partial sums between workers;
+    narwhals has no ``split_out=1`` argument and no per-partition operation.  (Its Dask
+    translation of the record-level expressions — literals as aligned Dask series — also
+    costs more than the group-by itself.)  All the sums (row count, positive count,
+    Σsize, Σsize², Σsize⁴) are additive, so each partition is summarised apart by the
+    very same narwhals code on the partition's pandas frame, and the partial tables (one
+    row per occupied cell) are added up in a tree, a few at a time, into one table.
+    The records never leave their workers; only partial tables travel.
+    """
+    nw = _nw()
+    ddf = frame.to_native()
+    keys = [*_keys(region, industry), _REASON]
+
+    def chunk(part: pd.DataFrame) -> pd.DataFrame:
+        return _group_sums(nw.from_native(part), region, industry, size)
+
+    def add(parts: pd.DataFrame) -> pd.DataFrame:
+        g = parts.groupby(keys, sort=False, dropna=False, observed=True)
+        return g.sum().reset_index()
+
+    meta = chunk(ddf._meta)  # the result's columns and dtypes, from Dask's empty frame
+    total = ddf.reduction(chunk, aggregate=add, combine=add, meta=meta, split_every=8)
+    return total.compute()
+
+
+def _group_sums(frame: Any, region: str, industry: str | None, size: str | None) -> pd.DataFrame:
+    """Sums per (region key, industry key, reason code) of a narwhals frame, as pandas."""
+    nw = _nw()
+    # One pass: a reason code per record (0 = kept) and the powers of the size as
+    # columns, then plain sums per (region, industry, reason) — simple aggregations that
+    # every engine runs natively.  Groups of left-out records only give their counts.
+    r_null = nw.col(region).is_null()
+    k_null = nw.col(industry).is_null() if industry is not None else nw.lit(False)
+    reason = nw.when(r_null).then(1).otherwise(nw.when(k_null).then(2).otherwise(0))
+    if size is not None:
+        s = nw.col(size).cast(nw.Float64)
+        s_missing = ~((s >= 0) | (s < 0)).fill_null(False)  # null or NaN
+        reason = (
+            nw.when(r_null)
+            .then(1)
+            .otherwise(
+                nw.when(k_null)
+                .then(2)
+                .otherwise(
+                    nw.when(s_missing).then(3).otherwise(nw.when(s < 0).then(4).otherwise(0))
+                )
+            )
+        )
+    key_r, key_k = _keys(region, industry)
+    columns = {_REASON: reason.cast(nw.Int8)}
+    if key_r == _KEY_R:
+        columns[_KEY_R] = nw.col(region)
+    if key_k == _KEY_K:
+        columns[_KEY_K] = nw.col(industry) if industry is not None else nw.lit(0, dtype=nw.Int64)
+    aggs = [nw.len().alias("rows")]
+    if size is not None:
+        columns["_v"] = s
+        columns["_pos"] = (s > 0).cast(nw.Int64)
+        frame = frame.with_columns(**columns).with_columns(_sq=nw.col("_v") * nw.col("_v"))
+        frame = frame.with_columns(_q4=nw.col("_sq") * nw.col("_sq"))
+        aggs += [
+            nw.col("_pos").sum().alias("positive"),
+            nw.col("_v").sum().alias("total"),
+            nw.col("_sq").sum().alias("sum_sq"),
+            nw.col("_q4").sum().alias("sum_4"),
+        ]
+    else:
+        frame = frame.with_columns(**columns)
+    return _collect(frame.group_by(key_r, key_k, _REASON, drop_null_keys=False).agg(*aggs))
+
+
 def plant_summary(
     plants: Any,
     region: str = "region",
@@ -344,50 +430,12 @@ def plant_summary(
     if region_level is not None:
         region_level = as_option(region_level, "region_level", ("province", "prefecture", "county"))
 
-    # One pass: a reason code per record (0 = kept) and the powers of the size as
-    # columns, then plain sums per (region, industry, reason) — simple aggregations that
-    # every engine runs natively.  Groups of left-out records only give their counts.
-    r_null = nw.col(region).is_null()
-    k_null = nw.col(industry).is_null() if industry is not None else nw.lit(False)
-    reason = nw.when(r_null).then(1).otherwise(nw.when(k_null).then(2).otherwise(0))
-    if size is not None:
-        s = nw.col(size).cast(nw.Float64)
-        s_missing = ~((s >= 0) | (s < 0)).fill_null(False)  # null or NaN
-        reason = (
-            nw.when(r_null)
-            .then(1)
-            .otherwise(
-                nw.when(k_null)
-                .then(2)
-                .otherwise(
-                    nw.when(s_missing).then(3).otherwise(nw.when(s < 0).then(4).otherwise(0))
-                )
-            )
-        )
-    # Group by the columns themselves (no copies) unless one column serves both roles.
-    key_r = region if region != industry else _KEY_R
-    key_k = industry if industry is not None and industry != region else _KEY_K
-    columns = {_REASON: reason.cast(nw.Int8)}
-    if key_r == _KEY_R:
-        columns[_KEY_R] = nw.col(region)
-    if key_k == _KEY_K:
-        columns[_KEY_K] = nw.col(industry) if industry is not None else nw.lit(0, dtype=nw.Int64)
-    aggs = [nw.len().alias("rows")]
-    if size is not None:
-        columns["_v"] = s
-        columns["_pos"] = (s > 0).cast(nw.Int64)
-        frame = frame.with_columns(**columns).with_columns(_sq=nw.col("_v") * nw.col("_v"))
-        frame = frame.with_columns(_q4=nw.col("_sq") * nw.col("_sq"))
-        aggs += [
-            nw.col("_pos").sum().alias("positive"),
-            nw.col("_v").sum().alias("total"),
-            nw.col("_sq").sum().alias("sum_sq"),
-            nw.col("_q4").sum().alias("sum_4"),
-        ]
+    key_r, key_k = _keys(region, industry)
+    if frame.implementation.is_dask():
+        raw = _dask_group_sums(frame, region, industry, size)
     else:
-        frame = frame.with_columns(**columns)
-    grouped = frame.group_by(key_r, key_k, _REASON, drop_null_keys=False).agg(*aggs)
-    raw = _collect(grouped).rename(columns={key_r: "region", key_k: "industry"})
+        raw = _group_sums(frame, region, industry, size)
+    raw = raw.rename(columns={key_r: "region", key_k: "industry"})
     code = raw[_REASON].to_numpy(dtype=np.int64)
     n_rows = raw["rows"].to_numpy(dtype=np.int64)
     dropped = {k: int(n_rows[code == i + 1].sum()) for i, k in enumerate(DROP_REASONS)}
@@ -407,6 +455,11 @@ def plant_summary(
         )
     impl = getattr(frame, "implementation", None)
     engine = str(impl).split(".")[-1].lower() if impl is not None else "unknown"
+    how = (
+        "group-by in dask per partition, partial sums added in a tree"
+        if engine == "dask"
+        else f"one group-by in {engine}"
+    )
     summary = PlantSummary(
         cells=_sum_cells(cells),
         rows=rows,
@@ -417,7 +470,7 @@ def plant_summary(
         region_level=None,
         engine=engine,
         convention=(
-            f"one group-by in {engine}; size = {size if size else 'each plant counts 1'}; "
+            f"{how}; size = {size if size else 'each plant counts 1'}; "
             "records with a missing region/industry/size or a negative size left out and "
             "counted"
         ),
