@@ -17,6 +17,13 @@ restores the table).
     ``formulas`` rounds the magnitude of a negative number: ``CEILING.MATH(-23.5)``
     gives 24 instead of -23.  Written from Microsoft's definition (mode decides the
     direction of negative numbers), checked on its documented examples.
+``PIVOTBY``, ``GROUPBY``
+    ``formulas`` builds a pandas DataFrame of the aggregated cells, and an error value
+    (``XlError``, a ``str`` subclass) among them is inferred as pandas' ``str`` dtype.
+    When PyArrow is installed, pandas stores that column in an Arrow array, which keeps
+    only plain strings: the error comes back as the text ``"#VALUE!"``.  The same
+    functions, run with pandas' strings stored as Python objects
+    (``mode.string_storage = "python"``, what pandas uses without PyArrow), keep it.
 """
 
 from __future__ import annotations
@@ -80,13 +87,29 @@ def _to_multiple(number: float, significance: float, rounding: str) -> float:
         return float(q * sig)
 
 
+def _python_strings(fn):
+    """``fn`` run with pandas' strings stored as Python objects (error values kept)."""
+    import functools
+
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        import pandas as pd  # imported by the function anyway; only when it runs
+
+        with pd.option_context("mode.string_storage", "python"):
+            return fn(*args, **kwargs)
+
+    return call
+
+
 def replacements() -> dict[str, object]:
     """Function-table entries (NAME → the function ``formulas`` calls) to install."""
     import functools
 
-    from formulas.functions import wrap_ufunc
+    from formulas.functions import look, wrap_ufunc
 
     out = {}
+    for name in ("PIVOTBY", "_XLFN.PIVOTBY", "GROUPBY", "_XLFN.GROUPBY"):
+        out[name] = _python_strings(look.FUNCTIONS[name])
     for name, mode in (("ROUND", ROUND_HALF_UP), ("ROUNDUP", ROUND_UP), ("ROUNDDOWN", ROUND_DOWN)):
         out[name] = wrap_ufunc(functools.partial(excel_round, mode=mode))
     for name, fn in (("CEILING.MATH", ceiling_math), ("FLOOR.MATH", floor_math)):

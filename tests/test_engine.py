@@ -247,6 +247,30 @@ def test_omitted_arguments_arrive_as_none(tmp_path, monkeypatch, full_model):
     assert type(Empty.compile()) is int
 
 
+@pytest.mark.parametrize("full_model", [False, True])
+def test_pivotby_error_cells_stay_errors_with_arrow_strings(tmp_path, monkeypatch, full_model):
+    # formulas' PIVOTBY/GROUPBY put the aggregated cells in a pandas DataFrame; with
+    # PyArrow installed, pandas stored the error values (a str subclass) as Arrow
+    # strings and they came back as the text "#VALUE!" instead of an error value
+    pytest.importorskip("pyarrow")
+    pd = pytest.importorskip("pandas")
+    wb = openpyxl.Workbook()
+    wb.active.title = "S"
+    wb.active["A1"] = ArrayFormula("A1:C3", "=_xlfn.PIVOTBY({2;2;3},{1;2;2},{1;2;3},_xleta.IF)")
+    p = tmp_path / "pivotby.xlsx"
+    wb.save(p)
+    if full_model:
+        monkeypatch.setenv("AGGLO_ENGINE_FULL_MODEL", "1")
+    with pd.option_context("mode.string_storage", "pyarrow"):
+        ev = engine.evaluate_package(xlsx.read_package(p), registry={}, all_formulas=True)
+        assert pd.get_option("mode.string_storage") == "pyarrow"  # left as it was
+    for ref in ("C2", "A3", "B3"):
+        assert ev.values[("S", ref)] == ExcelError("#VALUE!")
+        assert isinstance(ev.values[("S", ref)], ExcelError)
+    assert ev.values[("S", "A2")] == "Total"
+    assert ev.values[("S", "C3")] == 3
+
+
 def test_omitted_arguments_fast_evaluator_equals_the_full_model(tmp_path, monkeypatch):
     wb = openpyxl.Workbook()
     ws = _data_sheet(wb)
