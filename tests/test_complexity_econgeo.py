@@ -121,3 +121,11 @@ def test_relatedness_density_matches_econgeo(employment, econgeo, column, includ
     # EconGeo reports 100 × density rounded to 2 decimals
     np.testing.assert_allclose(ours.to_numpy() * 100, ref.to_numpy(), atol=0.005 + 1e-9)
     assert not np.allclose(ours.to_numpy() * 100, ref.to_numpy(), atol=1e-6)
+
+
+def test_two_reflections_are_standardised_morc_step2(employment, econgeo):
+    # morc(steps = 2) is k_r,2 unscaled (EconGeo rescales only from step 3 on)
+    r = economic_complexity(employment, method="reflections", iterations=2)
+    k_r2 = econgeo["regions"].loc[employment.index, "reflections_step2"].to_numpy()
+    np.testing.assert_allclose(r.eci, _z(k_r2), atol=1e-12)
+    assert k_r2[list(employment.index).index("上海")] == pytest.approx(3.925)
