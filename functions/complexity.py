@@ -224,9 +224,11 @@ def economic_complexity(
     standard deviation and no sign rule.  EconGeo (R) ``kci`` takes the same eigenvector
     (of M̃ rounded to 4 decimals), scales it to sum 1 (:math:`v/\sum v`) instead of
     standardising it and signs it to correlate with its method of reflections
-    (``morc``, 20 steps): it correlates ±1 with the eigenvector ECI here; ``tci`` does
-    the same for industries, signed against ubiquity (read from EconGeo 2.1's code; R
-    was not run).
+    (``morc``, 20 steps); standardised, it is this ECI to about 1e-3 (the rounding).
+    ``tci`` does the same for industries but is signed to fall with ubiquity, whereas
+    the PCI here takes its sign from the ECI, so the two can differ in sign (they do on
+    the 2023 provincial employment matrix).  EconGeo's ``morc``/``mort`` rescale each
+    step to 0–100: min–max rescaled, this ECI and PCI equal them (tests, EconGeo 2.1).
     The reflections approach the eigenvector ECI only as :math:`(\lambda_3/\lambda_2)^N`
     vanishes: on weakly structured matrices (eigenvalues close together) 18 reflections
     can be far from the limit, so the eigenvector method is the safer choice there.
@@ -423,8 +425,8 @@ def relatedness_density(
 
     with :math:`\varphi` from :func:`proximity`.  EconGeo's
     ``relatedness_density(mat, relatedness)`` computes the same ratio for the relatedness
-    matrix it is given, times 100 and rounded to 2 decimals (read from EconGeo 2.1's
-    code; R was not run).
+    matrix it is given, times 100 and rounded to 2 decimals; given this proximity
+    (diagonal 1 or 0) it reproduces both ``include_self`` readings (tests, EconGeo 2.1).
 
     References
     ----------

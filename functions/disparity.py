@@ -502,7 +502,9 @@ def dagum_gini(values: Any, groups: Any, weights: Any = None) -> DagumResult:
 
     Computed with sorting and cumulative sums (O(n log n) per group), never with the
     n² pairs: 3,000 counties in 4 groups take milliseconds.  Peers: Stata ``dagumgini``
-    and the R scripts circulated with Chinese papers implement the same formulas.
+    and the R scripts circulated with Chinese papers implement the same formulas; the
+    tests match R ``IC2::decompSGini(param = 2, decomp = "BM")`` (within, between,
+    overlap = G_w, G_nb, G_t, and the group Ginis) to 1e-12, weighted and unweighted.
 
     References
     ----------

@@ -176,6 +176,42 @@ def test_dagum_total_is_the_gini_of_reat():
     assert weighted == pytest.approx(agglo.gini(Y, weights=POP), rel=1e-12)
 
 
+IC2 = pd.read_csv(REFERENCE / "ic2_gini_decomposition_wage.csv", keep_default_na=False)
+
+
+@pytest.mark.parametrize("year", [2014, 2023])
+@pytest.mark.parametrize("weighting", ["none", "employment"])
+def test_dagum_matches_ic2_bhattacharya_mahalanobis(year, weighting):
+    # R package IC2 1.0-1, decompSGini(param = 2, decomp = "BM") on the provincial wages
+    # by the four NBS regions: total = G, within = G_w, between = G_nb, overlap = G_t;
+    # its group Ginis are G_jj and its group contributions p_j s_j G_jj
+    s = WAGE[WAGE["年份"] == year]
+    w = s["就业人数"].to_numpy(dtype=float) if weighting == "employment" else None
+    res = agglo.dagum_gini(s["平均工资"].to_numpy(), s["区域"].to_numpy(), weights=w)
+    ref = IC2[(IC2["year"] == year) & (IC2["weights"] == weighting)]
+    one = ref[ref["group"] == ""].set_index("measure")["value"]
+    assert res.total == pytest.approx(one["total"], rel=1e-12)
+    assert res.within == pytest.approx(one["within"], rel=1e-12)
+    assert res.between == pytest.approx(one["between"], rel=1e-12)
+    assert res.transvariation == pytest.approx(one["overlap"], rel=1e-11)
+    groups = ref[ref["measure"] == "group_gini"].set_index("group")["value"]
+    np.testing.assert_allclose(res.group_gini, groups[list(res.groups)].to_numpy(), rtol=1e-12)
+    contrib = ref[ref["measure"] == "group_contribution"].set_index("group")["value"]
+    np.testing.assert_allclose(
+        res.group_gini * res.population_shares * res.value_shares,
+        contrib[list(res.groups)].to_numpy(),
+        rtol=1e-12,
+    )
+
+
+def test_dagum_2023_figures_of_ic2():
+    # the figures themselves (IC2, unweighted 2023), so a change of input data shows
+    res = agglo.dagum_gini(Y, REGION)
+    assert (round(res.total, 6), round(res.within, 6)) == (0.136793, 0.034016)
+    assert (round(res.between, 6), round(res.transvariation, 6)) == (0.089937, 0.01284)
+    assert res.group_gini[list(res.groups).index("东部")] == pytest.approx(0.179687, abs=1e-6)
+
+
 @pytest.mark.parametrize("weighted", [False, True])
 def test_dagum_identities_with_bhattacharya_mahalanobis(weighted):
     # Dagum (1997, sec. 4): G_w is the within term Σ p_j s_j G_j of Bhattacharya and
