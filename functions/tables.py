@@ -744,6 +744,17 @@ def _years_over_columns(nums: list[list[Any]], r: int, c0: int, k: int) -> bool:
     return True
 
 
+def _missing_cells(rows: list[list[Any]], nums: list[list[Any]], kept: list[int], c0: int) -> int:
+    """Cells read as missing (blank, placeholder, error value) in the kept rows; a NaN the
+    caller passed as a number is a number's value, not counted (as in the one-call path
+    of the add-in's conversion)."""
+    return sum(
+        (x is None or x != x) and not (isinstance(v, float | np.floating) and v != v)
+        for r in kept
+        for v, x in zip(rows[r][c0:], nums[r][c0:], strict=True)
+    )
+
+
 def _year_above(first: float, below: np.ndarray) -> bool:
     """Whether a year-like ``first`` above the values ``below`` is a header: the values are
     not whole numbers, or none of them is year-like and the year lies far outside them
@@ -979,7 +990,7 @@ def _read_grid(
         units=units,
         excluded=excluded,
         flagged=flagged,
-        missing=int(np.isnan(arr).sum()),
+        missing=_missing_cells(rows, nums, kept, label_cols),
         marks=int(marks),
         header_rows=header,
         label_cols=label_cols,
