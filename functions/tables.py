@@ -220,6 +220,20 @@ _META_RE = re.compile(
     r"^\s*(?:数据库|指标|地区|时间|表|database|indicator|region|time)\s*[：:]", re.I
 )
 
+# words that name the label column itself (地区 above 北京, 上海 …): a row led by one of
+# them is a header row, so whole years beside it are column labels, not values
+_COLUMN_NAME_RE = re.compile(
+    r"^(?:地区|地区名称|省份|省市|省区市|省\(区、市\)|城市|市州|县区|区县|行业|项目|指标|年份|"
+    r"region|province|city|industry|item|indicator|year)$",
+    re.I,
+)
+
+
+def _names_label_column(parts: Sequence[Any]) -> bool:
+    """Whether the label cells of a row name the label column (``'地区'``, ``'项目'``)."""
+    texts = [_squash(v) for v in parts if isinstance(v, str) and not _is_blank(v)]
+    return bool(texts) and all(_COLUMN_NAME_RE.match(t) for t in texts)
+
 
 def _squash(label: str) -> str:
     """A label compared by the rules: NFKC-folded, without any whitespace, lower case."""
@@ -844,6 +858,13 @@ def _read_grid(
                 (_years_run(numbers_) and not placeholders)
                 or (r == 0 and k - label_cols == 1 and _year_over_column(nums, label_cols))
                 or (r == 0 and _years_over_columns(nums, r, label_cols, k))
+                or (
+                    r == 0
+                    and label_cols > 0
+                    and all(isinstance(_year_of(v), int) for v in numbers_)
+                    and len(numbers_) == len(data)
+                    and _names_label_column(rows[r][:label_cols])
+                )
             ):
                 break
         elif not texts:
