@@ -120,6 +120,7 @@ from agglo.tables import (
     _read_grid,
     _subtotal_runs,
     _totals_ruled_out,
+    _unit_of,
     _year_above,
     _years_over_columns,
     _years_run,
@@ -640,6 +641,41 @@ def _refuse_mixed_units(block: Block, name: str) -> None:
                 "shares need one unit. Select columns of one unit only.",
             )
         )
+    _refuse_mixed_row_units(block, name)
+
+
+def _row_unit(label: Any) -> str | None:
+    """The unit written in a row label (``'房地产开发投资额(亿元)'`` → ``'亿元'``), or None;
+    a label of several parts gives the unit of its first part that has one."""
+    for part in label if isinstance(label, tuple | list) else (label,):
+        unit = _unit_of(part)[1] if isinstance(part, str) else None
+        if unit:
+            return unit
+    return None
+
+
+def _refuse_mixed_row_units(block: Block, name: str) -> None:
+    """Refuse rows whose labels carry different units (亿元 above 万平方米): the sums over
+    the rows of a measure of shares would add them up."""
+    labels = block.row_labels
+    if not labels:
+        return
+    units = [_row_unit(lab) for lab in labels]
+    known = [(i, u) for i, u in enumerate(units) if u]
+    if len({u for _, u in known}) < 2:
+        return
+    first = known[0][1]
+    i = next(i for i, u in known if u != first)
+    row = block.grid_rows[i] if block.grid_rows else i + block.header_rows
+    pz, pe = msg.where(name, row)
+    raise AggloValueError(
+        msg.text(
+            f"{name!r} 的各行单位不同（{first} 与 {units[i]}，{pz}）；"
+            "份额要求同一单位的量。请只选同一单位的行。",
+            f"{name!r} mixes units across rows ({first} and {units[i]}, {pe}); "
+            "shares need one unit. Select rows of one unit only.",
+        )
+    )
 
 
 def _refuse_totals(block: Block, name: str, *, numeric: bool = True) -> None:

@@ -382,3 +382,34 @@ def test_classic_excel_caller_gives_worksheet_addresses():
     assert "第1行" in cv.error_message_of(REGISTRY["HHI"](values, None, None, Broken()))
     # a surplus value typed in a formula is still an error, not taken for the caller
     assert cv.excel_error_of(REGISTRY["HHI"](values, None, None, 5.0)) == "#VALUE!"
+
+
+# --------------------------------------------------------------------------------------
+# units written in the row labels
+# --------------------------------------------------------------------------------------
+
+_ROWS_IN_UNITS = [
+    ["指标", "2019年", "2018年", "2017年"],
+    ["住宅投资额(亿元)", 2318.13, 2225.92, 2152.4],
+    ["办公楼投资额(亿元)", 689.36, 692.71, 642.2],
+    ["住宅施工面积(万平方米)", 7961.0, 7820.0, 7756.0],
+    ["住宅平均售价(元/平方米)", 45000.0, 43000.0, 41000.0],
+]
+
+
+@pytest.mark.parametrize("measure", ["LQ", "KRUGMAN", "HOOVER"])
+def test_rows_whose_labels_carry_different_units_are_refused(measure):
+    """亿元 rows above 万平方米 and 元/平方米 rows: no share over the rows means anything;
+    the message names the first row of another unit (row 4 of the selection)."""
+    out = _call(measure, _ROWS_IN_UNITS)
+    assert _refused(out), out
+    for part in ("各行单位不同", "亿元", "万平方米", "第4行", "row 4"):
+        assert part in out, out
+
+
+def test_rows_of_one_unit_in_their_labels_are_read():
+    """The two 亿元 rows alone: the same LQs as the bare numbers."""
+    same = _call("LQ", _ROWS_IN_UNITS[:3])
+    bare = _call("LQ", [r[1:] for r in _ROWS_IN_UNITS[1:3]])
+    assert not _refused(same), same
+    assert np.allclose(np.asarray(same, dtype=float), np.asarray(bare, dtype=float), rtol=1e-12)
