@@ -115,6 +115,7 @@ from agglo.tables import (
     ERROR_CODES,
     PLACEHOLDERS,
     _check_total_rows,
+    _column_subtotals,
     _is_total_label,
     _parse_text,
     _read_grid,
@@ -574,9 +575,13 @@ def _refuse_rows(block: Block, name: str) -> None:
 def _refuse_subtotal_runs(block: Block, name: str) -> None:
     """Refuse a row equal to the sum of a run of the rows next to it (a subtotal)."""
     m = block.values
-    if m.ndim != 2 or m.shape[1] < 2 or not 3 <= m.shape[0] <= 400:
+    if m.ndim == 2 and m.shape[1] == 1:  # one column: two subtotals or more are needed
+        runs = _column_subtotals(m[:, 0])
+        runs = runs if len(runs) >= 2 else {}
+    elif m.ndim != 2 or m.shape[1] < 2 or not 3 <= m.shape[0] <= 400:
         return
-    runs = _subtotal_runs(m, set())
+    else:
+        runs = _subtotal_runs(m, set())
     if runs:
         i, (a, b) = next(iter(runs.items()))
         pz, pe = _grid_position(block, name, i, 0)

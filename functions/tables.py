@@ -537,6 +537,71 @@ def _subtotal_runs(matrix: np.ndarray, skip: set[int], rtol: float = 5e-4) -> di
     return found
 
 
+def _column_subtotals(column: np.ndarray) -> dict[int, tuple]:
+    """Cells of one column equal, to the rounding of the published digits, to the sum of a
+    contiguous run (≥ 2) of the cells just below or just above them; nested subtotals
+    (工业 over 采矿业 and its divisions, 制造业 and its divisions …).
+
+    One column gives less evidence than a block (a value may equal a run sum by chance),
+    so no relative tolerance is allowed and callers refuse only when two or more such
+    cells are found.  The column must be complete and non-negative, else nothing is found.
+    Vectorised: the cumulative sums never decrease, so one binary search per cell and side
+    finds the only run ends that can match.  Cells whose span (the cell and its run)
+    overlaps the span of a cell found before are left out: they are no separate evidence.  Returns cell → (first, last) of the run
+    (0-based, inclusive).
+
+    Examples
+    --------
+    >>> _column_subtotals(np.array([30.5, 10.2, 20.3, 7.1, 3.3, 3.8, 5.6]))
+    {0: (1, 2), 3: (4, 5)}
+    >>> _column_subtotals(np.array([5.0, 8.0, 13.0, 4.0]))  # 13 = 5 + 8 (above)
+    {2: (0, 1)}
+    >>> _column_subtotals(np.array([10.0, 1.0, 2.0, 3.0, 4.0]))  # 3 = 1 + 2 lies inside
+    {0: (1, 4)}
+    """
+    x = np.asarray(column, dtype=float).ravel()
+    n = x.size
+    if n < 3 or np.isnan(x).any() or x.min() < 0:
+        return {}
+    half = 0.5 * 10.0 ** -_decimals(x) + 1e-9
+
+    def tol(terms: np.ndarray) -> np.ndarray:
+        # the rounding errors of the cells add up like a random walk: two standard
+        # deviations of their sum (never more than the worst case, half a unit per cell),
+        # and never more than 0.1 % of the subtotal (small whole numbers: 10 = 4 + 1 + 3
+        # is not taken for a subtotal within rounding)
+        t = np.maximum(terms, 1)
+        return np.minimum(half * np.minimum(t, 1.0 + 2.0 * np.sqrt(t)), 1e-3 * x)
+
+    cs = np.concatenate([[0.0], np.cumsum(x)])
+    idx = np.arange(n)
+    found: dict[int, tuple] = {}
+    # below: cells i+1 .. y-1 sum to cs[y] - cs[i+1]; the run ends y >= i + 3
+    target = cs[idx + 1] + x
+    at = np.searchsorted(cs, target)
+    for y in (np.minimum(at, n), np.clip(at - 1, 0, n)):
+        ok = (y >= idx + 3) & (np.abs(cs[y] - target) <= tol(y - idx)) & (x > 0)
+        for i in np.flatnonzero(ok).tolist():
+            found.setdefault(i, (i + 1, int(y[i]) - 1))
+    # above: cells a .. i-1 sum to cs[i] - cs[a]; the run starts a <= i - 2
+    target = cs[idx] - x
+    at = np.searchsorted(cs, target)
+    for a in (np.minimum(at, n), np.clip(at - 1, 0, n)):
+        ok = (a <= idx - 2) & (np.abs(cs[idx] - cs[a] - x) <= tol(idx - a + 1)) & (x > 0)
+        for i in np.flatnonzero(ok).tolist():
+            found.setdefault(i, (int(a[i]), i - 1))
+    # a cell inside another's span (the subtotal with its run) is no separate evidence:
+    # only cells whose spans are disjoint are kept (3 = 1 + 2 inside 10 = 1 + 2 + 3 + 4)
+    kept: dict[int, tuple] = {}
+    spans: list[tuple[int, int]] = []
+    for i, (a, b) in sorted(found.items()):
+        lo, hi = min(i, a), max(i, b)
+        if all(hi < s0 or lo > s1 for s0, s1 in spans):
+            kept[i] = (a, b)
+            spans.append((lo, hi))
+    return kept
+
+
 def _decimals(m: np.ndarray) -> int:
     """How many decimals the numbers show (0–3, else 6), for the rounding tolerance of sums."""
     for d in range(4):

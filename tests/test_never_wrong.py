@@ -413,3 +413,36 @@ def test_rows_of_one_unit_in_their_labels_are_read():
     bare = _call("LQ", [r[1:] for r in _ROWS_IN_UNITS[1:3]])
     assert not _refused(same), same
     assert np.allclose(np.asarray(same, dtype=float), np.asarray(bare, dtype=float), rtol=1e-12)
+
+
+# --------------------------------------------------------------------------------------
+# nested subtotals in one column
+# --------------------------------------------------------------------------------------
+
+# 采矿业 over three of its divisions, 制造业 over four, then 电力… (2022, 万吨标准煤 shape)
+_MINING = [7812.0, 2466.0, 1580.0]
+_MANUFACTURING = [1961.0, 1103.0, 26754.0, 42519.0]
+_NESTED = [sum(_MINING), *_MINING, sum(_MANUFACTURING), *_MANUFACTURING, 30210.0]
+
+
+@pytest.mark.parametrize(("measure", "extra"), [("HHI", ()), ("CRN", (4.0,))])
+def test_nested_subtotals_in_one_column_are_refused(measure, extra):
+    """Two rows each equal to the sum of the rows just below them: subtotals, which would
+    count every division twice; the message names the first one (row 1)."""
+    out = _call(measure, [[v] for v in _NESTED], *extra)
+    assert _refused(out), out
+    for part in ("小计行", "subtotal", "第1行", "row 1"):
+        assert part in out, out
+
+
+def test_one_column_with_a_single_run_sum_is_not_refused():
+    """One value equal to the sum of the two below may be chance (4 = 1 + 3): one column
+    needs two such rows before it is refused, so the HHI of the plain column is returned."""
+    for col in ([4.0, 1.0, 3.0, 10.0, 7.0], [10.0, 1.0, 2.0, 3.0, 4.0, 25.0]):
+        s = np.array(col) / sum(col)
+        got = _call("HHI", [[v] for v in col])
+        assert float(np.ravel(got)[0]) == pytest.approx((s**2).sum(), rel=1e-12), got
+    leaves = [*_MINING, *_MANUFACTURING, 30210.0]
+    s = np.array(leaves) / sum(leaves)
+    got = _call("HHI", [[v] for v in leaves])
+    assert float(np.ravel(got)[0]) == pytest.approx((s**2).sum(), rel=1e-12)
