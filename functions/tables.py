@@ -574,19 +574,29 @@ def _column_subtotals(column: np.ndarray) -> dict[int, tuple]:
         return np.minimum(half * np.minimum(t, 1.0 + 2.0 * np.sqrt(t)), 1e-3 * x)
 
     cs = np.concatenate([[0.0], np.cumsum(x)])
+    below, above = cs[1:] + x, cs[:-1] - x  # the run sums a subtotal below / above needs
+    at_b, at_a = np.searchsorted(cs, below), np.searchsorted(cs, above)
+    # screen with the loosest tolerance: most columns have no candidate at all
+    loose = np.minimum(half * min(n, 1.0 + 2.0 * np.sqrt(n)), 1e-3 * x)
+    near = (np.abs(cs[np.minimum(at_b, n)] - below) <= loose) | (
+        np.abs(cs[np.maximum(at_b - 1, 0)] - below) <= loose
+    )
+    near |= (np.abs(cs[np.minimum(at_a, n)] - above) <= loose) | (
+        np.abs(cs[np.maximum(at_a - 1, 0)] - above) <= loose
+    )
+    if not near.any():
+        return {}
     idx = np.arange(n)
     found: dict[int, tuple] = {}
     # below: cells i+1 .. y-1 sum to cs[y] - cs[i+1]; the run ends y >= i + 3
-    target = cs[idx + 1] + x
-    at = np.searchsorted(cs, target)
-    for y in (np.minimum(at, n), np.clip(at - 1, 0, n)):
+    target, at = below, at_b
+    for y in (np.minimum(at, n), np.maximum(at - 1, 0)):
         ok = (y >= idx + 3) & (np.abs(cs[y] - target) <= tol(y - idx)) & (x > 0)
         for i in np.flatnonzero(ok).tolist():
             found.setdefault(i, (i + 1, int(y[i]) - 1))
     # above: cells a .. i-1 sum to cs[i] - cs[a]; the run starts a <= i - 2
-    target = cs[idx] - x
-    at = np.searchsorted(cs, target)
-    for a in (np.minimum(at, n), np.clip(at - 1, 0, n)):
+    at = at_a
+    for a in (np.minimum(at, n), np.maximum(at - 1, 0)):
         ok = (a <= idx - 2) & (np.abs(cs[idx] - cs[a] - x) <= tol(idx - a + 1)) & (x > 0)
         for i in np.flatnonzero(ok).tolist():
             found.setdefault(i, (int(a[i]), i - 1))
