@@ -543,8 +543,9 @@ def _column_subtotals(column: np.ndarray) -> dict[int, tuple]:
     (工业 over 采矿业 and its divisions, 制造业 and its divisions …).
 
     One column gives less evidence than a block (a value may equal a run sum by chance),
-    so no relative tolerance is allowed and callers refuse only when two or more such
-    cells are found.  The column must be complete and non-negative, else nothing is found.
+    so no relative tolerance beyond 0.1 % is allowed, a subtotal must be at least 1,000
+    rounding units (500 for whole numbers: small counts coincide too easily), and callers
+    refuse only when two or more such cells are found.  The column must be complete and non-negative, else nothing is found.
     Vectorised: the cumulative sums never decrease, so one binary search per cell and side
     finds the only run ends that can match.  Cells whose span (the cell and its run)
     overlaps the span of a cell found before are left out: they are no separate evidence.  Returns cell → (first, last) of the run
@@ -552,12 +553,14 @@ def _column_subtotals(column: np.ndarray) -> dict[int, tuple]:
 
     Examples
     --------
-    >>> _column_subtotals(np.array([30.5, 10.2, 20.3, 7.1, 3.3, 3.8, 5.6]))
+    >>> _column_subtotals(np.array([305.5, 102.1, 203.4, 71.1, 33.3, 37.8, 56.6]))
     {0: (1, 2), 3: (4, 5)}
-    >>> _column_subtotals(np.array([5.0, 8.0, 13.0, 4.0]))  # 13 = 5 + 8 (above)
+    >>> _column_subtotals(np.array([500.0, 800.0, 1300.0, 400.0]))  # 1300 = 500 + 800 (above)
     {2: (0, 1)}
-    >>> _column_subtotals(np.array([10.0, 1.0, 2.0, 3.0, 4.0]))  # 3 = 1 + 2 lies inside
+    >>> _column_subtotals(np.array([1e4, 1e3, 2e3, 3e3, 4e3]))  # 3000 = 1000 + 2000 lies inside
     {0: (1, 4)}
+    >>> _column_subtotals(np.array([3.0, 1.0, 2.0, 10.0, 4.0, 6.0]))  # small counts: chance
+    {}
     """
     x = np.asarray(column, dtype=float).ravel()
     n = x.size
@@ -584,6 +587,9 @@ def _column_subtotals(column: np.ndarray) -> dict[int, tuple]:
     near |= (np.abs(cs[np.minimum(at_a, n)] - above) <= loose) | (
         np.abs(cs[np.maximum(at_a - 1, 0)] - above) <= loose
     )
+    # small numbers (3 = 1 + 2 among counts of firms) coincide too easily: a subtotal
+    # counts only when it shows at least three significant digits beyond the rounding
+    near &= x >= 1000.0 * half
     if not near.any():
         return {}
     idx = np.arange(n)
@@ -591,13 +597,13 @@ def _column_subtotals(column: np.ndarray) -> dict[int, tuple]:
     # below: cells i+1 .. y-1 sum to cs[y] - cs[i+1]; the run ends y >= i + 3
     target, at = below, at_b
     for y in (np.minimum(at, n), np.maximum(at - 1, 0)):
-        ok = (y >= idx + 3) & (np.abs(cs[y] - target) <= tol(y - idx)) & (x > 0)
+        ok = (y >= idx + 3) & (np.abs(cs[y] - target) <= tol(y - idx)) & near
         for i in np.flatnonzero(ok).tolist():
             found.setdefault(i, (i + 1, int(y[i]) - 1))
     # above: cells a .. i-1 sum to cs[i] - cs[a]; the run starts a <= i - 2
     at = at_a
     for a in (np.minimum(at, n), np.maximum(at - 1, 0)):
-        ok = (a <= idx - 2) & (np.abs(cs[idx] - cs[a] - x) <= tol(idx - a + 1)) & (x > 0)
+        ok = (a <= idx - 2) & (np.abs(cs[idx] - cs[a] - x) <= tol(idx - a + 1)) & near
         for i in np.flatnonzero(ok).tolist():
             found.setdefault(i, (int(a[i]), i - 1))
     # a cell inside another's span (the subtotal with its run) is no separate evidence:

@@ -438,7 +438,11 @@ def test_nested_subtotals_in_one_column_are_refused(measure, extra):
 def test_one_column_with_a_single_run_sum_is_not_refused():
     """One value equal to the sum of the two below may be chance (4 = 1 + 3): one column
     needs two such rows before it is refused, so the HHI of the plain column is returned."""
-    for col in ([4.0, 1.0, 3.0, 10.0, 7.0], [10.0, 1.0, 2.0, 3.0, 4.0, 25.0]):
+    for col in (
+        [4.0, 1.0, 3.0, 10.0, 7.0],
+        [10.0, 1.0, 2.0, 3.0, 4.0, 25.0],
+        [3.0, 1.0, 2.0, 10.0, 4.0, 6.0, 12.0],  # two exact coincidences among small counts
+    ):
         s = np.array(col) / sum(col)
         got = _call("HHI", [[v] for v in col])
         assert float(np.ravel(got)[0]) == pytest.approx((s**2).sum(), rel=1e-12), got
