@@ -115,11 +115,13 @@ from agglo.tables import (
     ERROR_CODES,
     PLACEHOLDERS,
     _check_total_rows,
+    _column_subtotals,
     _is_total_label,
     _parse_text,
     _read_grid,
     _subtotal_runs,
     _totals_ruled_out,
+    _unit_of,
     _year_above,
     _years_over_columns,
     _years_run,
@@ -573,9 +575,13 @@ def _refuse_rows(block: Block, name: str) -> None:
 def _refuse_subtotal_runs(block: Block, name: str) -> None:
     """Refuse a row equal to the sum of a run of the rows next to it (a subtotal)."""
     m = block.values
-    if m.ndim != 2 or m.shape[1] < 2 or not 3 <= m.shape[0] <= 400:
+    if m.ndim == 2 and m.shape[1] == 1:  # one column: two subtotals or more are needed
+        runs = _column_subtotals(m[:, 0])
+        runs = runs if len(runs) >= 2 else {}
+    elif m.ndim != 2 or m.shape[1] < 2 or not 3 <= m.shape[0] <= 400:
         return
-    runs = _subtotal_runs(m, set())
+    else:
+        runs = _subtotal_runs(m, set())
     if runs:
         i, (a, b) = next(iter(runs.items()))
         pz, pe = _grid_position(block, name, i, 0)
@@ -640,6 +646,41 @@ def _refuse_mixed_units(block: Block, name: str) -> None:
                 "shares need one unit. Select columns of one unit only.",
             )
         )
+    _refuse_mixed_row_units(block, name)
+
+
+def _row_unit(label: Any) -> str | None:
+    """The unit written in a row label (``'房地产开发投资额(亿元)'`` → ``'亿元'``), or None;
+    a label of several parts gives the unit of its first part that has one."""
+    for part in label if isinstance(label, tuple | list) else (label,):
+        unit = _unit_of(part)[1] if isinstance(part, str) else None
+        if unit:
+            return unit
+    return None
+
+
+def _refuse_mixed_row_units(block: Block, name: str) -> None:
+    """Refuse rows whose labels carry different units (亿元 above 万平方米): the sums over
+    the rows of a measure of shares would add them up."""
+    labels = block.row_labels
+    if not labels:
+        return
+    units = [_row_unit(lab) for lab in labels]
+    known = [(i, u) for i, u in enumerate(units) if u]
+    if len({u for _, u in known}) < 2:
+        return
+    first = known[0][1]
+    i = next(i for i, u in known if u != first)
+    row = block.grid_rows[i] if block.grid_rows else i + block.header_rows
+    pz, pe = msg.where(name, row)
+    raise AggloValueError(
+        msg.text(
+            f"{name!r} 的各行单位不同（{first} 与 {units[i]}，{pz}）；"
+            "份额要求同一单位的量。请只选同一单位的行。",
+            f"{name!r} mixes units across rows ({first} and {units[i]}, {pe}); "
+            "shares need one unit. Select rows of one unit only.",
+        )
+    )
 
 
 def _refuse_totals(block: Block, name: str, *, numeric: bool = True) -> None:

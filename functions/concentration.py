@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _messages
 from ._eg import ellison_glaeser, maurel_sedillot
 from ._pandas import pd
 from ._validation import (
@@ -69,7 +70,10 @@ def _oriented(values: Any, axis: Any, total_rows: Any) -> tuple[np.ndarray, bool
     policy = _total_policy(total_rows)
     if axis not in (0, 1) or isinstance(axis, bool):
         raise AggloValueError(
-            f"'axis' must be 0 (down the columns) or 1 (along the rows); received {axis!r}."
+            _messages.text(
+                f"'axis' 须是 0（按列向下）或 1（按行）；现在是 {axis!r}。",
+                f"'axis' must be 0 (down the columns) or 1 (along the rows); received {axis!r}.",
+            )
         )
     arr = as_array(values, "values", ndim=(1, 2), non_negative=True)
     labels = labels_of(values)
@@ -368,11 +372,20 @@ def gini(
         w = as_vector(weights, "weights", non_negative=True, allow_nan=False)
         if w.size != m.shape[0]:
             raise AggloValueError(
-                f"'weights' must have one weight per value ({m.shape[0]}); received {w.size}. "
-                "Select a weights range of the same length."
+                _messages.text(
+                    f"'weights' 须每个值一个权重（共{m.shape[0]}个），现在是{w.size}个。"
+                    "请选择等长的权重区域。",
+                    f"'weights' must have one weight per value ({m.shape[0]}); received "
+                    f"{w.size}. Select a weights range of the same length.",
+                )
             )
         if not w.sum() > 0:
-            raise AggloValueError(f"'weights' must not be all zero; received {w.tolist()}.")
+            raise AggloValueError(
+                _messages.text(
+                    f"'weights' 不能全为零；现在是 {w.tolist()}。请给出正的权重。",
+                    f"'weights' must not be all zero; received {w.tolist()}.",
+                )
+            )
         order = np.argsort(m, axis=0)  # NaN sort last
         y = np.take_along_axis(m, order, axis=0)
         p = w[order]
@@ -398,9 +411,13 @@ def _industry_block(data: Any, region_totals: Any, total_rows: Any) -> _Block:
     if isinstance(data, pd.Series) or (not isinstance(data, pd.DataFrame) and np.ndim(data) == 1):
         if region_totals is None:
             raise AggloValueError(
-                "'data' is a single row or column (one industry); this measure compares it "
-                "with the regions' total activity, so 'region_totals' is required. Pass "
-                "them, or pass the whole regions × industries block."
+                _messages.text(
+                    "'data' 只有一行或一列（一个产业）；该指标要与各地区的总量比较，需要 "
+                    "'region_totals'。请给出它，或选择完整的地区×产业数据块。",
+                    "'data' is a single row or column (one industry); this measure compares it "
+                    "with the regions' total activity, so 'region_totals' is required. Pass "
+                    "them, or pass the whole regions × industries block.",
+                )
             )
         vec = as_vector(data, "data", non_negative=True)
         return _prepare_block(

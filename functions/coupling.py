@@ -25,18 +25,17 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
-import warnings
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
+from . import _messages
 from ._pandas import pd
 from ._results import Result
 from ._validation import (
     AggloValueError,
-    AggloWarning,
     as_array,
     as_option,
     as_vector,
@@ -78,7 +77,11 @@ def _is_scalar(x: Any) -> bool:
 
 
 def _collect_systems(
-    systems: tuple[Any, ...], *, check_range: bool = True, non_negative: bool = True
+    systems: tuple[Any, ...],
+    *,
+    check_range: bool = True,
+    non_negative: bool = True,
+    allow_above_one: bool = False,
 ) -> _Systems:
     """Parse ``*systems`` (separate vectors, or one 2-D block whose columns are systems)."""
     if len(systems) == 0:
@@ -134,14 +137,20 @@ def _collect_systems(
         scalar = all(_is_scalar(s) for s in systems)
     if check_range:
         above = [n for n, a in zip(names, arrays, strict=True) if np.nanmax(a, initial=0.0) > 1.0]
-        if above:
-            warnings.warn(
-                f"System(s) {', '.join(repr(n) for n in above)} have values above 1. The coupling "
-                "model expects development indices in [0, 1]; T, D (and C under 'wang2021' and "
-                "'fan2024') depend on the scale. Rescale scores first, e.g. rescale(x, 50, 100) "
-                "for scores on 50-100 or rescale(x, 0, 100) for percentages.",
-                AggloWarning,
-                stacklevel=3,
+        if above and not allow_above_one:
+            a = arrays[names.index(above[0])]
+            i = int(np.nanargmax(a))
+            shown = ", ".join(repr(n) for n in above)
+            raise AggloValueError(
+                _messages.text(
+                    f"系统 {shown} 有大于1的值（{above[0]} 第{i + 1}行为 {a[i]:g}）；耦合协调度模型"
+                    "要求[0, 1]内的发展指数。请先标准化（NORMALIZE / RESCALE，如 rescale(x, 0, 100)），"
+                    "或设 allow_above_one=True。",
+                    f"System(s) {shown} have values above 1 ({above[0]} row {i + 1} is {a[i]:g}); "
+                    "the coupling model needs development indices in [0, 1]. Normalise first "
+                    "(NORMALIZE / RESCALE, e.g. rescale(x, 0, 100)), or pass "
+                    "allow_above_one=True.",
+                )
             )
     return _Systems(arrays, names, index, scalar)
 
@@ -233,7 +242,12 @@ def _weights(weights: Any, n: int) -> np.ndarray:
     return as_weights(weights, "weights", n)
 
 
-def coupling_degree(*systems: Any, method: str = "standard", exponent: float | None = None) -> Any:
+def coupling_degree(
+    *systems: Any,
+    method: str = "standard",
+    exponent: float | None = None,
+    allow_above_one: bool = False,
+) -> Any:
     r"""Coupling degree C (耦合度) of two or more systems.
 
     Parameters
@@ -244,14 +258,19 @@ def coupling_degree(*systems: Any, method: str = "standard", exponent: float | N
         whose columns are the systems.  pandas inputs are combined by position (not
         aligned on their index); results carry the index of the first pandas argument.
         Values must be non-negative; the model expects development indices in [0, 1]
-        (values above 1 give an :class:`AggloWarning`; use :func:`rescale`).  At least two
-        systems are required.
+        (values above 1 are refused unless ``allow_above_one``; use :func:`rescale`).  At
+        least two systems are required.
     method : {'standard', 'wang2021', 'fan2024', 'dropped-coefficient'}, optional
         Formula of C (see Notes).  ``'dropped-coefficient'`` reproduces a common error of
         published papers and exists only to replicate them.
     exponent : float, optional
         Replaces the exponent :math:`1/n` of the standard form (the "adjustment coefficient"
         调节系数 k).  Only for ``'standard'`` and ``'dropped-coefficient'``.
+    allow_above_one : bool, optional
+        Accept scores above 1 (default False: refused, because T and D — and C under
+        ``'wang2021'`` and ``'fan2024'`` — depend on the scale; normalise first with
+        :func:`agglo.normalize` or :func:`rescale`).  Only to replicate a paper that used
+        raw scores.
 
     Returns
     -------
@@ -336,12 +355,12 @@ def coupling_degree(*systems: Any, method: str = "standard", exponent: float | N
     [0.762]
     """
     method = as_option(method, "method", _METHODS)
-    sys_ = _collect_systems(systems)
+    sys_ = _collect_systems(systems, allow_above_one=allow_above_one)
     k = _as_exponent(exponent, method, len(sys_.arrays))
     return _wrap(_coupling(sys_.arrays, method, k), sys_, "C")
 
 
-def coordination_index(*systems: Any, weights: Any = None) -> Any:
+def coordination_index(*systems: Any, weights: Any = None, allow_above_one: bool = False) -> Any:
     r"""Comprehensive coordination index T (综合协调指数): the weighted mean of the systems.
 
     Parameters
@@ -353,6 +372,11 @@ def coordination_index(*systems: Any, weights: Any = None) -> Any:
         One non-negative weight per system (α, β, ...).  Default equal weights 1/n.  Weights
         that do not sum to 1 are divided by their sum (as SPSSAU does), so ``(2, 1, 1)``
         means ``(0.5, 0.25, 0.25)``.
+    allow_above_one : bool, optional
+        Accept scores above 1 (default False: refused, because T and D — and C under
+        ``'wang2021'`` and ``'fan2024'`` — depend on the scale; normalise first with
+        :func:`agglo.normalize` or :func:`rescale`).  Only to replicate a paper that used
+        raw scores.
 
     Returns
     -------
@@ -384,7 +408,7 @@ def coordination_index(*systems: Any, weights: Any = None) -> Any:
     >>> coordination_index([0.2, 0.9], [0.8, 0.1], weights=[3, 1]).round(4).tolist()
     [0.35, 0.7]
     """
-    sys_ = _collect_systems(systems)
+    sys_ = _collect_systems(systems, allow_above_one=allow_above_one)
     w = _weights(weights, len(sys_.arrays))
     return _wrap(_index(sys_.arrays, w), sys_, "T")
 
@@ -450,6 +474,7 @@ def coupling_coordination(
     method: str = "standard",
     exponent: float | None = None,
     preset: str | None = None,
+    allow_above_one: bool = False,
 ) -> CouplingResult:
     r"""Coupling coordination degree model (耦合协调度模型): C, T and D together.
 
@@ -472,6 +497,11 @@ def coupling_coordination(
         has no other form) — so raw system columns, negative values included, may be
         passed.  ``'spssau'`` cannot be
         combined with another ``method`` or an ``exponent``.  Recorded in ``convention``.
+    allow_above_one : bool, optional
+        Accept scores above 1 (default False: refused, because T and D — and C under
+        ``'wang2021'`` and ``'fan2024'`` — depend on the scale; normalise first with
+        :func:`agglo.normalize` or :func:`rescale`).  Only to replicate a paper that used
+        raw scores.
 
     Returns
     -------
@@ -535,7 +565,9 @@ def coupling_coordination(
                 "preset or those arguments."
             )
     # raw columns (negative values included) are mapped onto [0.01, 0.99] by the preset
-    sys_ = _collect_systems(systems, check_range=not spssau, non_negative=not spssau)
+    sys_ = _collect_systems(
+        systems, check_range=not spssau, non_negative=not spssau, allow_above_one=allow_above_one
+    )
     if spssau:
         sys_.arrays = [_spssau_interval(a) for a in sys_.arrays]
     n = len(sys_.arrays)

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _messages
 from ._pandas import pd
 from ._validation import (
     AggloValueError,
@@ -37,6 +38,9 @@ from ._validation import (
     labels_of,
 )
 from .tables import _check_total_rows
+
+#: Chinese words for the axes named in messages.
+_ZH = {"region (row)": "地区（行）", "industry (column)": "产业（列）"}
 
 __all__ = [
     "location_quotient",
@@ -124,8 +128,12 @@ def _given_totals(value: Any, name: str, length: int, what: str) -> np.ndarray:
     arr = as_vector(value, name, non_negative=True, allow_nan=False)
     if arr.size != length:
         raise AggloValueError(
-            f"{name!r} must have one value per {what} ({length}); received {arr.size}. "
-            f"Select a range of the same length as the block's {what}s."
+            _messages.text(
+                f"{name!r} 须每个{_ZH.get(what, what)}一个值（共{length}个），现在是{arr.size}个。"
+                f"请选择与数据块{_ZH.get(what, what)}数相同长度的区域。",
+                f"{name!r} must have one value per {what} ({length}); received {arr.size}. "
+                f"Select a range of the same length as the block's {what}s.",
+            )
         )
     return arr
 
@@ -195,9 +203,14 @@ def _prepare_block(
             r = int(np.flatnonzero(bad)[0])
             lab = f" ({row_labels[r]!r})" if row_labels is not None else ""
             raise AggloValueError(
-                f"'region_totals' must be at least as large as every value of its region; "
-                f"row {r}{lab} has a value {arr[r].max():g} above its region total {er[r]:g}. "
-                "Check that the totals are in the same unit as the block (e.g. 万人 vs 人)."
+                _messages.text(
+                    f"'region_totals' 须不小于该地区的每个值；第{r}行{lab}有值 {arr[r].max():g}，"
+                    f"大于地区合计 {er[r]:g}。请检查合计与数据块的单位是否一致（如万人与人）。",
+                    f"'region_totals' must be at least as large as every value of its region; "
+                    f"row {r}{lab} has a value {arr[r].max():g} above its region total "
+                    f"{er[r]:g}. Check that the totals are in the same unit as the block "
+                    "(e.g. 万人 vs 人).",
+                )
             )
     if industry_totals is None:
         ek = arr.sum(axis=0)
@@ -208,9 +221,14 @@ def _prepare_block(
             k = int(np.flatnonzero(bad)[0])
             lab = f" ({col_labels[k]!r})" if col_labels is not None else ""
             raise AggloValueError(
-                f"'industry_totals' must be at least as large as every value of its industry; "
-                f"column {k}{lab} has a value {arr[:, k].max():g} above its industry total "
-                f"{ek[k]:g}. Check that the totals are in the same unit as the block."
+                _messages.text(
+                    f"'industry_totals' 须不小于该产业的每个值；第{k}列{lab}有值 "
+                    f"{arr[:, k].max():g}，大于产业合计 {ek[k]:g}。请检查合计与数据块的单位是否一致。",
+                    f"'industry_totals' must be at least as large as every value of its "
+                    f"industry; column {k}{lab} has a value {arr[:, k].max():g} above its "
+                    f"industry total {ek[k]:g}. Check that the totals are in the same unit as "
+                    "the block.",
+                )
             )
     # an excluded total row/column must not count in a total given for it either
     if excluded_rows is not None and region_totals is not None:
@@ -222,16 +240,24 @@ def _prepare_block(
         biggest = max(float(er.max(initial=0.0)), float(ek.max(initial=0.0)))
         if biggest > e * (1 + _CONTAIN_RTOL):
             raise AggloValueError(
-                f"'grand_total' must be at least as large as every region and industry total; "
-                f"received {e:g} but a total of {biggest:g} was found. Check the unit."
+                _messages.text(
+                    f"'grand_total' 须不小于每个地区合计和产业合计；现在是 {e:g}，但有合计为 "
+                    f"{biggest:g}。请检查单位。",
+                    f"'grand_total' must be at least as large as every region and industry "
+                    f"total; received {e:g} but a total of {biggest:g} was found. Check the unit.",
+                )
             )
     elif region_totals is not None and industry_totals is not None:
         sr, sk = float(er.sum()), float(ek.sum())
         if abs(sr - sk) > 1e-6 * max(abs(sr), abs(sk)):
             raise AggloValueError(
-                "'grand_total' is needed when both 'region_totals' and 'industry_totals' are "
-                f"given and their sums differ ({sr:g} vs {sk:g}); pass the reference "
-                "economy's grand total (e.g. the national total) as grand_total."
+                _messages.text(
+                    f"同时给出 'region_totals' 和 'industry_totals' 且二者之和不同（{sr:g} 与 "
+                    f"{sk:g}）时需要 'grand_total'；请把参照经济的总量（如全国合计）作为 grand_total。",
+                    "'grand_total' is needed when both 'region_totals' and 'industry_totals' "
+                    f"are given and their sums differ ({sr:g} vs {sk:g}); pass the reference "
+                    "economy's grand total (e.g. the national total) as grand_total.",
+                )
             )
         e = sr
     elif region_totals is not None:
@@ -505,9 +531,13 @@ def location_quotient(
     if ndim == 1:
         if region_totals is None:
             raise AggloValueError(
-                "'data' is a single row or column of numbers; the location quotient of one "
-                "industry needs 'region_totals' (each region's total over all industries). "
-                "Pass them, or pass the whole regions × industries block."
+                _messages.text(
+                    "'data' 只有一行或一列数值；单个产业的区位熵需要 'region_totals'（各地区全部"
+                    "产业的合计）。请给出它，或选择完整的地区×产业数据块。",
+                    "'data' is a single row or column of numbers; the location quotient of one "
+                    "industry needs 'region_totals' (each region's total over all industries). "
+                    "Pass them, or pass the whole regions × industries block.",
+                )
             )
         vec = as_vector(data, "data", non_negative=True)
         block = _prepare_block(
@@ -515,8 +545,13 @@ def location_quotient(
         )
     elif ndim == 0:
         raise AggloValueError(
-            "'data' is a single number; give region_totals, industry_totals and grand_total "
-            "for an element-wise location quotient, or pass a regions × industries block."
+            _messages.text(
+                "'data' 只是一个数；逐元素计算区位熵请给出 region_totals、industry_totals 和 "
+                "grand_total，或选择地区×产业数据块。",
+                "'data' is a single number; give region_totals, industry_totals and "
+                "grand_total for an element-wise location quotient, or pass a regions × "
+                "industries block.",
+            )
         )
     else:
         block = _prepare_block(data, region_totals, industry_totals, grand_total, policy)
@@ -539,8 +574,11 @@ def location_quotient(
         arr[:, block.excluded_cols] = np.nan
     if form in ("zscore", "log_zscore") and arr.shape[0] < 2:
         raise AggloValueError(
-            f"form={form!r} standardises across regions and needs at least 2 regions; "
-            f"received {arr.shape[0]}."
+            _messages.text(
+                f"form={form!r} 在地区间标准化，至少需要2个地区；现在是{arr.shape[0]}个。",
+                f"form={form!r} standardises across regions and needs at least 2 regions; "
+                f"received {arr.shape[0]}.",
+            )
         )
     if form != "additive":
         arr = _apply_form(arr, form, threshold, ddof)
@@ -566,8 +604,11 @@ def _lq_elementwise(
     """Element-wise LQ from four scalars/1-D arrays (broadcast)."""
     if form in ("zscore", "log_zscore"):
         raise AggloValueError(
-            f"form={form!r} standardises across the regions of a block; it needs a 2-D "
-            "regions × industries block, not element-wise values."
+            _messages.text(
+                f"form={form!r} 在数据块的地区间标准化，需要二维的地区×产业数据块，不能逐元素计算。",
+                f"form={form!r} standardises across the regions of a block; it needs a 2-D "
+                "regions × industries block, not element-wise values.",
+            )
         )
     if isinstance(data, pd.Series):
         region_totals = align_labels(region_totals, data.index, "region_totals")
@@ -581,9 +622,14 @@ def _lq_elementwise(
         d, er, ek, e = np.broadcast_arrays(d, er, ek, e)
     except ValueError:
         raise AggloValueError(
-            "'data', 'region_totals', 'industry_totals' and 'grand_total' must be single "
-            "numbers or ranges of the same length for an element-wise location quotient; "
-            f"received lengths {np.size(d)}, {np.size(er)}, {np.size(ek)}, {np.size(e)}."
+            _messages.text(
+                "逐元素计算区位熵时，'data'、'region_totals'、'industry_totals' 和 'grand_total' "
+                f"须是单个数或等长区域；现在长度为 {np.size(d)}、{np.size(er)}、{np.size(ek)}、"
+                f"{np.size(e)}。",
+                "'data', 'region_totals', 'industry_totals' and 'grand_total' must be single "
+                "numbers or ranges of the same length for an element-wise location quotient; "
+                f"received lengths {np.size(d)}, {np.size(er)}, {np.size(ek)}, {np.size(e)}.",
+            )
         ) from None
     tol = 1 + _CONTAIN_RTOL
     for part, whole, pname, wname in (
@@ -596,11 +642,17 @@ def _lq_elementwise(
         if bad.any():
             i = int(np.flatnonzero(bad.ravel())[0]) if bad.ndim else 0
             raise AggloValueError(
-                f"{pname!r} must not exceed {wname!r}; found {np.ravel(part)[i]:g} > "
-                f"{np.ravel(whole)[i]:g}"
-                + (f" at position {i}" if bad.ndim else "")
-                + ". Check the order of the arguments (data, region_totals, industry_totals, "
-                "grand_total) and their units."
+                _messages.text(
+                    f"{pname!r} 不能大于 {wname!r}；"
+                    + (f"第{i + 1}个位置" if bad.ndim else "")
+                    + f"{np.ravel(part)[i]:g} > {np.ravel(whole)[i]:g}。请检查参数顺序（data、"
+                    "region_totals、industry_totals、grand_total）和单位。",
+                    f"{pname!r} must not exceed {wname!r}; found {np.ravel(part)[i]:g} > "
+                    f"{np.ravel(whole)[i]:g}"
+                    + (f" at position {i}" if bad.ndim else "")
+                    + ". Check the order of the arguments (data, region_totals, industry_totals, "
+                    "grand_total) and their units.",
+                )
             )
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         if form == "additive":
@@ -680,7 +732,10 @@ def lq_score(
     high = float(as_array(high, "high", ndim=0, allow_nan=False))
     if not high > low:
         raise AggloValueError(
-            f"'high' must be greater than 'low'; received low={low:g}, high={high:g}."
+            _messages.text(
+                f"'high' 须大于 'low'；现在 low={low:g}，high={high:g}。",
+                f"'high' must be greater than 'low'; received low={low:g}, high={high:g}.",
+            )
         )
     if mean is None:
         with warnings.catch_warnings():
@@ -692,12 +747,19 @@ def lq_score(
         m = as_array(mean, "mean", ndim=(0, 1), positive=True, allow_nan=False)
         if arr.ndim == 2 and m.ndim == 1 and m.size != arr.shape[1]:
             raise AggloValueError(
-                f"'mean' must be one number or one per column ({arr.shape[1]}); received {m.size}."
+                _messages.text(
+                    f"'mean' 须是一个数或每列一个（{arr.shape[1]}个）；现在是{m.size}个。",
+                    f"'mean' must be one number or one per column ({arr.shape[1]}); "
+                    f"received {m.size}.",
+                )
             )
         if arr.ndim < 2 and m.ndim == 1:
             if m.size != 1:
                 raise AggloValueError(
-                    f"'mean' must be a single number for a 1-D 'lq'; received {m.size} values."
+                    _messages.text(
+                        f"一维 'lq' 的 'mean' 须是单个数；现在是{m.size}个值。",
+                        f"'mean' must be a single number for a 1-D 'lq'; received {m.size} values.",
+                    )
                 )
             m = m[0]
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):

@@ -220,6 +220,20 @@ _META_RE = re.compile(
     r"^\s*(?:数据库|指标|地区|时间|表|database|indicator|region|time)\s*[：:]", re.I
 )
 
+# words that name the label column itself (地区 above 北京, 上海 …): a row led by one of
+# them is a header row, so whole years beside it are column labels, not values
+_COLUMN_NAME_RE = re.compile(
+    r"^(?:地区|地区名称|省份|省市|省区市|省\(区、市\)|城市|市州|县区|区县|行业|项目|指标|年份|"
+    r"region|province|city|industry|item|indicator|year)$",
+    re.I,
+)
+
+
+def _names_label_column(parts: Sequence[Any]) -> bool:
+    """Whether the label cells of a row name the label column (``'地区'``, ``'项目'``)."""
+    texts = [_squash(v) for v in parts if isinstance(v, str) and not _is_blank(v)]
+    return bool(texts) and all(_COLUMN_NAME_RE.match(t) for t in texts)
+
 
 def _squash(label: str) -> str:
     """A label compared by the rules: NFKC-folded, without any whitespace, lower case."""
@@ -521,6 +535,87 @@ def _subtotal_runs(matrix: np.ndarray, skip: set[int], rtol: float = 5e-4) -> di
                 found[i] = (first, last)
                 break
     return found
+
+
+def _column_subtotals(column: np.ndarray) -> dict[int, tuple]:
+    """Cells of one column equal, to the rounding of the published digits, to the sum of a
+    contiguous run (≥ 2) of the cells just below or just above them; nested subtotals
+    (工业 over 采矿业 and its divisions, 制造业 and its divisions …).
+
+    One column gives less evidence than a block (a value may equal a run sum by chance),
+    so no relative tolerance beyond 0.1 % is allowed, a subtotal must be at least 1,000
+    rounding units (500 for whole numbers: small counts coincide too easily), and callers
+    refuse only when two or more such cells are found.  The column must be complete and non-negative, else nothing is found.
+    Vectorised: the cumulative sums never decrease, so one binary search per cell and side
+    finds the only run ends that can match.  Cells whose span (the cell and its run)
+    overlaps the span of a cell found before are left out: they are no separate evidence.  Returns cell → (first, last) of the run
+    (0-based, inclusive).
+
+    Examples
+    --------
+    >>> _column_subtotals(np.array([305.5, 102.1, 203.4, 71.1, 33.3, 37.8, 56.6]))
+    {0: (1, 2), 3: (4, 5)}
+    >>> _column_subtotals(np.array([500.0, 800.0, 1300.0, 400.0]))  # 1300 = 500 + 800 (above)
+    {2: (0, 1)}
+    >>> _column_subtotals(np.array([1e4, 1e3, 2e3, 3e3, 4e3]))  # 3000 = 1000 + 2000 lies inside
+    {0: (1, 4)}
+    >>> _column_subtotals(np.array([3.0, 1.0, 2.0, 10.0, 4.0, 6.0]))  # small counts: chance
+    {}
+    """
+    x = np.asarray(column, dtype=float).ravel()
+    n = x.size
+    if n < 3 or np.isnan(x).any() or x.min() < 0:
+        return {}
+    half = 0.5 * 10.0 ** -_decimals(x) + 1e-9
+
+    def tol(terms: np.ndarray) -> np.ndarray:
+        # the rounding errors of the cells add up like a random walk: two standard
+        # deviations of their sum (never more than the worst case, half a unit per cell),
+        # and never more than 0.1 % of the subtotal (small whole numbers: 10 = 4 + 1 + 3
+        # is not taken for a subtotal within rounding)
+        t = np.maximum(terms, 1)
+        return np.minimum(half * np.minimum(t, 1.0 + 2.0 * np.sqrt(t)), 1e-3 * x)
+
+    cs = np.concatenate([[0.0], np.cumsum(x)])
+    below, above = cs[1:] + x, cs[:-1] - x  # the run sums a subtotal below / above needs
+    at_b, at_a = np.searchsorted(cs, below), np.searchsorted(cs, above)
+    # screen with the loosest tolerance: most columns have no candidate at all
+    loose = np.minimum(half * min(n, 1.0 + 2.0 * np.sqrt(n)), 1e-3 * x)
+    near = (np.abs(cs[np.minimum(at_b, n)] - below) <= loose) | (
+        np.abs(cs[np.maximum(at_b - 1, 0)] - below) <= loose
+    )
+    near |= (np.abs(cs[np.minimum(at_a, n)] - above) <= loose) | (
+        np.abs(cs[np.maximum(at_a - 1, 0)] - above) <= loose
+    )
+    # small numbers (3 = 1 + 2 among counts of firms) coincide too easily: a subtotal
+    # counts only when it shows at least three significant digits beyond the rounding
+    near &= x >= 1000.0 * half
+    if not near.any():
+        return {}
+    idx = np.arange(n)
+    found: dict[int, tuple] = {}
+    # below: cells i+1 .. y-1 sum to cs[y] - cs[i+1]; the run ends y >= i + 3
+    target, at = below, at_b
+    for y in (np.minimum(at, n), np.maximum(at - 1, 0)):
+        ok = (y >= idx + 3) & (np.abs(cs[y] - target) <= tol(y - idx)) & near
+        for i in np.flatnonzero(ok).tolist():
+            found.setdefault(i, (i + 1, int(y[i]) - 1))
+    # above: cells a .. i-1 sum to cs[i] - cs[a]; the run starts a <= i - 2
+    at = at_a
+    for a in (np.minimum(at, n), np.maximum(at - 1, 0)):
+        ok = (a <= idx - 2) & (np.abs(cs[idx] - cs[a] - x) <= tol(idx - a + 1)) & near
+        for i in np.flatnonzero(ok).tolist():
+            found.setdefault(i, (int(a[i]), i - 1))
+    # a cell inside another's span (the subtotal with its run) is no separate evidence:
+    # only cells whose spans are disjoint are kept (3 = 1 + 2 inside 10 = 1 + 2 + 3 + 4)
+    kept: dict[int, tuple] = {}
+    spans: list[tuple[int, int]] = []
+    for i, (a, b) in sorted(found.items()):
+        lo, hi = min(i, a), max(i, b)
+        if all(hi < s0 or lo > s1 for s0, s1 in spans):
+            kept[i] = (a, b)
+            spans.append((lo, hi))
+    return kept
 
 
 def _decimals(m: np.ndarray) -> int:
@@ -855,6 +950,13 @@ def _read_grid(
                 (_years_run(numbers_) and not placeholders)
                 or (r == 0 and k - label_cols == 1 and _year_over_column(nums, label_cols))
                 or (r == 0 and _years_over_columns(nums, r, label_cols, k))
+                or (
+                    r == 0
+                    and label_cols > 0
+                    and all(isinstance(_year_of(v), int) for v in numbers_)
+                    and len(numbers_) == len(data)
+                    and _names_label_column(rows[r][:label_cols])
+                )
             ):
                 break
         elif not texts:

@@ -511,3 +511,19 @@ def _lorenz_gini_by_hand(data, ref):
     cs = np.concatenate([[0.0], np.cumsum(s[order])])
     cx = np.concatenate([[0.0], np.cumsum(x[order])])
     return float(np.sum(cs[1:] * cx[:-1] - cs[:-1] * cx[1:]))
+
+
+@pytest.mark.parametrize(
+    ("weights", "zh", "en"),
+    [
+        ([1.0, 2.0], "每个值一个权重（共3个）", "one weight per value (3)"),
+        ([0.0, 0.0, 0.0], "不能全为零", "must not be all zero"),
+    ],
+)
+def test_gini_weight_refusals_are_chinese_first(weights, zh, en):
+    """Weights of the wrong length or all zero: Chinese first, then English."""
+    with pytest.raises(AggloValueError) as err:
+        gini([10.0, 20.0, 30.0], weights=weights)
+    message = str(err.value)
+    assert zh in message, message
+    assert message.index(zh) < message.index(en)

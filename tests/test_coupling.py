@@ -552,9 +552,7 @@ def _block(elements, n_min=2, n_max=5):
 @settings(max_examples=150, deadline=None)
 @given(_block(st.floats(0.0, 50.0, allow_nan=False, allow_subnormal=False)))
 def test_property_standard_c_in_unit_interval(u):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", AggloWarning)
-        c = coupling_degree(u)
+    c = coupling_degree(u, allow_above_one=True)  # C is scale-free: in [0, 1] on any scale
     finite = ~np.all(u == 0, axis=1)
     assert np.all(np.isnan(c[~finite]))
     assert np.all((c[finite] >= 0) & (c[finite] <= 1))
@@ -755,9 +753,20 @@ def test_inputs_are_not_modified():
         LEVEL_SCHEMES["10-level"] = {}
 
 
-def test_values_above_one_warn():
-    with pytest.warns(AggloWarning, match="rescale"):
-        coupling_coordination([65.26, 90.28], [70.0, 80.0])
+def test_values_above_one_are_refused_unless_allowed():
+    """Scores on 0-100 would change T and D: refused, naming the system and the row, Chinese
+    first, pointing to NORMALIZE / RESCALE; allowed explicitly they give the raw-score model."""
+    for fn in (coupling_coordination, coupling_degree, coordination_index):
+        with pytest.raises(AggloValueError) as err:
+            fn([65.26, 90.28], [70.0, 80.0])
+        message = str(err.value)
+        assert message.index("标准化") < message.index("Normalise first")
+        for part in ("'U1'", "第2行", "row 2", "90.28", "NORMALIZE / RESCALE", "allow_above_one"):
+            assert part in message, message
+    r = coupling_coordination([65.26, 90.28], [70.0, 80.0], allow_above_one=True)
+    np.testing.assert_allclose(r.T, [67.63, 85.14])
+    np.testing.assert_allclose(r.C, 2 * np.sqrt(np.array([65.26 * 70.0, 90.28 * 80.0]))
+                               / np.array([135.26, 170.28]))  # fmt: skip
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         coupling_coordination([0.2, 1.0], [0.8, 0.0])  # exactly 1 is fine

@@ -605,3 +605,19 @@ def test_lq_of_plain_numbers_value():
     assert agglo.location_quotient(1714.0, 79006, 879213, 15593224, form="additive") == (
         pytest.approx(1714 / 879213 - 79006 / 15593224, rel=1e-15)
     )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "zh", "en"),
+    [
+        ({"region_totals": [10.0, 20.0, 30.0]}, "每个地区（行）一个值", "one value per region"),
+        ({"region_totals": [1.0, 20.0]}, "大于地区合计 1", "above its region total 1"),
+    ],
+)
+def test_location_quotient_refusals_are_chinese_first(kwargs, zh, en):
+    """Totals of the wrong length or smaller than a value: Chinese first, then English."""
+    with pytest.raises(AggloValueError) as err:
+        agglo.location_quotient(np.array([[2.0, 3.0], [4.0, 5.0]]), **kwargs)
+    message = str(err.value)
+    assert zh in message, message
+    assert message.index(zh) < message.index(en)

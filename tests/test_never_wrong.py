@@ -382,3 +382,71 @@ def test_classic_excel_caller_gives_worksheet_addresses():
     assert "第1行" in cv.error_message_of(REGISTRY["HHI"](values, None, None, Broken()))
     # a surplus value typed in a formula is still an error, not taken for the caller
     assert cv.excel_error_of(REGISTRY["HHI"](values, None, None, 5.0)) == "#VALUE!"
+
+
+# --------------------------------------------------------------------------------------
+# units written in the row labels
+# --------------------------------------------------------------------------------------
+
+_ROWS_IN_UNITS = [
+    ["指标", "2019年", "2018年", "2017年"],
+    ["住宅投资额(亿元)", 2318.13, 2225.92, 2152.4],
+    ["办公楼投资额(亿元)", 689.36, 692.71, 642.2],
+    ["住宅施工面积(万平方米)", 7961.0, 7820.0, 7756.0],
+    ["住宅平均售价(元/平方米)", 45000.0, 43000.0, 41000.0],
+]
+
+
+@pytest.mark.parametrize("measure", ["LQ", "KRUGMAN", "HOOVER"])
+def test_rows_whose_labels_carry_different_units_are_refused(measure):
+    """亿元 rows above 万平方米 and 元/平方米 rows: no share over the rows means anything;
+    the message names the first row of another unit (row 4 of the selection)."""
+    out = _call(measure, _ROWS_IN_UNITS)
+    assert _refused(out), out
+    for part in ("各行单位不同", "亿元", "万平方米", "第4行", "row 4"):
+        assert part in out, out
+
+
+def test_rows_of_one_unit_in_their_labels_are_read():
+    """The two 亿元 rows alone: the same LQs as the bare numbers."""
+    same = _call("LQ", _ROWS_IN_UNITS[:3])
+    bare = _call("LQ", [r[1:] for r in _ROWS_IN_UNITS[1:3]])
+    assert not _refused(same), same
+    assert np.allclose(np.asarray(same, dtype=float), np.asarray(bare, dtype=float), rtol=1e-12)
+
+
+# --------------------------------------------------------------------------------------
+# nested subtotals in one column
+# --------------------------------------------------------------------------------------
+
+# 采矿业 over three of its divisions, 制造业 over four, then 电力… (2022, 万吨标准煤 shape)
+_MINING = [7812.0, 2466.0, 1580.0]
+_MANUFACTURING = [1961.0, 1103.0, 26754.0, 42519.0]
+_NESTED = [sum(_MINING), *_MINING, sum(_MANUFACTURING), *_MANUFACTURING, 30210.0]
+
+
+@pytest.mark.parametrize(("measure", "extra"), [("HHI", ()), ("CRN", (4.0,))])
+def test_nested_subtotals_in_one_column_are_refused(measure, extra):
+    """Two rows each equal to the sum of the rows just below them: subtotals, which would
+    count every division twice; the message names the first one (row 1)."""
+    out = _call(measure, [[v] for v in _NESTED], *extra)
+    assert _refused(out), out
+    for part in ("小计行", "subtotal", "第1行", "row 1"):
+        assert part in out, out
+
+
+def test_one_column_with_a_single_run_sum_is_not_refused():
+    """One value equal to the sum of the two below may be chance (4 = 1 + 3): one column
+    needs two such rows before it is refused, so the HHI of the plain column is returned."""
+    for col in (
+        [4.0, 1.0, 3.0, 10.0, 7.0],
+        [10.0, 1.0, 2.0, 3.0, 4.0, 25.0],
+        [3.0, 1.0, 2.0, 10.0, 4.0, 6.0, 12.0],  # two exact coincidences among small counts
+    ):
+        s = np.array(col) / sum(col)
+        got = _call("HHI", [[v] for v in col])
+        assert float(np.ravel(got)[0]) == pytest.approx((s**2).sum(), rel=1e-12), got
+    leaves = [*_MINING, *_MANUFACTURING, 30210.0]
+    s = np.array(leaves) / sum(leaves)
+    got = _call("HHI", [[v] for v in leaves])
+    assert float(np.ravel(got)[0]) == pytest.approx((s**2).sum(), rel=1e-12)

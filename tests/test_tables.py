@@ -71,6 +71,19 @@ def test_year_headers_text_and_numbers_and_a_bottom_total():
     assert list(agglo.read_table(dates).data.columns) == [2012, 2013]
 
 
+def test_a_year_beside_the_label_column_name_is_a_header_even_among_whole_values():
+    """地区 above the region names: the whole-number year 2020 beside it labels the column,
+    though the populations below (1,981 to 2,396) are whole numbers of the same size."""
+    body = [["广东", 2396.0], ["山东", 2110.0], ["河南", 1981.0], ["江苏", 2280.0]]
+    t = agglo.read_table([["地区", 2020.0], *body])
+    assert list(t.data.columns) == [2020]
+    assert t.values[:, 0].tolist() == [2396.0, 2110.0, 1981.0, 2280.0]
+    for name in ("项目", "省（区、市）", "Region"):
+        assert agglo.read_table([[name, 2020.0], *body]).values.shape == (4, 1)
+    # an ordinary region beside a year-sized value stays data
+    assert agglo.read_table([["湖北", 2020.0], *body]).values.shape == (5, 1)
+
+
 def test_years_as_a_label_column():
     grid = [[2018.0, 5.0, 7.0], [2019.0, 6.0, 8.0], [2020.0, 7.0, 9.5]]
     t = agglo.read_table(grid)
