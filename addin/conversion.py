@@ -37,23 +37,27 @@ boolean TRUE/FALSE                                 invalid: ``#VALUE!`` naming t
                                                    and the cell
 any other text inside the numbers                  invalid: ``#VALUE!`` naming the argument
                                                    and the cell
-a first row / first column of text labels          labels, not data (so a selection may
-                                                   include the province names and the
-                                                   industry header)
+a header of one or more rows and leading label      labels, not data: read by the table reader
+columns (Chinese and English names, years, units)  :func:`agglo.tables._read_grid`, the one
+                                                   reader of :func:`agglo.read_table` (README,
+                                                   "How Agglo reads your table")
+a number with a footnote mark ``"444.22①"``         the number (444.22), the mark removed
 =================================================  ===========================================
 
-Total rows and columns.  A row labelled as a total (全国, 合计, 总计, 小计, Total … — see
-:func:`agglo.tables._label_kind`) or, in a block of at least three rows and two
-columns, a row equal to the sum of the other rows (:func:`agglo.tables._check_total_rows`),
-is never counted as a region: the function returns ``#VALUE!`` with a message naming the
-argument and the row and saying what to do (select the regions only; for LQ pass the
-national row as the totals argument).  Columns are checked the same way (合计 column).
-Labels are checked here (:func:`read_block` with ``totals='labels'`` or ``True``); the sum
-check is done here with ``totals=True`` or, in the worksheet functions of extensive
-quantities (LQ, HHI, CR_n, the Gini family, EG/MS, share, primacy …), by the agglo
-function itself with ``total_rows='raise'`` so the block is scanned once.  Scores and
-indicator matrices (coupling, entropy, TOPSIS …) are checked by label only: a sum of
-scores means nothing.
+Table policy.  Which rows are regions is decided by :mod:`agglo.tables`, not here: a
+total (全国, 合计, …), subtotal, grouping (苏南, 东部地区 …) or ``其中`` row is refused
+with a message naming the argument and the row (:func:`_refuse_rows`); footnote and unit
+rows are left out.  With ``totals=True`` rows and columns equal to the sum of the others,
+and rows equal to the sum of a run of their neighbours, are refused too; in the
+worksheet functions of extensive quantities (LQ, HHI, CR_n, the Gini family, EG/MS,
+share, primacy …: ``extensive=True``) also mixed units, negative values and, in one row
+or column, blank cells; their agglo function checks the whole-block total itself with
+``total_rows='raise'`` so the block is scanned once.  Scores and indicator matrices
+(coupling, entropy, TOPSIS …) are checked by label only — a sum of scores means nothing —
+and coupling scores must lie in [0, 1] (:func:`refuse_outside_unit_interval`).
+
+Positions in messages count from 1 and are worksheet addresses when the caller's ranges
+are known (:func:`origins_from_formula`, :func:`agglo._messages.argument_origins`).
 
 Validate once.  :func:`call_checked` calls agglo on a block just read here without
 agglo scanning it again: agglo trusts the array's finiteness and sign (proved by its
@@ -725,7 +729,12 @@ def origins_from_formula(formula: str, func: str, params: Sequence[str]) -> dict
     >>> origins_from_formula("=LQ(B3:I33,,Data!$B$40)", "LQ", ["data", "region_totals", "industry_totals"])
     {'data': (None, 3, 2), 'system 1': (None, 3, 2), 'industry_totals': ('Data', 40, 2), 'system 3': ('Data', 40, 2)}
     """
-    match = re.search(rf"(?<![\w.]){re.escape(func)}\s*\(", formula or "", re.IGNORECASE)
+    # the stored spellings too: _xldudf_HHI(, AGGLO.HHI(, 'agglo.xlam'!HHI(
+    match = re.search(
+        rf"(?<![A-Za-z0-9_.])(?:_xldudf_|_xll\.)?(?:[A-Za-z_]\w*\.)?{re.escape(func)}\s*\(",
+        formula or "",
+        re.IGNORECASE,
+    )
     if not match:
         return {}
     args, depth, quote, start = [], 0, None, match.end()

@@ -268,7 +268,9 @@ def analyse_block(
     ("'数据'!$B$3:$C$4", "'数据'!$B$5:$C$5", ['北京', '上海'])
     """
     if not sel.values or not sel.values[0]:
-        raise AggloValueError("The selection is empty; select a block of numbers first.")
+        raise AggloValueError(
+            "选区是空的，请先选一块数值。 / The selection is empty; select a block of numbers first."
+        )
     rows = [list(r) for r in sel.values]
     label_col, label_row = cv.split_labels(rows)
     r0, c0 = int(label_row), int(label_col)
@@ -309,7 +311,9 @@ def analyse_block(
         else None
     )
     if not body or not body[0]:
-        raise AggloValueError("The selection holds only labels; include the numbers.")
+        raise AggloValueError(
+            "选区只有标签，请把数值一起选上。 / The selection holds only labels; include the numbers."
+        )
     # numbers for the sum check only (text is reported by check_data, not here)
     values = np.array(
         [
@@ -325,9 +329,10 @@ def analyse_block(
         found.update(i for i, lab in enumerate(row_labels) if _is_total_label(lab))
     if col_labels is not None and any(_is_total_label(c) for c in col_labels):
         j = next(j for j, c in enumerate(col_labels) if _is_total_label(c))
+        col = column_letter(sel.col + c0 + j)
         raise AggloValueError(
-            f"Column {column_letter(sel.col + c0 + j)} ({col_labels[j]!r}) of the selection "
-            "is a total (合计); select the industries only."
+            f"第{col}列（{col_labels[j]!r}）是合计列，请只选各行业。 / Column {col} "
+            f"({col_labels[j]!r}) of the selection is a total (合计); select the industries only."
         )
     total_row = None
     first, n = 0, len(body)
@@ -336,12 +341,14 @@ def analyse_block(
         if len(found) > 1 or not allow_total:
             where = ", ".join(str(sel.row + r0 + i) for i in sorted(found))
             raise AggloValueError(
-                f"Rows {where} of the selection look like totals (全国/合计 or the sum of the "
-                "other rows); select the regions only."
+                f"第{where}行像是合计行（全国/合计或等于其他行之和），请只选各地区。 / Rows {where} "
+                "of the selection look like totals (全国/合计 or the sum of the other rows); "
+                "select the regions only."
             )
         i = found.pop()
         if i not in (0, n - 1) or n < 3:
             raise AggloValueError(
+                f"第{sel.row + r0 + i}行是夹在地区中间的合计行，请移到顶部或底部，或不选它。 / "
                 f"Row {sel.row + r0 + i} of the selection is a total (全国/合计) in the middle "
                 "of the regions; move it to the top or bottom, or leave it out."
             )
@@ -448,7 +455,8 @@ def coupling_report(sel: Selection, existing: Sequence[str] = ()) -> Plan:
     lay = analyse_block(sel, allow_total=False, numeric_totals=False)
     if lay.n_cols < 2:
         raise AggloValueError(
-            "Select one column per system (at least 2 columns of scores), one row per unit."
+            "请每个系统选一列（至少两列得分），每个单位一行。 / Select one column per system "
+            "(at least 2 columns of scores), one row per unit."
         )
     n = lay.n_rows
     d_col = range_address(5, 4, n, 1, absolute=False)
@@ -500,7 +508,10 @@ def entropy_topsis_report(
     lay = analyse_block(sel, allow_total=False, numeric_totals=False)
     k, n = lay.n_cols, lay.n_rows
     if n < 2 or k < 2:
-        raise AggloValueError("Select at least 2 units (rows) and 2 indicators (columns).")
+        raise AggloValueError(
+            "请至少选2个单位（行）和2个指标（列）。 / Select at least 2 units (rows) and 2 "
+            "indicators (columns)."
+        )
     dirs = list(directions) if directions is not None else ["+"] * k
     if len(dirs) != k:
         raise AggloValueError(f"'directions' must have one entry per indicator ({k}).")

@@ -216,7 +216,12 @@ def _directions(value: Any) -> Any:
     return out
 
 
-def _convention_header(first: str, convention: str) -> str:
+def _convention_header(first: str, convention: str, missing: int = 0) -> str:
+    """The first header cell of a table result: what was computed and how, and how many
+    cells were read as missing (blank, placeholder, error value) and left out."""
+    if missing:
+        note = f"缺失{missing}格 / {missing} missing cell{'s' if missing > 1 else ''} left out"
+        convention = f"{convention}; {note}" if convention else note
     return f"{first} [{convention}]" if convention else first
 
 
@@ -427,11 +432,13 @@ def LQGINI(data, region_totals=None):
     return cv.to_row(cv.call_checked(_fn("lq_gini"), arr, rt, totals=True))
 
 
-def _eg_table(result: Any, labels: list[Any] | None, with_z: bool) -> list[list[Any]]:
+def _eg_table(
+    result: Any, labels: list[Any] | None, with_z: bool, missing: int = 0
+) -> list[list[Any]]:
     k = np.size(result.gamma)
     names = labels if labels is not None and len(labels) == k else list(range(1, k + 1))
     header = [
-        _convention_header("industry", f"H: {result.approximation}; {result.convention}"),
+        _convention_header("industry", f"H: {result.approximation}; {result.convention}", missing),
         "gamma γ",
         "G",
         "H",
@@ -461,7 +468,7 @@ def EG(data, firm_counts=None, herfindahl=None, approximation=None):
         firm_counts=fc,
         approximation=_opt(approximation, "approximation", None),
     )
-    return _eg_table(result, block.col_labels, with_z=True)
+    return _eg_table(result, block.col_labels, with_z=True, missing=block.missing)
 
 
 @_udf(
@@ -482,7 +489,7 @@ def MS(data, firm_counts=None, herfindahl=None, approximation=None):
         firm_counts=fc,
         approximation=_opt(approximation, "approximation", None),
     )
-    return _eg_table(result, block.col_labels, with_z=False)
+    return _eg_table(result, block.col_labels, with_z=False, missing=block.missing)
 
 
 # --------------------------------------------------------------------------------------
@@ -715,7 +722,7 @@ def ENTROPY(matrix, directions=None, normalize="minmax", zero="zero", preset=Non
     block, result = _entropy(matrix, directions, normalize, zero, preset)
     k = block.values.shape[1]
     names = block.col_labels if block.col_labels is not None else list(range(1, k + 1))
-    header = [_convention_header("indicator", result.convention), "e", "d", "w"]
+    header = [_convention_header("indicator", result.convention, block.missing), "e", "d", "w"]
     return cv.to_table(header, [names, result.entropy, result.divergence, result.weights])
 
 
@@ -1095,7 +1102,8 @@ def COORDDEGREE(systems, weights=None, method=None, exponent=None):
 def CTD(systems, weights=None, method=None, exponent=None):
     """耦合协调度表(C, T, D)：得分须在[0,1]内。 Coupling coordination table 耦合协调度表 with header (C, T, D); the header names the method and exponent."""
     result = _coupling(systems, weights, method, exponent)
-    header = [_convention_header("C", result.convention), "T", "D"]
+    missing = int(sum(np.isnan(np.asarray(getattr(result, a), dtype=float)).sum() for a in "D"))
+    header = [_convention_header("C", result.convention, missing), "T", "D"]
     cols = [np.atleast_1d(np.asarray(getattr(result, a), dtype=float)) for a in "CTD"]
     return cv.to_table(header, cols)
 

@@ -783,11 +783,12 @@ def _read_grid(
     nums: list[list[Any]] = []
     marked: set[tuple[int, int]] = set()
     for r, row in enumerate(rows):
-        if set(map(type, row)) == _FLOAT:
-            nums.append(row)
-            continue
+        lead = 0  # leading cells that are not floats (labels): parsed one by one
+        while lead < len(row) and type(row[lead]) is not float:
+            lead += 1
+        rest = row[lead:] if set(map(type, row[lead:])) <= _FLOAT else None
         cells = []
-        for c, v in enumerate(row):
+        for c, v in enumerate(row if rest is None else row[:lead]):
             if type(v) is float:
                 cells.append(v)
                 continue
@@ -795,7 +796,7 @@ def _read_grid(
             cells.append(num)
             if mark:
                 marked.add((r, c))
-        nums.append(cells)
+        nums.append(cells if rest is None else cells + rest)
     # label columns: leading columns of text (and blanks) only
     label_cols = 0
     while label_cols < k - 1:

@@ -331,3 +331,32 @@ def test_report_layout_refuses_subtotals_and_skips_footnotes():
     assert lay.n_rows == 3  # the footnote rows are not regions
     assert lay.data_row == 5
     assert lay.data_col == 3  # two label columns
+
+
+def test_missing_cells_are_counted_in_the_table_header():
+    out = _call("CTD", [[0.2, 0.3], [None, 0.5], [0.4, 0.6], [0.1, 0.9]])
+    assert "缺失1格" in out[0][0]
+    assert "1 missing cell" in out[0][0]
+    clean = _call("CTD", [[0.2, 0.3], [0.3, 0.5], [0.4, 0.6], [0.1, 0.9]])
+    assert "missing" not in clean[0][0]
+
+
+@pytest.mark.parametrize(
+    ("formula", "func", "expected"),
+    [
+        ("=LQ(B3:I33)", "LQ", {"data": (None, 3, 2)}),
+        (
+            "=lq($B$3:$I$33,,Data!B40:I40)",
+            "LQ",
+            {"data": (None, 3, 2), "industry_totals": ("Data", 40, 2)},
+        ),
+        ("=ROUND(HHI('省 数据'!C5:C35),4)", "HHI", {"values": ("省 数据", 5, 3)}),
+        ("=HHI(IF(A1:A3>0,A1:A3))", "HHI", {}),  # an expression: rows counted instead
+        ("=_xldudf_HHI(AA10:AA20)", "HHI", {"values": (None, 10, 27)}),
+        ("=SUM(A1:A3)", "HHI", {}),
+    ],
+)
+def test_origins_from_formula(formula, func, expected):
+    params = {"LQ": ["data", "region_totals", "industry_totals"], "HHI": ["values"]}[func]
+    got = cv.origins_from_formula(formula, func, params)
+    assert {k: v for k, v in got.items() if not k.startswith("system")} == expected
