@@ -30,6 +30,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from agglo._messages import argument_origins
 from agglo._validation import AggloValueError
 
 from . import _mode
@@ -115,11 +116,58 @@ def _guard(f: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _with_caller(g: Callable[..., Any], f: Callable[..., Any]) -> Callable[..., Any]:
+    """Classic Excel: take the calling cell, which xlwings passes as the reserved last
+    argument ``caller`` (not shown in Excel), and record where each range argument starts
+    (read from the cell's formula) so that messages name worksheet cells (``B7``).
+
+    Any other caller (the headless engine, tests, xlwings Lite) passes no ``caller``;
+    anything unexpected about it only means messages count rows and columns instead.
+    """
+    import inspect
+
+    sig = inspect.signature(f)
+    params = list(sig.parameters.values())
+    names = [p.name for p in params]
+    n = len(params)
+
+    @functools.wraps(g)
+    def call(*args: Any) -> Any:
+        if len(args) == n + 1 and hasattr(type(args[n]), "formula"):  # a Range, not a value
+            caller, args = args[n], args[:n]
+            origins = _caller_origins(caller, f.__name__, names)
+            if origins:
+                with argument_origins(origins):
+                    return g(*args)
+        return g(*args)
+
+    caller_param = inspect.Parameter(
+        "caller", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None
+    )
+    call.__signature__ = sig.replace(parameters=[*params, caller_param])  # type: ignore[attr-defined]
+    return call
+
+
+def _caller_origins(caller: Any, name: str, params: list[str]) -> dict[str, tuple]:
+    """Argument origins from the calling cell's formula (see :func:`_with_caller`)."""
+    try:
+        formula = caller.formula
+        while isinstance(formula, list | tuple):  # an array formula's range: its first cell
+            formula = formula[0]
+        if not isinstance(formula, str):
+            return {}
+        return cv.origins_from_formula(formula, name, params)
+    except Exception:  # noqa: BLE001 - no caller, or one we cannot read: rows and columns
+        return {}
+
+
 def _udf(*requires: str, **docs: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorate a wrapper: guard, declare every argument (ndim=2, docs), register it."""
 
     def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
         g = _guard(f)
+        if xw is not None and not cv.IN_LITE:
+            g = _with_caller(g, f)
         if xw is not None:
             for arg, doc in docs.items():
                 g = xw.arg(arg, doc=doc, **ARG_OPTIONS)(g)

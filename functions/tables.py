@@ -199,7 +199,7 @@ _OF_WHICH_RE = re.compile(r"^(?:其中|#|＃|内[：:]|of\s*which|including\b|in
 _BY_RE = re.compile(r"^按.{1,12}分(?:组|类)?[：:]?$|^by\s+\w+", re.I)
 _FOOTNOTE_RE = re.compile(
     r"^(?:注(?:$|[：:\d\s、.①-⑳释])|资料来源|数据来源|说明[：:]|备注|附注|notes?(?:$|[:：\s])"
-    r"|sources?(?:$|[:：\s])|\*\s*注)",
+    r"|(?:data\s+)?sources?(?:$|[:：\s])|\*\s*注)",
     re.I,
 )
 _UNIT_WORD = (
@@ -214,6 +214,11 @@ _UNIT_RE = re.compile(
 _UNIT_PREFIX_RE = re.compile(r"^(?:单位|unit)\s*[：:]\s*(?P<u>.+)$", re.I)
 _TRAILING_UNIT_RE = re.compile(rf"\s*[(（\[]\s*(?P<u>{_UNIT_WORD})\s*[)）\]]\s*$", re.I)
 _SPACES_RE = re.compile(r"\s+")
+# "key：value" title lines of statistical database exports (数据库：年度数据, 指标：…,
+# 时间：最近10年, Database: annual data, Indicator: …), never column labels
+_META_RE = re.compile(
+    r"^\s*(?:数据库|指标|地区|时间|表|database|indicator|region|time)\s*[：:]", re.I
+)
 
 
 def _squash(label: str) -> str:
@@ -806,22 +811,29 @@ def _read_grid(
         ):
             break
         label_cols += 1
-    # header rows: text, years, units, blanks above the first row of numbers
-    header = 0
-    while header < n - 1:
-        data = [(rows[header][c], nums[header][c]) for c in range(label_cols, k)]
+    # header rows: text, years, units above the first row of numbers; rows with nothing in
+    # the data columns belong to the header when a header row follows them (title lines:
+    # 数据库：年度数据, 指标：…), else to the body (regions without data)
+    header = 0  # rows up to the last header row seen so far
+    r = 0
+    while r < n - 1:
+        data = [(rows[r][c], nums[r][c]) for c in range(label_cols, k)]
         numbers_ = [v for v, num in data if num is not None and num == num]
-        texts = [v for v, num in data if _text_cell(v, num)]
+        texts = [v for v, num in data if _text_cell(v, num) or isinstance(v, _dt.date)]
         placeholders = [v for v, num in data if num is not None and num != num and not _is_blank(v)]
         if numbers_:
             if not (
                 (_years_run(numbers_) and not placeholders)
-                or (header == 0 and k - label_cols == 1 and _year_over_column(nums, label_cols))
+                or (r == 0 and k - label_cols == 1 and _year_over_column(nums, label_cols))
             ):
                 break
-        elif not texts and (placeholders or header > 0 or label_cols == 0):
-            break  # a row of placeholders (or a blank row below the header) is data
-        header += 1
+        elif not texts:
+            if placeholders or label_cols == 0 and r == header:
+                break  # a row of placeholders is data
+            r += 1
+            continue  # nothing in the data columns: decided by the rows below
+        r += 1
+        header = r
     # a first column of years (a time series) is a label column
     if label_cols == 0 and k >= 2 and n - header >= 3:
         first = [rows[r][0] for r in range(header, n)]
@@ -989,6 +1001,12 @@ def _column_labels(
         texts = [v for v in cells if not _is_blank(v)]
         if not texts:
             continue
+        if (
+            len({str(v) for v in texts}) == 1
+            and isinstance(texts[0], str)
+            and _META_RE.match(unicodedata.normalize("NFKC", texts[0]))
+        ):
+            continue  # a title line (数据库：年度数据, Indicator: …) filled across a merge
         if len(texts) == 1 and width > 1 and isinstance(texts[0], str) and not _is_blank(cells[0]):
             pass  # a group header over the first column: filled below
         if all(isinstance(v, str) and _unit_of(v)[0] == "" for v in texts):

@@ -360,3 +360,25 @@ def test_origins_from_formula(formula, func, expected):
     params = {"LQ": ["data", "region_totals", "industry_totals"], "HHI": ["values"]}[func]
     got = cv.origins_from_formula(formula, func, params)
     assert {k: v for k, v in got.items() if not k.startswith("system")} == expected
+
+
+def test_classic_excel_caller_gives_worksheet_addresses():
+    """xlwings passes the calling cell as the reserved last argument ``caller``."""
+
+    class Caller:  # what xlwings passes: a Range whose formula is the calling cell's
+        formula = "=ROUND(HHI(Data!$C$3:$C$7),4)"
+
+    values = [[10.0], [1.0], [2.0], [3.0], [4.0]]
+    out = REGISTRY["HHI"](values, None, None, Caller())
+    assert "Data!C3" in cv.error_message_of(out)
+    # no caller (the headless engine, xlwings Lite, Python): rows counted from 1
+    assert "第1行" in cv.error_message_of(REGISTRY["HHI"](values))
+
+    class Broken:
+        @property
+        def formula(self):
+            raise RuntimeError("COM error")
+
+    assert "第1行" in cv.error_message_of(REGISTRY["HHI"](values, None, None, Broken()))
+    # a surplus value typed in a formula is still an error, not taken for the caller
+    assert cv.excel_error_of(REGISTRY["HHI"](values, None, None, 5.0)) == "#VALUE!"

@@ -250,3 +250,21 @@ def test_xls_file(tmp_path):
     t = agglo.read_table(_DATA / "jiangsu_like.xls")
     np.testing.assert_array_equal(t.values, CITIES)
     assert t.units.tolist() == ["亿元"] * 3
+
+
+_CORPUS = Path(__file__).parent / "data" / "yearbook"
+
+
+@pytest.mark.skipif(not _CORPUS.exists(), reason="the yearbook corpus is not present")
+def test_whole_sheets_of_real_nbs_exports():
+    """Title lines (数据库：…, 时间：…), a header of years as text, footnote lines below."""
+    t = agglo.read_table(_CORPUS / "nbs_province_gdp_2006_2024.xlsx")
+    assert t.data.shape == (31, 19)
+    assert t.data.columns[0] == 2024
+    assert t.data.index[0] == "北京市"
+    assert {why for _, _, why in t.excluded} == {"footnote"}
+    t = agglo.read_table(_CORPUS / "nbs_guangzhou_gdp_sectors.xls")
+    assert t.excluded[0][1:] == ("国内生产总值(亿元)", "sum")  # GDP = the three sectors
+    t = agglo.read_table(_CORPUS / "nbs_en_province_income.xls")
+    assert list(t.data.columns[:2]) == [2022, 2021]
+    assert t.data.index[0] == "Beijing"

@@ -124,8 +124,13 @@ def check_outcome(name: str, out: Any, params: list[str] = ()) -> None:
                 assert not v.startswith("#VALUE!"), "a message inside an array"
 
 
+def _excel_params(f) -> list[inspect.Parameter]:
+    """The arguments a worksheet formula gives (not xlwings' reserved ``caller``)."""
+    return [p for p in inspect.signature(f).parameters.values() if p.name != "caller"]
+
+
 def _arg_counts(name: str) -> tuple[int, int]:
-    params = list(inspect.signature(udfs.REGISTRY[name]).parameters.values())
+    params = _excel_params(udfs.REGISTRY[name])
     required = sum(p.default is inspect.Parameter.empty for p in params)
     return required, len(params)
 
@@ -136,7 +141,7 @@ def test_fuzz_udf(name):
         pytest.skip(f"agglo does not provide {udfs.REQUIRES[name]} yet")
     required, total = _arg_counts(name)
     f = udfs.REGISTRY[name]
-    params = list(inspect.signature(f).parameters)
+    params = [p.name for p in _excel_params(f)]
 
     @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True)
     @given(st.integers(min_value=0, max_value=2**63))

@@ -699,7 +699,12 @@ def test_classic_metadata(classic, name):
     assert re.search(r"[A-Za-z]{3}", doc), f"{name}: description lacks the English name"
     params = list(inspect.signature(udfs.REGISTRY[name]).parameters.values())
     assert [a["name"] for a in meta["args"]] == [p.name for p in params]
-    for arg, p in zip(meta["args"], params, strict=True):
+    # the reserved last argument: xlwings passes the calling cell (not shown in Excel), whose
+    # formula tells where each range argument starts, so messages name worksheet cells
+    assert params[-1].name == "caller"
+    assert params[-1].default is None
+    params = params[:-1]
+    for arg, p in zip(meta["args"][:-1], params, strict=True):
         assert arg["options"] == udfs.ARG_OPTIONS == {"ndim": 2, "err_to_str": True}
         assert not arg["vararg"]
         assert not arg["doc"].startswith("Positional argument"), (name, arg["name"])
@@ -721,10 +726,14 @@ def test_generated_vba_wrapper_and_macro_options(classic, name):
         )
         if p.default is inspect.Parameter.empty
     ]
+    # the reserved argument 'caller' is not an Excel argument: xlwings passes Nothing for it
+    # and puts the calling cell there (xlwings.udfs.call_udf)
+    assert args[-1] == "caller"
+    args = args[:-1]
     sig = ", ".join(a if a in required else f"Optional {a}" for a in args)
     vba = book.vba
     assert f"Function {name}({sig})" in vba
-    call = f'{name} = XLPy.CallUDF("agglo_addin.udfs", "{name}", Array({", ".join(args)}), ActiveWorkbook, Application.Caller)'
+    call = f'{name} = XLPy.CallUDF("agglo_addin.udfs", "{name}", Array({", ".join([*args, "Nothing"])}), ActiveWorkbook, Application.Caller)'
     assert call in vba
     block = vba[vba.index(f"Function {name}(") :]
     block = block[: block.index("End Function")]
