@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -353,8 +354,6 @@ def test_a_damaged_xls_is_refused_by_the_conversion(tmp_path, capsys, monkeypatc
 
 def test_real_yearbook_xls_files_are_recognised_even_when_renamed(tmp_path):
     """The 23 real NBS .xls exports of the yearbook corpus, by name and by their bytes."""
-    from pathlib import Path
-
     corpus = sorted((Path(__file__).parent / "data" / "yearbook").glob("*.xls"))
     assert len(corpus) >= 15
     for src in corpus:
