@@ -705,13 +705,14 @@ def _numbers_stored_as_text(scans) -> dict[str, list[tuple[int, int]]]:
     return out
 
 
-def _reads_numeric_text(text, sheet, defined, numeric_text) -> str | None:
+def _reads_numeric_text(text, sheet, defined, numeric_text, agglo_names=frozenset()) -> str | None:
     """Why a formula calling a function on a number stored as text is kept, or None.
 
     Excel's SUM, AVERAGE, MAX ... ignore text in the cells they read; ``formulas``
     converts "12" to 12 (``tests/test_keep_cached.py`` records it).  Operators and the
     element-wise functions (``=A1*2``, ``VALUE(A1)``) convert text as Excel does and are
-    evaluated.
+    evaluated, and so are the Agglo functions, which read their ranges by their own policy
+    (a text year above the numbers is a header; see :mod:`agglo.tables`).
     """
     if not text:
         return None
@@ -719,6 +720,7 @@ def _reads_numeric_text(text, sheet, defined, numeric_text) -> str | None:
         n.upper().replace("_XLFN.", "").replace("_XLWS.", "")
         for n in re.findall(r"([A-Za-z_][\w.]*)\s*\(", _STRING_LITERAL.sub('""', text))
     }
+    calls = {n.removeprefix("_XLDUDF_").removeprefix("_XLL.") for n in calls} - agglo_names
     if calls <= _ELEMENTWISE:  # (none, or) functions converting "12" to 12 as Excel does
         return None
     refs = _references(text, sheet, defined)
@@ -760,6 +762,7 @@ def _set_aside_kept(pkg, scans, agglo, registry, pattern, ev) -> dict[tuple[str,
     drops = []
     numeric_text = _numbers_stored_as_text(scans)
     defined = _defined_names(pkg) if numeric_text else {}
+    agglo_names = frozenset(name.upper() for name in registry)
     for scan in scans:
         sheet = scan.info.name
         masters = scan.shared_masters
@@ -770,7 +773,9 @@ def _set_aside_kept(pkg, scans, agglo, registry, pattern, ev) -> dict[tuple[str,
                 text = masters[fc.shared_index].text  # same functions, same links
             why = reason_of(_NUMBERS.sub("0", text) if text is not None else "", fc.kind)
             if why is None and numeric_text:
-                why = _reads_numeric_text(_text_of(scans, sheet, fc), sheet, defined, numeric_text)
+                why = _reads_numeric_text(
+                    _text_of(scans, sheet, fc), sheet, defined, numeric_text, agglo_names
+                )
             if why is None:
                 continue
             drop.append(ref)

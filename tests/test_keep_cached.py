@@ -267,3 +267,21 @@ def test_a_function_reading_numbers_stored_as_text_is_kept(tmp_path):
     [pr] = ev.problems
     assert (pr.cell, "number stored as text (A1)" in pr.reason) == ("C1", True)
     assert "C1" not in {c.cell for c in ev.changes}
+
+
+def test_an_agglo_function_reading_a_text_year_is_evaluated(tmp_path):
+    # an Agglo function reads its range by the table reader's policy (a text year above
+    # the numbers is the column's header), so it is not kept like SUM would be
+    from agglo_addin.udfs import REGISTRY
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    ws["A1"], ws["A2"], ws["A3"], ws["A4"] = "2012", 1.5, 2.5, 6.0
+    ws["C1"] = "=HHI(A1:A4)"
+    p = tmp_path / "t.xlsx"
+    wb.save(p)
+    ev = engine.evaluate_package(xlsx.read_package(p), registry=REGISTRY, all_formulas=True)
+    assert not ev.problems
+    shares = np.array([1.5, 2.5, 6.0]) / 10.0
+    assert ev.values[("S", "C1")] == pytest.approx(float((shares**2).sum()))
