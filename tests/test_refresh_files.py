@@ -6,12 +6,12 @@ import json
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import openpyxl
 import pytest
 from agglo_addin import engine, engine_cli
 from agglo_addin.cli import main
+from conftest import YEARBOOK_TABLES, yearbook_tables_present
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -352,14 +352,17 @@ def test_a_damaged_xls_is_refused_by_the_conversion(tmp_path, capsys, monkeypatc
     assert not (tmp_path / "gdp.xlsx").exists()
 
 
+@pytest.mark.skipif(
+    not yearbook_tables_present(), reason=f"no yearbook tables in {YEARBOOK_TABLES}"
+)
 def test_real_yearbook_xls_files_are_recognised_even_when_renamed(tmp_path):
     """The 23 real NBS .xls exports of the yearbook corpus, by name and by their bytes."""
-    corpus = sorted((Path(__file__).parent / "data" / "yearbook").glob("*.xls"))
+    corpus = sorted(YEARBOOK_TABLES.glob("*.xls"))
     assert len(corpus) >= 15
     for src in corpus:
         assert engine_cli.is_legacy(src)
         renamed = tmp_path / f"{src.stem}.xlsx"
         renamed.write_bytes(src.read_bytes())
         assert engine_cli.is_legacy(renamed), src.name
-    for src in (Path(__file__).parent / "data" / "yearbook").glob("*.xlsx"):
+    for src in YEARBOOK_TABLES.glob("*.xlsx"):
         assert not engine_cli.is_legacy(src), src.name

@@ -1,6 +1,8 @@
 """Real yearbook tables, the selections users make on them, and the right answer of each.
 
-Each table of ``tests/data/yearbook`` (sources and licences: its ``SOURCES.md``) is put
+Each table listed in ``tests/data/yearbook/cases.toml`` (sources and licences:
+``tests/data/yearbook/SOURCES.md``; the files themselves are read from
+``conftest.YEARBOOK_TABLES``, ``../shared/yearbook`` by default) is put
 into a workbook at its real cell positions; the formulas of its cases
 (``tests/data/yearbook/cases.toml``) go on sheets of their own; the headless engine
 evaluates the workbook once; every case must then be
@@ -28,12 +30,19 @@ import openpyxl
 import pytest
 import tomllib
 from agglo_addin import engine, xlsx
+from conftest import YEARBOOK_TABLES, yearbook_tables_present
 from lxml import etree
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula
 from python_calamine import CalamineWorkbook
 
-HERE = Path(__file__).resolve().parent / "data" / "yearbook"
+HERE = Path(__file__).resolve().parent / "data" / "yearbook"  # the manifest and sources
+if not yearbook_tables_present():
+    pytest.skip(
+        f"the real yearbook tables are not on this machine ({YEARBOOK_TABLES}; see "
+        "tests/data/yearbook/SOURCES.md for where each comes from)",
+        allow_module_level=True,
+    )
 MANIFEST = tomllib.loads((HERE / "cases.toml").read_text(encoding="utf-8"))
 TABLES = {t["file"]: t for t in MANIFEST["table"]}
 REGIONS = MANIFEST["regions"]
@@ -55,7 +64,7 @@ _RANGE = re.compile(r"\{data\}!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+
 @functools.cache
 def grid(file: str) -> tuple[str, list[list[Any]]]:
     """(sheet name, rows of cell values) of the table's first sheet, as stored."""
-    wb = CalamineWorkbook.from_path(str(HERE / file))
+    wb = CalamineWorkbook.from_path(str(YEARBOOK_TABLES / file))
     name = wb.sheet_names[0]
     return name, wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
 
@@ -457,7 +466,7 @@ def test_case_is_right_or_refused_with_an_address(file, k, case, folder):
 
 
 def test_corpus_has_thirty_real_tables_about_half_xls_each_with_a_source():
-    files = sorted(p.name for p in HERE.iterdir() if p.suffix in (".xls", ".xlsx"))
+    files = sorted(p.name for p in YEARBOOK_TABLES.iterdir() if p.suffix in (".xls", ".xlsx"))
     assert len(files) >= 30
     n_xls = sum(f.endswith(".xls") for f in files)
     assert 0.4 <= n_xls / len(files) <= 0.7
@@ -465,7 +474,7 @@ def test_corpus_has_thirty_real_tables_about_half_xls_each_with_a_source():
     sources = (HERE / "SOURCES.md").read_text(encoding="utf-8")
     for f in files:
         assert f"`{f}`" in sources, f"{f} has no entry in SOURCES.md"
-        assert (HERE / f).stat().st_size < 64_000
+        assert (YEARBOOK_TABLES / f).stat().st_size < 64_000
 
 
 def test_manifest_cases_are_well_formed_and_their_answers_computable():
