@@ -22,6 +22,7 @@ PROBLEM_KINDS = {
     "circular_reference": "a circular reference",
     "unresolved_reference": "a reference the engine cannot resolve",
     "spill_blocked": "a spilled result blocked by other cells",
+    "number_stored_as_text": "a function reading a number stored as text, which Excel ignores",
     "volatile_function": "a volatile function (RAND, NOW …): its value changes at every recalculation",
     "inexact_function": "a function the engine is known to compute unlike Excel for some arguments",
     "agglo_message": "a message of the Agglo function itself",
@@ -148,6 +149,9 @@ def explain_problem(p: dict[str, Any], agglo_names: set[str] | None = None) -> d
                 "a reference of the formula (a deleted sheet or an undefined name?)"
             )
         text = f"{what}; its cached value was kept"
+    elif "stored as text" in low:
+        kind = "number_stored_as_text"
+        text = f"公式中的函数读取了以文本形式存储的数字，Excel 会忽略它而引擎会相加，保留了缓存值。 {reason}"
     elif "volatile" in low:
         kind = "volatile_function"
         text = f"易失函数（如 RAND、NOW）每次重算结果都不同，保留了缓存值。 {reason}"
@@ -176,6 +180,7 @@ def explain_problem(p: dict[str, Any], agglo_names: set[str] | None = None) -> d
             "unsupported_function",
             "volatile_function",
             "inexact_function",
+            "number_stored_as_text",
         )
     ):
         p["detail"] = reason

@@ -169,3 +169,23 @@ def test_corpus_workbook_reasons_have_no_guess(tmp_path, capsys):
     for p in d["problems"]:
         assert p["kind"] in reasons.PROBLEM_KINDS
         assert not _INTERNAL.search(p["reason"]), p
+
+
+@pytest.mark.parametrize(
+    ("reason", "kind"),
+    [
+        ("not evaluated: the formula uses a function reading a number stored as text (A1), "
+         "which Excel's functions ignore and the headless engine would add", "number_stored_as_text"),
+        ("not evaluated: the formula uses the volatile function RAND (its value changes at "
+         "every recalculation)", "volatile_function"),
+        ("not evaluated: the formula uses the function TEXT, which the headless engine does "
+         "not evaluate like Excel (halves)", "inexact_function"),
+    ],
+)  # fmt: skip
+def test_kept_formulas_get_their_kind_and_a_chinese_reason(reason, kind):
+    from agglo_addin.reasons import explain
+
+    (p,) = explain({"problems": [{"sheet": "S", "cell": "C1", "formula": "=F(A1)", "reason": reason}], "warnings": []})["problems"]  # fmt: skip
+    assert p["kind"] == kind
+    assert re.match(r"[\u3400-\u9fff]", p["reason"])
+    assert p["detail"] == reason
