@@ -171,17 +171,28 @@ def test_corpus_workbook_reasons_have_no_guess(tmp_path, capsys):
         assert not _INTERNAL.search(p["reason"]), p
 
 
+_TEXT_NUMBER = (
+    "not evaluated: the formula uses a function reading a number stored as text (A1), "
+    "which Excel's functions ignore and the headless engine would add"
+)
+_VOLATILE = (
+    "not evaluated: the formula uses the volatile function RAND (its value changes at "
+    "every recalculation)"
+)
+_INEXACT = (
+    "not evaluated: the formula uses the function TEXT, which the headless engine does "
+    "not evaluate like Excel (halves)"
+)
+
+
 @pytest.mark.parametrize(
     ("reason", "kind"),
     [
-        ("not evaluated: the formula uses a function reading a number stored as text (A1), "
-         "which Excel's functions ignore and the headless engine would add", "number_stored_as_text"),
-        ("not evaluated: the formula uses the volatile function RAND (its value changes at "
-         "every recalculation)", "volatile_function"),
-        ("not evaluated: the formula uses the function TEXT, which the headless engine does "
-         "not evaluate like Excel (halves)", "inexact_function"),
+        (_TEXT_NUMBER, "number_stored_as_text"),
+        (_VOLATILE, "volatile_function"),
+        (_INEXACT, "inexact_function"),
     ],
-)  # fmt: skip
+)
 def test_kept_formulas_get_their_kind_and_a_chinese_reason(reason, kind):
     from agglo_addin.reasons import explain
 
