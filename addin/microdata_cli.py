@@ -43,8 +43,12 @@ def _setup(p: argparse.ArgumentParser) -> None:
     p.add_argument("--size", help="column of plant size (employment, output ...); "
                    "omitted: plants are counted")  # fmt: skip
     p.add_argument("--region-level", choices=("province", "prefecture", "county"),
-                   help="the region column holds 行政区划代码: rows are the names of this "
-                   "level (code list of 2024-12-31)")  # fmt: skip
+                   help="the region column holds 行政区划代码: rows are the units of this "
+                   "level (provinces by name; prefectures/counties by name with "
+                   "--region-codes, else by their 6-digit code)")  # fmt: skip
+    p.add_argument("--region-codes", metavar="FILE",
+                   help="with --region-level: a UTF-8 CSV of two columns code,name giving the "
+                   "names of the prefecture/county units (header row code,name)")  # fmt: skip
     p.add_argument("--where", action="append", default=[], metavar="COL=VALUE",
                    help="keep only records with COL equal to VALUE (repeatable; run in the "
                    "engine)")  # fmt: skip
@@ -206,7 +210,7 @@ def _summaries_pandas(files: list[Path], args, filters) -> tuple[Any, list[dict]
             per_file.append({"file": str(f), "rows": rows})
     summary = agglo.PlantSummary.combine(parts)  # codes are checked once, on all records
     if args.region_level:
-        summary = summary.at_level(args.region_level)
+        summary = summary.at_level(args.region_level, args.region_codes)
     return summary, per_file
 
 
@@ -262,6 +266,7 @@ def _summary_engine(files: list[Path], args, filters) -> tuple[Any, list[dict]]:
                 args.industry,
                 args.size,
                 region_level=args.region_level,
+                code_list=args.region_codes,
             )
             bar.update(1)
     finally:
@@ -323,7 +328,14 @@ def _write(out: Path, summary: Any, per_file: list[dict], args, filters, argv_te
         ("规模列 size column", args.size or "none (plants counted)"),
         (
             "地区层级 region level",
-            f"{args.region_level} names, 行政区划代码 list of {agglo.REGION_CODES_VINTAGE}"
+            f"{args.region_level} of the 行政区划代码: "
+            + (
+                f"province names ({agglo.REGION_CODES_VINTAGE})"
+                if args.region_level == "province"
+                else f"names from the code list {args.region_codes}"
+                if args.region_codes
+                else "labelled by 6-digit code (no --region-codes list given)"
+            )
             if args.region_level
             else "labels as in the data",
         ),
@@ -358,6 +370,16 @@ def _run(args: argparse.Namespace) -> int:
         filters = _filters(args.where)
         if args.chunk_rows < 1:
             raise InputError("--chunk-rows 应为正整数。 / --chunk-rows must be positive.")
+        if args.region_codes and not args.region_level:
+            raise InputError(
+                "--region-codes 须与 --region-level 一起使用。 / --region-codes needs "
+                "--region-level (the level whose units it names)."
+            )
+        if args.region_codes and not Path(args.region_codes).is_file():
+            raise InputError(
+                f"找不到代码表 {args.region_codes}。 / The code list {args.region_codes} does "
+                "not exist."
+            )
         if args.engine == "pandas":
             summary, per_file = _summaries_pandas(files, args, filters)
         else:

@@ -149,8 +149,10 @@ class PlantSummary(Result):
     region, industry, size : str or None
         The column names used.
     region_level : str or None
-        ``'province'``/``'prefecture'``/``'county'`` when region codes were mapped to names
-        (list of :data:`agglo.regions.REGION_CODES_VINTAGE`), else None.
+        ``'province'``/``'prefecture'``/``'county'`` when region codes were mapped to the
+        units of that level (see :func:`agglo.region_names`), else None.  Whether the
+        units below the province carry names (from a code list) or their codes is stated
+        in ``convention``.
     engine : str
         The engine that ran the group-by (``'pandas'``, ``'polars'``, ``'duckdb'`` ...).
     convention : str
@@ -176,16 +178,24 @@ class PlantSummary(Result):
         """The cell table."""
         return self.cells.copy()
 
-    def at_level(self, level: str) -> PlantSummary:
-        """The summary with its regions (6-digit 行政区划代码) replaced by the names of
+    def at_level(self, level: str, code_list: Any = None) -> PlantSummary:
+        """The summary with its regions (6-digit 行政区划代码) replaced by the units of
         ``level`` (``'province'``, ``'prefecture'`` or ``'county'``); cells that fall
-        together are added up.  Codes not in the list raise, counting codes and records.
+        together are added up.  Province names are shipped; prefecture and county units
+        are named from ``code_list`` (format in :func:`agglo.region_codes`) and, without
+        it, labelled by their 6-digit code.  Codes whose province part is unknown, or
+        whose unit is missing from the list given, raise, counting codes and records.
 
         Examples
         --------
         >>> s = plant_summary(pd.DataFrame({"region": [440106, 440305], "industry": ["C13"] * 2}))
         >>> s.at_level("province").cells[["region", "plants"]].values.tolist()
         [['广东省', 2]]
+        >>> s.at_level("prefecture").cells["region"].tolist()
+        ['440100', '440300']
+        >>> mine = {440100: "广州市", 440300: "深圳市"}
+        >>> s.at_level("prefecture", mine).cells["region"].tolist()
+        ['广州市', '深圳市']
         """
         level = as_option(level, "level", ("province", "prefecture", "county"))
         if self.region_level is not None:
@@ -193,17 +203,19 @@ class PlantSummary(Result):
                 f"该汇总的地区已是{self.region_level}名称。 / The regions of this summary are "
                 f"already {self.region_level} names; summarise the codes again."
             )
-        _check_codes(self.cells, self.region)
+        _check_codes(self.cells, self.region, level, code_list)
         cells = self.cells.assign(
-            region=_region_names(self.cells["region"].to_numpy(), level, name=self.region)
+            region=_region_names(
+                self.cells["region"].to_numpy(), level, name=self.region, code_list=code_list
+            )
         )
         return dataclasses.replace(
             self,
             cells=_sum_cells(cells),
             region_level=level,
             convention=(
-                f"{self.convention}; regions = {level} names of the 行政区划代码 list of "
-                f"{_vintage()} (codes in column {self.region!r})"
+                f"{self.convention}; regions = {_level_text(level, code_list)} "
+                f"(行政区划代码 in column {self.region!r})"
             ),
         )
 
@@ -341,6 +353,7 @@ def plant_summary(
     size: str | None = None,
     *,
     region_level: str | None = None,
+    code_list: Any = None,
 ) -> PlantSummary:
     r"""Per region × industry sums of plant records, computed inside the data's own engine.
 
@@ -362,9 +375,15 @@ def plant_summary(
         Omitted: every plant counts 1 (plant counts).
     region_level : {'province', 'prefecture', 'county'}, optional
         The region column holds 6-digit administrative division codes (行政区划代码);
-        label the cells with the names of this level (codes of the list of 2024-12-31,
-        :func:`agglo.region_names`) and add up the cells that fall together.  A code not
-        in the list raises, naming the count.
+        label the cells with the units of this level (:func:`agglo.region_names`) and add
+        up the cells that fall together.  Provinces carry their names; prefecture and
+        county units carry the names of ``code_list``, or **their 6-digit code when no
+        list is given** (``convention`` says which).  A code whose province part is not
+        one of the 34 provincial-level units raises, naming the count.
+    code_list : str, path, DataFrame or mapping, optional
+        With ``region_level``: the names of the units below the province, a CSV file of
+        two columns ``code,name`` (format in :func:`agglo.region_codes`).  A unit missing
+        from it raises.
 
     Returns
     -------
@@ -411,7 +430,7 @@ def plant_summary(
     """
     if isinstance(plants, PlantSummary):
         if region_level is not None and plants.region_level != region_level:
-            return plants.at_level(region_level)
+            return plants.at_level(region_level, code_list)
         return plants
     nw = _nw()
     frame = _from_native(plants)
@@ -475,18 +494,19 @@ def plant_summary(
             "counted"
         ),
     )
-    return summary if region_level is None else summary.at_level(region_level)
+    return summary if region_level is None else summary.at_level(region_level, code_list)
 
 
-def _region_names(codes: Any, level: str, *, name: str) -> np.ndarray:
+def _region_names(codes: Any, level: str, *, name: str, code_list: Any = None) -> np.ndarray:
     from .regions import region_names as _names
 
-    return _names(codes, level, name=name)
+    return _names(codes, level, name=name, code_list=code_list)
 
 
-def _check_codes(cells: pd.DataFrame, col: str) -> None:
-    """Refuse region codes that are not in the list, counting the codes and the records."""
-    from .regions import REGION_CODES_VINTAGE, _known
+def _check_codes(cells: pd.DataFrame, col: str, level: str, code_list: Any = None) -> None:
+    """Refuse region codes of an unknown province, or whose unit is not in the code list
+    given, counting the codes and the records."""
+    from .regions import REGION_CODES_VINTAGE, _as_codes, _code_list, _known, _lookup
 
     known = _known(cells["region"].to_numpy())
     if not known.all():
@@ -495,17 +515,40 @@ def _check_codes(cells: pd.DataFrame, col: str) -> None:
         shown = ", ".join(repr(v) for v in codes[:5])
         n_rec = int(bad["plants"].sum())
         raise AggloValueError(
-            f"地区列 {col!r} 中有 {len(codes)} 个代码（{n_rec} 条记录）不是已知的行政区划代码"
-            f"（民政部 {REGION_CODES_VINTAGE} 版），例如 {shown}。 / {len(codes)} code(s) in "
-            f"column {col!r} ({n_rec} records) match no administrative division code of the "
-            f"list of {REGION_CODES_VINTAGE}, e.g. {shown}. Check the year of the codes."
+            f"地区列 {col!r} 中有 {len(codes)} 个值（{n_rec} 条记录）不是有效的行政区划代码"
+            f"（省级部分不在 GB/T 2260 的 34 个省级单位中），例如 {shown}。 / {len(codes)} "
+            f"value(s) in column {col!r} ({n_rec} records) are no administrative division "
+            f"code (province part not among the 34 of {REGION_CODES_VINTAGE}), e.g. {shown}."
+        )
+    listed = _code_list(code_list)
+    if listed is None:
+        return
+    ints, _raw = _as_codes(cells["region"].to_numpy())
+    names, high = _lookup(ints, level, listed)
+    missing = pd.isna(names) & ~high
+    if missing.any():
+        bad = cells.loc[missing]
+        codes = pd.unique(bad["region"].to_numpy())
+        shown = ", ".join(repr(v) for v in codes[:5])
+        n_rec = int(bad["plants"].sum())
+        raise AggloValueError(
+            f"地区列 {col!r} 中有 {len(codes)} 个代码（{n_rec} 条记录）的{level}单位不在所给代码表"
+            f"中，例如 {shown}。请核对代码表的年份。 / {len(codes)} code(s) in column {col!r} "
+            f"({n_rec} records) have a {level} unit that is not in the code list given, e.g. "
+            f"{shown}. Check the year of the code list."
         )
 
 
-def _vintage() -> str:
+def _level_text(level: str, code_list: Any) -> str:
+    """How the regions of a level are labelled (for ``convention``)."""
     from .regions import REGION_CODES_VINTAGE
 
-    return REGION_CODES_VINTAGE
+    if level == "province":
+        return f"province names ({REGION_CODES_VINTAGE})"
+    if code_list is None:
+        return f"{level} units labelled by their 6-digit code (no code list given)"
+    src = code_list if isinstance(code_list, str) else type(code_list).__name__
+    return f"{level} names from the code list given ({src})"
 
 
 def _refuse_dropped(summary: PlantSummary, given: str) -> None:
@@ -528,21 +571,28 @@ def _refuse_dropped(summary: PlantSummary, given: str) -> None:
 
 
 def _summarise(
-    plants: Any, region: str, industry: str | None, size: str | None, region_level: Any
+    plants: Any,
+    region: str,
+    industry: str | None,
+    size: str | None,
+    region_level: Any,
+    code_list: Any = None,
 ) -> PlantSummary:
     """A summary of a frame (invalid records raise) or a summary given as is."""
     if isinstance(plants, PlantSummary):
         want = (region, industry, plants.size if size is None else size)
         have = (plants.region, plants.industry, plants.size)
         if want == have and region_level is not None and plants.region_level is None:
-            return plants.at_level(region_level)
+            return plants.at_level(region_level, code_list)
         if want != have or (region_level is not None and region_level != plants.region_level):
             raise AggloValueError(
                 f"汇总的列为 {have}，与所给的 {want} 不同。 / The summary was made from the "
                 f"columns (region, industry, size) = {have}, not {want}; make a new summary."
             )
         return plants
-    summary = plant_summary(plants, region, industry, size, region_level=region_level)
+    summary = plant_summary(
+        plants, region, industry, size, region_level=region_level, code_list=code_list
+    )
     _refuse_dropped(summary, "frame")
     if summary.kept == 0:
         raise AggloValueError(
@@ -558,6 +608,7 @@ def aggregate(
     value: str | None = None,
     *,
     region_level: str | None = None,
+    code_list: Any = None,
 ) -> pd.DataFrame:
     r"""The region × industry block of plant records: plant counts or summed values.
 
@@ -574,8 +625,11 @@ def aggregate(
         Column to sum (employment, output ...; numeric, non-negative).  Omitted: the
         number of plants in each cell (企业数).
     region_level : {'province', 'prefecture', 'county'}, optional
-        The region column holds 6-digit 行政区划代码: rows are the names of this level
-        (see :func:`plant_summary`).
+        The region column holds 6-digit 行政区划代码: rows are the units of this level
+        (see :func:`plant_summary`): province names, or prefecture/county names from
+        ``code_list`` — without it, prefecture/county rows are labelled by their code.
+    code_list : str, path, DataFrame or mapping, optional
+        Names of the units below the province (format in :func:`agglo.region_codes`).
 
     Returns
     -------
@@ -626,7 +680,7 @@ def aggregate(
     乙   60.0   40.0
     甲   40.0  120.0
     """
-    summary = _summarise(plants, region, industry, value, region_level)
+    summary = _summarise(plants, region, industry, value, region_level, code_list)
     if value is not None and summary.size != value:
         raise AggloValueError(
             f"汇总的规模列为 {summary.size!r}，不是 {value!r}。 / The summary sums "

@@ -292,34 +292,101 @@ def test_any_split_into_two_summaries_gives_the_same_result(seed, n, cut):
 # ------------------------------------------------------------------- region codes (行政区划)
 
 
-def test_region_codes_known_units():
+# A small code list, typed for these tests (names of the units below the province).
+CODE_LIST = {
+    440100: "广州市",
+    440104: "越秀区",
+    440106: "天河区",
+    440300: "深圳市",
+    440305: "南山区",
+    320500: "苏州市",
+    320583: "昆山市",
+    429004: "仙桃市",
+    110105: "朝阳区",
+}
+
+
+def test_region_codes_shipped_provinces():
     t = agglo.region_codes().set_index("code")
-    assert len(t) == 3213
-    assert t.loc[440106, "name"] == "天河区"
-    assert t.loc[440106, "prefecture"] == "广州市"
-    assert t.loc[440300, "level"] == "prefecture"
-    assert t.loc[440300, "province"] == "广东省"
-    # districts of a municipality belong to it; 省直辖县级 units are their own prefecture
-    assert t.loc[110105, "prefecture"] == "北京市"
-    assert t.loc[429004, "prefecture"] == "仙桃市"
-    assert t.loc[429004, "province"] == "湖北省"
-    assert t.loc[500000, "level"] == "province"
+    assert len(t) == 34
+    assert (t["level"] == "province").all()
+    cols = ["name", "short_name", "name_en"]
+    assert t.loc[440000, cols].tolist() == ["广东省", "广东", "Guangdong"]
+    assert t.loc[110000, cols].tolist() == ["北京市", "北京", "Beijing"]
+    assert t.loc[820000, "name"] == "澳门特别行政区"
     assert pd.isna(t.loc[500000, "prefecture_code"])
-    assert agglo.REGION_CODES_VINTAGE == "2024-12-31"
-    assert (agglo.region_codes("province")["code"] % 10000 == 0).all()
+    assert t.index.is_unique
+    assert (t.index % 10000 == 0).all()
+    # 4 municipalities, 5 autonomous regions, 2 special administrative regions, 23 provinces
+    kinds = t["name"].str.extract(r"(市|自治区|特别行政区|省)$")[0].value_counts()
+    assert kinds.to_dict() == {"省": 23, "自治区": 5, "市": 4, "特别行政区": 2}
+    # the 31 mainland provinces agree with the province table shipped for maps
+    mainland = agglo.load_dataset("china_provinces").set_index("code")
+    got = t.loc[mainland.index * 10000]
+    assert got["short_name"].tolist() == mainland["province"].tolist()
+    assert got["name_en"].tolist() == mainland["name_en"].tolist()
+    assert agglo.REGION_CODES_VINTAGE == "GB/T 2260 provincial level (34 units)"
+    with pytest.raises(AggloValueError, match=r"^agglo 只附带省级代码.*code_list="):
+        agglo.region_codes("county")
+
+
+def test_region_codes_with_a_code_list(tmp_path):
+    path = tmp_path / "codes.csv"
+    path.write_text(
+        "code,name\n" + "".join(f"{c},{n}\n" for c, n in CODE_LIST.items()), encoding="utf-8"
+    )
+    frame = pd.DataFrame({"code": list(CODE_LIST), "name": list(CODE_LIST.values())})
+    for listed in (path, str(path), frame, pd.Series(CODE_LIST), CODE_LIST):
+        t = agglo.region_codes(code_list=listed).set_index("code")
+        assert len(t) == 34 + len(CODE_LIST)
+        assert t.loc[440106, ["name", "level", "prefecture", "province"]].tolist() == [
+            "天河区",
+            "county",
+            "广州市",
+            "广东省",
+        ]
+        assert t.loc[440300, ["level", "province"]].tolist() == ["prefecture", "广东省"]
+        # districts of a municipality belong to it; 省直辖县级 units are their own prefecture
+        assert t.loc[110105, "prefecture"] == "北京市"
+        assert t.loc[429004, ["prefecture", "province"]].tolist() == ["仙桃市", "湖北省"]
+    assert len(agglo.region_codes("prefecture", code_list=CODE_LIST)) == 3
+    counties = agglo.region_codes("county", code_list=path)["code"].tolist()
+    assert counties == [110105, 320583, 429004, 440104, 440106, 440305]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code,name\n440100,广州市\n4401,越秀\n", encoding="utf-8")
+    with pytest.raises(AggloValueError, match=r"^代码表中有 1 行.*'4401'"):
+        agglo.region_codes(code_list=bad)
+    two = pd.DataFrame({"c": [440100, 440100], "n": ["广州市", "广州"]})
+    with pytest.raises(AggloValueError, match=r"^代码表中有 1 个代码对应不同名称.*440100"):
+        agglo.region_codes(code_list=two)
+    with pytest.raises(AggloValueError, match=r"^'code_list' 中有 1 个值.*990100"):
+        agglo.region_codes(code_list={990100: "某市"})
 
 
 def test_region_names_accepts_ints_texts_and_statistical_codes():
-    got = agglo.region_names([440106, "440106", "440106001000", 320583.0], "prefecture")
-    assert got.tolist() == ["广州市", "广州市", "广州市", "苏州市"]
-    assert agglo.region_names(["330782"], "county").tolist() == ["义乌市"]
+    codes = [440106, "440106", "440106001000", 320583.0, "110105"]
+    got = agglo.region_names(codes, "prefecture", code_list=CODE_LIST)
+    assert got.tolist() == ["广州市", "广州市", "广州市", "苏州市", "北京市"]
+    assert agglo.region_names(["320583"], "county", code_list=CODE_LIST).tolist() == ["昆山市"]
+    # provinces are named without a list; units below are labelled by their code
+    assert agglo.region_names(codes, "province").tolist() == ["广东省"] * 3 + ["江苏省", "北京市"]
+    by_code = agglo.region_names(codes, "prefecture").tolist()
+    assert by_code == ["440100"] * 3 + ["320500", "北京市"]
+    assert agglo.region_names([429004, 440305], "county").tolist() == ["429004", "440305"]
+    assert agglo.region_names([429004], "prefecture").tolist() == ["429004"]
 
 
 def test_region_names_refuses_unknown_codes_and_levels_above():
     with pytest.raises(AggloValueError, match=r"^'code' 中有 2 个值.*999999.*2 value\(s\)"):
         agglo.region_names([440106, 999999, "999999"], name="code")
+    with pytest.raises(AggloValueError, match=r"^'codes' 中有 1 个值.*'abc'"):
+        agglo.region_names([440106, "abc"])
     with pytest.raises(AggloValueError, match="高于所求层级"):
         agglo.region_names([440000], "prefecture")
+    with pytest.raises(
+        AggloValueError, match=r"^'codes' 中有 2 个代码的prefecture单位不在.*440507"
+    ):
+        agglo.region_names([440507, 440106, 440511], code_list=CODE_LIST)
 
 
 def test_aggregate_by_prefecture_from_county_codes():
@@ -330,13 +397,27 @@ def test_aggregate_by_prefecture_from_county_codes():
             "emp": [10.0, 20.0, 30.0, 40.0, 50.0, 60.0],
         }
     )
-    block = aggregate(pl.from_pandas(df), "code", "ind", "emp", region_level="prefecture")
-    assert block.loc["广州市", "C13"] == 30.0
-    assert block.loc["广州市", "C39"] == 60.0
-    assert block.loc["深圳市", "C39"] == 30.0
-    assert block.loc["仙桃市", "C13"] == 50.0
+    block = aggregate(
+        pl.from_pandas(df), "code", "ind", "emp", region_level="prefecture", code_list=CODE_LIST
+    )
+    assert sorted(block.index) == sorted(["仙桃市", "北京市", "广州市", "深圳市"])
+    assert block.loc["广州市"].tolist() == [30.0, 60.0]
+    assert block.loc["深圳市"].tolist() == [0.0, 30.0]
+    assert block.loc["仙桃市"].tolist() == [50.0, 0.0]
+    assert block.loc["北京市"].tolist() == [0.0, 40.0]
+    # without a list, the prefecture rows are labelled by code, and the summary says so
+    by_code = aggregate(df, "code", "ind", "emp", region_level="prefecture")
+    assert by_code.index.tolist() == ["429004", "440100", "440300", "北京市"]
+    same = block.loc[["仙桃市", "广州市", "深圳市", "北京市"]].to_numpy()
+    np.testing.assert_array_equal(by_code.to_numpy(), same)
+    s = plant_summary(df, "code", "ind", "emp", region_level="prefecture")
+    assert "labelled by their 6-digit code (no code list given)" in s.convention
+    named = plant_summary(df, "code", "ind", "emp", region_level="county", code_list=CODE_LIST)
+    assert "county names from the code list given" in named.convention
+    assert set(named.cells["region"]) == {"天河区", "越秀区", "南山区", "朝阳区", "仙桃市"}
     prov = aggregate(df, "code", "ind", region_level="province")
     assert prov.loc["广东省"].tolist() == [2, 2]
+    assert prov.loc["湖北省"].tolist() == [1, 0]
     res = ellison_glaeser(df, region="code", industry="ind", size="emp", region_level="province")
     assert "province names" in res.convention
     # a summary of the codes, levelled afterwards, gives the same
@@ -346,11 +427,19 @@ def test_aggregate_by_prefecture_from_county_codes():
     pd.testing.assert_frame_equal(
         aggregate(s, "code", "ind", region_level="province"), prov, check_dtype=False
     )
+    direct = plant_summary(df, "code", "ind", "emp", region_level="prefecture", code_list=CODE_LIST)
+    pd.testing.assert_frame_equal(s.at_level("prefecture", CODE_LIST).cells, direct.cells)
     with pytest.raises(AggloValueError, match="already province names"):
         s.at_level("province").at_level("prefecture")
-    bad = df.assign(code=[440106, 111111, 222222, 110105, 429004, 111111])
-    with pytest.raises(AggloValueError, match=r"^地区列 'code' 中有 2 个代码（3 条记录）.*111111"):
+    bad = df.assign(code=[440106, 991111, 772222, 110105, 429004, 991111])
+    with pytest.raises(AggloValueError, match=r"^地区列 'code' 中有 2 个值（3 条记录）.*991111"):
         aggregate(bad, "code", "ind", region_level="prefecture")
+    # a unit missing from the list given is refused, counting codes and records
+    gap = df.assign(code=[440106, 440507, 440507, 110105, 440511, 440106])
+    with pytest.raises(
+        AggloValueError, match=r"^地区列 'code' 中有 2 个代码（3 条记录）的prefecture"
+    ):
+        aggregate(gap, "code", "ind", region_level="prefecture", code_list=CODE_LIST)
 
 
 # -------------------------------------------------------------------- errors and edge cases
@@ -473,21 +562,10 @@ def test_frame_equals_arrays_with_zero_sizes_and_few_plants(sizes, seed):
     )
 
 
-def test_region_codes_prefecture_counts_match_the_administrative_map():
-    # Prefecture-level units per province at the end of 2024 (广东 21 地级市; 江苏 13;
-    # 浙江 11; 四川 18 地级市 + 3 自治州; 河北 11), and every county maps to the province
-    # named by its first two digits.
-    pref = agglo.region_codes("prefecture").groupby("province").size()
-    assert pref.loc[["广东省", "江苏省", "浙江省", "四川省", "河北省"]].tolist() == [
-        21,
-        13,
-        11,
-        21,
-        11,
-    ]
-    counties = agglo.region_codes("county")
+def test_region_names_province_part_of_every_code():
+    # every code maps to the province named by its first two digits, at any level
     provinces = agglo.region_codes("province").set_index("code")["name"]
+    codes = np.array([c + d for c in provinces.index for d in (0, 100, 101, 9001, 2799)])
     np.testing.assert_array_equal(
-        agglo.region_names(counties["code"], "province"),
-        provinces.loc[counties["code"] // 10000 * 10000].to_numpy(),
+        agglo.region_names(codes, "province"), provinces.loc[codes // 10000 * 10000].to_numpy()
     )

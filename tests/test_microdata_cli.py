@@ -41,6 +41,26 @@ def folder(tmp_path):
     return tmp_path / "plants", pd.concat(frames, ignore_index=True)
 
 
+# Names of the prefecture-level units of the counties above, typed for these tests
+# (110105 is a district of 北京, named as the municipality; 429004 仙桃, directly under
+# 湖北, is its own prefecture-level unit).
+PREFECTURES = {
+    440100: "广州市",
+    440300: "深圳市",
+    320500: "苏州市",
+    330700: "金华市",
+    429004: "仙桃市",
+}
+
+
+@pytest.fixture
+def code_list(tmp_path):
+    path = tmp_path / "prefectures.csv"
+    rows = "".join(f"{c},{n}\n" for c, n in PREFECTURES.items())
+    path.write_text("code,name\n" + rows, encoding="utf-8")
+    return path
+
+
 def _read(path):
     return pd.read_excel(path, sheet_name=None, engine="openpyxl")
 
@@ -48,11 +68,12 @@ def _read(path):
 # dask's Parquet reader still calls reset_index(inplace=True), deprecated in pandas 3.1
 @pytest.mark.filterwarnings("ignore:The inplace keyword in DataFrame.reset_index")
 @pytest.mark.parametrize("engine", ["pandas", "duckdb", "polars", "dask"])
-def test_workbook_block_table_and_provenance(folder, tmp_path, engine):
+def test_workbook_block_table_and_provenance(folder, tmp_path, engine, code_list):
     src, data = folder
     out = tmp_path / f"block_{engine}.xlsx"
     argv = ["microdata", str(src), "--region", "county", "--industry", "ind", "--size", "emp",
-            "--region-level", "prefecture", "--where", "year=2018", "--engine", engine,
+            "--region-level", "prefecture", "--region-codes", str(code_list),
+            "--where", "year=2018", "--engine", engine,
             "--chunk-rows", "250", "--no-progress", "--out", str(out)]  # fmt: skip
     assert main(argv) == 0
     sheets = _read(out)
@@ -63,7 +84,8 @@ def test_workbook_block_table_and_provenance(folder, tmp_path, engine):
     good = sel[~bad]
     from agglo import region_names
 
-    pref = region_names(good["county"].astype(int), "prefecture")
+    pref = region_names(good["county"].astype(int), "prefecture", code_list=PREFECTURES)
+    assert set(pref) == {"广州市", "深圳市", "苏州市", "金华市", "北京市", "仙桃市"}
     want = good.assign(pref=pref).pivot_table(
         index="pref", columns="ind", values="emp", aggfunc="sum", fill_value=0
     )
@@ -86,7 +108,9 @@ def test_workbook_block_table_and_provenance(folder, tmp_path, engine):
     )
     assert prov["保留记录 records kept"] == len(good)
     assert prov["筛选 filters"] == "year = 2018"
-    assert "2024-12-31" in prov["地区层级 region level"]
+    assert prov["地区层级 region level"] == (
+        f"prefecture of the 行政区划代码: names from the code list {code_list}"
+    )
     sources = [v for k, v in prov.items() if k.startswith("来源文件")]
     assert len(sources) == 3
     assert all(v.endswith("(400 rows)") for v in sources)
@@ -106,6 +130,42 @@ def test_csv_without_size_counts_plants(tmp_path):
     assert set(block.index) == {"广东省", "江苏省", "北京市", "湖北省", "浙江省"}
 
 
+def test_prefectures_without_a_code_list_are_labelled_by_code(tmp_path, code_list, capsys):
+    df = _plants(7, 300)
+    df.to_csv(tmp_path / "p.csv", index=False)
+    out = tmp_path / "o.xlsx"
+    argv = ["microdata", str(tmp_path / "p.csv"), "--region", "county", "--industry", "ind",
+            "--region-level", "prefecture", "--no-progress", "--out", str(out)]  # fmt: skip
+    assert main(argv) == 0
+    sheets = _read(out)
+    block = sheets["企业数 block"].set_index("prefecture")
+    assert {str(r) for r in block.index} == {
+        "440100", "440300", "320500", "330700", "北京市", "429004"
+    }  # fmt: skip
+    assert block.to_numpy().sum() == 300
+    want = (df["county"] // 100 == 4401).sum()
+    assert block.loc[[r for r in block.index if str(r) == "440100"]].to_numpy().sum() == want
+    prov = dict(sheets["来源 provenance"].values.tolist())
+    assert (
+        "labelled by 6-digit code (no --region-codes list given)" in prov["地区层级 region level"]
+    )
+    # a list without the level, a list that does not exist, a unit missing from the list
+    assert main([*argv[:-2], "--region-codes", str(code_list), "--out", str(out)]) == 0
+    named = _read(out)["企业数 block"].set_index("prefecture")
+    assert named.loc["广州市"].sum() == want
+    no_level = [a for a in argv if a not in ("--region-level", "prefecture")]
+    assert main([*no_level, "--region-codes", str(code_list)]) == 2
+    assert "--region-codes 须与 --region-level 一起使用" in capsys.readouterr().err
+    assert main([*argv, "--region-codes", str(tmp_path / "none.csv")]) == 2
+    assert "找不到代码表" in capsys.readouterr().err
+    short = tmp_path / "short.csv"
+    short.write_text("code,name\n440100,广州市\n", encoding="utf-8")
+    assert main([*argv, "--region-codes", str(short)]) == 2
+    err = capsys.readouterr().err
+    assert "不在所给代码表中" in err
+    assert "not in the code list given" in err
+
+
 def test_bad_input_messages_name_column_and_count(folder, tmp_path, capsys):
     src, _data = folder
     out = str(tmp_path / "x.xlsx")
@@ -117,7 +177,7 @@ def test_bad_input_messages_name_column_and_count(folder, tmp_path, capsys):
     # industry labels are not region codes: 3 codes, all 1200 records
     assert main([*base, "--region", "ind", "--region-level", "province"]) == 2
     err = capsys.readouterr().err
-    assert "地区列 'ind' 中有 3 个代码（1200 条记录）" in err
+    assert "地区列 'ind' 中有 3 个值（1200 条记录）" in err
     text = tmp_path / "text.csv"
     pd.DataFrame({"r": ["a", "b", "c"], "k": ["x"] * 3, "emp": ["1", "二", "3"]}).to_csv(
         text, index=False
