@@ -506,19 +506,20 @@ def _region_names(codes: Any, level: str, *, name: str, code_list: Any = None) -
 def _check_codes(cells: pd.DataFrame, col: str, level: str, code_list: Any = None) -> None:
     """Refuse region codes of an unknown province, or whose unit is not in the code list
     given, counting the codes and the records."""
-    from .regions import REGION_CODES_VINTAGE, _as_codes, _code_list, _known, _lookup
+    from .regions import _as_codes, _code_list, _known, _lookup, _shown
 
     known = _known(cells["region"].to_numpy())
     if not known.all():
         bad = cells.loc[~known]
         codes = pd.unique(bad["region"].to_numpy())
-        shown = ", ".join(repr(v) for v in codes[:5])
+        shown = _shown(codes)
         n_rec = int(bad["plants"].sum())
         raise AggloValueError(
             f"地区列 {col!r} 中有 {len(codes)} 个值（{n_rec} 条记录）不是有效的行政区划代码"
             f"（省级部分不在 GB/T 2260 的 34 个省级单位中），例如 {shown}。 / {len(codes)} "
             f"value(s) in column {col!r} ({n_rec} records) are no administrative division "
-            f"code (province part not among the 34 of {REGION_CODES_VINTAGE}), e.g. {shown}."
+            f"code (province part not one of the 34 provincial-level units of GB/T 2260), "
+            f"e.g. {shown}."
         )
     listed = _code_list(code_list)
     if listed is None:
@@ -529,7 +530,7 @@ def _check_codes(cells: pd.DataFrame, col: str, level: str, code_list: Any = Non
     if missing.any():
         bad = cells.loc[missing]
         codes = pd.unique(bad["region"].to_numpy())
-        shown = ", ".join(repr(v) for v in codes[:5])
+        shown = _shown(codes)
         n_rec = int(bad["plants"].sum())
         raise AggloValueError(
             f"地区列 {col!r} 中有 {len(codes)} 个代码（{n_rec} 条记录）的{level}单位不在所给代码表"

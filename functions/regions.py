@@ -67,6 +67,18 @@ def _as_codes(codes: Any, name: str = "codes") -> tuple[np.ndarray, np.ndarray]:
     return out, values.to_numpy()
 
 
+def _shown(values: Any) -> str:
+    """Up to 5 distinct values for a message: texts quoted, numbers as plain numbers."""
+
+    def one(v: Any) -> str:
+        v = v.item() if isinstance(v, np.generic) else v
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        return repr(v)
+
+    return ", ".join(one(v) for v in pd.unique(np.asarray(values, dtype=object))[:5])
+
+
 def _code_list(codes: Any) -> pd.Series | None:
     """The user's code list as a Series name by 6-digit code (None when not given)."""
     if codes is None:
@@ -101,7 +113,7 @@ def _code_list(codes: Any) -> pd.Series | None:
     names = frame.iloc[:, 1].astype("string").str.strip()
     bad = (ints < 0) | names.isna().to_numpy() | (names == "").fillna(True).to_numpy()
     if bad.any():
-        shown = ", ".join(repr(v) for v in pd.unique(raw[bad])[:5])
+        shown = _shown(raw[bad])
         raise AggloValueError(
             f"代码表中有 {int(bad.sum())} 行不是“6 位代码, 名称”，例如 {shown}。 / "
             f"{int(bad.sum())} row(s) of the code list are not a 6-digit code with a name, "
@@ -249,7 +261,7 @@ def region_codes(level: str | None = None, *, code_list: Any = None) -> pd.DataF
 def _refuse_unknown_provinces(ints: np.ndarray, raw: Any, name: str) -> None:
     bad = ~np.isin(ints // 10000 * 10000, _provinces()["code"].to_numpy())
     if bad.any():
-        shown = ", ".join(repr(v) for v in pd.unique(np.asarray(raw, dtype=object)[bad])[:5])
+        shown = _shown(np.asarray(raw, dtype=object)[bad])
         raise AggloValueError(
             f"{name!r} 中有 {int(bad.sum())} 个值不是有效的行政区划代码（省级部分不在 GB/T 2260 "
             f"的 34 个省级单位中），例如 {shown}。 / {int(bad.sum())} value(s) of {name!r} are "
@@ -326,7 +338,7 @@ def region_names(
     _refuse_unknown_provinces(ints, raw, name)
     names, high = _lookup(ints, level, listed)
     if high.any():
-        shown = ", ".join(repr(v) for v in pd.unique(raw[high])[:5])
+        shown = _shown(raw[high])
         raise AggloValueError(
             f"{name!r} 中有 {int(high.sum())} 个代码高于所求层级（{level}），例如 {shown}。"
             f" / {int(high.sum())} code(s) of {name!r} are above the level {level!r} asked "
@@ -334,7 +346,7 @@ def region_names(
         )
     missing = pd.isna(names)
     if missing.any():
-        shown = ", ".join(repr(v) for v in pd.unique(raw[missing])[:5])
+        shown = _shown(raw[missing])
         raise AggloValueError(
             f"{name!r} 中有 {int(missing.sum())} 个代码的{level}单位不在所给代码表中，例如 "
             f"{shown}。请核对代码表的年份。 / {int(missing.sum())} code(s) of {name!r} have a "
