@@ -436,9 +436,6 @@ def _print_report(d: dict[str, Any], show: int, check: bool) -> None:
         print(f"  {c['sheet']}!{c['cell']}: {_fmt(c['old'])} -> {_fmt(c['new'])}")
     if len(changes) > lim:
         print(f"  ... and {len(changes) - lim} more (--show 0 lists all, --json for machines)")
-    if d.get("converted_to"):
-        print(f"  converted from .xls by LibreOffice; the copy is written to {d['converted_to']} "
-              "(the .xls is unchanged)")  # fmt: skip
     for p in d["problems"]:
         f = f" {p['formula']}" if p["formula"] else ""
         print(f"  could not evaluate {p['sheet']}!{p['cell']}{f}: {p['reason']}")
