@@ -16,7 +16,15 @@ and how its result is laid out.  From it come
   arguments in the declared order (:func:`formula`).
 
 Nothing here imports xlwings or pandas: the headless engine takes the plain guarded
-callables (:func:`plain_registry`) straight from the declarations.
+callables (:func:`plain_registry`) straight from the declarations, and only
+:mod:`agglo_addin.udfs` (Excel, xlwings Lite) imports xlwings to decorate them.  That is
+why the declarations live in a module of their own rather than in ``udfs.py``.
+
+Adding a worksheet function: write the measure in :mod:`agglo`, add one ``_declare(...)``
+to :mod:`agglo_addin.declarations` (with an adapter only if the common pattern does not
+fit), add its tests, then run ``python -m agglo_addin.declare README.md`` to regenerate
+the README's table (a test fails while it is stale) and
+``agglo addin lite --out addin/lite`` for the committed Lite ``main.py`` (also tested).
 """
 
 from __future__ import annotations
@@ -225,10 +233,10 @@ class Arg:
     """One argument of a worksheet function.
 
     ``kind`` names its reader (:data:`READERS`); ``default`` is the default Excel sees
-    (:data:`REQUIRED` if it must be given) and ``read_default`` the value a blank option
-    stands for when it differs; ``to`` is the keyword it is passed to the agglo function
-    as (``None``: positionally, in declared order).  ``totals`` and ``extensive`` are the
-    options of :func:`agglo_addin.conversion.read_block` for blocks and vectors.
+    (:data:`REQUIRED` if it must be given), also what a blank option stands for; ``to`` is
+    the keyword it is passed to the agglo function as (``None``: positionally, in declared
+    order).  ``totals`` and ``extensive`` are the options of
+    :func:`agglo_addin.conversion.read_block` for blocks and vectors.
     """
 
     name: str
@@ -239,13 +247,10 @@ class Arg:
     to: str | None = None
     totals: bool | str = False
     extensive: bool = False
-    read_as: Any = REQUIRED
 
     @property
     def read_default(self) -> Any:
-        """What a blank option is read as."""
-        if self.read_as is not REQUIRED:
-            return self.read_as
+        """What a blank option is read as: its default (None for a required argument)."""
         return None if self.default is REQUIRED else self.default
 
     @property

@@ -1,10 +1,10 @@
 """Excel worksheet functions (UDFs): every :mod:`agglo` measure as ``=NAME(...)``.
 
 Each function is declared once in :mod:`agglo_addin.declarations` (name, agglo
-functions, arguments with help, description, layout); this module only decorates the
-declared functions for xlwings: it reads what Excel passes (:mod:`agglo_addin.conversion`),
-calls the :mod:`agglo` function, and converts the result back to a cell value or a
-list of rows that spills.  No statistics happen here.
+functions, arguments with Chinese and English help, description, layout); this module
+only decorates the declared functions for xlwings.  Each reads what Excel passes
+(:mod:`agglo_addin.conversion`), calls the :mod:`agglo` function, and converts the
+result back to a cell value or a list of rows that spills.  No statistics happen here.
 
 The same module runs in classic xlwings (Windows desktop Excel, ``UDF_MODULES``) and in
 xlwings Lite (``main.py`` imports it): only options both support are used — ``@func``
@@ -21,9 +21,10 @@ Lite's ``main.py`` imports.
 
 :data:`REGISTRY` maps each Excel function name to the very function Excel calls; the
 headless engine evaluates workbooks with the same functions undecorated
-(:func:`agglo_addin.declare.plain_registry`), without importing xlwings.  :data:`REQUIRES` names the
-:mod:`agglo` functions each wrapper needs; :func:`available` says whether they exist in
-the installed agglo (tests skip a wrapper whose function is missing).
+(:func:`agglo_addin.declare.plain_registry`), without importing xlwings.
+:data:`REQUIRES` names the :mod:`agglo` functions each wrapper needs; :func:`available`
+says whether they exist in the installed agglo (tests skip a wrapper whose function is
+missing).
 
 Results and errors follow :mod:`agglo_addin.conversion`: NaN → ``"#N/A"``, ±inf →
 ``"#NUM!"``, invalid input → ``"#VALUE! <message>"`` (in xlwings Lite a raised
