@@ -167,26 +167,29 @@ def read_ri(value: Any) -> Any:
     return v.strip() if isinstance(v, str) else v
 
 
-def _option(kind: str) -> Callable[[Any, Arg], Any]:
-    def read(value: Any, arg: Arg) -> Any:
-        return cv.read_option(value, arg.name, arg.read_default, kind)
+def _option(kind: str) -> Callable[[Arg], Callable[[Any], Any]]:
+    def reader(arg: Arg) -> Callable[[Any], Any]:
+        name, default = arg.name, arg.read_default
+        return lambda v: cv.read_option(v, name, default, kind)
 
-    return read
+    return reader
 
 
-#: Argument kind -> how the cells Excel passes are read (``reader(value, arg)``).  The
-#: kinds ``cells`` (passed on unread) and ``systems`` (read by the coupling adapters)
-#: have no reader: they occur only in declarations with an adapter.
-READERS: dict[str, Callable[[Any, Arg], Any]] = {
-    "block": lambda v, a: cv.read_block(v, a.name, totals=a.totals, extensive=a.extensive).values,
-    "vector": lambda v, a: cv.read_vector(v, a.name, totals=a.totals, extensive=a.extensive),
-    "numbers": lambda v, a: read_numbers(v, a.name),
-    "number_or_vector": lambda v, a: read_optional_array(v, a.name),
-    "optional_block": lambda v, a: read_optional_block(v, a.name),
-    "weights": lambda v, a: read_weights(v, a.name),
-    "directions": lambda v, a: read_directions(v),
-    "seed": lambda v, a: read_seed(v),
-    "ri": lambda v, a: read_ri(v),
+#: Argument kind -> ``reader(arg)``, which returns how the cells Excel passes for that
+#: argument are read.  The kinds ``cells`` (passed on unread), ``systems``, ``labels``
+#: and ``neighbours`` have no reader: they occur only in declarations with an adapter.
+READERS: dict[str, Callable[[Arg], Callable[[Any], Any]]] = {
+    "block": lambda a: (
+        lambda v: cv.read_block(v, a.name, totals=a.totals, extensive=a.extensive).values
+    ),
+    "vector": lambda a: lambda v: cv.read_vector(v, a.name, totals=a.totals, extensive=a.extensive),
+    "numbers": lambda a: lambda v: read_numbers(v, a.name),
+    "number_or_vector": lambda a: lambda v: read_optional_array(v, a.name),
+    "optional_block": lambda a: lambda v: read_optional_block(v, a.name),
+    "weights": lambda a: lambda v: read_weights(v, a.name),
+    "directions": lambda a: read_directions,
+    "seed": lambda a: read_seed,
+    "ri": lambda a: read_ri,
     "text": _option("text"),
     "number": _option("number"),
     "int": _option("int"),
@@ -332,17 +335,17 @@ class Declaration:
         call the agglo function, lay the result out."""
         call, checked, fixed, pick = self.calls[0], self.checked, dict(self.fixed), self.pick
         layout = LAYOUTS[self.result]
-        readers = [(READERS[a.kind], a, a.to) for a in self.args]
+        readers = [(READERS[a.kind](a), a.to) for a in self.args]
 
         def run(values: tuple[Any, ...]) -> Any:
             f = fn(call)
             positional = []
             keywords = dict(fixed)
-            for (read, arg, to), value in zip(readers, values, strict=True):
+            for (read, to), value in zip(readers, values, strict=True):
                 if to is None:
-                    positional.append(read(value, arg))
+                    positional.append(read(value))
                 else:
-                    keywords[to] = read(value, arg)
+                    keywords[to] = read(value)
             if checked is None:
                 result = f(*positional, **keywords)
             else:
