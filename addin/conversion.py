@@ -110,7 +110,8 @@ from typing import Any
 
 import numpy as np
 from agglo import _messages as msg
-from agglo._validation import AggloValueError, _call_prechecked
+from agglo import config_context
+from agglo._validation import AggloValueError
 from agglo.tables import (
     ERROR_CODES,
     PLACEHOLDERS,
@@ -835,8 +836,9 @@ def call_checked(
     it again.  Two things avoid that without changing any result or message:
 
     * agglo's own checks of the array (missing values, ±inf, sign) are skipped when the
-      array's minimum and maximum prove that they pass (a private fast path of
-      :mod:`agglo._validation`, for this one array during this one call); otherwise, and
+      array's minimum and maximum prove that they pass
+      (:func:`agglo.config_context` with ``validate_once``, for this one array during this
+      one call); otherwise, and
       for every error, they run as usual and word the message;
     * with ``totals=True`` (extensive quantities, whose agglo functions take
       ``total_rows``), the call gets ``total_rows='raise'`` — a row or column equal to the
@@ -859,7 +861,8 @@ def call_checked(
     if totals:
         free = _totals_ruled_out(values, columns=totals != "rows")
         kwargs["total_rows"] = "ignore" if free else "raise"
-    return _call_prechecked(func, values, *args, **kwargs)
+    with config_context(validate_once=values):
+        return func(values, *args, **kwargs)
 
 
 def read_vector(
