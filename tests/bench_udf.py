@@ -115,6 +115,7 @@ def main() -> None:
             f"  {name:<16} vs agglo on the same list of rows: {t_wrapped / t_direct:.2f}× "
             f"(agglo {t_direct * 1e6:.0f}µs, wrapper {t_wrapped * 1e6:.0f}µs)"
         )
+    from agglo import host
     from agglo_addin import conversion as cv
 
     t_read = best_of(lambda: cv.read_block(cells, "data", totals="labels"))
@@ -126,7 +127,7 @@ def main() -> None:
     )
     lq = agglo.location_quotient
     t_plain = best_of(lambda: lq(block, total_rows="raise"))
-    t_screen = best_of(lambda: agglo.tables._totals_ruled_out(block))
+    t_screen = best_of(lambda: host.totals_ruled_out(block))
 
     def validated_once():
         with agglo.config_context(validate_once=block):
