@@ -31,21 +31,14 @@ import numpy as np
 __all__ = ["config_context", "get_config"]
 
 
-class _Validated:
-    """The array registered by :func:`config_context` and what agglo knows about it."""
-
-    __slots__ = ("array", "low", "copy")
-
-    def __init__(self, array: np.ndarray, low: float) -> None:
-        self.array = array  # the registered object (compared by identity)
-        self.low = low  # its minimum; with its maximum, finite
-        self.copy: np.ndarray | None = None  # the copy as_array last returned for it
-
-
-#: The registration in force in this thread / asyncio task, or None.
-VALIDATED: contextvars.ContextVar[_Validated | None] = contextvars.ContextVar(
+#: The registration in force in this thread / asyncio task, or None:
+#: ``[ARRAY, LOW, COPY]``, a list (cheaper to make than an object on every worksheet call).
+VALIDATED: contextvars.ContextVar[list[Any] | None] = contextvars.ContextVar(
     "agglo_validate_once", default=None
 )
+ARRAY = 0  # the registered object (compared by identity)
+LOW = 1  # its minimum; with its maximum, finite
+COPY = 2  # the copy as_array last returned for it, or None
 
 
 class config_context:  # noqa: N801 (used as a function, like numpy.errstate)
@@ -120,7 +113,7 @@ class config_context:  # noqa: N801 (used as a function, like numpy.errstate)
 
     def __init__(self, *, validate_once: np.ndarray | None = None) -> None:
         self._array = validate_once
-        self._token: contextvars.Token[_Validated | None] | None = None
+        self._token: contextvars.Token[list[Any] | None] | None = None
         self._locked = False
 
     def __enter__(self) -> config_context:
@@ -129,9 +122,9 @@ class config_context:  # noqa: N801 (used as a function, like numpy.errstate)
             low, high = float(arr.min()), float(arr.max())
             if math.isfinite(low) and math.isfinite(high):
                 if arr.flags.writeable:
-                    arr.flags.writeable = False
+                    arr.setflags(write=False)
                     self._locked = True
-                self._token = VALIDATED.set(_Validated(arr, low))
+                self._token = VALIDATED.set([arr, low, None])
         return self
 
     def __exit__(
@@ -147,7 +140,7 @@ class config_context:  # noqa: N801 (used as a function, like numpy.errstate)
             self._locked = False
             # ValueError: its base was made read-only meanwhile; leave it so
             with contextlib.suppress(ValueError):
-                self._array.flags.writeable = True  # type: ignore[union-attr]
+                self._array.setflags(write=True)  # type: ignore[union-attr]
 
 
 def get_config() -> dict[str, Any]:
@@ -181,4 +174,4 @@ def get_config() -> dict[str, Any]:
     {'validate_once': None}
     """
     checked = VALIDATED.get()
-    return {"validate_once": None if checked is None else checked.array}
+    return {"validate_once": None if checked is None else checked[ARRAY]}

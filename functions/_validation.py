@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from . import _messages as _m
+from ._config import ARRAY, COPY, LOW
 from ._config import VALIDATED as _VALIDATED
 from ._pandas import pd
 
@@ -136,9 +137,9 @@ def _known_finite(a: np.ndarray) -> bool:
     by :func:`agglo.config_context` here: all of it finite, so a caller may skip its
     NaN handling.  The caller must not have written NaN into it since."""
     checked = _VALIDATED.get()
-    if checked is None or checked.copy is None:
+    if checked is None or checked[COPY] is None:
         return False
-    return a is checked.copy or a.base is checked.copy
+    return a is checked[COPY] or a.base is checked[COPY]
 
 
 def _from_validated(
@@ -209,10 +210,10 @@ def as_array(
     agglo.AggloValueError: 'values' 只能是数值，第2个是 'x'。... / 'values' must contain numbers only; found the text 'x' at position 2. Remove text or convert it to a number (blank cells may be left empty).
     """
     checked = _VALIDATED.get()
-    if checked is not None and x is checked.array:
-        fast = _from_validated(x, checked.low, ndim, non_negative, positive, min_size)
+    if checked is not None and x is checked[ARRAY]:
+        fast = _from_validated(x, checked[LOW], ndim, non_negative, positive, min_size)
         if fast is not None:
-            checked.copy = fast
+            checked[COPY] = fast
             return fast
     labels = labels_of(x)
     if isinstance(x, str):
