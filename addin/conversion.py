@@ -38,7 +38,7 @@ boolean TRUE/FALSE                                 invalid: ``#VALUE!`` naming t
 any other text inside the numbers                  invalid: ``#VALUE!`` naming the argument
                                                    and the cell
 a header of one or more rows and leading label      labels, not data: read by the table reader
-columns (Chinese and English names, years, units)  :func:`agglo.tables._read_grid`, the one
+columns (Chinese and English names, years, units)  :func:`agglo.host.read_grid`, the one
                                                    reader of :func:`agglo.read_table` (README,
                                                    "How Agglo reads your table")
 a number with a footnote mark ``"444.22①"``         the number (444.22), the mark removed
@@ -57,7 +57,7 @@ or column, blank cells; their agglo function checks the whole-block total itself
 and coupling scores must lie in [0, 1] (:func:`refuse_outside_unit_interval`).
 
 Positions in messages count from 1 and are worksheet addresses when the caller's ranges
-are known (:func:`origins_from_formula`, :func:`agglo._messages.argument_origins`).
+are known (:func:`origins_from_formula`, :func:`agglo.host.argument_origins`).
 
 Validate once.  :func:`call_checked` calls agglo on a block just read here without
 agglo scanning it again: agglo trusts the array's finiteness and sign (proved by its
@@ -109,23 +109,20 @@ from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
-from agglo import _messages as msg
-from agglo._validation import AggloValueError, _call_prechecked
-from agglo.tables import (
-    ERROR_CODES,
-    PLACEHOLDERS,
-    _check_total_rows,
-    _column_subtotals,
-    _is_total_label,
-    _parse_text,
-    _read_grid,
-    _subtotal_runs,
-    _totals_ruled_out,
-    _unit_of,
-    _year_above,
-    _years_over_columns,
-    _years_run,
-)
+from agglo import AggloValueError, config_context
+from agglo import host as msg
+from agglo.host import check_total_rows as _check_total_rows
+from agglo.host import column_subtotals as _column_subtotals
+from agglo.host import is_total_label as _is_total_label
+from agglo.host import parse_text as _parse_text
+from agglo.host import read_grid as _read_grid
+from agglo.host import subtotal_runs as _subtotal_runs
+from agglo.host import totals_ruled_out as _totals_ruled_out
+from agglo.host import unit_of as _unit_of
+from agglo.host import year_above as _year_above
+from agglo.host import years_over_columns as _years_over_columns
+from agglo.host import years_run as _years_run
+from agglo.tables import ERROR_CODES, PLACEHOLDERS
 
 __all__ = [
     "ERROR_CODES",
@@ -203,7 +200,7 @@ def parse_number(value: Any) -> float | None:
 
 @functools.lru_cache(maxsize=4096)
 def _is_total(label: Any) -> bool:
-    """:func:`agglo.tables._is_total_label`, cached (the same labels recur)."""
+    """:func:`agglo.host.is_total_label`, cached (the same labels recur)."""
     return _is_total_label(label)
 
 
@@ -229,7 +226,7 @@ class Block:
     ``row_labels``/``col_labels`` are the labels (or None); ``missing`` counts the cells
     read as missing (blank, placeholder, error cell); ``units`` the unit of each column
     found in the header (or None); ``excluded`` the rows left out by the table reader
-    (:func:`agglo.tables._read_grid`: footnote and unit rows, and — refused when totals
+    (:func:`agglo.host.read_grid`: footnote and unit rows, and — refused when totals
     are checked — totals, subtotals, groupings, ``其中`` rows) as (row in the selection,
     label, kind); ``flagged`` the columns that are a total, a sum or a part of other
     columns; ``marks`` the footnote marks removed from numbers.
@@ -435,7 +432,7 @@ def read_block(
         The argument's name, used in messages.
     labels : bool
         Read header rows and label columns inside the selection with the table reader
-        (:func:`agglo.tables._read_grid`): text labels, a header of several rows, units,
+        (:func:`agglo.host.read_grid`): text labels, a header of several rows, units,
         years, footnote rows.
     totals : True, 'labels' or False
         Refuse total, subtotal, grouping and ``其中`` rows and total/sum/part columns
@@ -835,13 +832,14 @@ def call_checked(
     it again.  Two things avoid that without changing any result or message:
 
     * agglo's own checks of the array (missing values, ±inf, sign) are skipped when the
-      array's minimum and maximum prove that they pass (a private fast path of
-      :mod:`agglo._validation`, for this one array during this one call); otherwise, and
+      array's minimum and maximum prove that they pass
+      (:func:`agglo.config_context` with ``validate_once``, for this one array during this
+      one call); otherwise, and
       for every error, they run as usual and word the message;
     * with ``totals=True`` (extensive quantities, whose agglo functions take
       ``total_rows``), the call gets ``total_rows='raise'`` — a row or column equal to the
       sum of the others is refused with agglo's message — unless the row and column sums
-      already rule out any such row or column (:func:`agglo.tables._totals_ruled_out`), when agglo
+      already rule out any such row or column (:func:`agglo.host.totals_ruled_out`), when agglo
       is told not to search again (``total_rows='ignore'``).  ``totals='rows'`` screens
       the rows only, for functions that check only the rows (units) of the block (HHI,
       CR_n).  Labelled totals were refused by :func:`read_block`.
@@ -859,7 +857,8 @@ def call_checked(
     if totals:
         free = _totals_ruled_out(values, columns=totals != "rows")
         kwargs["total_rows"] = "ignore" if free else "raise"
-    return _call_prechecked(func, values, *args, **kwargs)
+    with config_context(validate_once=values):
+        return func(values, *args, **kwargs)
 
 
 def read_vector(

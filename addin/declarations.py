@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from agglo._validation import AggloValueError
+from agglo import AggloValueError
 
 from . import conversion as cv
 from .declare import MAX_DRAWS, REQUIRED, Arg, Declaration

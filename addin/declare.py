@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from agglo._validation import AggloValueError
+from agglo import AggloValueError
 
 from . import conversion as cv
 

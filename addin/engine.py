@@ -426,7 +426,7 @@ def _register(
 def _with_argument_origins(wrapped, name: str, fn, formulas_of: dict[tuple[str, str], str]):
     import inspect
 
-    from agglo._messages import argument_origins
+    from agglo.host import argument_origins
 
     from .conversion import origins_from_formula
 

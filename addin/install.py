@@ -23,7 +23,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from agglo._validation import AggloValueError
+from agglo import AggloValueError
 
 from .cli import command
 

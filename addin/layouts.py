@@ -19,8 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from agglo._validation import AggloValueError
-from agglo.tables import _check_total_rows, _is_total_label, _read_grid, _unit_of
+from agglo import AggloValueError
+from agglo.host import check_total_rows as _check_total_rows
+from agglo.host import is_total_label as _is_total_label
+from agglo.host import read_grid as _read_grid
+from agglo.host import unit_of as _unit_of
 
 from . import conversion as cv
 from .declare import formula as udf_formula
@@ -596,7 +599,7 @@ class Mark:
 def check_data(sel: Selection) -> list[Mark]:
     """Cells of a selection that the worksheet functions would refuse or read specially.
 
-    The selection is read by the table reader (:func:`agglo.tables._read_grid`), so the
+    The selection is read by the table reader (:func:`agglo.host.read_grid`), so the
     marks are the rules the functions apply: text inside the numbers and booleans
     (``text``), blanks/placeholders/error cells (``missing``), negative values
     (``negative``), and every cell of a total row (``total``), of a subtotal or grouping

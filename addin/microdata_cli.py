@@ -112,9 +112,9 @@ def _apply_filters(native: Any, filters: list[tuple[str, str]]) -> Any:
     if not filters:
         return native
     import narwhals.stable.v2 as nw
-    from agglo.microdata import _from_native
+    from agglo.host import from_native
 
-    frame = _from_native(native)
+    frame = from_native(native)
     schema = dict(frame.collect_schema())
     for col, text in filters:
         if col not in schema:

@@ -30,7 +30,7 @@ from __future__ import annotations
 from typing import Any
 
 import xlwings as xw
-from agglo._validation import AggloValueError
+from agglo import AggloValueError
 
 from . import conversion as cv
 from . import layouts

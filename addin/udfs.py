@@ -41,7 +41,7 @@ from collections.abc import Callable
 from typing import Any
 
 import xlwings as xw
-from agglo._messages import argument_origins
+from agglo.host import argument_origins
 
 from . import conversion as cv
 from .declarations import DECLARATIONS

@@ -18,6 +18,9 @@ Families (one module each): :mod:`agglo.location` (区位熵, specialisation),
 :mod:`agglo.microdata` (plant records → block, in
 pandas/Polars/DuckDB/Dask), :mod:`agglo.regions` (行政区划代码).
 
+Settings for a block of code: :func:`config_context` (``validate_once``: check an array
+once instead of in every function called on it) and :func:`get_config`.
+
 The family modules are imported on first use (``agglo.hhi``, ``agglo.location``,
 ``from agglo import *``), so ``import agglo`` stays cheap: SciPy and statsmodels load
 only when a function that needs them is called for the first time.
@@ -28,6 +31,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from ._config import config_context, get_config
 from ._results import Result
 from ._validation import AggloValueError, AggloWarning, TotalRowWarning
 
@@ -251,6 +255,8 @@ __all__ = [
     "AggloWarning",
     "Result",
     "TotalRowWarning",
+    "config_context",
+    "get_config",
     *_EXPORTS,
 ]
 

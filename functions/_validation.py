@@ -17,7 +17,6 @@ calls :mod:`agglo`.
 
 from __future__ import annotations
 
-import contextvars
 import math
 import numbers
 from collections.abc import Iterable
@@ -26,6 +25,8 @@ from typing import Any
 import numpy as np
 
 from . import _messages as _m
+from ._config import ARRAY, COPY, LOW
+from ._config import VALIDATED as _VALIDATED
 from ._pandas import pd
 
 __all__ = [
@@ -116,54 +117,32 @@ def labels_of(x: Any) -> tuple[Any, Any] | None:
 
 
 # --------------------------------------------------------------------------------------
-# private: validate once
+# validate once (agglo.config_context(validate_once=arr), in ._config)
 # --------------------------------------------------------------------------------------
 # The Excel add-in reads a worksheet range into a fresh float array and then calls an
 # agglo function on it, which would scan the same cells again (NaN, ±inf, sign).  To
 # validate once, the add-in registers that one array for the duration of the call with
-# ``_call_prechecked``: the facts are computed here (two reductions, min and max), not taken
-# on trust, and only that very object (identity, not equality) is recognised, only
-# during that call, and only in the current thread/task (a ContextVar).
+# ``config_context(validate_once=arr)``: the facts are computed there (two reductions, min
+# and max), not taken on trust, and only that very object (identity, not equality) is
+# recognised, only inside the block, and only in the current thread/task (a ContextVar).
 # ``as_array`` then skips its scans for it when the facts prove every check passes and
 # returns exactly what the full path returns (a float64 copy); in every other case,
 # including every error, it takes the full path, so messages and results never change.
-# Nothing changes for any other caller or any other object: no public signature has a
-# hidden argument, and the cost outside the add-in is one ContextVar lookup.
-_PRECHECKED: contextvars.ContextVar[list[Any] | None] = contextvars.ContextVar(
-    "agglo_prechecked", default=None
-)  # [registered array, its minimum, the copy as_array returned for it (or None)]
+# Nothing changes for any other caller or any other object: no signature has a hidden
+# argument, and the cost outside such a block is one ContextVar lookup.
 
 
 def _known_finite(a: np.ndarray) -> bool:
     """Whether ``a`` is (a view of) the copy :func:`as_array` made of the array registered
-    by :func:`_call_prechecked` for this call: all of it finite, so a caller may skip its
+    by :func:`agglo.config_context` here: all of it finite, so a caller may skip its
     NaN handling.  The caller must not have written NaN into it since."""
-    checked = _PRECHECKED.get()
-    if checked is None or checked[2] is None:
+    checked = _VALIDATED.get()
+    if checked is None or checked[COPY] is None:
         return False
-    return a is checked[2] or a.base is checked[2]
+    return a is checked[COPY] or a.base is checked[COPY]
 
 
-def _call_prechecked(func: Any, arr: np.ndarray, /, *args: Any, **kwargs: Any) -> Any:
-    """``func(arr, *args, **kwargs)``, with :func:`as_array` trusting facts about ``arr``.
-
-    The facts are registered only for a float64 ndarray whose values are all finite (no
-    NaN, no ±inf: its minimum and maximum are finite); otherwise the call is plain.
-    ``arr`` must not be modified during the call (agglo functions never modify their
-    input).
-    """
-    if type(arr) is np.ndarray and arr.dtype == np.float64 and arr.size:
-        low, high = float(arr.min()), float(arr.max())
-        if math.isfinite(low) and math.isfinite(high):
-            token = _PRECHECKED.set([arr, low, None])
-            try:
-                return func(arr, *args, **kwargs)
-            finally:
-                _PRECHECKED.reset(token)
-    return func(arr, *args, **kwargs)
-
-
-def _from_prechecked(
+def _from_validated(
     x: np.ndarray,
     low: float,
     ndim: int | tuple[int, ...] | None,
@@ -171,7 +150,7 @@ def _from_prechecked(
     positive: bool,
     min_size: int,
 ) -> np.ndarray | None:
-    """The result of :func:`as_array` for a registered array when its facts prove every
+    """The result of :func:`as_array` for the registered array when its facts prove every
     check passes (finite values, the sign asked for, the shape and size), else None."""
     if ndim is not None and x.ndim not in ((ndim,) if isinstance(ndim, int) else ndim):
         return None
@@ -230,11 +209,11 @@ def as_array(
     ...
     agglo.AggloValueError: 'values' 只能是数值，第2个是 'x'。... / 'values' must contain numbers only; found the text 'x' at position 2. Remove text or convert it to a number (blank cells may be left empty).
     """
-    checked = _PRECHECKED.get()
-    if checked is not None and x is checked[0]:
-        fast = _from_prechecked(x, checked[1], ndim, non_negative, positive, min_size)
+    checked = _VALIDATED.get()
+    if checked is not None and x is checked[ARRAY]:
+        fast = _from_validated(x, checked[LOW], ndim, non_negative, positive, min_size)
         if fast is not None:
-            checked[2] = fast
+            checked[COPY] = fast
             return fast
     labels = labels_of(x)
     if isinstance(x, str):

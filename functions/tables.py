@@ -102,6 +102,18 @@ def _parse_cell(value: Any) -> tuple[float | None, bool]:
 
 @functools.lru_cache(maxsize=16384)
 def _parse_text(value: str) -> tuple[float | None, bool]:
+    """A cell's text read as a number: ``(number, had a footnote mark)``.
+
+    A number stored as text (``"1,234.5"``, full-width digits, ``"12.5%"``, ``"1/3"``) is
+    its number; a footnote mark (``"444.22①"``, ``"10*"``) is removed and reported; a
+    blank, a placeholder (``—``, ``x`` …) or an error value (``#N/A``) is NaN; any other
+    text is ``None`` (a label).  Cached: the same texts recur across a table.
+
+    Examples
+    --------
+    >>> _parse_text("444.22①"), _parse_text("12.5%"), _parse_text("#N/A"), _parse_text("地区")
+    ((444.22, True), (0.125, False), (nan, False), (None, False))
+    """
     text = value.strip()
     if not text:
         return math.nan, False

@@ -456,7 +456,8 @@ def test_call_checked_gives_what_agglo_gives_with_total_rows_raise(name, axes, a
     plain = _outcome(lambda: func(arr.copy(), total_rows="raise"))
     checked = _outcome(lambda: cv.call_checked(func, arr, totals=totals))
     assert checked == plain
-    assert _validation._PRECHECKED.get() is None  # registered for that call only
+    assert agglo.get_config()["validate_once"] is None  # registered for that call only
+    assert arr.flags.writeable  # read-only during the call only
 
 
 @given(arr=_blocks())
@@ -504,7 +505,7 @@ _FLAGS = st.fixed_dictionaries(
 
 @given(arr=_blocks(), flags=_FLAGS)
 @settings(max_examples=300, deadline=None)
-def test_prechecked_as_array_returns_what_the_full_checks_return(arr, flags):
+def test_validate_once_as_array_returns_what_the_full_checks_return(arr, flags):
     def check(a):
         out = _validation.as_array(a, "data", **flags)
         return out, out is a, out.flags.writeable, out.dtype
@@ -516,16 +517,20 @@ def test_prechecked_as_array_returns_what_the_full_checks_return(arr, flags):
             return str(exc)
         return np.nan_to_num(out, nan=-7.5).tolist(), same, writeable, dtype
 
-    assert outcome(lambda: _validation._call_prechecked(check, arr)) == outcome(lambda: check(arr))
+    def validated():
+        with agglo.config_context(validate_once=arr):
+            return check(arr)
+
+    assert outcome(validated) == outcome(lambda: check(arr))
 
 
-def test_prechecked_trusts_only_that_array_during_that_call():
+def test_validate_once_trusts_only_that_array_inside_the_block():
     clean = np.array([[1.0, 2.0], [3.0, 4.0]])
     other = np.array([[1.0, np.nan], [-3.0, 4.0]])
     seen = []
 
     def inner(a):
-        seen.append(_validation._PRECHECKED.get()[0] is a)
+        seen.append(agglo.get_config()["validate_once"] is a)
         # another array, even an equal copy, gets the full checks
         with pytest.raises(AggloValueError, match=r"'other' must not contain missing values"):
             _validation.as_array(other, "other", allow_nan=False)
@@ -533,21 +538,23 @@ def test_prechecked_trusts_only_that_array_during_that_call():
         assert copy.tolist() == a.tolist()
         raise RuntimeError("boom")
 
-    with pytest.raises(RuntimeError, match="boom"):
-        _validation._call_prechecked(inner, clean)
+    with pytest.raises(RuntimeError, match="boom"), agglo.config_context(validate_once=clean):
+        inner(clean)
     assert seen == [True]
-    assert _validation._PRECHECKED.get() is None  # reset after an exception too
+    assert agglo.get_config()["validate_once"] is None  # reset after an exception too
+    assert clean.flags.writeable
     # arrays that are not finite float64 are never registered
     for arr in (other, np.array([[1, 2]]), np.zeros((0, 2)), [[1.0, 2.0]]):
-        _validation._call_prechecked(
-            lambda a: seen.append(_validation._PRECHECKED.get() is None), arr
-        )
+        with agglo.config_context(validate_once=arr):
+            seen.append(agglo.get_config()["validate_once"] is None)
     assert seen == [True, True, True, True, True]
     # the messages are the full path's
-    with pytest.raises(AggloValueError, match=r"'data' must be non-negative \(>= 0\); found -1"):
-        _validation._call_prechecked(
-            lambda a: _validation.as_matrix(a, "data", non_negative=True), -clean
-        )
+    negative = -clean
+    with (
+        pytest.raises(AggloValueError, match=r"'data' must be non-negative \(>= 0\); found -1"),
+        agglo.config_context(validate_once=negative),
+    ):
+        _validation.as_matrix(negative, "data", non_negative=True)
 
 
 def _old_cell(x):
