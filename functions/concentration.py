@@ -12,8 +12,8 @@ Two kinds of input:
   :math:`x_r = E_r / \sum_r E_r` with :math:`E_r` the row sums or ``region_totals``.
   Missing cells count as 0.
 
-The Ellison–Glaeser and Maurel–Sédillot indices live in :mod:`agglo._eg` and are
-re-exported here.
+The Ellison–Glaeser and Maurel–Sédillot indices live in :mod:`agglo.dartboard`
+(``agglo.concentration.ellison_glaeser`` still works).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from typing import Any
 import numpy as np
 
 from . import _messages
-from ._eg import ellison_glaeser, maurel_sedillot
 from ._pandas import pd
 from ._validation import (
     AggloValueError,
@@ -34,6 +33,7 @@ from ._validation import (
     as_vector,
     labels_of,
 )
+from .dartboard import ellison_glaeser, maurel_sedillot  # noqa: F401 (older spelling)
 from .location import (
     _Block,
     _check_totals_axis,
@@ -51,8 +51,6 @@ __all__: list[str] = [
     "spatial_gini",
     "locational_gini",
     "lq_gini",
-    "ellison_glaeser",
-    "maurel_sedillot",
 ]
 
 

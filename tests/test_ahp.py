@@ -1,4 +1,4 @@
-"""Tests of agglo.judgement: AHP weights and consistency, group and hierarchy AHP, and paper 003's
+"""Tests of agglo.analytic_hierarchy: AHP weights and consistency, group and hierarchy AHP, and paper 003's
 rule-based random weighting."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from agglo import AggloValueError
-from agglo.judgement import (
+from agglo.analytic_hierarchy import (
     AHP_PRESETS,
     RI_TABLES,
     ahp,

@@ -11,6 +11,9 @@ r"""AHP (层次分析法): weights and consistency of pairwise judgement matrice
   mean AHP weights over many random judgement matrices that respect a stated importance order.
 * :func:`random_index` and :data:`RI_TABLES` — the random-index tables in use.
 
+The module is named after the method, the analytic hierarchy process (a module named
+``ahp`` would be shadowed by the function :func:`agglo.ahp` in the package namespace).
+
 The random-index (RI) tables of the peers disagree (Saaty 1980's classic table, the extended
 table common in Chinese textbooks, Saaty 2005, Tummala & Ling, Donegan & Dodd), so the table
 is an explicit argument and every result records the one used.

@@ -1,4 +1,4 @@
-r"""Ellison–Glaeser (EG, γ) and Maurel–Sédillot agglomeration indices.
+r"""Dartboard indices: Ellison–Glaeser (EG, γ) and Maurel–Sédillot agglomeration (EG/MS 指数).
 
 Both measures compare an industry's regional distribution with the regional distribution
 of all activity (the "dartboard"), corrected for the industry's plant-size concentration
@@ -10,7 +10,9 @@ of all activity (the "dartboard"), corrected for the industry's plant-size conce
   the plant Herfindahl H per industry, either given directly or approximated from
   enterprise counts (equal-size firms within each region, or 1/N).
 
-The public functions are re-exported by :mod:`agglo.concentration`.
+The module is named after the model both indices rest on: plants located at random
+like darts thrown at a board whose areas are the regions' shares of all activity
+(Ellison & Glaeser 1997, "a dartboard approach").
 """
 
 from __future__ import annotations
