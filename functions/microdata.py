@@ -415,6 +415,8 @@ def plant_summary(
     Ellison, G., & Glaeser, E. L. (1997). Geographic concentration in U.S. manufacturing
     industries: a dartboard approach. *Journal of Political Economy*, 105(5), 889–927.
 
+    See [ellison_glaeser_1997] in docs/references.md.
+
     Examples
     --------
     >>> plants = pd.DataFrame({
@@ -662,6 +664,8 @@ def aggregate(
     Ellison, G., & Glaeser, E. L. (1997). Geographic concentration in U.S. manufacturing
     industries: a dartboard approach. *Journal of Political Economy*, 105(5), 889–927
     (the region × industry sums from plant records).
+
+    See [ellison_glaeser_1997] in docs/references.md.
 
     Examples
     --------

@@ -203,6 +203,8 @@ def region_codes(level: str | None = None, *, code_list: Any = None) -> pd.DataF
     GB/T 2260 中华人民共和国行政区划代码 (administrative division codes of the PRC):
     code structure and the codes of the provincial level.
 
+    See [gbt_2260] in docs/references.md.
+
     Examples
     --------
     >>> t = region_codes("province").set_index("code")
@@ -321,6 +323,8 @@ def region_names(
     References
     ----------
     GB/T 2260 中华人民共和国行政区划代码; see :func:`region_codes`.
+
+    See [gbt_2260] in docs/references.md.
 
     Examples
     --------
