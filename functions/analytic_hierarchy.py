@@ -578,7 +578,7 @@ def _ahp_core(a: np.ndarray, method: str, ri_value: float, ri_table: str, labels
 
 
 def random_index(n: int, ri: str = "saaty1980") -> float:
-    r"""Random index RI(n) of a named table.
+    r"""Random index RI(n) (平均随机一致性指标) of a named table.
 
     Parameters
     ----------
@@ -659,7 +659,7 @@ def random_index(n: int, ri: str = "saaty1980") -> float:
 
 
 def ahp_matrix_from_upper(upper: Any, *, rtol: float = 0.05) -> Any:
-    r"""Complete a judgement matrix given by its upper triangle.
+    r"""Complete a judgement matrix (判断矩阵) given by its upper triangle.
 
     Blanks (NaN/None) or zeros on the diagonal become 1 and those below the diagonal become
     the reciprocals of the entries above it, as in the judgement-matrix grids of AHP
@@ -864,7 +864,7 @@ def ahp_group(
     fill_lower: bool = True,
     rtol: float = 0.05,
 ) -> AHPResult:
-    r"""Group AHP: aggregate several experts' judgement matrices by geometric mean (AIJ).
+    r"""Group AHP (群组层次分析法): the experts' judgement matrices by geometric mean (AIJ).
 
     Parameters
     ----------

@@ -632,7 +632,7 @@ def lq_gini(
     *,
     total_rows: str = "warn",
 ) -> Any:
-    r"""Gini coefficient of the location quotients of every industry (regions unweighted).
+    r"""Gini coefficient of the location quotients (区位熵基尼系数) of every industry, regions unweighted.
 
     Parameters
     ----------

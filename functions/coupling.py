@@ -617,7 +617,7 @@ def _spssau_interval(a: np.ndarray) -> np.ndarray:
 
 
 def rescale(values: Any, low: Any, high: Any, *, outside: str = "raise") -> Any:
-    r"""Map scores from a fixed range [low, high] onto [0, 1]: :math:`(v - low)/(high - low)`.
+    r"""Map scores from a fixed range [low, high] onto [0, 1] (线性变换): :math:`(v - low)/(high - low)`.
 
     Parameters
     ----------

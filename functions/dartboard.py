@@ -1202,7 +1202,7 @@ def maurel_sedillot(
     size: str | None = None,
     region_level: str | None = None,
 ) -> MaurelSedillotResult:
-    r"""Maurel–Sédillot agglomeration index γ_MS per industry.
+    r"""Maurel–Sédillot agglomeration index γ_MS (MS 指数) per industry.
 
     Takes exactly the inputs of :func:`ellison_glaeser` (plant mode or aggregate mode;
     see there for every argument, the alignment of ``region_totals`` by label and the

@@ -206,7 +206,7 @@ def parse_directions(
     best: Any = None,
     interval: Any = None,
 ) -> Directions:
-    r"""Parse indicator directions for a block with ``n`` columns.
+    r"""Parse indicator directions (指标方向: 正向, 负向, 居中型, 区间型) for a block with ``n`` columns.
 
     Parameters
     ----------

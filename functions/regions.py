@@ -162,7 +162,7 @@ def _names_of(units: np.ndarray, listed: pd.Series | None) -> np.ndarray:
 
 
 def region_codes(level: str | None = None, *, code_list: Any = None) -> pd.DataFrame:
-    """The 34 provincial-level codes of GB/T 2260, with the units of a code list.
+    """The 34 provincial-level codes (行政区划代码) of GB/T 2260, with the units of a code list.
 
     Parameters
     ----------
@@ -291,7 +291,7 @@ def _lookup(ints: np.ndarray, level: str, listed: pd.Series | None) -> tuple[Any
 def region_names(
     codes: Any, level: str = "prefecture", *, name: str = "codes", code_list: Any = None
 ) -> np.ndarray:
-    """Names of the province / prefecture / county to which each code belongs.
+    """Names of the province / prefecture / county (省/地/县) to which each code belongs.
 
     Parameters
     ----------

@@ -245,7 +245,7 @@ def _from_neighbours(nb: dict[Any, Any]) -> tuple[Any, list[Any]]:
 
 
 def spatial_weights(weights: Any, style: str = "W", labels: Any = None) -> SpatialWeights:
-    r"""Spatial weights from a matrix (an Excel block) or a neighbour list.
+    r"""Spatial weights (空间权重矩阵) from a matrix (an Excel block) or a neighbour list.
 
     Parameters
     ----------

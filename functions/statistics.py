@@ -136,7 +136,7 @@ def correlation(
     *,
     alternative: str = "two-sided",
 ) -> CorrelationResult:
-    r"""Pearson or Spearman correlation of two variables, dropping incomplete pairs.
+    r"""Pearson or Spearman correlation (相关系数) of two variables, dropping incomplete pairs.
 
     Parameters
     ----------
@@ -273,7 +273,7 @@ def _first_dependent(design: np.ndarray, names: list[str]) -> tuple[str, list[st
 
 
 def ols(y: Any, x: Any, add_constant: bool = True) -> OLSResult:
-    r"""Ordinary least squares regression of ``y`` on ``x``, with the full coefficient table.
+    r"""Ordinary least squares regression (最小二乘回归) of ``y`` on ``x``, with the coefficient table.
 
     Parameters
     ----------

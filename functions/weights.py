@@ -450,7 +450,7 @@ def critic_weights(
     interval: Any = None,
     ddof: int = 1,
 ) -> CriticResult:
-    r"""CRITIC weights (Diakoulaki et al. 1995): contrast (std) × conflict (1 − correlation).
+    r"""CRITIC weights (CRITIC 权重法; Diakoulaki et al. 1995): contrast (std) × conflict (1 − r).
 
     Parameters
     ----------

@@ -104,3 +104,17 @@ def test_pandas_is_imported_only_when_a_pandas_object_is_involved():
         "DataFrame ['a', 'b', 'c'] True True True True",
         "Series Series",
     ]
+
+
+def test_list_datasets_names_every_bundled_file_with_its_source():
+    from importlib import resources
+
+    names = agglo.list_datasets()
+    assert names[:2] == ["gdp_by_sector", "employment_wage"]
+    sources = resources.files("agglo.data").joinpath("SOURCES.md").read_text("utf-8")
+    rows = {name: len(agglo.load_dataset(name)) for name in names}
+    assert rows["gdp_by_sector"] == 31 * 10  # 31 provinces × 2015–2024
+    assert rows["china_province_borders"] == 68
+    for name in names:
+        file = agglo.datasets._FILES[name]
+        assert f"`{file}`" in sources, f"{file} has no line in agglo/data/SOURCES.md"
