@@ -805,8 +805,7 @@ def ahp(
     Crawford, G., & Williams, C. (1985). A note on the analysis of subjective judgment
     matrices. *Journal of Mathematical Psychology*, 29(4), 387–405.
     章立东, 李奥 (2021). 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例.
-    江西社会科学, 2021(3)
-    (AHP combines the indicators into the development index).
+    江西社会科学, 2021(3) (AHP combines the indicators into the development index).
 
     See [saaty_1977], [saaty_1980], [crawford_williams_1985], [ceramics] in
 
@@ -1019,8 +1018,7 @@ def ahp_hierarchy(
     ----------
     Saaty, T. L. (1980). *The Analytic Hierarchy Process*. McGraw-Hill.
     章立东, 李奥 (2021). 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例.
-    江西社会科学, 2021(3)
-    (lower-level indicators combined into higher-level indices).
+    江西社会科学, 2021(3) (lower-level indicators combined into higher-level indices).
 
     See [saaty_1980], [ceramics] in docs/references.md.
 

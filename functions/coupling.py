@@ -298,8 +298,9 @@ def coupling_degree(
     so for two systems :math:`C = 2\sqrt{U_1U_2}/(U_1+U_2)`.  C lies in [0, 1], is 1
     exactly when all systems are equal and positive, is 0 when any system is 0, and does
     not depend on the scale of the U's.  ``exponent=k`` replaces :math:`1/n`.  章立东 &
-    李奥 (2021) [ceramics] couple two systems with "调节系数 t = 5"; its Tables 3 and 4 are reproduced (to their
-    printed rounding) only by :math:`C = \{U_1U_2/[(U_1+U_2)/2]^2\}^5`, i.e. ``exponent=5``
+    李奥 (2021) [ceramics] couple two systems with "调节系数 t = 5"; their Tables 3 and 4
+    are reproduced (to their printed rounding) only by
+    :math:`C = \{U_1U_2/[(U_1+U_2)/2]^2\}^5`, i.e. ``exponent=5``
     applied to the ratio — not the 1/5 power and not the standard C to the 5th power.
     A larger k pulls C down and spreads it (k = 5 on two systems gives the standard C to
     the 10th power).  Chinese papers also use k = 2 or 3 under the same name.
@@ -341,8 +342,8 @@ def coupling_degree(
     .. [3] Fan, Ke & Cao (2024). 统计与决策 40: 41–46 (the form implemented by the R
        package *coupling*, ``ccd(method = "fan")``).
     .. [4] 章立东, 李奥 (2021). 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例.
-       江西社会科学, 2021(3)
-       (ceramic clusters, 2019 data): C with adjustment coefficient t = 5 on two systems.
+       江西社会科学, 2021(3) (ceramic clusters, 2019 data): C with adjustment
+       coefficient t = 5 on two systems.
 
     See [liao_1999], [wang_2021], [fan_ke_cao_2024], [ceramics] in docs/references.md.
 
@@ -540,8 +541,7 @@ def coupling_coordination(
     .. [2] 王淑佳, 孔伟, 任亮, 治丹丹, 戴彬婷 (2021). 国内耦合协调度模型的误区及修正.
        自然资源学报 36(3): 793–810.
     .. [3] 章立东, 李奥 (2021). 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例.
-       江西社会科学, 2021(3),
-       Tables 3–4.
+       江西社会科学, 2021(3), Tables 3–4.
 
     See [liao_1999], [wang_2021], [ceramics] in docs/references.md.
 
@@ -655,8 +655,7 @@ def rescale(values: Any, low: Any, high: Any, *, outside: str = "raise") -> Any:
     References
     ----------
     .. [1] 章立东, 李奥 (2021). 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例.
-       江西社会科学, 2021(3)
-       (scores on [50, 100]).
+       江西社会科学, 2021(3) (scores on [50, 100]).
 
     See [ceramics] in docs/references.md.
 
@@ -976,8 +975,7 @@ def coordination_level(
     .. [1] 廖重斌 (1999). 环境与经济协调发展的定量评判及其分类体系. 热带地理 19(2): 171–177.
     .. [2] 田深圳 et al. (2021). 地理学报 76(4): 781–, Table 1.
     .. [3] 章立东, 李奥 (2021). 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例.
-       江西社会科学, 2021(3),
-       notes to Figures 2–3.
+       江西社会科学, 2021(3), notes to Figures 2–3.
 
     See [liao_1999], [tian_2021], [ceramics] in docs/references.md.
 
@@ -1052,8 +1050,7 @@ def coupling_stage(
     ----------
     .. [1] 田深圳 et al. (2021). 地理学报 76(4), Table 1.
     .. [2] 章立东, 李奥 (2021). 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例.
-       江西社会科学, 2021(3),
-       note to Figure 2.
+       江西社会科学, 2021(3), note to Figure 2.
 
     See [tian_2021], [ceramics] in docs/references.md.
 
@@ -1139,8 +1136,7 @@ def lead_lag(
     References
     ----------
     .. [1] 章立东, 李奥 (2021). 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例.
-       江西社会科学, 2021(3),
-       notes to Tables 3–4.
+       江西社会科学, 2021(3), notes to Tables 3–4.
     .. [2] 王淑佳 et al. (2021). 自然资源学报 36(3): 793–810.
 
     See [ceramics], [wang_2021] in docs/references.md.

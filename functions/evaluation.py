@@ -158,7 +158,8 @@ def composite_index(
         Multiplier of the scores: 100 (default) for a 0–100 index, 1 for [0, 1].
     groups : sequence (k,), optional
         A dimension (subsystem, 维度) label per indicator, e.g. 动力升级 / 生态和谐
-        / 社会进步 / 经济基本盘 in [ceramics].  Gives a two-level index: indicator → dimension → total.
+        / 社会进步 / 经济基本盘 in [ceramics].  Gives a two-level index: indicator →
+        dimension → total.
     group_weights : None, 'equal', array_like (g,) or dict, optional
         Dimension weights W_s (normalised to sum 1), in order of first appearance of the
         group labels or as ``{label: weight}``.  None (default): W_s = Σ_{j∈s} w_j, the

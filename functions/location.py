@@ -723,8 +723,7 @@ def lq_score(
     References
     ----------
     .. [1] 章立东, 李奥 (2021). 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例.
-       江西社会科学, 2021(3),
-       footnote 1.
+       江西社会科学, 2021(3), footnote 1.
 
     See [ceramics] in docs/references.md.
 
