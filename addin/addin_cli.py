@@ -11,7 +11,6 @@ from pathlib import Path
 
 from agglo._validation import AggloValueError
 
-from .build_addin import build
 from .commands import command
 from .install import (
     LITE_REQUIREMENTS,
@@ -48,6 +47,8 @@ def _run(args: argparse.Namespace) -> int:
         )
         return 0
     if args.action == "build":
+        from .build_addin import build  # builds are rare: keep `agglo --help` light
+
         target = build(args.out, import_vba=args.import_vba)
         print(f"built {target} (+ RibbonAgglo.bas); see `agglo addin install --xlam {target}`")
         return 0
