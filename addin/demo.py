@@ -43,6 +43,8 @@ def build_demo_workbook(path: str | Path, year: int = 2024) -> Path:
     from openpyxl.styles import Font
     from openpyxl.worksheet.formula import ArrayFormula
 
+    from .declare import formula as udf_formula
+
     block = agglo.gdp_by_sector(year).reindex(list(agglo.NBS_PROVINCES))
     sectors = [str(c) for c in block.columns]
     wb = Workbook()
@@ -68,7 +70,7 @@ def build_demo_workbook(path: str | Path, year: int = 2024) -> Path:
     for i in range(n):
         lq.cell(row=4 + i, column=1, value=f"=数据!A{4 + i}")
     ref = f"B4:D{last}"
-    lq["B4"] = ArrayFormula(ref, f"=LQRATIO(数据!B4:D{last})")
+    lq["B4"] = ArrayFormula(ref, udf_formula("LQRATIO", f"数据!B4:D{last}"))
     lq["F3"] = "最大 LQ"
     for i in range(n):
         r = 4 + i
@@ -82,7 +84,7 @@ def build_demo_workbook(path: str | Path, year: int = 2024) -> Path:
     conc.append([])
     conc.append([None, *sectors])
     conc["A4"] = "HHI"
-    conc["B4"] = ArrayFormula("B4:D4", f"=HHI(数据!B4:D{last})")
+    conc["B4"] = ArrayFormula("B4:D4", udf_formula("HHI", f"数据!B4:D{last}"))
     conc["A5"] = "HHI×10000"
     for j, c in enumerate("BCD"):
         conc.cell(row=5, column=2 + j, value=f"={c}4*10000")
@@ -99,7 +101,7 @@ def build_demo_workbook(path: str | Path, year: int = 2024) -> Path:
         cp.cell(row=r, column=1, value=f"=数据!A{r}")
         cp.cell(row=r, column=2, value=f"=数据!C{r}/MAX(数据!C$4:C${last})")
         cp.cell(row=r, column=3, value=f"=数据!D{r}/MAX(数据!D$4:D${last})")
-    cp["D4"] = ArrayFormula(f"D4:D{last}", f"=COUPLING(B4:C{last})")
+    cp["D4"] = ArrayFormula(f"D4:D{last}", udf_formula("COUPLING", f"B4:C{last}"))
     cp["F3"] = "平均 C"
     cp["F4"] = f"=AVERAGE(D4:D{last})"
     _formats(cp, f"B4:D{last}", "0.0000")

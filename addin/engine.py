@@ -106,24 +106,15 @@ _STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
 
 
 def default_registry() -> dict[str, Callable[..., Any]]:
-    """The worksheet-function wrappers of the add-in (empty if not available)."""
-    import sys
-
-    from . import _mode
-
-    _mode.headless_import = "xlwings" not in sys.modules and f"{__package__}.udfs" not in (
-        sys.modules
-    )
+    """The worksheet functions of the add-in as plain guarded callables, made from their
+    declarations without xlwings (empty if not available)."""
     try:
-        from . import udfs
+        from .declare import plain_registry
     except ModuleNotFoundError as exc:
-        if exc.name != f"{__package__}.udfs":
+        if exc.name != f"{__package__}.declare":
             raise  # a dependency of the worksheet functions is missing: say so
         return {}
-    finally:
-        _mode.headless_import = False
-    reg = getattr(udfs, "REGISTRY", None) or {}
-    return {str(k).upper(): v for k, v in reg.items()}
+    return {str(k).upper(): v for k, v in plain_registry().items()}
 
 
 def _conversion():

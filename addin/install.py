@@ -76,7 +76,7 @@ LITE_REQUIREMENTS = (
 def lite_main_source() -> str:
     """``main.py`` of the xlwings Lite bundle: imports every worksheet function and script
     (generated from the registry, so it always lists them all)."""
-    from .udfs import lite_names
+    from .declare import lite_names
 
     names = "".join(f"    {name},\n" for name in lite_names())
     return _LITE_HEAD + "from agglo_addin.udfs import (  # noqa: F401\n" + names + ")\n"

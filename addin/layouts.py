@@ -23,6 +23,7 @@ from agglo._validation import AggloValueError
 from agglo.tables import _check_total_rows, _is_total_label, _read_grid, _unit_of
 
 from . import conversion as cv
+from .declare import formula as udf_formula
 
 __all__ = [
     "HEAT_COLORS",
@@ -417,13 +418,13 @@ def lq_sheet(sel: Selection, existing: Sequence[str] = ()) -> Plan:
     """
     lay = analyse_block(sel)
     if lay.totals:
-        formula = f"=LQRATIO({lay.data},,{lay.totals})"
+        formula = udf_formula("LQRATIO", lay.data, industry_totals=lay.totals)
         reference = (
             f"national reference = the total row {lay.total_row} of {sel.sheet} (E_k), "
             "E = its sum; E_r = the region's row sum"
         )
     else:
-        formula = f"=LQRATIO({lay.data})"
+        formula = udf_formula("LQRATIO", lay.data)
         reference = "totals from the block: E_r = row sums, E_k = column sums, E = grand sum"
     writes = [
         Write("A1", value=f"区位熵 Location quotients of {sel.sheet}", bold=True),
@@ -487,11 +488,11 @@ def coupling_report(sel: Selection, existing: Sequence[str] = ()) -> Plan:
             ),
         ),
         Write("A4", value="单元 unit", bold=True),
-        Write("B4", formula=f"=CTD({lay.data})", number_format="0.000", spill=(n + 1, 3)),
+        Write("B4", formula=udf_formula("CTD", lay.data), number_format="0.000", spill=(n + 1, 3)),
         Write("E4", value="协调等级 level", bold=True),
-        Write("E5", formula=f"=COORDLEVEL({d_col})", spill=(n, 1)),
+        Write("E5", formula=udf_formula("COORDLEVEL", d_col), spill=(n, 1)),
         Write("F4", value="滞后类型 lead/lag", bold=True),
-        Write("F5", formula=f"=LEADLAG({lay.column(0)},{lay.column(1)})", spill=(n, 1)),
+        Write("F5", formula=udf_formula("LEADLAG", lay.column(0), lay.column(1)), spill=(n, 1)),
     ]
     _labels_down(writes, 5, 1, lay.region_names())
     chart_source = range_address(4, 1, n + 1, 4, absolute=False)  # units, C, T, D
@@ -547,7 +548,7 @@ def entropy_topsis_report(
         Write("A4", value="方向 direction", bold=True),
         Write(
             "A6",
-            formula=f"=ENTROPY({lay.data},{dir_range})",
+            formula=udf_formula("ENTROPY", lay.data, directions=dir_range),
             number_format="0.0000",
             spill=(k + 1, 4),
         ),
@@ -556,13 +557,13 @@ def entropy_topsis_report(
         Write(address(top - 1, 3), value="排名 rank", bold=True),
         Write(
             address(top, 2),
-            formula=f"=TOPSIS({lay.data},{weights},{dir_range})",
+            formula=udf_formula("TOPSIS", lay.data, weights, dir_range),
             number_format="0.0000",
             spill=(n, 1),
         ),
         Write(
             address(top, 3),
-            formula=f"=TOPSISRANK({lay.data},{weights},{dir_range})",
+            formula=udf_formula("TOPSISRANK", lay.data, weights, dir_range),
             spill=(n, 1),
         ),
     ]

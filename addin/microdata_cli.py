@@ -44,11 +44,12 @@ def _setup(p: argparse.ArgumentParser) -> None:
                    "omitted: plants are counted")  # fmt: skip
     p.add_argument("--region-level", choices=("province", "prefecture", "county"),
                    help="the region column holds 行政区划代码: rows are the units of this "
-                   "level (provinces by name; prefectures/counties by name with "
-                   "--region-codes, else by their 6-digit code)")  # fmt: skip
+                   "level, by name (shipped: GB/T 2260 provinces, 2023 prefecture and "
+                   "county codes)")  # fmt: skip
     p.add_argument("--region-codes", metavar="FILE",
-                   help="with --region-level: a UTF-8 CSV of two columns code,name giving the "
-                   "names of the prefecture/county units (header row code,name)")  # fmt: skip
+                   help="with --region-level: a UTF-8 CSV of two columns code,name (header "
+                   "row code,name), e.g. the codes of the data's year; its names override "
+                   "and extend the shipped 2023 ones")  # fmt: skip
     p.add_argument("--where", action="append", default=[], metavar="COL=VALUE",
                    help="keep only records with COL equal to VALUE (repeatable; run in the "
                    "engine)")  # fmt: skip
@@ -330,12 +331,11 @@ def _write(out: Path, summary: Any, per_file: list[dict], args, filters, argv_te
             "地区层级 region level",
             f"{args.region_level} of the 行政区划代码: "
             + (
-                f"province names ({agglo.REGION_CODES_VINTAGE})"
-                if args.region_level == "province"
-                else f"names from the code list {args.region_codes}"
-                if args.region_codes
-                else "labelled by 6-digit code (no --region-codes list given)"
+                f"names from the code list {args.region_codes}, then "
+                if args.region_codes and args.region_level != "province"
+                else "names from "
             )
+            + agglo.REGION_CODES_VINTAGE
             if args.region_level
             else "labels as in the data",
         ),

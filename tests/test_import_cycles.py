@@ -2,10 +2,10 @@
 
 The import graph is read from the sources with :mod:`ast`: every ``import`` and
 ``from ... import`` of a module of the same package, at module level or inside a
-function (a deferred import is still a dependency), and every string that names one of
-the package's modules exactly (``importlib.import_module("agglo_addin.engine_cli")``,
-the command modules the command line loads by name; the bare package name is not
-counted, it is also what ``__module__ = "agglo"`` says).  Imports under
+function (a deferred import is still a dependency), and every module named by a string
+that is imported by name (``importlib.import_module("agglo_addin.engine_cli")``, or a
+loop over such names: the command modules the command line loads); other strings that
+happen to name a module (``f.__module__ = "agglo_addin.udfs"``) are not imports.  Imports under
 ``if TYPE_CHECKING:`` never run and are left out.  A cycle is reported as the chain of
 modules with the line of each import.
 """
@@ -55,6 +55,19 @@ def _walk(tree: ast.AST):
                 stack.append(child)
 
 
+def _is_import_call(node: ast.Call) -> bool:
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name in ("import_module", "__import__")
+
+
+def _strings(node: ast.AST) -> list[str]:
+    """The string constants of an expression (a name, or a tuple/list of names)."""
+    return [
+        n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    ]
+
+
 def import_graph(package: str, folder: Path) -> dict[str, dict[str, int]]:
     """Module → {imported module of the same package: line of the first such import}."""
     modules = _modules(package, folder)
@@ -93,13 +106,17 @@ def import_graph(package: str, folder: Path) -> dict[str, dict[str, int]]:
                     source == package and all(f"{source}.{a.name}" in modules for a in node.names)
                 ):
                     add(known(source), node.lineno)
-            elif (
-                isinstance(node, ast.Constant)
-                and isinstance(node.value, str)
-                and node.value in modules
-                and node.value != package  # not ``__module__ = "agglo"``
-            ):
-                add(node.value, node.lineno)
+            elif isinstance(node, ast.Call) and _is_import_call(node):
+                for arg in node.args[:1]:
+                    for name in _strings(arg):
+                        add(name if name in modules else None, node.lineno)
+            elif isinstance(node, ast.For) and any(
+                isinstance(n, ast.Call) and _is_import_call(n)
+                for b in node.body
+                for n in ast.walk(b)
+            ):  # ``for mod in ("agglo_addin.engine_cli", ...): importlib.import_module(mod)``
+                for name in _strings(node.iter):
+                    add(name if name in modules else None, node.lineno)
         graph[module] = edges
     return graph
 

@@ -307,7 +307,7 @@ CODE_LIST = {
 
 
 def test_region_codes_shipped_provinces():
-    t = agglo.region_codes().set_index("code")
+    t = agglo.region_codes("province").set_index("code")
     assert len(t) == 34
     assert (t["level"] == "province").all()
     cols = ["name", "short_name", "name_en"]
@@ -325,9 +325,11 @@ def test_region_codes_shipped_provinces():
     got = t.loc[mainland.index * 10000]
     assert got["short_name"].tolist() == mainland["province"].tolist()
     assert got["name_en"].tolist() == mainland["name_en"].tolist()
-    assert agglo.REGION_CODES_VINTAGE == "GB/T 2260 provincial level (34 units)"
-    with pytest.raises(AggloValueError, match=r"^agglo 只附带省级代码.*code_list="):
-        agglo.region_codes("county")
+    assert (t["source"] == "GB/T 2260").all()
+    assert agglo.REGION_CODES_VINTAGE == (
+        "provinces: GB/T 2260 provincial level (34 units); prefectures and counties: "
+        "统计用区划代码 2023 (NBS, state on 2023-06-30)"
+    )
 
 
 def test_region_codes_with_a_code_list(tmp_path):
@@ -336,9 +338,12 @@ def test_region_codes_with_a_code_list(tmp_path):
         "code,name\n" + "".join(f"{c},{n}\n" for c, n in CODE_LIST.items()), encoding="utf-8"
     )
     frame = pd.DataFrame({"code": list(CODE_LIST), "name": list(CODE_LIST.values())})
+    shipped = agglo.region_codes()
     for listed in (path, str(path), frame, pd.Series(CODE_LIST), CODE_LIST):
         t = agglo.region_codes(code_list=listed).set_index("code")
-        assert len(t) == 34 + len(CODE_LIST)
+        # the list's names take precedence; its codes are all in the 2023 table
+        assert len(t) == len(shipped) == 34 + 333 + 2975
+        assert set(t.index[t["source"] == "code_list"]) == set(CODE_LIST)
         assert t.loc[440106, ["name", "level", "prefecture", "province"]].tolist() == [
             "天河区",
             "county",
@@ -349,9 +354,13 @@ def test_region_codes_with_a_code_list(tmp_path):
         # districts of a municipality belong to it; 省直辖县级 units are their own prefecture
         assert t.loc[110105, "prefecture"] == "北京市"
         assert t.loc[429004, ["prefecture", "province"]].tolist() == ["仙桃市", "湖北省"]
-    assert len(agglo.region_codes("prefecture", code_list=CODE_LIST)) == 3
-    counties = agglo.region_codes("county", code_list=path)["code"].tolist()
-    assert counties == [110105, 320583, 429004, 440104, 440106, 440305]
+    # a list of another year extends the shipped table (371200 莱芜市 was retired in 2019)
+    old = agglo.region_codes("prefecture", code_list={371200: "莱芜市"})
+    assert len(old) == 333 + 1
+    assert old.set_index("code").loc[371200, ["source", "province"]].tolist() == [
+        "code_list",
+        "山东省",
+    ]
     bad = tmp_path / "bad.csv"
     bad.write_text("code,name\n440100,广州市\n4401,越秀\n", encoding="utf-8")
     with pytest.raises(AggloValueError, match=r"^代码表中有 1 行.*'4401'"):
@@ -368,12 +377,12 @@ def test_region_names_accepts_ints_texts_and_statistical_codes():
     got = agglo.region_names(codes, "prefecture", code_list=CODE_LIST)
     assert got.tolist() == ["广州市", "广州市", "广州市", "苏州市", "北京市"]
     assert agglo.region_names(["320583"], "county", code_list=CODE_LIST).tolist() == ["昆山市"]
-    # provinces are named without a list; units below are labelled by their code
+    # without a list, the shipped 2023 names
     assert agglo.region_names(codes, "province").tolist() == ["广东省"] * 3 + ["江苏省", "北京市"]
-    by_code = agglo.region_names(codes, "prefecture").tolist()
-    assert by_code == ["440100"] * 3 + ["320500", "北京市"]
-    assert agglo.region_names([429004, 440305], "county").tolist() == ["429004", "440305"]
-    assert agglo.region_names([429004], "prefecture").tolist() == ["429004"]
+    shipped = agglo.region_names(codes, "prefecture").tolist()
+    assert shipped == ["广州市"] * 3 + ["苏州市", "北京市"]
+    assert agglo.region_names([429004, 440305], "county").tolist() == ["仙桃市", "南山区"]
+    assert agglo.region_names([429004], "prefecture").tolist() == ["仙桃市"]
 
 
 def test_region_names_refuses_unknown_codes_and_levels_above():
@@ -383,10 +392,12 @@ def test_region_names_refuses_unknown_codes_and_levels_above():
         agglo.region_names([440106, "abc"])
     with pytest.raises(AggloValueError, match="高于所求层级"):
         agglo.region_names([440000], "prefecture")
+    # 371202 莱城区 and 371203 钢城区 of 莱芜市, retired in 2019 (now 370116, 370117 of 济南)
     with pytest.raises(
-        AggloValueError, match=r"^'codes' 中有 2 个代码的prefecture单位不在.*440507"
+        AggloValueError,
+        match=r"^'codes' 中有 2 个代码的地级单位不在附带的 2023 年统计用区划代码及所给代码表中.*371202",
     ):
-        agglo.region_names([440507, 440106, 440511], code_list=CODE_LIST)
+        agglo.region_names([371202, 440106, 371203], code_list=CODE_LIST)
 
 
 def test_aggregate_by_prefecture_from_county_codes():
@@ -405,13 +416,12 @@ def test_aggregate_by_prefecture_from_county_codes():
     assert block.loc["深圳市"].tolist() == [0.0, 30.0]
     assert block.loc["仙桃市"].tolist() == [50.0, 0.0]
     assert block.loc["北京市"].tolist() == [0.0, 40.0]
-    # without a list, the prefecture rows are labelled by code, and the summary says so
-    by_code = aggregate(df, "code", "ind", "emp", region_level="prefecture")
-    assert by_code.index.tolist() == ["429004", "440100", "440300", "北京市"]
-    same = block.loc[["仙桃市", "广州市", "深圳市", "北京市"]].to_numpy()
-    np.testing.assert_array_equal(by_code.to_numpy(), same)
+    # without a list, the shipped 2023 names, and the summary says so
+    shipped = aggregate(df, "code", "ind", "emp", region_level="prefecture")
+    pd.testing.assert_frame_equal(shipped, block.sort_index())
     s = plant_summary(df, "code", "ind", "emp", region_level="prefecture")
-    assert "labelled by their 6-digit code (no code list given)" in s.convention
+    assert "prefecture names (provinces: GB/T 2260" in s.convention
+    assert "统计用区划代码 2023" in s.convention
     named = plant_summary(df, "code", "ind", "emp", region_level="county", code_list=CODE_LIST)
     assert "county names from the code list given" in named.convention
     assert set(named.cells["region"]) == {"天河区", "越秀区", "南山区", "朝阳区", "仙桃市"}
@@ -434,12 +444,14 @@ def test_aggregate_by_prefecture_from_county_codes():
     bad = df.assign(code=[440106, 991111, 772222, 110105, 429004, 991111])
     with pytest.raises(AggloValueError, match=r"^地区列 'code' 中有 2 个值（3 条记录）.*991111"):
         aggregate(bad, "code", "ind", region_level="prefecture")
-    # a unit missing from the list given is refused, counting codes and records
-    gap = df.assign(code=[440106, 440507, 440507, 110105, 440511, 440106])
+    # a unit in neither table is refused, counting codes and records
+    gap = df.assign(code=[440106, 371202, 371202, 110105, 371203, 440106])
     with pytest.raises(
-        AggloValueError, match=r"^地区列 'code' 中有 2 个代码（3 条记录）的prefecture"
+        AggloValueError, match=r"^地区列 'code' 中有 2 个代码（3 条记录）的地级单位不在"
     ):
         aggregate(gap, "code", "ind", region_level="prefecture", code_list=CODE_LIST)
+    fixed = aggregate(gap, "code", "ind", region_level="prefecture", code_list={371200: "莱芜市"})
+    assert fixed.loc["莱芜市"].tolist() == [2, 1]  # C13: rows 1 and 4; C39: row 2
 
 
 # -------------------------------------------------------------------- errors and edge cases

@@ -109,7 +109,9 @@ def test_workbook_block_table_and_provenance(folder, tmp_path, engine, code_list
     assert prov["保留记录 records kept"] == len(good)
     assert prov["筛选 filters"] == "year = 2018"
     assert prov["地区层级 region level"] == (
-        f"prefecture of the 行政区划代码: names from the code list {code_list}"
+        f"prefecture of the 行政区划代码: names from the code list {code_list}, then provinces: "
+        "GB/T 2260 provincial level (34 units); prefectures and counties: 统计用区划代码 2023 "
+        "(NBS, state on 2023-06-30)"
     )
     sources = [v for k, v in prov.items() if k.startswith("来源文件")]
     assert len(sources) == 3
@@ -130,7 +132,7 @@ def test_csv_without_size_counts_plants(tmp_path):
     assert set(block.index) == {"广东省", "江苏省", "北京市", "湖北省", "浙江省"}
 
 
-def test_prefectures_without_a_code_list_are_labelled_by_code(tmp_path, code_list, capsys):
+def test_prefectures_named_without_a_code_list(tmp_path, code_list, capsys):
     df = _plants(7, 300)
     df.to_csv(tmp_path / "p.csv", index=False)
     out = tmp_path / "o.xlsx"
@@ -139,31 +141,44 @@ def test_prefectures_without_a_code_list_are_labelled_by_code(tmp_path, code_lis
     assert main(argv) == 0
     sheets = _read(out)
     block = sheets["企业数 block"].set_index("prefecture")
-    assert {str(r) for r in block.index} == {
-        "440100", "440300", "320500", "330700", "北京市", "429004"
-    }  # fmt: skip
+    # the shipped 2023 codes: 110105 is a district of 北京, 429004 仙桃 is directly under 湖北
+    assert set(block.index) == {"广州市", "深圳市", "苏州市", "金华市", "北京市", "仙桃市"}
     assert block.to_numpy().sum() == 300
     want = (df["county"] // 100 == 4401).sum()
-    assert block.loc[[r for r in block.index if str(r) == "440100"]].to_numpy().sum() == want
+    assert block.loc["广州市"].sum() == want
     prov = dict(sheets["来源 provenance"].values.tolist())
-    assert (
-        "labelled by 6-digit code (no --region-codes list given)" in prov["地区层级 region level"]
+    assert prov["地区层级 region level"] == (
+        "prefecture of the 行政区划代码: names from provinces: GB/T 2260 provincial level "
+        "(34 units); prefectures and counties: 统计用区划代码 2023 (NBS, state on 2023-06-30)"
     )
-    # a list without the level, a list that does not exist, a unit missing from the list
-    assert main([*argv[:-2], "--region-codes", str(code_list), "--out", str(out)]) == 0
+    # a list's names take precedence; a list without the level, or that does not exist
+    short = tmp_path / "short.csv"
+    short.write_text("code,name\n440100,广州\n", encoding="utf-8")
+    assert main([*argv[:-2], "--region-codes", str(short), "--out", str(out)]) == 0
     named = _read(out)["企业数 block"].set_index("prefecture")
-    assert named.loc["广州市"].sum() == want
+    assert named.loc["广州"].sum() == want
+    assert "广州市" not in named.index
     no_level = [a for a in argv if a not in ("--region-level", "prefecture")]
     assert main([*no_level, "--region-codes", str(code_list)]) == 2
     assert "--region-codes 须与 --region-level 一起使用" in capsys.readouterr().err
     assert main([*argv, "--region-codes", str(tmp_path / "none.csv")]) == 2
     assert "找不到代码表" in capsys.readouterr().err
-    short = tmp_path / "short.csv"
-    short.write_text("code,name\n440100,广州市\n", encoding="utf-8")
-    assert main([*argv, "--region-codes", str(short)]) == 2
+    # codes retired before 2023 (莱芜市 371200, merged into 济南 in 2019): refused, counted,
+    # unless a list of the data's year names them
+    old = df.assign(county=np.where(df.index < 5, 371202.0, df["county"]))
+    old.to_csv(tmp_path / "p.csv", index=False)
+    assert main(argv) == 2
     err = capsys.readouterr().err
-    assert "不在所给代码表中" in err
-    assert "not in the code list given" in err
+    assert (
+        "地区列 'county' 中有 1 个代码（5 条记录）的地级单位不在附带的 2023 年统计用区划代码中"
+        in err
+    )
+    assert "371202" in err
+    assert "--region-codes" in err
+    laiwu = tmp_path / "laiwu.csv"
+    laiwu.write_text("code,name\n371200,莱芜市\n", encoding="utf-8")
+    assert main([*argv[:-2], "--region-codes", str(laiwu), "--out", str(out)]) == 0
+    assert _read(out)["企业数 block"].set_index("prefecture").loc["莱芜市"].sum() == 5
 
 
 def test_bad_input_messages_name_column_and_count(folder, tmp_path, capsys):
