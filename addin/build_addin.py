@@ -38,6 +38,8 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape, unescape
 
+from .install import UDF_MODULE, config_project_name, interpreter_settings
+
 __all__ = [
     "ADDIN_NAME",
     "RIBBON_BUTTONS",
@@ -96,21 +98,6 @@ def ribbon_vba() -> str:
         lines.append("End Sub")
         lines.append("")
     return "\r\n".join(lines)
-
-
-def config_project_name() -> str:
-    """``PROJECT_NAME`` of xlwings' white-label add-in VBA (``myaddin``): its config sheet
-    is ``<name>.conf`` and its user config file ``%USERPROFILE%\\.<name>\\<name>.conf``.
-
-    Read from the text of that VBA module as the installed xlwings ships it
-    (``xlwings_custom_addin.bas``); the tests check it against the VBA in the built file.
-    """
-    import xlwings
-
-    bas = Path(xlwings.__file__).with_name("xlwings_custom_addin.bas")
-    text = bas.read_text(encoding="utf-8", errors="replace") if bas.exists() else ""
-    found = re.search(r'PROJECT_NAME As String = "([^"]+)"', text)
-    return found.group(1) if found else "myaddin"
 
 
 def config_sheet_name() -> str:
@@ -174,8 +161,6 @@ def build(
     ``interpreter``: xlwings settings that start the Python with agglo (default: this
     Python, see :func:`agglo_addin.install.interpreter_settings`).
     """
-    from .install import UDF_MODULE, interpreter_settings
-
     settings = {"UDF MODULES": UDF_MODULE, **(interpreter or interpreter_settings())}
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -1,30 +1,21 @@
 """The ``agglo`` command line.
 
-Subcommands register themselves in :data:`COMMANDS` through :func:`command`; each
-lives in its own function so that the Excel-side work (refresh, demo, add-in
-install) can add commands without touching the others.
+Subcommands register themselves in :data:`~agglo_addin.commands.COMMANDS` through
+:func:`~agglo_addin.commands.command` (:mod:`agglo_addin.commands`); each lives in its own
+function so that the Excel-side work (refresh, demo, add-in install) can add commands
+without touching the others.  This module imports the command modules; they import only
+the registry, so the command-line modules import one another in one direction.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Callable[..., int], str]] = {}
+from .commands import COMMANDS, command
 
-
-def command(name: str, help_text: str):
-    """Register ``setup(parser)`` and ``run(args) -> exit code`` under a subcommand name."""
-
-    def decorator(setup: Callable[[argparse.ArgumentParser], None]):
-        def bind(run: Callable[..., int]) -> Callable[..., int]:
-            COMMANDS[name] = (setup, run, help_text)
-            return run
-
-        return bind
-
-    return decorator
+__all__ = ["COMMANDS", "build_parser", "command", "main"]
 
 
 def _setup_lq(p: argparse.ArgumentParser) -> None:
@@ -71,7 +62,7 @@ def _load_commands() -> None:
     for mod in (
         "agglo_addin.engine_cli",
         "agglo_addin.share_cli",
-        "agglo_addin.install",
+        "agglo_addin.addin_cli",
         "agglo_addin.microdata_cli",
     ):
         try:

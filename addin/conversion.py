@@ -152,10 +152,9 @@ __all__ = [
 #: True inside xlwings Lite (Pyodide compiles Python to WebAssembly: ``emscripten``).
 IN_LITE: bool = sys.platform == "emscripten"
 
-#: The Excel error values a cell can hold (as xlwings delivers them with ``err_to_str``)
-#: and the texts yearbooks print instead of a number (:mod:`agglo.tables` owns both).
-ERROR_CODES = ERROR_CODES
-PLACEHOLDERS = PLACEHOLDERS
+# ERROR_CODES (the Excel error values a cell can hold, as xlwings delivers them with
+# ``err_to_str``) and PLACEHOLDERS (the texts yearbooks print instead of a number) are
+# defined in agglo.tables and re-exported here.
 
 #: The representation of an undefined value (NaN) in a result.
 NA = "#N/A"

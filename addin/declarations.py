@@ -22,16 +22,16 @@ import numpy as np
 from agglo import AggloValueError
 
 from . import conversion as cv
-from .declare import MAX_DRAWS, REQUIRED, Arg, Declaration
-from .declare import error as _error
-from .declare import fn as _fn
-from .declare import is_single as _is_single
-from .declare import read_directions as _directions
-from .declare import read_optional_array as _optional_array
-from .declare import read_optional_block as _optional_block
-from .declare import read_ri as _ri_option
-from .declare import read_seed as _seed
-from .declare import read_weights as _weights_arg
+from .declaration import MAX_DRAWS, REQUIRED, Arg, Declaration
+from .declaration import error as _error
+from .declaration import fn as _fn
+from .declaration import is_single as _is_single
+from .declaration import read_directions as _directions
+from .declaration import read_optional_array as _optional_array
+from .declaration import read_optional_block as _optional_block
+from .declaration import read_ri as _ri_option
+from .declaration import read_seed as _seed
+from .declaration import read_weights as _weights_arg
 
 __all__ = ["DECLARATIONS"]
 

@@ -12,7 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from .cli import command
+from .commands import command
 
 #: Exit codes of ``agglo refresh``.
 EXIT_OK = 0

@@ -12,26 +12,26 @@
   into Lite's editor, ``requirements.txt`` lines to append to Lite's own).
 * ``agglo addin build [--out DIR]``: builds ``agglo.xlam`` with the Agglo ribbon tab
   (see :mod:`agglo_addin.build_addin`).
+
+The command itself is registered by :mod:`agglo_addin.addin_cli`; this module holds the
+configuration work it does.
 """
 
 from __future__ import annotations
 
-import argparse
 import locale
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 from agglo import AggloValueError
-
-from .cli import command
 
 __all__ = [
     "LITE_REQUIREMENTS",
     "UDF_MODULE",
     "XLWINGS_MINIMUM",
     "ansi_encoding",
+    "config_project_name",
     "decode_config",
     "encode_config",
     "install_config",
@@ -230,13 +230,26 @@ def install_config(path: Path, encoding: str | None = None) -> list[str]:
     return warnings
 
 
+def config_project_name() -> str:
+    """``PROJECT_NAME`` of xlwings' white-label add-in VBA (``myaddin``): its config sheet
+    is ``<name>.conf`` and its user config file ``%USERPROFILE%\\.<name>\\<name>.conf``.
+
+    Read from the text of that VBA module as the installed xlwings ships it
+    (``xlwings_custom_addin.bas``); the tests check it against the VBA in the built file.
+    """
+    import xlwings
+
+    bas = Path(xlwings.__file__).with_name("xlwings_custom_addin.bas")
+    text = bas.read_text(encoding="utf-8", errors="replace") if bas.exists() else ""
+    found = re.search(r'PROJECT_NAME As String = "([^"]+)"', text)
+    return found.group(1) if found else "myaddin"
+
+
 def user_config_path(xlam: str | None = None) -> Path:
     """The user config file the add-in reads: ``~/.xlwings/xlwings.conf`` for the xlwings
     add-in; for the built ``agglo.xlam`` (xlwings' white-label add-in, whose VBA has
     ``PROJECT_NAME = "myaddin"``) ``~/.myaddin/myaddin.conf``."""
     if xlam:
-        from .build_addin import config_project_name
-
         name = config_project_name()
         return Path.home() / f".{name}" / f"{name}.conf"
     return Path.home() / ".xlwings" / "xlwings.conf"
@@ -268,67 +281,3 @@ def install_steps(xlam: str | None = None) -> list[str]:
         ),
         "after upgrading agglo: xlwings tab > 'Restart UDF Server', then Import again",
     ]
-
-
-def _setup(p: argparse.ArgumentParser) -> None:
-    sub = p.add_subparsers(dest="action", metavar="ACTION")
-    i = sub.add_parser("install", help="classic Excel on Windows: config + xlwings add-in")
-    i.add_argument("--xlam", help="install this add-in (e.g. a built agglo.xlam) instead")
-    i.add_argument("--dry-run", action="store_true", help="only print the steps")
-    lite = sub.add_parser("lite", help="write the xlwings Lite bundle (main.py, requirements)")
-    lite.add_argument("--out", default="agglo-lite", help="output folder (default: agglo-lite)")
-    b = sub.add_parser("build", help="build agglo.xlam with the Agglo ribbon tab")
-    b.add_argument("--out", default="dist", help="output folder (default: dist)")
-    b.add_argument("--import-vba", action="store_true", help="Windows with Excel only")
-
-
-@command("addin", "install the Excel add-in or write the xlwings Lite bundle")(_setup)
-def _run(args: argparse.Namespace) -> int:
-    if args.action == "lite":
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "main.py").write_text(lite_main_source(), encoding="utf-8")
-        (out / "requirements.txt").write_text(LITE_REQUIREMENTS, encoding="utf-8")
-        print(f"wrote {out / 'main.py'} and {out / 'requirements.txt'}")
-        print(
-            "xlwings Lite: open its editor, replace main.py with this one and APPEND the "
-            "lines of requirements.txt to Lite's requirements.txt (keep its own lines)"
-        )
-        return 0
-    if args.action == "build":
-        from .build_addin import build
-
-        target = build(args.out, import_vba=args.import_vba)
-        print(f"built {target} (+ RibbonAgglo.bas); see `agglo addin install --xlam {target}`")
-        return 0
-    if args.action != "install":
-        print("usage: agglo addin {install,lite,build} [options]  (see --help)")
-        return 2
-    steps = install_steps(args.xlam)
-    if args.dry_run or not sys.platform.startswith("win"):
-        print("Steps of `agglo addin install` (classic xlwings add-in, Windows desktop Excel):")
-        for n, step in enumerate(steps, 1):
-            print(f"  {n}. {step}")
-        if not args.dry_run:
-            print(
-                "This system is not Windows: the classic add-in needs Windows desktop Excel. "
-                "Use xlwings Lite instead (`agglo addin lite`)."
-            )
-            return 2
-        return 0
-    conf = user_config_path(args.xlam)  # pragma: no cover - Windows only
-    try:
-        for warning in install_config(conf):
-            print("warning:", warning)
-    except AggloValueError as exc:
-        print(exc)
-        return 2
-    cmd = [sys.executable, "-c", "from xlwings.cli import main; main()", "addin", "install"]
-    if args.xlam:
-        cmd += ["--file", str(Path(args.xlam).resolve())]
-    done = subprocess.run(cmd, check=False)
-    if done.returncode:
-        return done.returncode
-    for n, step in enumerate(steps, 1):
-        print(f"  {n}. {step}" + ("  [done]" if n <= 2 else ""))
-    return 0

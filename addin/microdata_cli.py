@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .cli import command
+from .commands import command
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from .cli import command
+from .commands import command
 from .engine import Report
 from .engine_cli import EXIT_USAGE, _limits, _print_report, _quiet_engine_logs, exit_code_of
 from .reasons import explain, internal_error

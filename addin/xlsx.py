@@ -41,9 +41,12 @@ import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
+
+if TYPE_CHECKING:  # loaded on first use: see __getattr__ below
+    from agglo.tables import ERROR_CODES
 
 __all__ = [
     "ERROR_CODES",
@@ -68,11 +71,20 @@ __all__ = [
     "write_patched",
 ]
 
-#: The error values a cell can hold.
-ERROR_CODES = frozenset(
-    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
-     "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"}
-)  # fmt: skip
+
+def __getattr__(name: str) -> Any:
+    """``ERROR_CODES``, the error values a cell can hold, from :mod:`agglo.tables`.
+
+    Defined once there; read on first use so that importing this module stays free of
+    NumPy and pandas (``import agglo`` loads NumPy).
+    """
+    if name == "ERROR_CODES":
+        from agglo.tables import ERROR_CODES
+
+        globals()[name] = ERROR_CODES  # later look-ups skip this function
+        return ERROR_CODES
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")

@@ -5,10 +5,11 @@ accepts lists, NumPy arrays and pandas objects; pandas in gives pandas out with 
 same labels.  Invalid input raises :class:`AggloValueError`; undefined values are NaN.
 
 Families (one module each): :mod:`agglo.location` (区位熵, specialisation),
-:mod:`agglo.concentration` (HHI, CR_n, Gini family, EG, MS), :mod:`agglo.growth`
+:mod:`agglo.concentration` (HHI, CR_n, Gini family),
+:mod:`agglo.dartboard` (Ellison–Glaeser and Maurel–Sédillot γ), :mod:`agglo.growth`
 (增长率, CAGR, 首位度), :mod:`agglo.statistics` (correlation, OLS),
 :mod:`agglo.normalization` (无量纲化), :mod:`agglo.weights` (熵值法, CRITIC),
-:mod:`agglo.judgement` (层次分析法 AHP, 规则随机赋权), :mod:`agglo.evaluation` (综合指数, TOPSIS, 灰色关联, 障碍度),
+:mod:`agglo.analytic_hierarchy` (层次分析法 AHP, 规则随机赋权), :mod:`agglo.evaluation` (综合指数, TOPSIS, 灰色关联, 障碍度),
 :mod:`agglo.coupling` (耦合协调度), :mod:`agglo.tables` (reading yearbook tables: :func:`read_table`),
 :mod:`agglo.disparity` (泰尔指数, Dagum 基尼系数, 变异系数),
 :mod:`agglo.convergence` (σ/β 收敛, 核密度), :mod:`agglo.shiftshare` (偏离-份额),
@@ -37,17 +38,18 @@ from ._validation import AggloValueError, AggloWarning, TotalRowWarning
 
 if TYPE_CHECKING:  # static tools see every name; at run time they load on first use
     from . import (  # noqa: F401
+        analytic_hierarchy,
         complexity,
         concentration,
         convergence,
         coupling,
+        dartboard,
         datasets,
         decoupling,
         disparity,
         evaluation,
         grey,
         growth,
-        judgement,
         location,
         markov_chains,
         microdata,
@@ -59,17 +61,18 @@ if TYPE_CHECKING:  # static tools see every name; at run time they load on first
         tables,
         weights,
     )
+    from .analytic_hierarchy import *  # noqa: F403
     from .complexity import *  # noqa: F403
     from .concentration import *  # noqa: F403
     from .convergence import *  # noqa: F403
     from .coupling import *  # noqa: F403
+    from .dartboard import *  # noqa: F403
     from .datasets import *  # noqa: F403
     from .decoupling import *  # noqa: F403
     from .disparity import *  # noqa: F403
     from .evaluation import *  # noqa: F403
     from .grey import *  # noqa: F403
     from .growth import *  # noqa: F403
-    from .judgement import *  # noqa: F403
     from .location import *  # noqa: F403
     from .markov_chains import *  # noqa: F403
     from .microdata import *  # noqa: F403
@@ -85,17 +88,18 @@ __version__ = "0.1.0"
 
 #: The family modules, importable as ``agglo.<name>``.
 _SUBMODULES = (
+    "analytic_hierarchy",
     "complexity",
     "concentration",
     "convergence",
     "coupling",
+    "dartboard",
     "datasets",
     "decoupling",
     "disparity",
     "evaluation",
     "grey",
     "growth",
-    "judgement",
     "location",
     "markov_chains",
     "microdata",
@@ -112,6 +116,18 @@ _SUBMODULES = (
 #: Listed statically so that ``import agglo`` imports none of them; a test checks that
 #: this map equals what the modules export.
 _EXPORTS: dict[str, str] = {
+    # analytic_hierarchy
+    "AHP_PRESETS": "analytic_hierarchy",
+    "RI_TABLES": "analytic_hierarchy",
+    "AHPHierarchyResult": "analytic_hierarchy",
+    "AHPResult": "analytic_hierarchy",
+    "RandomWeightsResult": "analytic_hierarchy",
+    "ahp": "analytic_hierarchy",
+    "ahp_group": "analytic_hierarchy",
+    "ahp_hierarchy": "analytic_hierarchy",
+    "ahp_matrix_from_upper": "analytic_hierarchy",
+    "random_index": "analytic_hierarchy",
+    "random_weights": "analytic_hierarchy",
     # complexity
     "ComplexityResult": "complexity",
     "economic_complexity": "complexity",
@@ -124,8 +140,6 @@ _EXPORTS: dict[str, str] = {
     "spatial_gini": "concentration",
     "locational_gini": "concentration",
     "lq_gini": "concentration",
-    "ellison_glaeser": "concentration",
-    "maurel_sedillot": "concentration",
     # convergence
     "SigmaResult": "convergence",
     "BetaResult": "convergence",
@@ -143,6 +157,11 @@ _EXPORTS: dict[str, str] = {
     "coupling_stage": "coupling",
     "lead_lag": "coupling",
     "LEVEL_SCHEMES": "coupling",
+    # dartboard
+    "EllisonGlaeserResult": "dartboard",
+    "MaurelSedillotResult": "dartboard",
+    "ellison_glaeser": "dartboard",
+    "maurel_sedillot": "dartboard",
     # datasets
     "NBS_PROVINCES": "datasets",
     "list_datasets": "datasets",
@@ -183,18 +202,6 @@ _EXPORTS: dict[str, str] = {
     "primacy_index": "growth",
     "share": "growth",
     "profit_margin": "growth",
-    # judgement
-    "AHP_PRESETS": "judgement",
-    "RI_TABLES": "judgement",
-    "AHPHierarchyResult": "judgement",
-    "AHPResult": "judgement",
-    "RandomWeightsResult": "judgement",
-    "ahp": "judgement",
-    "ahp_group": "judgement",
-    "ahp_hierarchy": "judgement",
-    "ahp_matrix_from_upper": "judgement",
-    "random_index": "judgement",
-    "random_weights": "judgement",
     # location
     "location_quotient": "location",
     "lq_score": "location",

@@ -86,6 +86,7 @@ class config_context:  # noqa: N801 (used as a function, like numpy.errstate)
     Buitinck, L., Louppe, G., Blondel, M., et al. (2013). API design for machine learning
     software: experiences from the scikit-learn project. *ECML PKDD Workshop: Languages
     for Data Mining and Machine Learning*, 108–122 (``sklearn.config_context``).
+    See [buitinck_2013] in docs/references.md.
 
     See Also
     --------
@@ -159,6 +160,7 @@ def get_config() -> dict[str, Any]:
     Buitinck, L., Louppe, G., Blondel, M., et al. (2013). API design for machine learning
     software: experiences from the scikit-learn project. *ECML PKDD Workshop: Languages
     for Data Mining and Machine Learning*, 108–122 (``sklearn.get_config``).
+    See [buitinck_2013] in docs/references.md.
 
     Examples
     --------

@@ -243,6 +243,10 @@ def economic_complexity(
     complexity", *Scientific Reports* 2: 723.  Balassa, B. (1965), "Trade liberalisation
     and 'revealed' comparative advantage", *The Manchester School* 33(2): 99–123.
 
+    See [hidalgo_hausmann_2009], [hausmann_2014], [tacchella_2012], [balassa_1965] in
+
+    docs/references.md.
+
     Examples
     --------
     >>> m = [[1, 1, 1, 1], [1, 1, 1, 0], [1, 1, 0, 0], [1, 0, 0, 0]]
@@ -369,6 +373,8 @@ def proximity(
     Hidalgo, C. A., Klinger, B., Barabási, A.-L. and Hausmann, R. (2007), "The product
     space conditions the development of nations", *Science* 317(5837): 482–487.
 
+    See [hidalgo_2007] in docs/references.md.
+
     Examples
     --------
     >>> m = [[1, 1, 0], [1, 0, 1], [1, 1, 0]]
@@ -434,6 +440,8 @@ def relatedness_density(
     space conditions the development of nations", *Science* 317(5837): 482–487.
     Hidalgo, C. A. et al. (2018), "The principle of relatedness", in *Unifying Themes in
     Complex Systems IX*, Cham: Springer, 451–457.
+
+    See [hidalgo_2007], [hidalgo_2018] in docs/references.md.
 
     Examples
     --------

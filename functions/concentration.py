@@ -12,8 +12,8 @@ Two kinds of input:
   :math:`x_r = E_r / \sum_r E_r` with :math:`E_r` the row sums or ``region_totals``.
   Missing cells count as 0.
 
-The Ellison–Glaeser and Maurel–Sédillot indices live in :mod:`agglo._eg` and are
-re-exported here.
+The Ellison–Glaeser and Maurel–Sédillot indices live in :mod:`agglo.dartboard`
+(``agglo.concentration.ellison_glaeser`` still works).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from typing import Any
 import numpy as np
 
 from . import _messages
-from ._eg import ellison_glaeser, maurel_sedillot
 from ._pandas import pd
 from ._validation import (
     AggloValueError,
@@ -34,6 +33,7 @@ from ._validation import (
     as_vector,
     labels_of,
 )
+from .dartboard import ellison_glaeser, maurel_sedillot  # noqa: F401 (older spelling)
 from .location import (
     _Block,
     _check_totals_axis,
@@ -51,8 +51,6 @@ __all__: list[str] = [
     "spatial_gini",
     "locational_gini",
     "lq_gini",
-    "ellison_glaeser",
-    "maurel_sedillot",
 ]
 
 
@@ -183,9 +181,13 @@ def hhi(
 
     References
     ----------
-    .. [1] Paper 000 of the project (H 指数 of an industry's distribution over n regions).
+    .. [1] 有色金属产业集聚程度及其与竞争力之间的关系 (Guizhou and the nine western
+       provinces, 2013 yearbooks; the text names no author or journal):
+       H 指数 of an industry's distribution over n regions.
     .. [2] Hirschman, A. O. (1964). The paternity of an index. *American Economic Review*
        54(5), 761.
+
+    See [nonferrous], [hirschman_1964] in docs/references.md.
 
     Examples
     --------
@@ -256,8 +258,12 @@ def concentration_ratio(
 
     References
     ----------
-    .. [1] Paper 000 of the project (CR 指数: share of the n largest enterprises).
+    .. [1] 有色金属产业集聚程度及其与竞争力之间的关系 (Guizhou and the nine western
+       provinces, 2013 yearbooks; the text names no author or journal):
+       CR 指数, the share of the n largest enterprises.
     .. [2] Bain, J. S. (1959). *Industrial Organization*. Wiley.
+
+    See [nonferrous], [bain_1959] in docs/references.md.
 
     Examples
     --------
@@ -348,6 +354,8 @@ def gini(
     .. [1] Gini, C. (1912). *Variabilità e mutabilità*. Bologna.
     .. [2] Dörsam, P. (2004). *Wirtschaftsstatistik anschaulich dargestellt*. PD-Verlag
        (the Lorenz-curve computation used by REAT).
+
+    See [gini_1912], [dorsam_2004], [reat] in docs/references.md.
 
     Examples
     --------
@@ -482,11 +490,15 @@ def spatial_gini(
 
     References
     ----------
-    .. [1] Paper 000 of the project (地理集聚度指数 G of Ellison and Glaeser).
+    .. [1] 有色金属产业集聚程度及其与竞争力之间的关系 (Guizhou and the nine western
+       provinces, 2013 yearbooks; the text names no author or journal):
+       地理集聚度指数 G of Ellison and Glaeser.
     .. [2] Ellison, G. & Glaeser, E. L. (1997). Geographic concentration in U.S.
        manufacturing industries: a dartboard approach. *Journal of Political Economy*
        105(5), 889–927.
     .. [3] Krugman, P. (1991). *Geography and Trade*. MIT Press.
+
+    See [nonferrous], [ellison_glaeser_1997], [krugman_1991] in docs/references.md.
 
     Examples
     --------
@@ -565,6 +577,8 @@ def locational_gini(
     ----------
     .. [1] Krugman, P. (1991). *Geography and Trade*. MIT Press, ch. 2.
 
+    See [krugman_1991] in docs/references.md.
+
     Examples
     --------
     >>> mat = [[100, 0, 0, 0, 0], [0, 15, 5, 70, 10], [0, 20, 10, 20, 50],
@@ -618,7 +632,7 @@ def lq_gini(
     *,
     total_rows: str = "warn",
 ) -> Any:
-    r"""Gini coefficient of the location quotients of every industry (regions unweighted).
+    r"""Gini coefficient of the location quotients (区位熵基尼系数) of every industry, regions unweighted.
 
     Parameters
     ----------
@@ -661,6 +675,8 @@ def lq_gini(
     .. [1] Wieland, T. REAT: Regional Economic Analysis Toolbox, R package 3.0.3,
        function ``gini.conc``.
     .. [2] Krugman, P. (1991). *Geography and Trade*. MIT Press.
+
+    See [reat], [krugman_1991] in docs/references.md.
 
     Examples
     --------

@@ -169,6 +169,8 @@ def sigma_convergence(panel: Any, ddof: int = 0, *, years: Any = None) -> SigmaR
     .. [2] Wieland, T. (2021). REAT: Regional Economic Analysis Toolbox, R package 3.0.3
        (``sigmaconv``).
 
+    See [barro_sala_i_martin_1992], [reat] in docs/references.md.
+
     Examples
     --------
     >>> res = sigma_convergence([[1, 2], [3, 4]], years=[2020, 2021])
@@ -364,6 +366,8 @@ def beta_convergence(
     .. [3] Wieland, T. (2021). REAT: Regional Economic Analysis Toolbox, R package 3.0.3
        (``betaconv.ols``).
 
+    See [barro_sala_i_martin_1992], [islam_1995], [reat] in docs/references.md.
+
     Examples
     --------
     >>> res = beta_convergence([[1, 2], [2, 3], [4, 5], [8, 9]], years=[2000, 2010])
@@ -548,6 +552,8 @@ def kernel_density(
        Analysis*. London: Chapman & Hall, eq. (3.31).
     .. [2] Quah, D. T. (1993). Empirical cross-section dynamics in economic growth.
        *European Economic Review*, 37(2–3), 426–434.
+
+    See [silverman_1986], [quah_1993] in docs/references.md.
 
     Examples
     --------

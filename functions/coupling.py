@@ -174,8 +174,8 @@ def _as_exponent(exponent: Any, method: str, n: int) -> float | None:
         )
     if not _is_scalar(exponent) or not np.isfinite(exponent) or exponent <= 0:
         raise AggloValueError(
-            f"'exponent' must be a positive number (1/n for the standard model; paper 003 "
-            f"uses 5); received {exponent!r}."
+            f"'exponent' must be a positive number (1/n for the standard model; 章立东 & "
+            f"李奥 2021 use 5); received {exponent!r}."
         )
     return float(exponent)
 
@@ -297,9 +297,10 @@ def coupling_degree(
 
     so for two systems :math:`C = 2\sqrt{U_1U_2}/(U_1+U_2)`.  C lies in [0, 1], is 1
     exactly when all systems are equal and positive, is 0 when any system is 0, and does
-    not depend on the scale of the U's.  ``exponent=k`` replaces :math:`1/n`.  Paper 003
-    couples two systems with "调节系数 t = 5"; its Tables 3 and 4 are reproduced (to their
-    printed rounding) only by :math:`C = \{U_1U_2/[(U_1+U_2)/2]^2\}^5`, i.e. ``exponent=5``
+    not depend on the scale of the U's.  ``exponent=k`` replaces :math:`1/n`.  章立东 &
+    李奥 (2021) [ceramics] couple two systems with "调节系数 t = 5"; their Tables 3 and 4
+    are reproduced (to their printed rounding) only by
+    :math:`C = \{U_1U_2/[(U_1+U_2)/2]^2\}^5`, i.e. ``exponent=5``
     applied to the ratio — not the 1/5 power and not the standard C to the 5th power.
     A larger k pulls C down and spreads it (k = 5 on two systems gives the standard C to
     the 10th power).  Chinese papers also use k = 2 or 3 under the same name.
@@ -340,8 +341,11 @@ def coupling_degree(
        自然资源学报 36(3): 793–810. doi:10.31497/zrzyxb.20210319
     .. [3] Fan, Ke & Cao (2024). 统计与决策 40: 41–46 (the form implemented by the R
        package *coupling*, ``ccd(method = "fan")``).
-    .. [4] 章立东, 李奥. 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例 (paper 003) (ceramic clusters, 2019 data):
-       C with adjustment coefficient t = 5 on two systems.
+    .. [4] 章立东, 李奥 (2021). 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例.
+       江西社会科学, 2021(3) (ceramic clusters, 2019 data): C with adjustment
+       coefficient t = 5 on two systems.
+
+    See [liao_1999], [wang_2021], [fan_ke_cao_2024], [ceramics] in docs/references.md.
 
     Examples
     --------
@@ -395,11 +399,13 @@ def coordination_index(*systems: Any, weights: Any = None, allow_above_one: bool
 
         T = \sum_{i=1}^n w_i U_i, \qquad \sum_i w_i = 1,
 
-    so :math:`\min_i U_i \le T \le \max_i U_i`.  Paper 003 uses :math:`w = (0.5, 0.5)`.
+    so :math:`\min_i U_i \le T \le \max_i U_i`.  [ceramics] uses :math:`w = (0.5, 0.5)`.
 
     References
     ----------
     .. [1] 廖重斌 (1999). 环境与经济协调发展的定量评判及其分类体系. 热带地理 19(2): 171–177.
+
+    See [liao_1999] in docs/references.md.
 
     Examples
     --------
@@ -488,7 +494,7 @@ def coupling_coordination(
     method : {'standard', 'wang2021', 'fan2024', 'dropped-coefficient'}, optional
         Formula of C (see :func:`coupling_degree`).
     exponent : float, optional
-        Exponent of the standard form (default 1/n; paper 003 uses 5).
+        Exponent of the standard form (default 1/n; [ceramics] uses 5).
     preset : {'textbook', 'spssau'}, optional
         ``'textbook'`` (same as None): the systems are used as given.  ``'spssau'``:
         SPSSAU's default 数据区间化 first maps each system (column) onto [0.01, 0.99] by
@@ -523,7 +529,7 @@ def coupling_coordination(
 
     with C from :func:`coupling_degree`.  D lies between C and T (their geometric mean).
     When every system is 0, T = 0 and D = 0 whatever C is (C is bounded), while C itself
-    is NaN under the standard and Wang forms.  Paper 003 uses two systems, ``exponent=5``,
+    is NaN under the standard and Wang forms.  [ceramics] uses two systems, ``exponent=5``,
     ``weights=(0.5, 0.5)`` and scores taken from 50–100 onto [0, 1] with :func:`rescale`.
 
     Peers: R ``coupling::ccd`` (C and D only), SPSSAU 耦合协调度 (C, T, D and 协调等级;
@@ -534,7 +540,10 @@ def coupling_coordination(
     .. [1] 廖重斌 (1999). 环境与经济协调发展的定量评判及其分类体系. 热带地理 19(2): 171–177.
     .. [2] 王淑佳, 孔伟, 任亮, 治丹丹, 戴彬婷 (2021). 国内耦合协调度模型的误区及修正.
        自然资源学报 36(3): 793–810.
-    .. [3] 章立东, 李奥. 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例 (paper 003), Tables 3–4.
+    .. [3] 章立东, 李奥 (2021). 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例.
+       江西社会科学, 2021(3), Tables 3–4.
+
+    See [liao_1999], [wang_2021], [ceramics] in docs/references.md.
 
     Examples
     --------
@@ -608,14 +617,14 @@ def _spssau_interval(a: np.ndarray) -> np.ndarray:
 
 
 def rescale(values: Any, low: Any, high: Any, *, outside: str = "raise") -> Any:
-    r"""Map scores from a fixed range [low, high] onto [0, 1]: :math:`(v - low)/(high - low)`.
+    r"""Map scores from a fixed range [low, high] onto [0, 1] (线性变换): :math:`(v - low)/(high - low)`.
 
     Parameters
     ----------
     values : array_like
         A number, a 1-D list/array/Series or a 2-D block (DataFrame).
     low, high : float or sequence of float
-        Bounds of the original scale, e.g. 50 and 100 for paper 003's scores; for a block,
+        Bounds of the original scale, e.g. 50 and 100 for the scores of [ceramics]; for a block,
         one bound per column is also accepted.  ``high`` must exceed ``low``.
     outside : {'raise', 'clip', 'keep'}, optional
         Values below ``low`` or above ``high``: raise an error (default), clip them to
@@ -639,13 +648,16 @@ def rescale(values: Any, low: Any, high: Any, *, outside: str = "raise") -> Any:
         z = \frac{v - \mathrm{low}}{\mathrm{high} - \mathrm{low}}.
 
     Unlike min–max normalisation the bounds are fixed, not the data's own min and max, so
-    scores keep their absolute meaning (a score of 75 on 50–100 is always 0.5).  Paper 003
+    scores keep their absolute meaning (a score of 75 on 50–100 is always 0.5).  [ceramics]
     scores the cluster level and the development index on 50–100 and couples them after
     this map; its Tables 3–4 are reproduced only with it.
 
     References
     ----------
-    .. [1] 章立东, 李奥. 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例 (paper 003) (scores on [50, 100]).
+    .. [1] 章立东, 李奥 (2021). 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例.
+       江西社会科学, 2021(3) (scores on [50, 100]).
+
+    See [ceramics] in docs/references.md.
 
     Examples
     --------
@@ -946,12 +958,12 @@ def coordination_level(
       imbalanced, barely coordinated, coordinated, superiorly balanced (Chinese labels are
       our translation).
     * ``'paper003-D'``: 失调 imbalanced (< 0.5), 低水平协调 low-level coordination (0.5–0.9),
-      高水平协调 high-level coordination (≥ 0.9), from the note to Figure 3 of paper 003
+      高水平协调 high-level coordination (≥ 0.9), from the note to Figure 3 of [ceramics]
       (use ``closed='left'`` for its "≥ 0.9").  Note: the paper's text calls 佛山 (D 0.8951)
       and 泉州 (0.8786) 高水平协调, which contradicts its own 0.9 threshold; this scheme
       follows the stated threshold.
     * ``'paper003-C'``: 颉颃 antagonistic (< 0.5), 低耦合 low coupling (0.5–0.9), 高耦合 high
-      coupling (0.9–0.99), 完全耦合 complete coupling (> 0.99), note to Figure 2 of paper 003
+      coupling (0.9–0.99), 完全耦合 complete coupling (> 0.99), note to Figure 2 of [ceramics]
       (the paper does not say which ends are closed).
     * ``'4-stage'``: stages of C, see :func:`coupling_stage`.
 
@@ -962,7 +974,10 @@ def coordination_level(
     ----------
     .. [1] 廖重斌 (1999). 环境与经济协调发展的定量评判及其分类体系. 热带地理 19(2): 171–177.
     .. [2] 田深圳 et al. (2021). 地理学报 76(4): 781–, Table 1.
-    .. [3] 章立东, 李奥. 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例 (paper 003), notes to Figures 2–3.
+    .. [3] 章立东, 李奥 (2021). 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例.
+       江西社会科学, 2021(3), notes to Figures 2–3.
+
+    See [liao_1999], [tian_2021], [ceramics] in docs/references.md.
 
     Examples
     --------
@@ -1034,7 +1049,10 @@ def coupling_stage(
     References
     ----------
     .. [1] 田深圳 et al. (2021). 地理学报 76(4), Table 1.
-    .. [2] 章立东, 李奥. 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例 (paper 003), note to Figure 2.
+    .. [2] 章立东, 李奥 (2021). 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例.
+       江西社会科学, 2021(3), note to Figure 2.
+
+    See [tian_2021], [ceramics] in docs/references.md.
 
     Examples
     --------
@@ -1083,7 +1101,7 @@ def lead_lag(
     lang : {'zh', 'en'}, optional
         '…滞后型' / '同步型' or '… lagging' / 'synchronous'.
     style : {'type', 'sign'}, optional
-        ``'sign'`` gives paper 003's marks instead: '+' (U1 ahead), '-' (U1 lagging),
+        ``'sign'`` gives the marks of [ceramics] instead: '+' (U1 ahead), '-' (U1 lagging),
         '' (synchronous).
 
     Returns
@@ -1111,14 +1129,17 @@ def lead_lag(
     (difference mode; in ratio mode :math:`\tau = tol \cdot U_2`, so the band is relative
     to U2 and not symmetric in the two systems; with :math:`U_2 = 0` only :math:`U_1 = 0` is
     synchronous).  Chinese papers use both the difference 0.1 and the ratio band
-    [0.9, 1.1]; neither threshold is standardised.  Paper 003 marks its Tables 3–4 with
+    [0.9, 1.1]; neither threshold is standardised.  [ceramics] marks its Tables 3–4 with
     '+'/'-' (集群发展超前/滞后) by strict comparison (``tolerance=0, style='sign'``), and
     only on cells below 0.5.
 
     References
     ----------
-    .. [1] 章立东, 李奥. 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例 (paper 003), notes to Tables 3–4.
+    .. [1] 章立东, 李奥 (2021). 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例.
+       江西社会科学, 2021(3), notes to Tables 3–4.
     .. [2] 王淑佳 et al. (2021). 自然资源学报 36(3): 793–810.
+
+    See [ceramics], [wang_2021] in docs/references.md.
 
     Examples
     --------

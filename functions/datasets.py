@@ -59,7 +59,16 @@ _FILES = {
 
 
 def list_datasets() -> list[str]:
-    """Names accepted by :func:`load_dataset`.
+    """Names of the bundled data sets (内置数据集) accepted by :func:`load_dataset`.
+
+    References
+    ----------
+    Each file's source is listed in ``agglo/data/SOURCES.md``: National Bureau of
+    Statistics of China, provincial annual data, as compiled in the open data of the online
+    book *mathmodels-book*; Tables 1–2 of 罗丹阳 (增强中心城市聚集效应研究); Table 2 of
+    章立东 & 李奥 (2021); GB/T 2260, GB/T 4754-2017 and the NBS regional division (2011).
+    See [nbs_provincial_data], [mathmodels_book], [central_cities], [ceramics], [gbt_2260],
+    [gbt_4754_2017], [nbs_regions_2011] in docs/references.md.
 
     Examples
     --------
@@ -70,12 +79,18 @@ def list_datasets() -> list[str]:
 
 
 def load_dataset(name: str) -> pd.DataFrame:
-    """Load a bundled CSV as a DataFrame, exactly as stored (long format where it is long).
+    """Load a bundled data set (内置数据集) as a DataFrame, exactly as stored (long where it is long).
 
     Parameters
     ----------
     name : str
         One of :func:`list_datasets`.
+
+    References
+    ----------
+    The source of each file is listed in ``agglo/data/SOURCES.md`` and in the References
+    of :func:`list_datasets`; most come from [nbs_provincial_data] via [mathmodels_book]
+    (docs/references.md).
 
     Examples
     --------
@@ -92,6 +107,13 @@ def gdp_by_sector(year: int = 2015) -> pd.DataFrame:
 
     Rows are provinces (地区) in the yearbook order (:data:`NBS_PROVINCES`); there is
     no 全国 row.
+
+    References
+    ----------
+    National Bureau of Statistics of China, provincial annual data (分省年度数据), as
+    compiled in the open data of the online book *mathmodels-book*
+    (github.com/zhjx19/mathmodels-book, ``data/industry.xlsx``).
+    See [nbs_provincial_data], [mathmodels_book] in docs/references.md.
 
     Examples
     --------
@@ -121,6 +143,14 @@ def employment_by_industry(year: int = 2023, value: str = "就业人数") -> pd.
     value : {'就业人数', '平均工资'}
         Employment or average wage.
 
+    References
+    ----------
+    National Bureau of Statistics of China, provincial annual data (分省年度数据), urban
+    non-private units (城镇非私营单位), as
+    compiled in the open data of the online book *mathmodels-book*
+    (github.com/zhjx19/mathmodels-book, ``data/income.xlsx``).
+    See [nbs_provincial_data], [mathmodels_book] in docs/references.md.
+
     Examples
     --------
     >>> employment_by_industry(2023).shape
@@ -138,11 +168,17 @@ def employment_by_industry(year: int = 2023, value: str = "就业人数") -> pd.
 
 
 def china_provinces() -> pd.DataFrame:
-    """China's 31 mainland provinces in NBS order, with their capitals' coordinates.
+    """China's 31 mainland provinces (省份) in NBS order, with their capitals' coordinates.
 
     Columns: ``code`` (GB/T 2260 province code), ``province`` (北京, 天津, 河北 …),
     ``name_en``, ``capital``, ``capital_en``, ``lon``, ``lat`` (degrees, WGS-84, city
     centre, rounded to 0.01°).  Sources: ``agglo/data/SOURCES.md``.
+
+    References
+    ----------
+    GB/T 2260 中华人民共和国行政区划代码 (province codes); Ministry of Civil Affairs of
+    the PRC, 中华人民共和国行政区划简册 (provincial seats of government).
+    See [gbt_2260], [mca_divisions] in docs/references.md.
 
     Examples
     --------

@@ -125,6 +125,8 @@ def tapio(
        the EU and the case of road traffic in Finland between 1970 and 2001. *Transport
        Policy*, 12(2), 137–151.
 
+    See [tapio_2005] in docs/references.md.
+
     Examples
     --------
     >>> res = tapio([100, 102, 101, 110], [100, 110, 120, 125])

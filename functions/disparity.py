@@ -282,6 +282,8 @@ def theil(
     .. [2] Shorrocks, A. F. (1980). The class of additively decomposable inequality
        measures. *Econometrica*, 48(3), 613–625.
 
+    See [theil_1967], [shorrocks_1980] in docs/references.md.
+
     Examples
     --------
     >>> res = theil([1, 2, 3, 4], groups=["a", "a", "b", "b"])
@@ -519,6 +521,10 @@ def dagum_gini(values: Any, groups: Any, weights: Any = None) -> DagumResult:
     .. [4] Costa, M. (2009). Transvariation and inequality between subpopulations in
        Dagum's Gini index decomposition. *Metron*, 67(3).
 
+    See [dagum_1997], [bhattacharya_mahalanobis_1967], [liu_zhao_2012], [costa_2009] in
+
+    docs/references.md.
+
     Examples
     --------
     >>> res = dagum_gini([1, 2, 5, 3, 4, 6], ["a", "a", "a", "b", "b", "b"])
@@ -637,6 +643,8 @@ def coefficient_of_variation(values: Any, weights: Any = None, ddof: int = 0) ->
        development: a description of the patterns. *Economic Development and Cultural
        Change*, 13(4, Part 2), 1–84.
 
+    See [williamson_1965] in docs/references.md.
+
     Examples
     --------
     >>> round(coefficient_of_variation([2, 4, 4, 4, 5, 5, 7, 9]), 6)
@@ -695,6 +703,8 @@ def atkinson(values: Any, epsilon: float = 0.5, weights: Any = None) -> float:
     ----------
     .. [1] Atkinson, A. B. (1970). On the measurement of inequality. *Journal of Economic
        Theory*, 2(3), 244–263.
+
+    See [atkinson_1970] in docs/references.md.
 
     Examples
     --------
@@ -777,6 +787,8 @@ def lorenz_curve(values: Any, weights: Any = None) -> LorenzResult:
     ----------
     .. [1] Lorenz, M. O. (1905). Methods of measuring the concentration of wealth.
        *Publications of the American Statistical Association*, 9(70), 209–219.
+
+    See [lorenz_1905] in docs/references.md.
 
     Examples
     --------

@@ -153,18 +153,19 @@ def composite_index(
         Indicator directions as in :func:`agglo.normalize`.
     normalize : {'minmax', 'none'}
         ``'minmax'`` (极差标准化, default) or ``'none'`` when the block is already normalised
-        (or is made of dimension scores, as in the second step of paper 003).
+        (or is made of dimension scores, as in the second step of [ceramics]).
     scale : float
         Multiplier of the scores: 100 (default) for a 0–100 index, 1 for [0, 1].
     groups : sequence (k,), optional
-        A dimension (subsystem, 维度) label per indicator, e.g. paper 003's 动力升级 / 生态和谐
-        / 社会进步 / 经济基本盘.  Gives a two-level index: indicator → dimension → total.
+        A dimension (subsystem, 维度) label per indicator, e.g. 动力升级 / 生态和谐
+        / 社会进步 / 经济基本盘 in [ceramics].  Gives a two-level index: indicator →
+        dimension → total.
     group_weights : None, 'equal', array_like (g,) or dict, optional
         Dimension weights W_s (normalised to sum 1), in order of first appearance of the
         group labels or as ``{label: weight}``.  None (default): W_s = Σ_{j∈s} w_j, the
         group's share of the indicator weights, so the total equals the single-level index
         Σ_j w_j z_ij (with per-group weights summing to 1 this is equal weighting).
-        ``'equal'``: W_s = 1/g (paper 003's Table 2 total is the plain mean of its four
+        ``'equal'``: W_s = 1/g (the Table 2 total of [ceramics] is the plain mean of its four
         dimension indices).
     feature_range, best, interval : optional
         As in :func:`agglo.normalize`.
@@ -199,9 +200,12 @@ def composite_index(
 
     References
     ----------
-    .. [1] 章立东, 李奥. 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例
-       (paper 003 of the project): the regional high-quality development index with four
+    .. [1] 章立东, 李奥 (2021). 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例.
+       江西社会科学, 2021(3):
+       the regional high-quality development index with four
        dimension indices (Table 1) and its 12-city results (Table 2).
+
+    See [ceramics] in docs/references.md.
 
     Examples
     --------
@@ -442,8 +446,11 @@ def topsis(
     ----------
     .. [1] Hwang, C.-L. and Yoon, K. (1981). *Multiple Attribute Decision Making: Methods
        and Applications*. Springer.
-    .. [2] 罗丹阳. 增强中心城市聚集效应研究——以贵州省贵阳市为例
-       (paper 004 of the project): the central-city innovation indicators used in the tests.
+    .. [2] 罗丹阳. 增强中心城市聚集效应研究——以贵州省贵阳市为例 (2018 yearbook data;
+       the text names no journal or year):
+       the central-city innovation indicators used in the tests.
+
+    See [hwang_yoon_1981], [central_cities] in docs/references.md.
 
     Examples
     --------
@@ -605,6 +612,8 @@ def grey_relational(
     ----------
     .. [1] Deng, J. L. (1982). Control problems of grey systems. *Systems & Control Letters*
        1(5), 288–294.
+
+    See [deng_1982] in docs/references.md.
 
     Examples
     --------
@@ -813,9 +822,12 @@ def obstacle_degree(
 
     References
     ----------
-    .. [1] Methods reference B11; mathmodels (R) ``obstacle_degree`` documentation.
-    .. [2] 章立东, 李奥. 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例
-       (paper 003 of the project): dimension shortfalls (短板) of the development index.
+    .. [1] mathmodels (R package), ``obstacle_degree`` documentation.
+    .. [2] 章立东, 李奥 (2021). 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例.
+       江西社会科学, 2021(3):
+       dimension shortfalls (短板) of the development index.
+
+    See [mathmodels], [ceramics] in docs/references.md.
 
     Examples
     --------

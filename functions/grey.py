@@ -130,6 +130,8 @@ def gm11(series: Any, horizon: int = 0) -> GM11Result:
        Letters*, 1(5), 288–294.
     .. [2] 刘思峰, 党耀国, 方志耕, 谢乃明 (2010). 灰色系统理论及其应用 (第5版). 北京: 科学出版社.
 
+    See [deng_1982], [liu_2010] in docs/references.md.
+
     Examples
     --------
     The standard textbook example (刘思峰 et al.; 司守奎《Python数学建模算法与应用》),

@@ -195,6 +195,8 @@ def growth_rate(current: Any, previous: Any, *, percent: bool = False) -> Any:
     .. [2] Balland, P.-A. EconGeo: Computing Key Indicators of the Spatial Distribution
        of Economic Activities, R package 2.1 (``growth_mat``).
 
+    See [nbs_indicators], [econgeo] in docs/references.md.
+
     Examples
     --------
     >>> growth_rate(150, 120)
@@ -262,6 +264,8 @@ def cagr(start: Any, end: Any, periods: Any, *, percent: bool = False) -> Any:
        平均发展速度 (水平法 / 几何平均法), 平均增长速度 = 平均发展速度 − 1.
     .. [2] Wieland, T. REAT: Regional Economic Analysis Toolbox, R package 3.0.3 (2021),
        ``growth()`` (the pitfall above).
+
+    See [nbs_indicators], [reat] in docs/references.md.
 
     Examples
     --------
@@ -387,6 +391,8 @@ def cagr_cumulative(values: Any, *, axis: int = 0, percent: bool = False) -> Any
     .. [1] National Bureau of Statistics of China, statistical indicator explanations:
        平均发展速度, 累计法 (方程式法) for cumulative indicators such as 固定资产投资.
 
+    See [nbs_indicators] in docs/references.md.
+
     Examples
     --------
     With two periods the equation is quadratic, :math:`q + q^2 = S`:
@@ -502,8 +508,11 @@ def primacy_index(values: Any, k: int = 2, *, axis: int = 0, total_rows: str = "
        29(2), 226–232.
     .. [2] Ginsburg, N. (1961). Atlas of Economic Development. University of Chicago
        Press (four- and eleven-city indices).
-    .. [3] 罗丹阳. 增强中心城市聚集效应研究——以贵州省贵阳市为例 (project source
-       paper 004): comparison of central cities by their weight in the region.
+    .. [3] 罗丹阳. 增强中心城市聚集效应研究——以贵州省贵阳市为例 (2018 yearbook data;
+       the text names no journal or year):
+       comparison of central cities by their weight in the region.
+
+    See [jefferson_1939], [ginsburg_1961], [central_cities] in docs/references.md.
 
     Examples
     --------
@@ -605,10 +614,13 @@ def share(
 
     References
     ----------
-    .. [1] 罗丹阳. 增强中心城市聚集效应研究——以贵州省贵阳市为例 (project source
-       paper 004): shares of central cities in their province.
+    .. [1] 罗丹阳. 增强中心城市聚集效应研究——以贵州省贵阳市为例 (2018 yearbook data;
+       the text names no journal or year):
+       shares of central cities in their province.
     .. [2] Jefferson, M. (1939). The law of the primate city. Geographical Review,
        29(2), 226–232.
+
+    See [central_cities], [jefferson_1939] in docs/references.md.
 
     Examples
     --------
@@ -708,7 +720,7 @@ def profit_margin(profit: Any, revenue: Any, *, percent: bool = False) -> Any:
 
         m = \frac{\text{利润总额}}{\text{营业收入}} \; (\times 100\% \text{ with } percent=True)
 
-    Paper 000 uses the 产值利润率 (profit over gross output value) of each province's
+    The non-ferrous metals study [nonferrous] uses the 产值利润率 (profit over gross output value) of each province's
     industry as its measure of competitiveness and regresses it on the location
     quotient (see :func:`ols`).  The denominator is the caller's choice; this function
     only guards it: a zero or negative denominator raises.
@@ -717,9 +729,12 @@ def profit_margin(profit: Any, revenue: Any, *, percent: bool = False) -> Any:
     ----------
     .. [1] National Bureau of Statistics of China, statistical indicator explanations:
        营业收入利润率 = 利润总额 / 营业收入 × 100%.
-    .. [2] Study of agglomeration and competitiveness of Guizhou's non-ferrous metal
-       industry (project source paper 000): 产值利润率 as competitiveness, regressed on
+    .. [2] 有色金属产业集聚程度及其与竞争力之间的关系 (Guizhou and the nine western
+       provinces, 2013 yearbooks; the text names no author or journal):
+       产值利润率 as competitiveness, regressed on
        区位熵.
+
+    See [nbs_indicators], [nonferrous] in docs/references.md.
 
     Examples
     --------

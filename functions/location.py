@@ -472,8 +472,9 @@ def location_quotient(
 
     References
     ----------
-    .. [1] Paper 000 of the project (有色金属产业集聚与竞争力, 区位熵 of enterprise
-       counts and output value).
+    .. [1] 有色金属产业集聚程度及其与竞争力之间的关系 (Guizhou and the nine western
+       provinces, 2013 yearbooks; the text names no author or journal):
+       区位熵 of enterprise counts and output value.
     .. [2] Balassa, B. (1965). Trade liberalisation and "revealed" comparative
        advantage. *The Manchester School* 33(2), 99–123.
     .. [3] O'Donoghue, D. & Gleave, B. (2004). A note on methods for measuring
@@ -481,6 +482,10 @@ def location_quotient(
     .. [4] Tian, Z. (2013). Measuring agglomeration using the standardized location
        quotient with a bootstrap method. *Journal of Regional Analysis and Policy*
        43(2), 186–197.
+
+    See [nonferrous], [balassa_1965], [odonoghue_gleave_2004], [tian_2013] in
+
+    docs/references.md.
 
     Examples
     --------
@@ -675,7 +680,7 @@ def lq_score(
     mean: Any = None,
     clip: bool = True,
 ) -> Any:
-    r"""Cluster score of paper 003: map :math:`[\bar m/2,\ 2\bar m]` linearly onto ``[low, high]``.
+    r"""Cluster score of 章立东 & 李奥 (2021): map :math:`[\bar m/2,\ 2\bar m]` linearly onto ``[low, high]``.
 
     Parameters
     ----------
@@ -683,7 +688,7 @@ def lq_score(
         Location quotients (e.g. from :func:`location_quotient`).  For a block each
         column (industry) is scored against its own mean.
     low, high : float
-        Scores given to :math:`\bar m/2` and :math:`2\bar m` (paper 003: 50 and 100).
+        Scores given to :math:`\bar m/2` and :math:`2\bar m` ([ceramics]: 50 and 100).
     mean : float or array-like of shape (K,), optional
         The centre :math:`\bar m`.  Default: the arithmetic mean of the LQs (per
         column for a block), missing values ignored.
@@ -710,15 +715,17 @@ def lq_score(
         \text{score} = \text{low} + (\text{high} - \text{low})
         \frac{LQ - \bar m/2}{2\bar m - \bar m/2}
 
-    Paper 003 (footnote 1) computes the mean LQ of the 12 cities, "建立[LQ/2, 2LQ]
+    章立东 & 李奥 (2021, footnote 1) compute the mean LQ of the 12 cities, "建立[LQ/2, 2LQ]
     到[50, 100]分数段的均匀投射" and uses the projection as each city's cluster
     level.  A mean of 0 (all LQs zero) leaves the map undefined: NaN.  Missing LQs
     give missing scores.  No peer tool implements this score.
 
     References
     ----------
-    .. [1] 章立东, 李奥. 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例
-       (project source paper 003), footnote 1.
+    .. [1] 章立东, 李奥 (2021). 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例.
+       江西社会科学, 2021(3), footnote 1.
+
+    See [ceramics] in docs/references.md.
 
     Examples
     --------
@@ -829,6 +836,8 @@ def krugman_specialisation(
     ----------
     .. [1] Krugman, P. (1991). *Geography and Trade*. MIT Press.
 
+    See [krugman_1991] in docs/references.md.
+
     Examples
     --------
     >>> mat = [[100, 0, 0, 0, 0], [0, 15, 5, 70, 10], [0, 20, 10, 20, 50],
@@ -909,6 +918,8 @@ def hoover_coefficient(
     ----------
     .. [1] Hoover, E. M. (1936). The measurement of industrial localization. *Review of
        Economics and Statistics* 18(4), 162–171.
+
+    See [hoover_1936] in docs/references.md.
 
     Examples
     --------

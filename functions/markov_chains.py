@@ -294,6 +294,8 @@ def markov(
     regional income distribution dynamics", *Journal of Geographical Systems* 18(4):
     377–398.
 
+    See [quah_1993], [kemeny_snell_1976], [rey_kang_wolf_2016] in docs/references.md.
+
     Examples
     --------
     >>> y = [[1, 2, 3], [2, 1, 1], [3, 3, 2], [4, 4, 4]]
@@ -389,6 +391,8 @@ def spatial_markov(
     377–398.  Bickenbach, F. and Bode, E. (2003), "Evaluating the Markov property in
     studies of economic convergence", *International Regional Science Review* 26(3):
     363–392.
+
+    See [rey_2001], [rey_kang_wolf_2016], [bickenbach_bode_2003] in docs/references.md.
 
     Examples
     --------

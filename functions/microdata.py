@@ -355,7 +355,7 @@ def plant_summary(
     region_level: str | None = None,
     code_list: Any = None,
 ) -> PlantSummary:
-    r"""Per region × industry sums of plant records, computed inside the data's own engine.
+    r"""Per region × industry sums of plant records (企业微观数据), computed in the data's own engine.
 
     One group-by runs where the data live (pandas, Polars eager or lazy, PyArrow, DuckDB,
     Dask on one machine or a cluster); only the cell table — one row per occupied
@@ -415,6 +415,8 @@ def plant_summary(
     ----------
     Ellison, G., & Glaeser, E. L. (1997). Geographic concentration in U.S. manufacturing
     industries: a dartboard approach. *Journal of Political Economy*, 105(5), 889–927.
+
+    See [ellison_glaeser_1997] in docs/references.md.
 
     Examples
     --------
@@ -605,7 +607,7 @@ def aggregate(
     region_level: str | None = None,
     code_list: Any = None,
 ) -> pd.DataFrame:
-    r"""The region × industry block of plant records: plant counts or summed values.
+    r"""The region × industry block (地区×行业) of plant records: plant counts or summed values.
 
     The group-by runs inside the engine that holds ``plants`` (pandas, Polars eager or
     lazy, PyArrow, DuckDB, Dask — also on a cluster); only the block comes back.
@@ -657,6 +659,8 @@ def aggregate(
     Ellison, G., & Glaeser, E. L. (1997). Geographic concentration in U.S. manufacturing
     industries: a dartboard approach. *Journal of Political Economy*, 105(5), 889–927
     (the region × industry sums from plant records).
+
+    See [ellison_glaeser_1997] in docs/references.md.
 
     Examples
     --------

@@ -206,7 +206,7 @@ def parse_directions(
     best: Any = None,
     interval: Any = None,
 ) -> Directions:
-    r"""Parse indicator directions for a block with ``n`` columns.
+    r"""Parse indicator directions (指标方向: 正向, 负向, 居中型, 区间型) for a block with ``n`` columns.
 
     Parameters
     ----------
@@ -253,7 +253,8 @@ def parse_directions(
     References
     ----------
     The indicator types (极大型, 极小型, 居中型, 区间型) and their conversion formulas are
-    those of :func:`normalize`; see its References.
+    those of :func:`normalize`; see its References: [ceramics], [hwang_yoon_1981] and
+    [yang_sun_2015] in docs/references.md.
 
     Examples
     --------
@@ -702,12 +703,15 @@ def normalize(
 
     References
     ----------
-    .. [1] 章立东, 李奥. 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例
-       (paper 003 of the project): 极差标准化 of the indicators of the development index.
+    .. [1] 章立东, 李奥 (2021). 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例.
+       江西社会科学, 2021(3):
+       极差标准化 of the indicators of the development index.
     .. [2] Hwang, C.-L. and Yoon, K. (1981). *Multiple Attribute Decision Making*. Springer
        (vector normalisation).
     .. [3] 杨丽, 孙之淳 (2015). 基于熵值法的西部新型城镇化发展水平测评. 经济问题 (pooled
        panel normalisation).
+
+    See [ceramics], [hwang_yoon_1981], [yang_sun_2015] in docs/references.md.
 
     Examples
     --------

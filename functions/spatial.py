@@ -245,7 +245,7 @@ def _from_neighbours(nb: dict[Any, Any]) -> tuple[Any, list[Any]]:
 
 
 def spatial_weights(weights: Any, style: str = "W", labels: Any = None) -> SpatialWeights:
-    r"""Spatial weights from a matrix (an Excel block) or a neighbour list.
+    r"""Spatial weights (空间权重矩阵) from a matrix (an Excel block) or a neighbour list.
 
     Parameters
     ----------
@@ -284,6 +284,8 @@ def spatial_weights(weights: Any, style: str = "W", labels: Any = None) -> Spati
     scheme for spatial link matrices", *Environment and Planning A* 31(1): 165–180.
     Bivand, R. S., Pebesma, E. and Gómez-Rubio, V. (2013), *Applied Spatial Data
     Analysis with R*, 2nd ed., New York: Springer, ch. 9 (spdep's styles W, B, C, U, S).
+
+    See [tiefelsdorf_1999], [bivand_2013] in docs/references.md.
 
     Examples
     --------
@@ -424,6 +426,8 @@ def knn_weights(
     Chicago: GeoDa Press, ch. 3 (distance-based weights).  Moritz, H. (2000), "Geodetic
     Reference System 1980", *Journal of Geodesy* 74(1): 128–133 (mean Earth radius).
 
+    See [anselin_rey_2014], [moritz_2000] in docs/references.md.
+
     Examples
     --------
     >>> w = knn_weights([[0, 0], [1, 0], [3, 0], [7, 0]], k=1, style="B")
@@ -508,6 +512,8 @@ def distance_band_weights(
     Anselin, L. and Rey, S. J. (2014), *Modern Spatial Econometrics in Practice*,
     Chicago: GeoDa Press, ch. 3.
 
+    See [anselin_rey_2014] in docs/references.md.
+
     Examples
     --------
     >>> distance_band_weights([[0, 0], [1, 0], [3, 0]], 2, style="B").cardinalities.tolist()
@@ -576,6 +582,8 @@ def inverse_distance_weights(
     ----------
     Anselin, L. and Rey, S. J. (2014), *Modern Spatial Econometrics in Practice*,
     Chicago: GeoDa Press, ch. 3.
+
+    See [anselin_rey_2014] in docs/references.md.
 
     Examples
     --------
@@ -652,6 +660,8 @@ def china_province_weights(hainan: str = "guangdong", style: str = "W") -> Spati
     Ministry of Civil Affairs of the PRC, *中华人民共和国行政区划简册* (administrative
     divisions, annual); Ministry of Natural Resources, standard map service 标准地图服务
     (provincial boundaries).
+
+    See [mca_divisions] in docs/references.md.
 
     Examples
     --------
@@ -859,6 +869,8 @@ def moran(
     Python library of spatial analytical methods", *The Review of Regional Studies*
     37(1): 5–27.
 
+    See [moran_1950], [cliff_ord_1981], [rey_anselin_2007] in docs/references.md.
+
     Examples
     --------
     >>> w = china_province_weights()
@@ -947,6 +959,8 @@ def geary(
     Geary, R. C. (1954), "The contiguity ratio and statistical mapping", *The
     Incorporated Statistician* 5(3): 115–145.  Cliff, A. D. and Ord, J. K. (1981),
     *Spatial Processes: Models and Applications*, London: Pion, ch. 1.
+
+    See [geary_1954], [cliff_ord_1981] in docs/references.md.
 
     Examples
     --------
@@ -1080,6 +1094,8 @@ def local_moran(
     ----------
     Anselin, L. (1995), "Local indicators of spatial association — LISA",
     *Geographical Analysis* 27(2): 93–115.
+
+    See [anselin_1995] in docs/references.md.
 
     Examples
     --------

@@ -1,6 +1,6 @@
 r"""Supporting statistics: correlation (Pearson / Spearman) and ordinary least squares.
 
-These replace the SPSS step of the source papers (e.g. paper 000 regresses an
+These replace the SPSS step of the source papers (e.g. the non-ferrous metals study [nonferrous] regresses an
 industry's 产值利润率 on its location quotient).  Both functions drop incomplete
 observations (a blank or NaN in any variable) and say how many were dropped, so a
 worksheet with gaps gives the same numbers as SPSS's listwise deletion.
@@ -136,7 +136,7 @@ def correlation(
     *,
     alternative: str = "two-sided",
 ) -> CorrelationResult:
-    r"""Pearson or Spearman correlation of two variables, dropping incomplete pairs.
+    r"""Pearson or Spearman correlation (相关系数) of two variables, dropping incomplete pairs.
 
     Parameters
     ----------
@@ -186,8 +186,11 @@ def correlation(
        parents. Proceedings of the Royal Society of London, 58, 240–242.
     .. [2] Spearman, C. (1904). The proof and measurement of association between two
        things. American Journal of Psychology, 15(1), 72–101.
-    .. [3] Study of agglomeration and competitiveness of Guizhou's non-ferrous metal
-       industry (project source paper 000): correlation of 区位熵 with 产值利润率.
+    .. [3] 有色金属产业集聚程度及其与竞争力之间的关系 (Guizhou and the nine western
+       provinces, 2013 yearbooks; the text names no author or journal):
+       correlation of 区位熵 with 产值利润率.
+
+    See [pearson_1895], [spearman_1904], [nonferrous] in docs/references.md.
 
     Examples
     --------
@@ -270,7 +273,7 @@ def _first_dependent(design: np.ndarray, names: list[str]) -> tuple[str, list[st
 
 
 def ols(y: Any, x: Any, add_constant: bool = True) -> OLSResult:
-    r"""Ordinary least squares regression of ``y`` on ``x``, with the full coefficient table.
+    r"""Ordinary least squares regression (最小二乘回归) of ``y`` on ``x``, with the coefficient table.
 
     Parameters
     ----------
@@ -330,9 +333,12 @@ def ols(y: Any, x: Any, add_constant: bool = True) -> OLSResult:
     .. [1] Anscombe, F. J. (1973). Graphs in statistical analysis. The American
        Statistician, 27(1), 17–21 (worked example below).
     .. [2] Greene, W. H. (2018). Econometric Analysis, 8th ed., ch. 4–5. Pearson.
-    .. [3] Study of agglomeration and competitiveness of Guizhou's non-ferrous metal
-       industry (project source paper 000): regression of 产值利润率 on 区位熵,
+    .. [3] 有色金属产业集聚程度及其与竞争力之间的关系 (Guizhou and the nine western
+       provinces, 2013 yearbooks; the text names no author or journal):
+       regression of 产值利润率 on 区位熵,
        computed there with SPSS.
+
+    See [anscombe_1973], [greene_2018], [nonferrous] in docs/references.md.
 
     Examples
     --------

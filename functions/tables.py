@@ -1454,6 +1454,10 @@ def read_table(
        the division of the three sectors), revised 2018.
     .. [3] National Bureau of Statistics of China (2011). 东西中部和东北地区划分方法.
 
+    See [gbt_4754_2017], [nbs_three_sectors_2018], [nbs_regions_2011] in
+
+    docs/references.md.
+
     Examples
     --------
     >>> grid = [

@@ -234,10 +234,13 @@ def entropy_weights(
     ----------
     .. [1] Shannon, C. E. (1948). A mathematical theory of communication. *Bell System
        Technical Journal* 27, 379–423.
-    .. [2] 罗丹阳. 增强中心城市聚集效应研究——以贵州省贵阳市为例
-       (paper 004 of the project): the central-city innovation indicators used in the tests.
+    .. [2] 罗丹阳. 增强中心城市聚集效应研究——以贵州省贵阳市为例 (2018 yearbook data;
+       the text names no journal or year):
+       the central-city innovation indicators used in the tests.
     .. [3] 杨丽, 孙之淳 (2015). 基于熵值法的西部新型城镇化发展水平测评. 经济问题 (panel
        entropy with k = 1/ln(R·T)).
+
+    See [shannon_1948], [central_cities], [yang_sun_2015] in docs/references.md.
 
     Examples
     --------
@@ -447,7 +450,7 @@ def critic_weights(
     interval: Any = None,
     ddof: int = 1,
 ) -> CriticResult:
-    r"""CRITIC weights (Diakoulaki et al. 1995): contrast (std) × conflict (1 − correlation).
+    r"""CRITIC weights (CRITIC 权重法; Diakoulaki et al. 1995): contrast (std) × conflict (1 − r).
 
     Parameters
     ----------
@@ -494,6 +497,8 @@ def critic_weights(
     .. [1] Diakoulaki, D., Mavrotas, G. and Papayannakis, L. (1995). Determining objective
        weights in multiple criteria problems: the CRITIC method. *Computers & Operations
        Research* 22(7), 763–770.
+
+    See [diakoulaki_1995] in docs/references.md.
 
     Examples
     --------

@@ -1,4 +1,4 @@
-"""Benchmark: paper 003's rule-based random weighting, 10,000 draws of a 4 × 4 matrix.
+"""Benchmark: the rule-based random weighting of 章立东 & 李奥 (2021), 10,000 draws of a 4 × 4 matrix.
 
 Target: under 2 s.  Run with ``python tests/bench_ahp.py``; prints the best of several
 repeats and the peak memory of one run (tracemalloc).

@@ -12,7 +12,7 @@ import tracemalloc
 
 import numpy as np
 import pandas as pd
-from agglo.concentration import ellison_glaeser
+from agglo.dartboard import ellison_glaeser
 
 N_PLANTS = 5_000_000
 N_INDUSTRIES = 500

@@ -1,5 +1,5 @@
-"""Tests of agglo.judgement: AHP weights and consistency, group and hierarchy AHP, and paper 003's
-rule-based random weighting."""
+"""Tests of agglo.analytic_hierarchy: AHP weights and consistency, group and hierarchy AHP, and
+the rule-based random weighting of 章立东 & 李奥 (2021)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from agglo import AggloValueError
-from agglo.judgement import (
+from agglo.analytic_hierarchy import (
     AHP_PRESETS,
     RI_TABLES,
     ahp,
@@ -497,7 +497,7 @@ def test_hierarchy_errors():
 
 
 # --------------------------------------------------------------------------------------
-# Rule-based random weighting (paper 003, footnote 2)
+# Rule-based random weighting (章立东 & 李奥 2021 [ceramics], footnote 2)
 # --------------------------------------------------------------------------------------
 
 
@@ -541,7 +541,7 @@ def test_random_weights_respect_order_in_every_draw(ranks, scale, method, seed, 
 
 
 def test_random_weights_paper_003_dimensions():
-    """Paper 003: 经济基本盘 ≻ 动力升级 ≻ 生态和谐 (footnote 2's example) and 社会进步,
+    """章立东 & 李奥 (2021): 经济基本盘 ≻ 动力升级 ≻ 生态和谐 (footnote 2's example) and 社会进步,
     ranks given as a labelled worksheet row."""
     order = pd.Series([2, 3, 4, 1], index=["动力升级", "生态和谐", "社会进步", "经济基本盘"])
     res = random_weights(order, rng=2024)

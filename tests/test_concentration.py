@@ -123,7 +123,7 @@ def test_hhi_integer_overflow_regression():
 
 
 def test_concentration_ratio_values():
-    # CR_n = share of the n largest (paper 000); (50, 30, 20, 10, 5, 5), total 120.
+    # CR_n = share of the n largest ([nonferrous] in docs/references.md); (50, 30, 20, 10, 5, 5), total 120.
     v = [5, 30, 10, 50, 5, 20]
     assert concentration_ratio(v, n=1) == pytest.approx(50 / 120)
     assert concentration_ratio(v, n=4) == pytest.approx(110 / 120)

@@ -200,8 +200,8 @@ def test_r_coupling_vignette_four_systems(method):
     assert list(res.C.index) == [1, 2, 3, 4, 5, 6]
 
 
-# ---- Paper 003 (ceramic clusters × regional high-quality development, 2019) -----------
-# Tables 3 and 4 of paper 003, as printed (4 decimals; '+'/'-' = cluster ahead/lagging).
+# ---- 章立东 & 李奥 (2021) [ceramics]: ceramic clusters × high-quality development, 2019
+# Tables 3 and 4 of [ceramics], as printed (4 decimals; '+'/'-' = cluster ahead/lagging).
 # Columns: cluster × 动力升级, 生态和谐, 社会进步, 经济基本盘, 区域经济高质量发展 (overall).
 P003_C = {
     "潮州": "0.4191+ 0.7699 0.1805+ 0.0017+ 0.7220",
@@ -246,8 +246,8 @@ def _parse_table(table: dict[str, str], columns) -> tuple[pd.DataFrame, pd.DataF
 
 
 @pytest.fixture(scope="module")
-def paper003():
-    """Paper 003's inputs and published results.
+def ceramics():
+    """The inputs and published results of 章立东 & 李奥 (2021) [ceramics].
 
     The development scores (Table 2) are bundled.  The cluster levels are shown only as a
     bar chart (Figure 1), so they are recovered from the published C and D using only
@@ -274,60 +274,60 @@ def paper003():
     }
 
 
-def test_paper003_cluster_levels_are_consistent(paper003):
+def test_ceramics_cluster_levels_are_consistent(ceramics):
     # The five columns give the same cluster level (a check of rescale 50-100, equal
     # weights and D = sqrt(C T)); cells with C < 0.01 are too rounded to say anything.
-    u2, c, d = paper003["u2"], paper003["c"], paper003["d"]
-    u1 = rescale(paper003["cluster"], 50, 100)
+    u2, c, d = ceramics["u2"], ceramics["c"], ceramics["d"]
+    u1 = rescale(ceramics["cluster"], 50, 100)
     est = 2 * d**2 / c - u2
     ok = c >= 0.01
     assert (est.sub(u1, axis=0).abs()[ok]).max().max() < 0.002
 
 
-def test_paper003_tables_3_and_4_reproduced(paper003):
+def test_ceramics_tables_3_and_4_reproduced(ceramics):
     # exponent 5 ("调节系数 t = 5"), weights 0.5/0.5, scores rescaled from 50-100:
     # all 60 C values within 1e-3 and all 60 D values within 5e-4 of the printed ones.
-    u1 = rescale(paper003["cluster"], 50, 100)
-    u2 = paper003["u2"]
+    u1 = rescale(ceramics["cluster"], 50, 100)
+    u2 = ceramics["u2"]
     max_c = max_d = 0.0
     for col in u2.columns:
         res = coupling_coordination(u1, u2[col], weights=[0.5, 0.5], exponent=5)
         assert isinstance(res.C, pd.Series)
         assert list(res.C.index) == list(u2.index)
-        max_c = max(max_c, float((res.C - paper003["c"][col]).abs().max()))
-        max_d = max(max_d, float((res.D - paper003["d"][col]).abs().max()))
+        max_c = max(max_c, float((res.C - ceramics["c"][col]).abs().max()))
+        max_d = max(max_d, float((res.D - ceramics["d"][col]).abs().max()))
     assert max_c < 1e-3
     assert max_d < 5e-4
 
 
-def test_paper003_exponent_is_5_not_the_standard_or_one_fifth(paper003):
+def test_ceramics_exponent_is_5_not_the_standard_or_one_fifth(ceramics):
     # The other readings of "t = 5" (standard C; the 1/5 power; the standard C to the 5th
     # power, i.e. exponent 2.5 on the ratio) miss the published C by far.
-    u1 = rescale(paper003["cluster"], 50, 100)
-    u2 = paper003["u2"].iloc[:, 4]
-    published = paper003["c"].iloc[:, 4]
+    u1 = rescale(ceramics["cluster"], 50, 100)
+    u2 = ceramics["u2"].iloc[:, 4]
+    published = ceramics["c"].iloc[:, 4]
     for exponent in (None, 1 / 5, 2.5):
         c = coupling_degree(u1, u2, exponent=exponent)
         assert (c - published).abs().max() > 0.15
 
 
-def test_paper003_lead_lag_signs(paper003):
+def test_ceramics_lead_lag_signs(ceramics):
     # '+'/'-' = cluster ahead/lagging, printed on the cells below 0.5 (颉颃 / 失调);
     # strict comparison (tolerance 0) reproduces all 42 printed signs but one.
     # One printed sign contradicts the paper's own numbers: 乐山 × 动力升级 in Table 4 is
     # marked '-' although its cluster level (0.066, the same in all five columns) exceeds
     # the rescaled 动力升级 score (52.00 -> 0.04); the same cell in Table 3 is unsigned
     # (C 0.7307), and the row's other four cells are all '-'.
-    u1 = rescale(paper003["cluster"], 50, 100)
-    u2 = paper003["u2"]
+    u1 = rescale(ceramics["cluster"], 50, 100)
+    u2 = ceramics["u2"]
     n_signed = 0
     mismatches = []
     for col in u2.columns:
         sign = lead_lag(u1, u2[col], tolerance=0, style="sign")
         for table, signs in (("c", "c_sign"), ("d", "d_sign")):
-            low = paper003[table][col] < 0.5
-            assert (paper003[signs][col][~low] == "").all()
-            bad = low & (sign != paper003[signs][col])
+            low = ceramics[table][col] < 0.5
+            assert (ceramics[signs][col][~low] == "").all()
+            bad = low & (sign != ceramics[signs][col])
             mismatches += [(city, col, table) for city in bad[bad].index]
             n_signed += int(low.sum())
     assert n_signed == 42
@@ -337,9 +337,9 @@ def test_paper003_lead_lag_signs(paper003):
     assert types["邯郸"] == "高质量发展滞后型"
 
 
-def test_paper003_classes_of_the_overall_column(paper003):
-    c = paper003["c"].iloc[:, 4]
-    d = paper003["d"].iloc[:, 4]
+def test_ceramics_classes_of_the_overall_column(ceramics):
+    c = ceramics["c"].iloc[:, 4]
+    d = ceramics["d"].iloc[:, 4]
     stage = coupling_stage(c, scheme="paper003", closed="left")
     # text: 佛山、泉州 完全耦合; 株洲、唐山、淄博、萍乡 高耦合 ("一半城市 ... 高耦合或完全耦合");
     # 景德镇、潮州 低耦合; 乐山、宜昌 颉颃.
@@ -413,7 +413,7 @@ def test_coupling_stage_four_stages():
     assert coupling_stage(0.5, closed="left", lang="en") == "running-in stage"
 
 
-def test_paper003_c_scheme_boundaries():
+def test_ceramics_c_scheme_boundaries():
     assert coupling_stage([0.99, 0.991], scheme="paper003-C").tolist() == ["高耦合", "完全耦合"]
     assert coupling_stage(0.99, scheme="paper003-C", closed="left") == "完全耦合"
     assert coupling_stage(0.4999, scheme="paper003", lang="en") == "antagonistic"
@@ -512,7 +512,7 @@ def test_lead_lag_nan_pandas_and_errors():
         lead_lag(0.1, 0.2, mode="log")
 
 
-def test_rescale_paper003_scale():
+def test_rescale_ceramics_scale():
     hqd = _data("ceramic_cities_hqd_2019.csv").set_index("城市")["区域经济高质量发展指数"]
     z = rescale(hqd, 50, 100)
     assert isinstance(z, pd.Series)

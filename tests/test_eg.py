@@ -1,4 +1,4 @@
-"""Tests of the Ellison–Glaeser and Maurel–Sédillot indices (agglo._eg).
+"""Tests of the Ellison–Glaeser and Maurel–Sédillot indices (agglo.dartboard).
 
 Order: peer outputs and published/reference values first, then cross-mode agreement and
 independent recomputation, then hypothesis properties, then edge cases and errors.
@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from agglo import AggloValueError, AggloWarning
-from agglo.concentration import ellison_glaeser, maurel_sedillot
+from agglo.dartboard import ellison_glaeser, maurel_sedillot
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -670,7 +670,7 @@ def test_categorical_and_2d_label_inputs():
 def test_sparse_and_chunked_paths_agree_with_dense(monkeypatch, plants, totals, reat):
     # Very sparse region × industry problems sort the occupied cells instead of using a
     # dense accumulator; sums over plants run in chunks. Both must give the same numbers.
-    import agglo._eg as eg_module
+    import agglo.dartboard as eg_module
 
     monkeypatch.setattr(eg_module, "_DENSE_EXTRA_CELLS", -(10**9))
     monkeypatch.setattr(eg_module, "_CHUNK", 7)

@@ -248,7 +248,7 @@ def test_vector_closeness_invariant_to_column_scaling(x, factor, data):
 
 
 def test_paper_003_table2_total_is_equal_weight_mean_of_dimensions():
-    # Paper 003, Table 2: 区域经济高质量发展指数 of 12 cities from its four dimension indices
+    # 章立东 & 李奥 (2021) [ceramics], Table 2: 区域经济高质量发展指数 of 12 cities from its four dimension indices
     # (2 d.p.); equal dimension weights reproduce every total within rounding.
     df = agglo.load_dataset("ceramic_cities").set_index("城市")
     dims = df.iloc[:, :4]

@@ -492,7 +492,7 @@ def test_share_on_bundled_gdp_sums_to_one_per_sector():
 
 
 def test_profit_margin_hand_computed():
-    # Paper 000 reports 产值利润率 of 16.53 % and 7.1 % for Guizhou's two industries.
+    # The non-ferrous metals study [nonferrous] reports 产值利润率 of 16.53 % and 7.1 % for Guizhou's two industries.
     assert profit_margin(16.53, 100, percent=True) == pytest.approx(16.53)
     assert profit_margin(71, 1000) == pytest.approx(0.071)
     # Loss-making sectors have a legitimate negative margin.

@@ -223,12 +223,12 @@ def test_zscore_forms():
 
 
 # --------------------------------------------------------------------------------------
-# LQ score (paper 003)
+# LQ score (章立东 & 李奥 2021 [ceramics])
 # --------------------------------------------------------------------------------------
 
 
 def test_lq_score_maps_interval_linearly():
-    # paper 003 footnote 1: [m/2, 2m] -> [50, 100] linearly, m = mean LQ.
+    # 章立东 & 李奥 (2021), footnote 1: [m/2, 2m] -> [50, 100] linearly, m = mean LQ.
     lq = np.array([0.6, 1.2, 2.4, 0.8, 1.0])
     m = lq.mean()
     score = lq_score(np.array([m / 2, m, 2 * m]), mean=m)

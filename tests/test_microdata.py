@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from agglo import AggloValueError, PlantSummary, aggregate, plant_summary
-from agglo.concentration import ellison_glaeser, maurel_sedillot
+from agglo.dartboard import ellison_glaeser, maurel_sedillot
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -141,7 +141,7 @@ def test_frame_path_equals_array_path(engine, func):
 
 
 def test_frame_path_equals_array_path_with_totals_and_sparse_layout(monkeypatch, totals, plants):
-    import agglo._eg as eg
+    import agglo.dartboard as eg
 
     ref = ellison_glaeser(
         plant_sizes=plants["employment"],

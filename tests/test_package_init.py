@@ -42,12 +42,15 @@ def test_every_public_name_is_the_defining_modules_object(name):
 
 
 def test_submodules_and_functions_keep_their_names():
-    import agglo.judgement
+    import agglo.analytic_hierarchy
 
-    assert agglo.judgement is sys.modules["agglo.judgement"]
+    assert agglo.analytic_hierarchy is sys.modules["agglo.analytic_hierarchy"]
     assert callable(agglo.ahp)
-    assert agglo.ahp is agglo.judgement.ahp
+    assert agglo.ahp is agglo.analytic_hierarchy.ahp
     assert agglo.location.__name__ == "agglo.location"
+    # the EG/MS family has its own module; the older spelling still reaches the same function
+    assert agglo.ellison_glaeser is agglo.dartboard.ellison_glaeser
+    assert agglo.concentration.maurel_sedillot is agglo.dartboard.maurel_sedillot
 
 
 def test_unknown_attribute_raises_attribute_error():
@@ -102,3 +105,17 @@ def test_pandas_is_imported_only_when_a_pandas_object_is_involved():
         "DataFrame ['a', 'b', 'c'] True True True True",
         "Series Series",
     ]
+
+
+def test_list_datasets_names_every_bundled_file_with_its_source():
+    from importlib import resources
+
+    names = agglo.list_datasets()
+    assert names[:2] == ["gdp_by_sector", "employment_wage"]
+    sources = resources.files("agglo.data").joinpath("SOURCES.md").read_text("utf-8")
+    rows = {name: len(agglo.load_dataset(name)) for name in names}
+    assert rows["gdp_by_sector"] == 31 * 10  # 31 provinces × 2015–2024
+    assert rows["china_province_borders"] == 68
+    for name in names:
+        file = agglo.datasets._FILES[name]
+        assert f"`{file}`" in sources, f"{file} has no line in agglo/data/SOURCES.md"

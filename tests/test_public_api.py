@@ -25,6 +25,7 @@ import agglo
 import numpy as np
 import pandas as pd
 import pytest
+from agglo_addin import udfs
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "functions"
@@ -509,17 +510,18 @@ ISSUE2_FUNCTIONS = (
     "ellison_glaeser", "maurel_sedillot", "growth_rate", "cagr", "cagr_cumulative",
     "primacy_index", "share", "profit_margin", "correlation", "ols",
 )  # fmt: skip
-# Measures whose source is one of the project's papers (000: LQ, H index, EG, CR_n, profit
-# margin, regression of competitiveness on LQ; 003: the cluster LQ score).
-PAPER_SOURCES = {
-    "location_quotient": "000",
-    "hhi": "000",
-    "concentration_ratio": "000",
-    "ellison_glaeser": "000",
-    "profit_margin": "000",
-    "correlation": "000",
-    "ols": "000",
-    "lq_score": "003",
+# Measures whose source is one of the published studies the templates reproduce (keys of
+# docs/references.md): [nonferrous] for the LQ, H index, EG, CR_n, profit margin and the
+# regression of competitiveness on LQ; [ceramics] for the cluster LQ score.
+STUDY_SOURCES = {
+    "location_quotient": ("nonferrous", "有色金属产业集聚程度及其与竞争力之间的关系"),
+    "hhi": ("nonferrous", "有色金属产业集聚程度及其与竞争力之间的关系"),
+    "concentration_ratio": ("nonferrous", "有色金属产业集聚程度及其与竞争力之间的关系"),
+    "ellison_glaeser": ("nonferrous", "有色金属产业集聚程度及其与竞争力之间的关系"),
+    "profit_margin": ("nonferrous", "有色金属产业集聚程度及其与竞争力之间的关系"),
+    "correlation": ("nonferrous", "有色金属产业集聚程度及其与竞争力之间的关系"),
+    "ols": ("nonferrous", "有色金属产业集聚程度及其与竞争力之间的关系"),
+    "lq_score": ("ceramics", "章立东, 李奥 (2021)"),
 }
 
 
@@ -533,7 +535,134 @@ def test_issue2_docstrings_have_raises_notes_and_convention(name):
     assert "NaN" in doc, f"agglo.{name}: the docstring must say where results are NaN"
 
 
-@pytest.mark.parametrize(("name", "paper"), sorted(PAPER_SOURCES.items()))
-def test_issue2_source_paper_is_cited(name, paper):
+@pytest.mark.parametrize(("name", "source"), sorted(STUDY_SOURCES.items()))
+def test_issue2_source_study_is_cited(name, source):
+    key, citation = source
     refs = _section(inspect.getdoc(getattr(agglo, name)) or "", "References") or ""
-    assert f"paper {paper}" in refs.lower(), f"agglo.{name}: cite project paper {paper}"
+    assert citation in refs, f"agglo.{name}: cite the study itself ({citation} …)"
+    assert f"[{key}]" in refs, f"agglo.{name}: point to [{key}] in docs/references.md"
+
+
+# ---------------------------------------------------------------------------
+# every public function and every worksheet function: a formula, a source, a doctest,
+# a Chinese description and a test file that mentions it
+# ---------------------------------------------------------------------------
+
+REFERENCES = ROOT / "docs" / "references.md"
+CJK = re.compile(r"[\u3400-\u9fff]")
+# a key as docstrings write it: "[ceramics]", not "agglo[tables]" (literals ``...`` are
+# left out before looking)
+KEY = re.compile(r"(?<!\w)\[([a-z][a-z0-9_]*)\]")
+LITERAL = re.compile(r"``.*?``", re.DOTALL)
+# Worksheet functions that wrap no agglo measure (no formula or source of their own).
+WORKSHEET_NOT_MEASURES = {
+    "ISAGGLOERROR": "tells which cells hold the error values Agglo writes",
+}
+
+
+def _bibliography() -> set[str]:
+    keys = re.findall(r"^- \*\*\[([a-z][a-z0-9_]*)\]\*\*", REFERENCES.read_text("utf-8"), re.M)
+    assert len(keys) == len(set(keys)), "docs/references.md gives a key twice"
+    return set(keys)
+
+
+BIBLIOGRAPHY = _bibliography()
+CALLABLES = [n for n in agglo.__all__ if inspect.isfunction(getattr(agglo, n, None))]
+_TEST_FILES = {
+    p.name: p.read_text("utf-8")
+    for p in sorted((ROOT / "tests").glob("test_*.py"))
+    if p.name != Path(__file__).name  # the name lists here would mention everything
+}
+
+
+def _tests_mentioning(name: str) -> list[str]:
+    """Test files that call, import or name ``name`` (``hhi(``, ``agglo.hhi``, ``u.HHI``,
+    ``"=HHI(..."``, ``from agglo import (..., hhi, ...)``)."""
+    pattern = re.compile(
+        rf"(?<![\w.]){name}\(|\.{name}\b|[\"'=]{name}[\"'(]|^\s*{name},?$|\bimport .*\b{name}\b",
+        re.MULTILINE,
+    )
+    return [file for file, text in _TEST_FILES.items() if pattern.search(text)]
+
+
+def _summary(doc: str) -> str:
+    return doc.split("\n\n", 1)[0]
+
+
+def _gaps(name: str) -> list[str]:
+    """What the docstring of ``agglo.<name>`` lacks: formula, source, doctest."""
+    doc = inspect.getdoc(getattr(agglo, name)) or ""
+    gaps = []
+    if name not in NOT_MEASURES and name not in LOADERS and ".. math::" not in doc:
+        gaps.append("a formula ('.. math::' block)")
+    if not set(KEY.findall(_section(doc, "References") or "")) & BIBLIOGRAPHY:
+        gaps.append("a source: References pointing to docs/references.md ('See [key] in ...')")
+    if ">>> " not in (_section(doc, "Examples") or ""):
+        gaps.append("a doctest under Examples")
+    return gaps
+
+
+def test_the_walk_covers_the_api():
+    # Guards the parametrisations below against silently checking nothing.
+    assert {"hhi", "ellison_glaeser", "ahp", "gdp_by_sector", "moran"} <= set(CALLABLES)
+    assert {"LQRATIO", "EGINDEX", "AHP", "MORANI", "ISAGGLOERROR"} <= set(udfs.REGISTRY)
+    assert {"nonferrous", "ceramics", "central_cities", "ellison_glaeser_1997"} <= BIBLIOGRAPHY
+
+
+@pytest.mark.parametrize("name", CALLABLES)
+def test_public_function_is_documented_and_tested(name):
+    func = _function_or_skip(name)
+    gaps = _gaps(name)
+    if not CJK.search(_summary(inspect.getdoc(func) or "")):
+        gaps.append("a Chinese term in the summary (e.g. 区位熵)")
+    if not _tests_mentioning(name):
+        gaps.append("a test file under tests/ that mentions it")
+    assert not gaps, f"agglo.{name} lacks: " + "; ".join(gaps)
+
+
+@pytest.mark.parametrize("name", sorted(udfs.REGISTRY))
+def test_worksheet_function_is_documented_and_tested(name):
+    # The help Excel shows is short (255 characters): the formula, source and doctest are
+    # those of the agglo function(s) the worksheet function calls.
+    doc = inspect.getdoc(udfs.REGISTRY[name]) or ""
+    gaps = [] if CJK.search(doc) else ["a Chinese description"]
+    if name not in WORKSHEET_NOT_MEASURES:
+        required = udfs.REQUIRES.get(name) or ()
+        assert required, f"={name}: REQUIRES names no agglo function"
+        for function in required:
+            assert function in CALLABLES, f"={name} calls agglo.{function}, not public"
+            gaps += [f"{g} (in agglo.{function})" for g in _gaps(function)]
+    if not _tests_mentioning(name):
+        gaps.append("a test file under tests/ that mentions it")
+    assert not gaps, f"={name} lacks: " + "; ".join(gaps)
+
+
+def test_every_key_cited_is_in_the_bibliography():
+    cited: dict[str, set[str]] = {}
+    for path in _python_sources():
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            doc = (
+                ast.get_docstring(node, clean=True)
+                if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef))
+                else None
+            )
+            if doc and "docs/references.md" in doc:
+                for key in KEY.findall(LITERAL.sub("", doc)):
+                    cited.setdefault(key, set()).add(path.name)
+    assert len(cited) > 40, "the docstrings point to too few entries: the scan is broken"
+    missing = {k: sorted(v) for k, v in cited.items() if k not in BIBLIOGRAPHY}
+    assert not missing, f"keys cited but not in docs/references.md: {missing}"
+
+
+def test_no_internal_labels_of_the_sources():
+    # The studies are cited by author, year and title, never as "paper 003" (the option
+    # values 'paper003-C'/'paper003-D' of coupling_stage/coordination_level are names).
+    label = re.compile(r"(?i)\bpaper 00\d|论文 ?00\d|project source paper|\.\./papers")
+    files = [*_python_sources(), *sorted((SOURCE / "data").glob("*.md"))]
+    offenders = [
+        f"{p.relative_to(ROOT)}:{i}"
+        for p in files
+        for i, line in enumerate(p.read_text("utf-8").splitlines(), 1)
+        if label.search(line)
+    ]
+    assert not offenders, f"internal labels instead of citations: {offenders}"

@@ -6,7 +6,7 @@
   (``test_refresh_check_passes``) — together with the rebuild test this means a rebuild
   refreshed by the engine has the committed values;
 * every Agglo result cached in the files equals what the ``agglo`` Python functions give
-  on the bundled data (one test per template), and paper 003's published Tables 3–4
+  on the bundled data (one test per template), and the published Tables 3–4 of 章立东 & 李奥 (2021)
   are reproduced by the coupling template;
 * LibreOffice headless opens each file and converts it to PDF (``libreoffice`` marker).
 """
@@ -415,7 +415,7 @@ def test_04_coupling_simulated(books):
     assert lag.ravel().tolist() == list(agglo.lead_lag(u[:, 0], u[:, 1], 0.1))
 
 
-def test_04_paper003_tables_3_and_4_reproduced(books):
+def test_04_ceramics_tables_3_and_4_reproduced(books):
     book = books[4]
     hqd = agglo.load_dataset("ceramic_cities").set_index("城市")
     close(book.name_values("P3_HQD"), hqd.to_numpy(float))
@@ -427,7 +427,7 @@ def test_04_paper003_tables_3_and_4_reproduced(books):
     res = agglo.coupling_coordination(u1, u2, weights=[0.5, 0.5], exponent=5)
     ctd, top = book.starting('=CTD(P3_U,P3_WEIGHTS,"standard",P3_EXPONENT)')
     close(ctd[1:].astype(float), np.column_stack([res.C, res.T, res.D]))
-    # Paper 003, Tables 3 and 4, last column ("集群与区域经济高质量发展"), as printed
+    # 章立东 & 李奥 (2021) [ceramics], Tables 3 and 4, last column ("集群与区域经济高质量发展"), as printed
     # (4 decimals): exponent 5, weights 0.5/0.5, scores rescaled from 50–100.
     published_c = [0.7220, 0.9999, 0.5038, 0.8335, 0.1435, 0.8153,
                    0.9259, 0.9997, 0.9443, 0.0654, 0.9589, 0.9357]  # fmt: skip

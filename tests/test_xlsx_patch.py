@@ -922,3 +922,19 @@ def test_members_stored_with_backslashes_are_patched_not_skipped(tmp_path):
         assert b"<v>2</v>" in z.read("xl\\worksheets\\sheet1.xml")
     with pytest.raises(ValueError, match="not members"):
         xlsx.write_members(pkg, {"xl/nowhere.xml": b"<x/>"}, tmp_path / "x.xlsx")
+
+
+def test_error_codes_are_defined_once_and_the_reader_stays_light():
+    import subprocess
+    import sys
+
+    import agglo.tables
+    from agglo_addin import conversion
+
+    assert xlsx.ERROR_CODES is agglo.tables.ERROR_CODES
+    assert conversion.ERROR_CODES is agglo.tables.ERROR_CODES
+    assert {"#N/A", "#DIV/0!", "#VALUE!", "#SPILL!"} <= xlsx.ERROR_CODES
+    # importing the file reader loads neither NumPy nor pandas (the codes come on first use)
+    code = "import sys, agglo_addin.xlsx; print('numpy' in sys.modules, 'pandas' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

@@ -1,4 +1,4 @@
-r"""Ellison–Glaeser (EG, γ) and Maurel–Sédillot agglomeration indices.
+r"""Dartboard indices: Ellison–Glaeser (EG, γ) and Maurel–Sédillot agglomeration (EG/MS 指数).
 
 Both measures compare an industry's regional distribution with the regional distribution
 of all activity (the "dartboard"), corrected for the industry's plant-size concentration
@@ -10,7 +10,9 @@ of all activity (the "dartboard"), corrected for the industry's plant-size conce
   the plant Herfindahl H per industry, either given directly or approximated from
   enterprise counts (equal-size firms within each region, or 1/N).
 
-The public functions are re-exported by :mod:`agglo.concentration`.
+The module is named after the model both indices rest on: plants located at random
+like darts thrown at a board whose areas are the regions' shares of all activity
+(Ellison & Glaeser 1997, "a dartboard approach").
 """
 
 from __future__ import annotations
@@ -1098,13 +1100,17 @@ def ellison_glaeser(
     Ellison, G., & Glaeser, E. L. (1997). Geographic concentration in U.S. manufacturing
     industries: a dartboard approach. *Journal of Political Economy*, 105(5), 889–927.
 
-    Paper 000 of this project (EG 指数 among the 产业集聚度 measures: G from s_i and x_i,
-    H from plant employment shares Z_j).
+    有色金属产业集聚程度及其与竞争力之间的关系 (Guizhou and the nine western
+    provinces, 2013 yearbooks; the text names no author or journal):
+    EG 指数 among the 产业集聚度 measures (G from s_i and x_i, H from plant employment
+    shares Z_j).
 
     Wieland, T. REAT: Regional Economic Analysis Toolbox (R package, v3.0.3), ``ellison.a``.
 
     陈长石 等 (2016). 财经问题研究 — EG results depend on the choice of the Herfindahl
     index and of the spatial Gini (comparison of H approximations on one firm database).
+
+    See [ellison_glaeser_1997], [nonferrous], [reat], [chen_2016] in docs/references.md.
 
     Examples
     --------
@@ -1196,7 +1202,7 @@ def maurel_sedillot(
     size: str | None = None,
     region_level: str | None = None,
 ) -> MaurelSedillotResult:
-    r"""Maurel–Sédillot agglomeration index γ_MS per industry.
+    r"""Maurel–Sédillot agglomeration index γ_MS (MS 指数) per industry.
 
     Takes exactly the inputs of :func:`ellison_glaeser` (plant mode or aggregate mode;
     see there for every argument, the alignment of ``region_totals`` by label and the
@@ -1245,6 +1251,8 @@ def maurel_sedillot(
     manufacturing industries. *Regional Science and Urban Economics*, 29(5), 575–604.
 
     Ellison, G., & Glaeser, E. L. (1997). *Journal of Political Economy*, 105(5), 889–927.
+
+    See [maurel_sedillot_1999], [ellison_glaeser_1997] in docs/references.md.
 
     Examples
     --------

@@ -7,9 +7,13 @@ r"""AHP (层次分析法): weights and consistency of pairwise judgement matrice
 * :func:`ahp_group` — group AHP: the experts' matrices aggregated element-wise by a
   (weighted) geometric mean (AIJ).
 * :func:`ahp_hierarchy` — hierarchy synthesis (层次总排序) with the total consistency ratio.
-* :func:`random_weights` — paper 003's rule-based random weighting (基于规则的随机赋权法):
+* :func:`random_weights` — the rule-based random weighting (基于规则的随机赋权法) of
+  章立东 & 李奥 (2021) [ceramics]:
   mean AHP weights over many random judgement matrices that respect a stated importance order.
 * :func:`random_index` and :data:`RI_TABLES` — the random-index tables in use.
+
+The module is named after the method, the analytic hierarchy process (a module named
+``ahp`` would be shadowed by the function :func:`agglo.ahp` in the package namespace).
 
 The random-index (RI) tables of the peers disagree (Saaty 1980's classic table, the extended
 table common in Chinese textbooks, Saaty 2005, Tummala & Ling, Donegan & Dodd), so the table
@@ -574,7 +578,7 @@ def _ahp_core(a: np.ndarray, method: str, ri_value: float, ri_table: str, labels
 
 
 def random_index(n: int, ri: str = "saaty1980") -> float:
-    r"""Random index RI(n) of a named table.
+    r"""Random index RI(n) (平均随机一致性指标) of a named table.
 
     Parameters
     ----------
@@ -622,6 +626,8 @@ def random_index(n: int, ri: str = "saaty1980") -> float:
     consistency index of the analytic hierarchy process (AHP). *Theory and Decision*, 44,
     221–230.
 
+    See [saaty_1980], [donegan_dodd_1991], [tummala_ling_1998] in docs/references.md.
+
     Examples
     --------
     >>> random_index(3), random_index(3, "chinese"), random_index(2)
@@ -653,7 +659,7 @@ def random_index(n: int, ri: str = "saaty1980") -> float:
 
 
 def ahp_matrix_from_upper(upper: Any, *, rtol: float = 0.05) -> Any:
-    r"""Complete a judgement matrix given by its upper triangle.
+    r"""Complete a judgement matrix (判断矩阵) given by its upper triangle.
 
     Blanks (NaN/None) or zeros on the diagonal become 1 and those below the diagonal become
     the reciprocals of the entries above it, as in the judgement-matrix grids of AHP
@@ -687,6 +693,8 @@ def ahp_matrix_from_upper(upper: Any, *, rtol: float = 0.05) -> Any:
     References
     ----------
     Saaty, T. L. (1980). *The Analytic Hierarchy Process*. McGraw-Hill.
+
+    See [saaty_1980] in docs/references.md.
 
     Examples
     --------
@@ -796,8 +804,12 @@ def ahp(
     Saaty, T. L. (1980). *The Analytic Hierarchy Process*. McGraw-Hill.
     Crawford, G., & Williams, C. (1985). A note on the analysis of subjective judgment
     matrices. *Journal of Mathematical Psychology*, 29(4), 387–405.
-    章立东, 李奥. 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例
-    (AHP combines the indicators into the development index).
+    章立东, 李奥 (2021). 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例.
+    江西社会科学, 2021(3) (AHP combines the indicators into the development index).
+
+    See [saaty_1977], [saaty_1980], [crawford_williams_1985], [ceramics] in
+
+    docs/references.md.
 
     Examples
     --------
@@ -851,7 +863,7 @@ def ahp_group(
     fill_lower: bool = True,
     rtol: float = 0.05,
 ) -> AHPResult:
-    r"""Group AHP: aggregate several experts' judgement matrices by geometric mean (AIJ).
+    r"""Group AHP (群组层次分析法): the experts' judgement matrices by geometric mean (AIJ).
 
     Parameters
     ----------
@@ -895,6 +907,8 @@ def ahp_group(
     Forman, E., & Peniwati, K. (1998). Aggregating individual judgments and priorities
     with the analytic hierarchy process. *European Journal of Operational Research*,
     108(1), 165–169.
+
+    See [aczel_saaty_1983], [forman_peniwati_1998] in docs/references.md.
 
     Examples
     --------
@@ -970,7 +984,7 @@ def ahp_hierarchy(
         ``'shared'``: every criterion ranks the same m alternatives (classic three-level
         AHP); the global weight of an alternative sums over the criteria.
         ``'separate'``: each criterion has its own sub-criteria (an indicator tree such as
-        paper 003's indicators → dimensions → index); the global weight of a sub-criterion
+        the indicators → dimensions → index of [ceramics]); the global weight of a sub-criterion
         is its criterion's weight times its local weight.
 
     Returns
@@ -1003,8 +1017,10 @@ def ahp_hierarchy(
     References
     ----------
     Saaty, T. L. (1980). *The Analytic Hierarchy Process*. McGraw-Hill.
-    章立东, 李奥. 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例
-    (lower-level indicators combined into higher-level indices).
+    章立东, 李奥 (2021). 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例.
+    江西社会科学, 2021(3) (lower-level indicators combined into higher-level indices).
+
+    See [saaty_1980], [ceramics] in docs/references.md.
 
     Examples
     --------
@@ -1149,7 +1165,7 @@ def random_weights(
 
     Notes
     -----
-    Paper 003 (footnote 2) states the rules but not the sampling scheme; this function
+    章立东 & 李奥 (2021, footnote 2) state the rules but not the sampling scheme; this function
     implements them as follows.  Let the distinct ranks form L importance levels.  Each
     draw takes L independent uniforms on :math:`[0, \ln R]` (R = ``max_ratio``), sorts
     them so that the most important level gets the largest, and gives every criterion the
@@ -1180,10 +1196,12 @@ def random_weights(
 
     References
     ----------
-    章立东, 李奥. 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例,
-    footnote 2 (基于规则的随机赋权法: transitivity, completeness, boundedness).
+    章立东, 李奥 (2021). 传统制造业集群与区域经济高质量发展耦合研究——以陶瓷制造业为例.
+    江西社会科学, 2021(3), footnote 2 (基于规则的随机赋权法: transitivity, completeness, boundedness).
     张涛 (2020). 高质量发展的理论阐释及测度方法研究. 数量经济技术经济研究, 2020(5).
     Saaty, T. L. (1980). *The Analytic Hierarchy Process*. McGraw-Hill.
+
+    See [ceramics], [zhang_2020], [saaty_1980] in docs/references.md.
 
     Examples
     --------
