@@ -111,6 +111,7 @@ from typing import Any
 import numpy as np
 from agglo import _messages as msg
 from agglo._validation import AggloValueError, _call_prechecked
+from agglo.cells import column_index, unquote_sheet
 from agglo.tables import (
     ERROR_CODES,
     PLACEHOLDERS,
@@ -806,13 +807,8 @@ def origins_from_formula(formula: str, func: str, params: Sequence[str]) -> dict
         ref = _A1_REF.match(arg.strip())
         if ref is None:
             continue
-        sheet = ref["sheet"]
-        if sheet and sheet.startswith("'"):
-            sheet = sheet[1:-1].replace("''", "'")
-        col = 0
-        for ch in ref["col"].upper():
-            col = col * 26 + ord(ch) - 64
-        origin = (sheet, int(ref["row"]), col)
+        sheet = unquote_sheet(ref["sheet"]) if ref["sheet"] else None
+        origin = (sheet, int(ref["row"]), column_index(ref["col"]))
         if i < len(params):
             origins[params[i]] = origin
         origins[f"system {i + 1}"] = origin

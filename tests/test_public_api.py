@@ -29,8 +29,14 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "functions"
 
-# Every public module of the package (functions/*.py without a leading underscore).
-FAMILY_MODULES = sorted(p.stem for p in SOURCE.glob("*.py") if not p.stem.startswith("_"))
+# Public modules that are not families of measures: imported by their own name
+# (``from agglo.cells import column_letter``), their names are not exported by ``agglo``;
+# tests/test_cells.py checks their documentation.
+TOOL_MODULES = {"cells": "column letters and A1 addresses"}
+# Every family module of the package (functions/*.py without a leading underscore).
+FAMILY_MODULES = sorted(
+    p.stem for p in SOURCE.glob("*.py") if not p.stem.startswith("_") and p.stem not in TOOL_MODULES
+)
 LOADERS = set(importlib.import_module("agglo.datasets").__all__)
 SECTIONS = ("Parameters", "Returns", "Examples", "References")
 # Public functions that legitimately accept any text in every required argument (none so far).
