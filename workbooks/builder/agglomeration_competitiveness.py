@@ -10,13 +10,21 @@ from pathlib import Path
 from openpyxl.chart import Reference, ScatterChart, Series
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import Font
 
-from .book import Book
+from .book import Book, above_one
 from .data import PROVINCES, emp_data_sheet
 from .refs import col, ref, rng, sref
 from .sources import source_line
-from .styles import F_HEAD, F_SUB, FILL_GOOD, FILL_HEAD, FILL_INPUT, FONT, NF_3, NF_4, NF_PCT
+from .styles import (
+    F_HEAD,
+    F_SUB,
+    FILL_GOOD,
+    FILL_HEAD,
+    FILL_INPUT,
+    NF_3,
+    NF_4,
+    NF_PCT,
+)
 
 NUMBER = 3
 FILE = "03_agglomeration_competitiveness.xlsx"
@@ -41,15 +49,7 @@ def build(path: Path) -> None:
         book.put(lqs, 4 + i, 1, PROVINCES[i], font=F_HEAD)
     book.array(lqs, 4, 2, n, k, f"=LQRATIO(EMP_{T3_YEAR})", fmt=NF_3)
     lq_all = book.name("LQ_MATRIX", sref(lqs.title, 4, 2, 3 + n, 1 + k))
-    lqs.conditional_formatting.add(
-        rng(4, 2, 3 + n, 1 + k, absolute=False),
-        CellIsRule(
-            operator="greaterThan",
-            formula=["1"],
-            fill=FILL_GOOD,
-            font=Font(name=FONT, bold=True, color="006100"),
-        ),  # fmt: skip
-    )
+    above_one(lqs, rng(4, 2, 3 + n, 1 + k, absolute=False))
     book.widths(lqs, [10] + [9] * k)
     lqs.freeze_panes = "B4"
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 from openpyxl import Workbook
+from openpyxl.formatting.rule import CellIsRule
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
@@ -20,10 +21,12 @@ from .styles import (
     BORDER,
     CENTER,
     F_BODY,
+    F_GOOD,
     F_HEAD,
     F_NOTE,
     F_TITLE,
     F_WARN,
+    FILL_GOOD,
     FILL_HEAD,
     FILL_INPUT,
     FILL_OPTION,
@@ -190,6 +193,12 @@ def unsmooth(chart) -> None:
     """Straight line segments (openpyxl's line series default to smoothed curves)."""
     for s in chart.series:
         s.smooth = False
+
+
+def above_one(ws, cells: str) -> None:
+    """Green and bold where a value is above 1 (an LQ: the region is specialised)."""
+    rule = CellIsRule(operator="greaterThan", formula=["1"], fill=FILL_GOOD, font=F_GOOD)
+    ws.conditional_formatting.add(cells, rule)
 
 
 def directions_dv(book: Book, ws, cells: str) -> None:

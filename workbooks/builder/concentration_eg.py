@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
-from openpyxl.styles import Border, Font, PatternFill, Side
+from openpyxl.styles import Border, PatternFill, Side
 
-from .book import Book, unsmooth
+from .book import Book, above_one, unsmooth
 from .data import EMP_YEARS, MACRO_REGIONS, PROVINCES, emp_data_sheet
 from .refs import col, ref, rng, sref
 from .styles import (
@@ -23,7 +23,6 @@ from .styles import (
     FILL_GOOD,
     FILL_HEAD,
     FILL_MID,
-    FONT,
     NF_3,
     NF_4,
     NF_INT,
@@ -200,15 +199,7 @@ def build(path: Path) -> None:
                 left=THIN, right=THIN, top=THIN, bottom=Side(style="medium", color="7F7F7F")
             )
     last = 4 + nr * len(EMP_YEARS)
-    mr.conditional_formatting.add(
-        rng(5, c_lq, last, c_lq + k - 1, absolute=False),
-        CellIsRule(
-            operator="greaterThan",
-            formula=["1"],
-            fill=FILL_GOOD,
-            font=Font(name=FONT, bold=True, color="006100"),
-        ),  # fmt: skip
-    )
+    above_one(mr, rng(5, c_lq, last, c_lq + k - 1, absolute=False))
     # chart: LQ of the macro regions in the latest year
     chart = BarChart()
     chart.title = f"{EMP_YEARS[-1]}年 四大区域分行业区位熵 LQ by macro region"

@@ -9,21 +9,20 @@ from pathlib import Path
 
 import numpy as np
 from openpyxl.chart import LineChart, Reference
-from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, FormulaRule
-from openpyxl.styles import Font
+from openpyxl.formatting.rule import ColorScaleRule, FormulaRule
 from openpyxl.worksheet.pagebreak import Break
 
-from .book import Book, unsmooth
+from .book import Book, above_one, unsmooth
 from .data import PROVINCES, gdp_year
 from .refs import rng, sref
 from .styles import (
     CENTER,
+    F_GOOD,
     F_HEAD,
     F_NOTE,
     F_SUB,
     FILL_GOOD,
     FILL_HEAD,
-    FONT,
     NF_3,
     NF_AMOUNT,
     NF_PCT2,
@@ -115,7 +114,7 @@ def build(path: Path) -> None:
         FormulaRule(
             formula=[f'AND({form}="ratio",B{first}>1)'],
             fill=FILL_GOOD,
-            font=Font(name=FONT, bold=True, color="006100"),
+            font=F_GOOD,
         ),  # fmt: skip
     )
     book.name("LQ_ALL", sref(lq.title, first, 2, first + n - 1, last_col))
@@ -190,15 +189,7 @@ def build(path: Path) -> None:
         for k in range(3):
             book.formula(tr, r, 2 + k, f"=INDEX(LQ_ALL,{pos},{3 * y + k + 1})", fmt=NF_3)
         book.formula(tr, r, 5, f"=INDEX(KRUGMAN_ALL,{pos},{y + 1})", fmt=NF_3)
-    tr.conditional_formatting.add(
-        f"B6:D{5 + len(GDP_YEARS)}",
-        CellIsRule(
-            operator="greaterThan",
-            formula=["1"],
-            fill=FILL_GOOD,
-            font=Font(name=FONT, bold=True, color="006100"),
-        ),  # fmt: skip
-    )
+    above_one(tr, f"B6:D{5 + len(GDP_YEARS)}")
     cg = 7 + len(GDP_YEARS)
     book.header(tr, cg, 1, ["年均增长率", "地区生产总值", *SECTORS])
     book.formula(tr, cg + 1, 1, '=CAGR_FROM&"–"&CAGR_TO', font=F_HEAD)

@@ -13,6 +13,7 @@ F_HEAD = Font(name=FONT, bold=True, size=10)
 F_BODY = Font(name=FONT, size=10)
 F_NOTE = Font(name=FONT, size=9, italic=True, color="595959")
 F_WARN = Font(name=FONT, bold=True, size=11, color="C00000")
+F_GOOD = Font(name=FONT, bold=True, color="006100")  # on FILL_GOOD
 FILL_HEAD = PatternFill("solid", fgColor="D9E1F2")
 FILL_INPUT = PatternFill("solid", fgColor="FFF2CC")  # data the user may replace
 FILL_OPTION = PatternFill("solid", fgColor="FCE4D6")  # option cells (drop-downs)
