@@ -4,7 +4,8 @@
 checkout it finds them there; an installed wheel has no ``workbooks/`` folder, so the
 build copies ``workbooks/0*.xlsx`` into the package as ``agglo_addin/templates/``
 (package data, found by :func:`agglo_addin.engine_cli.bundled_templates`).  Mapping
-``workbooks/`` itself as a package would also ship the builder script as a module.
+``workbooks/`` itself as a package would also ship the builder (``build.py`` and the
+package ``builder/``) as modules.
 Everything else is configured in ``pyproject.toml``.
 """
 

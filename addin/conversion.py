@@ -111,6 +111,7 @@ from typing import Any
 import numpy as np
 from agglo import AggloValueError, config_context
 from agglo import host as msg
+from agglo.cells import column_index, unquote_sheet
 from agglo.host import check_total_rows as _check_total_rows
 from agglo.host import column_subtotals as _column_subtotals
 from agglo.host import is_total_label as _is_total_label
@@ -802,13 +803,8 @@ def origins_from_formula(formula: str, func: str, params: Sequence[str]) -> dict
         ref = _A1_REF.match(arg.strip())
         if ref is None:
             continue
-        sheet = ref["sheet"]
-        if sheet and sheet.startswith("'"):
-            sheet = sheet[1:-1].replace("''", "'")
-        col = 0
-        for ch in ref["col"].upper():
-            col = col * 26 + ord(ch) - 64
-        origin = (sheet, int(ref["row"]), col)
+        sheet = unquote_sheet(ref["sheet"]) if ref["sheet"] else None
+        origin = (sheet, int(ref["row"]), column_index(ref["col"]))
         if i < len(params):
             origins[params[i]] = origin
         origins[f"system {i + 1}"] = origin

@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 from agglo import AggloValueError
+from agglo import cells as _cells
+from agglo.cells import cell_address, column_letter
 from agglo.host import check_total_rows as _check_total_rows
 from agglo.host import is_total_label as _is_total_label
 from agglo.host import read_grid as _read_grid
@@ -70,45 +72,11 @@ MARK_COLORS = {
 
 
 # --------------------------------------------------------------------------------------
-# addresses
+# addresses (column letters and A1 addresses: agglo.cells)
 # --------------------------------------------------------------------------------------
 
-
-def column_letter(col: int) -> str:
-    """1 -> 'A', 27 -> 'AA'.
-
-    Examples
-    --------
-    >>> column_letter(1), column_letter(26), column_letter(27), column_letter(16384)
-    ('A', 'Z', 'AA', 'XFD')
-    """
-    if col < 1:
-        raise ValueError(f"column must be >= 1; received {col}")
-    letters = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def _quote_sheet(sheet: str) -> str:
-    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", sheet) and not re.fullmatch(
-        r"[A-Za-z]{1,3}[0-9]+", sheet
-    ):
-        return sheet
-    return "'" + sheet.replace("'", "''") + "'"
-
-
-def address(row: int, col: int, *, absolute: bool = False) -> str:
-    """A1 address of one cell (1-based).
-
-    Examples
-    --------
-    >>> address(3, 2), address(3, 2, absolute=True)
-    ('B3', '$B$3')
-    """
-    d = "$" if absolute else ""
-    return f"{d}{column_letter(col)}{d}{row}"
+#: ``address(3, 2)`` → ``'B3'``, ``address(3, 2, absolute=True)`` → ``'$B$3'``.
+address = cell_address
 
 
 def range_address(
@@ -120,7 +88,7 @@ def range_address(
     sheet: str | None = None,
     absolute: bool = True,
 ) -> str:
-    """A1 address of a range, optionally sheet-qualified.
+    """A1 address of the ``n_rows`` × ``n_cols`` range at (row, col), optionally sheet-qualified.
 
     Examples
     --------
@@ -129,11 +97,8 @@ def range_address(
     >>> range_address(1, 1, absolute=False)
     'A1'
     """
-    first = address(row, col, absolute=absolute)
-    text = first
-    if n_rows > 1 or n_cols > 1:
-        text += ":" + address(row + n_rows - 1, col + n_cols - 1, absolute=absolute)
-    return f"{_quote_sheet(sheet)}!{text}" if sheet else text
+    last_row, last_col = row + n_rows - 1, col + n_cols - 1
+    return _cells.range_address(row, col, last_row, last_col, sheet, absolute=absolute)
 
 
 def unique_sheet_name(base: str, existing: Sequence[str]) -> str:

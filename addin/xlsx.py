@@ -43,6 +43,14 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from agglo.cells import (
+    CELL_PATTERN,
+    cell_address,
+    column_index,
+    column_letter,
+    parse_cell,
+    parse_range,
+)
 from lxml import etree
 
 if TYPE_CHECKING:  # loaded on first use: see __getattr__ below
@@ -135,48 +143,15 @@ class Limits:
 
 
 # ---------------------------------------------------------------------------
-# cell references
+# cell references: the one implementation is agglo.cells (cached conversions, fast
+# enough for the scan below); these are the names the reader and the engine use.
 
-
-_REF_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
-
-
-def col_to_num(col: str) -> int:
-    """Column letters to a 1-based number (``A`` → 1, ``AA`` → 27)."""
-    n = 0
-    for ch in col.upper():
-        n = n * 26 + (ord(ch) - 64)
-    return n
-
-
-def num_to_col(n: int) -> str:
-    """1-based column number to letters (27 → ``AA``)."""
-    s = ""
-    while n > 0:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
-def split_ref(ref: str) -> tuple[int, int]:
-    """``"B12"`` → ``(12, 2)`` (row, column), both 1-based."""
-    m = _REF_RE.match(ref)
-    if not m:
-        raise ValueError(f"not a cell reference: {ref!r}")
-    return int(m.group(2)), col_to_num(m.group(1))
-
-
-def cell_ref(row: int, col: int) -> str:
-    """``(12, 2)`` → ``"B12"``."""
-    return f"{num_to_col(col)}{row}"
-
-
-def parse_range(ref: str) -> tuple[int, int, int, int]:
-    """``"B2:D5"`` → ``(r1, c1, r2, c2)``; a single cell gives a 1×1 range."""
-    a, _, b = ref.partition(":")
-    r1, c1 = split_ref(a)
-    r2, c2 = split_ref(b) if b else (r1, c1)
-    return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
+_REF_RE = CELL_PATTERN
+col_to_num = column_index  # "AA" -> 27
+num_to_col = column_letter  # 27 -> "AA"
+split_ref = parse_cell  # "$B$12" -> (12, 2): (row, column)
+cell_ref = cell_address  # (12, 2) -> "B12"
+# parse_range: "D5:B2" -> (2, 2, 5, 4) = (r1, c1, r2, c2), a single cell gives a 1×1 range
 
 
 # ---------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-r"""Messages and positions: the one place for the language of a message and for cell addresses.
+r"""Messages and positions: the one place for the language of a message and for position texts.
 
 Every message of :mod:`agglo` that a user acts on is written twice, Chinese first and
 English after (``"中文… / English…"``); ``AGGLO_LANG=en`` in the environment gives the
@@ -8,7 +8,8 @@ When the caller's worksheet ranges are known (the Excel add-in knows where each 
 of a worksheet function starts), :func:`argument_origins` records the top-left cell of
 each argument's range for the duration of the call; :func:`where` then names a cell of
 that argument by its worksheet address (``B7``), and otherwise by row and column within
-the selection (counted from 1).  Nothing else in :mod:`agglo` builds a position text.
+the selection (counted from 1).  Nothing else in :mod:`agglo` builds a position text;
+the addresses themselves come from :mod:`agglo.cells`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,11 @@ import contextlib
 import contextvars
 import os
 from collections.abc import Iterator, Mapping
+
+# Cell addresses are written by agglo.cells (the one implementation); the two names are
+# kept here for code that imports them from this module.
+from .cells import cell_address
+from .cells import column_letter as column_letters
 
 __all__ = ["argument_origins", "cell_address", "column_letters", "text", "where"]
 
@@ -44,36 +50,6 @@ def text(zh: str, en: str) -> str:
     if lang == "zh":
         return zh
     return f"{zh} / {en}"
-
-
-def column_letters(col: int) -> str:
-    """Excel column letters of a 1-based column number.
-
-    Examples
-    --------
-    >>> column_letters(1), column_letters(27), column_letters(703)
-    ('A', 'AA', 'AAA')
-    """
-    out = ""
-    while col > 0:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
-def cell_address(row: int, col: int, sheet: str | None = None) -> str:
-    """A1-style address of a 1-based (row, column), with the sheet when given.
-
-    Examples
-    --------
-    >>> cell_address(7, 2), cell_address(1, 1, "Sheet 1")
-    ('B7', "'Sheet 1'!A1")
-    """
-    addr = f"{column_letters(col)}{row}"
-    if sheet:
-        quoted = sheet if sheet.replace("_", "").isalnum() else "'" + sheet.replace("'", "''") + "'"
-        addr = f"{quoted}!{addr}"
-    return addr
 
 
 @contextlib.contextmanager

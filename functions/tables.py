@@ -36,6 +36,7 @@ from . import _messages as _m
 from ._pandas import pd
 from ._results import Result
 from ._validation import AggloValueError, TotalRowWarning, as_option
+from .cells import parse_cell
 
 __all__ = ["Table", "read_table"]
 
@@ -1329,30 +1330,20 @@ def _file_grid(
     return rows, merged, (sheet, r0 + 1, c0 + 1)
 
 
-_RANGE_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)(?::\$?([A-Za-z]{1,3})\$?(\d+))?$")
-
-
 def _parse_range(cells: str) -> tuple[int, int, int | None, int | None]:
     """``'B3:I33'`` → 0-based (first row, first column, last row, last column)."""
-    match = _RANGE_RE.match(cells.strip().split("!")[-1])
-    if not match:
+    first, colon, last = cells.strip().split("!")[-1].partition(":")
+    try:
+        r0, c0 = parse_cell(first)
+        r1, c1 = parse_cell(last) if colon else (r0, c0)
+    except ValueError:
         raise AggloValueError(
             _m.text(
                 f"区域 {cells!r} 无法识别；请写成 'B3:I33' 的形式。",
                 f"The range {cells!r} is not understood; write it like 'B3:I33'.",
             )
-        )
-
-    def col(letters: str) -> int:
-        out = 0
-        for ch in letters.upper():
-            out = out * 26 + ord(ch) - 64
-        return out - 1
-
-    r0, c0 = int(match.group(2)) - 1, col(match.group(1))
-    if match.group(3):
-        return r0, c0, int(match.group(4)) - 1, col(match.group(3))
-    return r0, c0, r0, c0
+        ) from None
+    return r0 - 1, c0 - 1, r1 - 1, c1 - 1
 
 
 def read_table(

@@ -101,6 +101,7 @@ def test_wheel_contents(wheel: Path):
         p.name for p in (ROOT / "workbooks").glob("0[1-9]_*.xlsx")
     )
     assert not any(n.endswith("build.py") for n in names), "the template builder leaked"
+    assert not any("builder/" in n for n in names), "the template builder package leaked"
 
 
 def test_wheel_runtime_dependencies(wheel: Path):

@@ -30,10 +30,16 @@ from agglo_addin import udfs
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "functions"
 
-# Every public module of the package (functions/*.py without a leading underscore) but
-# agglo.host, the interface for programs hosting agglo, whose names stay out of agglo's.
+# Public modules that are not families of measures: imported by their own name
+# (``from agglo.cells import column_letter``), their names are not exported by ``agglo``;
+# tests/test_cells.py and tests/test_host.py check their documentation.
+TOOL_MODULES = {
+    "cells": "column letters and A1 addresses",
+    "host": "the interface for programs hosting agglo",
+}
+# Every family module of the package (functions/*.py without a leading underscore).
 FAMILY_MODULES = sorted(
-    p.stem for p in SOURCE.glob("*.py") if not p.stem.startswith("_") and p.stem != "host"
+    p.stem for p in SOURCE.glob("*.py") if not p.stem.startswith("_") and p.stem not in TOOL_MODULES
 )
 LOADERS = set(importlib.import_module("agglo.datasets").__all__)
 SECTIONS = ("Parameters", "Returns", "Examples", "References")

@@ -19,6 +19,7 @@ import agglo
 import numpy as np
 import pytest
 from agglo import AggloValueError
+from agglo.cells import CELL_PATTERN, parse_cell, unquote_sheet
 from agglo_addin import conversion as cv
 from agglo_addin import layouts, scripts, udfs
 
@@ -26,14 +27,11 @@ from agglo_addin import layouts, scripts, udfs
 # the stand-in
 # --------------------------------------------------------------------------------------
 
-_CELL = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]+)")
-
 
 def _parse(address: str) -> tuple[int, int, int, int]:
     parts = address.split(":")
-    (c1, r1), (c2, r2) = [_CELL.fullmatch(p).groups() for p in (parts[0], parts[-1])]
-    col = lambda s: sum((ord(ch) - 64) * 26**i for i, ch in enumerate(reversed(s)))  # noqa: E731
-    return int(r1), col(c1), int(r2), col(c2)
+    (r1, c1), (r2, c2) = (parse_cell(p) for p in (parts[0], parts[-1]))
+    return r1, c1, r2, c2
 
 
 class FakeRange:
@@ -233,10 +231,10 @@ def _resolve(book: FakeBook, sheet: FakeSheet, arg: str) -> Any:
         return None
     if "!" in arg:
         name, ref = arg.rsplit("!", 1)
-        target = book.sheets[name.strip("'").replace("''", "'")]
+        target = book.sheets[unquote_sheet(name)]
     else:
         target, ref = sheet, arg
-    if _CELL.match(ref):
+    if CELL_PATTERN.match(ref.partition(":")[0]):
         return target[ref.replace("$", "")].value
     if arg.startswith('"'):
         return arg.strip('"')

@@ -6,7 +6,7 @@ books go through one ``soffice`` call; the PDF is read with pdfminer.six.  Check
 template: the number of printed pages of every sheet (matched to the sheet by the page
 header, which carries the sheet name), no text smaller than 8 pt, no ``None``,
 ``#NAME?`` or ``#VALUE!`` text, and no internal labels.  The page counts are the
-layout of ``workbooks/build.py`` (A4 at full size, a page per yearly table); a change
+layout of ``workbooks/builder/`` (A4 at full size, a page per yearly table); a change
 of layout changes them here on purpose.
 
 Needs ``soffice`` and Chinese fonts (Debian ``fonts-noto-cjk``; ``.ci/run`` installs

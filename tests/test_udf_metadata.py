@@ -21,6 +21,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from agglo.cells import MAX_COLUMNS, MAX_ROWS, column_index
 from agglo_addin import udfs
 
 UDFS_PATH = Path(udfs.__file__)
@@ -867,10 +868,13 @@ LITE_NAMES = udfs.lite_names()
 def _is_cell_reference(name: str) -> bool:
     a1 = re.fullmatch(r"([A-Z]{1,3})([0-9]+)", name.upper())
     if a1:
-        col = sum((ord(ch) - 64) * 26**i for i, ch in enumerate(reversed(a1.group(1))))
-        return col <= 16384 and 1 <= int(a1.group(2)) <= 1048576
+        return column_index(a1.group(1)) <= MAX_COLUMNS and 1 <= int(a1.group(2)) <= MAX_ROWS
     r1c1 = re.fullmatch(r"R([0-9]+)C([0-9]+)", name.upper())
-    return bool(r1c1) and 1 <= int(r1c1.group(1)) <= 1048576 and 1 <= int(r1c1.group(2)) <= 16384
+    return (
+        bool(r1c1)
+        and 1 <= int(r1c1.group(1)) <= MAX_ROWS
+        and 1 <= int(r1c1.group(2)) <= MAX_COLUMNS
+    )
 
 
 @pytest.mark.parametrize("name", LITE_NAMES)

@@ -29,10 +29,10 @@ import numpy as np
 import openpyxl
 import pytest
 import tomllib
+from agglo.cells import column_index, column_letter
 from agglo_addin import engine, xlsx
 from conftest import YEARBOOK_TABLES, yearbook_tables_present
 from lxml import etree
-from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula
 from python_calamine import CalamineWorkbook
 
@@ -96,7 +96,7 @@ def region_rows(table: dict, spec: Any = None) -> list[int]:
         m = re.fullmatch(r"rows (\d+)-(\d+)", spec)
         assert m, spec
         return list(range(int(m[1]), int(m[2]) + 1))
-    col = column_index_from_string(table["labels"])
+    col = column_index(table["labels"])
     lo, hi = table.get("within", [1, len(grid(table["file"])[1])])
     found = []
     for label in spec:
@@ -109,7 +109,7 @@ def region_rows(table: dict, spec: Any = None) -> list[int]:
 def column_of(table: dict, label: str) -> int:
     """Worksheet column of a header label (or a column letter)."""
     if re.fullmatch(r"[A-Z]{1,3}", label):
-        return column_index_from_string(label)
+        return column_index(label)
     row = grid(table["file"])[1][table["header"] - 1]
     hits = [j + 1 for j, v in enumerate(row) if v != "" and _key(v) == _key(label)]
     assert len(hits) == 1, f"{table['file']}: header {label!r} found in columns {hits}"
@@ -126,7 +126,7 @@ def _is_number(v: Any) -> bool:
 
 def number(file: str, row: int, col: int) -> float:
     v = cell(file, row, col)
-    where = f"{file}!{get_column_letter(col)}{row}"
+    where = f"{file}!{column_letter(col)}{row}"
     assert _is_number(v), f"{where} is {v!r}, not a number: fix the manifest"
     return float(v)
 
@@ -209,7 +209,7 @@ def _variant_rows(table: dict, base: dict, variant: str) -> tuple[list[list[Any]
     f = table["file"]
     col = column_of(table, base["columns"][0])
     rows = region_rows(table, base.get("rows"))
-    lab = column_index_from_string(table["labels"]) if table["labels"] else None
+    lab = column_index(table["labels"]) if table["labels"] else None
     body = [[cell(f, r, lab) if lab else f"第{r}行", number(f, r, col)] for r in rows]
     total = float(sum(v for _, v in body))
     header = cell(f, table["header"], col)
@@ -329,8 +329,8 @@ def _is_error(v: Any) -> bool:
 def _selection(case: dict) -> list[tuple[int, int, int, int]]:
     out = []
     for m in _RANGE.finditer(case["formula"]):
-        c1, r1 = column_index_from_string(m[1]), int(m[2])
-        c2, r2 = (column_index_from_string(m[3]), int(m[4])) if m[3] else (c1, r1)
+        c1, r1 = column_index(m[1]), int(m[2])
+        c2, r2 = (column_index(m[3]), int(m[4])) if m[3] else (c1, r1)
         out.append((r1, c1, r2, c2))
     return out
 
@@ -344,8 +344,8 @@ def _cells(spec: str) -> list[tuple[int, int]]:
     """``"B33"`` or ``"B5:B24"`` → [(row, col), ...]."""
     m = re.fullmatch(r"([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?", spec)
     assert m, spec
-    c1, r1 = column_index_from_string(m[1]), int(m[2])
-    c2, r2 = (column_index_from_string(m[3]), int(m[4])) if m[3] else (c1, r1)
+    c1, r1 = column_index(m[1]), int(m[2])
+    c2, r2 = (column_index(m[3]), int(m[4])) if m[3] else (c1, r1)
     return [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
 
 
@@ -369,7 +369,7 @@ def names_a_cell(message: str, case: dict) -> bool:
                 rows.add(r - r1 + 1)
                 cols.add(c - c1 + 1)
     for m in _A1.finditer(message):
-        if (int(m[2]), column_index_from_string(m[1])) in cells:
+        if (int(m[2]), column_index(m[1])) in cells:
             return True
     for m in _ROWCOL.finditer(message):
         k = int(m[1] or m[4] or m[5])
@@ -408,7 +408,7 @@ def check(file: str, k: int, case: dict, folder: str) -> None:
     nr, nc = want.shape
 
     def at(i: int, j: int) -> Any:  # result cell (0-based from the anchor)
-        return got.get((sheet, f"{get_column_letter(j + 1)}{i + 1}"))
+        return got.get((sheet, f"{column_letter(j + 1)}{i + 1}"))
 
     def is_text(v: Any) -> bool:
         return isinstance(v, str) and not v.startswith("#")
@@ -422,7 +422,7 @@ def check(file: str, k: int, case: dict, folder: str) -> None:
     for i in range(nr):
         for j in range(nc):
             v = at(i + dr, j + dc)
-            where = f"{get_column_letter(j + dc + 1)}{i + dr + 1}"
+            where = f"{column_letter(j + dc + 1)}{i + dr + 1}"
             assert _is_number(v), f"{label}: cell {where} of the result is {v!r}"
             have[i, j] = v
     np.testing.assert_allclose(have, want, rtol=RTOL, atol=1e-12, err_msg=f"{label}: WRONG")
@@ -430,7 +430,7 @@ def check(file: str, k: int, case: dict, folder: str) -> None:
     for i, j in ((nr + dr, dc), (dr, nc + dc)):
         v = at(i, j)
         assert v in (None, "") or (isinstance(v, float) and math.isnan(v)), (
-            f"{label}: more values than regions/columns: {get_column_letter(j + 1)}{i + 1} = {v!r}"
+            f"{label}: more values than regions/columns: {column_letter(j + 1)}{i + 1} = {v!r}"
         )
 
 

@@ -9,8 +9,8 @@ What is rendered is what a reader without the add-in receives: the ``agglo share
 copy of each refreshed template (the Agglo formulas replaced by their values), so
 LibreOffice shows the numbers and never ``#NAME?``.  All books are converted in one
 ``soffice`` call (LibreOffice starts once).  Every printed page carries the sheet's
-name in its header (set by ``workbooks/build.py``); that is how pages are matched to
-sheets here and in ``tests/test_template_render.py``.
+name in its header (set by ``workbooks/builder/printing.py``); that is how pages are
+matched to sheets here and in ``tests/test_template_render.py``.
 
 Needs ``soffice`` (LibreOffice), ``pdftoppm`` (poppler-utils) and Chinese fonts
 (Debian: ``fonts-noto-cjk``) on PATH, and ``pdfminer.six`` (the ``test`` extra).
