@@ -482,6 +482,38 @@ def _unregister(saved: dict[str, Any]) -> None:
 # the evaluation model
 
 
+def _cut_to_range(v: Any, shape: tuple[int, int]) -> Any:
+    """An array formula's result cut to its range where it is larger than the range.
+
+    Excel shows the top-left part of a result larger than the range of its array
+    formula (``{=LQRATIO(...)}`` entered in one cell shows the first quotient).
+    ``formulas`` fits a result to the range by reshaping it: a plain array that does
+    not fit (what the Agglo functions return) becomes ``#VALUE!`` in every cell, and
+    its own arrays are flattened and cut, which mixes rows when the widths differ.
+    Cut to the range first, the rest of its fitting (a row or column repeated, ``#N/A``
+    beyond a smaller result) applies unchanged.
+    """
+    if isinstance(v, np.ndarray) and v.ndim == 2:
+        h, w = shape
+        if v.shape[0] > h or v.shape[1] > w:
+            return v[:h, :w]
+    return v
+
+
+class _CutToRange:
+    """An array formula's compiled function whose result is cut to its range
+    (:func:`_cut_to_range`), for the full model."""
+
+    def __init__(self, func, shape: tuple[int, int]):
+        self.func, self.shape = func, shape
+
+    def __call__(self, *args, **kwargs):
+        return _cut_to_range(self.func(*args, **kwargs), self.shape)
+
+    def __getattr__(self, item):
+        return getattr(self.func, item)
+
+
 class _QuietBar:
     """Stand-in for tqdm inside ``formulas`` (its own bars would clutter the output)."""
 
@@ -517,8 +549,10 @@ def _make_model_class(pattern: re.Pattern[str] | None, main_book: str, kept=None
                     cell.value = str(cached) if isinstance(cached, ExcelError) else cached
                     if isinstance(cached, ExcelError):
                         cell.data_type = "e"
+            array = False
             if cell.data_type == "f":
                 val = cell.value
+                array = not isinstance(val, str)  # openpyxl's ArrayFormula
                 text = val if isinstance(val, str) else getattr(val, "text", None)
                 if isinstance(text, str):
                     new = normalize_formula(text, pattern)
@@ -527,7 +561,12 @@ def _make_model_class(pattern: re.Pattern[str] | None, main_book: str, kept=None
                             cell.value = new
                         else:
                             val.text = new
-            return super().compile_cell(cell, context, references, formula_references)
+            got = super().compile_cell(cell, context, references, formula_references)
+            if array and getattr(got, "func", None) is not None:
+                rng = got.range.ranges[0]
+                shape = (int(rng["r2"]) - int(rng["r1"]) + 1, rng["n2"] - rng["n1"] + 1)
+                got.func = _CutToRange(got.func, shape)
+            return got
 
         _templates: dict | None = None
 
@@ -2599,7 +2638,7 @@ def _cell_calls(node_name, agglo_keys):
                 v = np.asarray([[v]], object)
             elif v.ndim != 2:
                 v = np.asarray(v, object).reshape(1, -1)
-            return replace_empty(_reshape_array_as_excel(v, shape))
+            return replace_empty(_reshape_array_as_excel(_cut_to_range(v, shape), shape))
         if isinstance(v, np.ndarray):
             if v.size != 1:  # several values for one cell: what formulas' model gives
                 v = _reshape_array_as_excel(np.asarray(v, object).reshape(v.shape[0], -1), (1, 1))

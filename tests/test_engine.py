@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import warnings
 import zipfile
 from pathlib import Path
@@ -256,7 +257,7 @@ def test_pivotby_error_cells_stay_errors_with_arrow_strings(tmp_path, monkeypatc
     pd = pytest.importorskip("pandas")
     wb = openpyxl.Workbook()
     wb.active.title = "S"
-    wb.active["A1"] = ArrayFormula("A1:C3", "=_xlfn.PIVOTBY({2;2;3},{1;2;2},{1;2;3},_xleta.IF)")
+    wb.active["A1"] = ArrayFormula("A1:D4", "=_xlfn.PIVOTBY({2;2;3},{1;2;2},{1;2;3},_xleta.IF)")
     p = tmp_path / "pivotby.xlsx"
     wb.save(p)
     if full_model:
@@ -264,11 +265,11 @@ def test_pivotby_error_cells_stay_errors_with_arrow_strings(tmp_path, monkeypatc
     with pd.option_context("mode.string_storage", "pyarrow"):
         ev = engine.evaluate_package(xlsx.read_package(p), registry={}, all_formulas=True)
         assert pd.get_option("mode.string_storage") == "pyarrow"  # left as it was
-    for ref in ("C2", "A3", "B3"):
+    for ref in ("B2", "C2", "C3", "D4"):  # IF of the aggregated cells: errors
         assert ev.values[("S", ref)] == ExcelError("#VALUE!")
         assert isinstance(ev.values[("S", ref)], ExcelError)
-    assert ev.values[("S", "A2")] == "Total"
-    assert ev.values[("S", "C3")] == 3
+    assert ev.values[("S", "D1")] == ev.values[("S", "A4")] == "Total"
+    assert [ev.values[("S", ref)] for ref in ("B1", "C1", "A2", "A3")] == [1, 2, 2, 3]
 
 
 def test_omitted_arguments_fast_evaluator_equals_the_full_model(tmp_path, monkeypatch):
@@ -766,6 +767,83 @@ def test_array_formulas_in_the_fast_evaluator(tmp_path, monkeypatch):
     fast, full, used = _fast_and_full(p, monkeypatch, all_formulas=True)
     assert used
     _assert_same(fast, full)
+
+
+# --- array formulas whose result is larger than their range (one cell) -------------------
+
+
+def _one_cell_arrays(path):
+    """Legacy array formulas entered in fewer cells than their result has."""
+    wb = openpyxl.Workbook()
+    ws = _data_sheet(wb)  # B2:C4 = [[10, 30], [20, 40], [30, 10]]
+    ws["F2"] = ArrayFormula("F2", "=LQ(Data!B2:C4)")  # a 3 × 2 Agglo result in one cell
+    ws["F3"] = ArrayFormula("F3", "=LQ(Data!B2:C4)*2")
+    ws["F4"] = ArrayFormula("F4", "=SUM(B2:B4*C2:C4)")
+    ws["F5"] = ArrayFormula("F5", "=B2:C4*10")  # a 3 × 2 built-in result in one cell
+    ws["F6"] = "=F2+1"  # reads the one-cell array
+    ws["H2"] = ArrayFormula("H2:I3", "=LQ(Data!B2:C4)")  # 3 × 2 in 2 × 2
+    ws["H5"] = ArrayFormula("H5:I6", "=B2:D4*10")  # 3 × 3 in 2 × 2
+    ws["H8"] = ArrayFormula("H8:J8", "=B2:B4*10")  # a column in a row: its first value
+    wb.save(path)
+    block = np.array([[10.0, 30.0], [20.0, 40.0], [30.0, 10.0]])
+    lq = (block / block.sum(1, keepdims=True)) / (block.sum(0) / block.sum())
+    return {  # what Excel shows: the top-left part of the result
+        "F2": lq[0, 0], "F3": 2 * lq[0, 0], "F4": 1400.0, "F5": 100.0, "F6": lq[0, 0] + 1,
+        "H2": lq[0, 0], "I2": lq[0, 1], "H3": lq[1, 0], "I3": lq[1, 1],
+        "H5": 100.0, "I5": 300.0, "H6": 200.0, "I6": 400.0,
+        "H8": 100.0, "I8": 100.0, "J8": 100.0,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("everything", [False, True])
+def test_array_formula_results_larger_than_their_range_show_the_top_left_part(
+    tmp_path, monkeypatch, everything
+):
+    # formulas fits a result to the range by reshaping it: an Agglo result larger than
+    # a one-cell array formula came back as #VALUE! (unreported), and a 3 × 3 result in a
+    # 2 × 2 range as its flattened first four values
+    p = tmp_path / "one.xlsx"
+    want = _one_cell_arrays(p)
+    fast, full, used = _fast_and_full(p, monkeypatch, all_formulas=everything)
+    assert used
+    _assert_same(fast, full)
+    for ev in (fast, full):
+        assert not ev.problems
+        connected = {"F2", "F3", "F6", "H2", "I2", "H3", "I3"}  # the Agglo cells and F6
+        for ref, x in want.items():
+            if everything or ref in connected:
+                assert ev.values[("Data", ref)] == pytest.approx(x, rel=1e-12), ref
+
+
+def test_a_refreshed_one_cell_array_formula_holds_its_value(tmp_path):
+    p = tmp_path / "one.xlsx"
+    want = _one_cell_arrays(p)
+    rep = engine.refresh_workbook(p, registry=REG, backup=False)
+    assert rep.status == "refreshed"
+    assert not rep.problems
+    wb = openpyxl.load_workbook(p, data_only=True)
+    got = {ref: wb["Data"][ref].value for ref in want}
+    assert got == pytest.approx(want, rel=1e-12)
+    again = engine.refresh_workbook(p, registry=REG, check=True)
+    assert again.status == "ok"
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_one_cell_array_formulas_equal_libreoffice(tmp_path):
+    from differential_oracle import decode, libreoffice_values
+
+    p = tmp_path / "one.xlsx"
+    _one_cell_arrays(p)
+    ev = _evaluate(p, registry={}, all_formulas=True)  # the built-in formulas only
+    lo = libreoffice_values({"one": p}, tmp_path / "lo")["one"]
+    compared = 0
+    for key, v in lo.items():
+        sheet, ref = key.split("!")
+        if (sheet, ref) in ev.values and not isinstance(ev.values[(sheet, ref)], ExcelError):
+            compared += 1
+            assert engine.values_close(ev.values[(sheet, ref)], decode(v), 1e-12), key
+    assert compared >= 10  # F4, F5, H5:I6, H8:J8, Data!D2:D5 and the totals
 
 
 def _assert_same_or_more(fast, full):
