@@ -846,6 +846,22 @@ def test_one_cell_array_formulas_equal_libreoffice(tmp_path):
     assert compared >= 10  # F4, F5, H5:I6, H8:J8, Data!D2:D5 and the totals
 
 
+def test_the_double_minus_is_kept_and_reported(tmp_path):
+    # formulas reads --x as +x: SUM(--(B2:B4>10)) gave 0 where Excel gives 2
+    wb = openpyxl.Workbook()
+    ws = _data_sheet(wb)
+    ws["F2"] = ArrayFormula("F2", "=SUM(--(B2:B4>10))")
+    ws["F3"] = "=SUMPRODUCT(--(C2:C4>10))"
+    ws["F4"] = "=B2--C2"  # a binary minus and a sign: evaluated
+    p = tmp_path / "dm.xlsx"
+    wb.save(p)
+    ev = _evaluate(p, all_formulas=True)
+    assert {pr.cell for pr in ev.problems} == {"F2", "F3"}
+    assert all("double minus" in pr.reason for pr in ev.problems)
+    assert ev.values[("Data", "F4")] == 40.0
+    assert ("Data", "F2") not in ev.values
+
+
 def _assert_same_or_more(fast, full):
     """Like _assert_same; the fast evaluator may also report precedents of dependants
     that the full model computes without collecting (their values unchanged)."""
