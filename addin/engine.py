@@ -50,8 +50,7 @@ their range as ``formulas`` does), defined names that stand for one range, and
 formulas it cannot share (``INDEX``/``MATCH`` ...) compiled for their cell alone.  What
 it does not take — functions whose value depends on the cell or on references made at
 run time (``ROW()``, ``INDIRECT`` ...), names whose formulas hold relative references,
-circular references — sends the workbook through ``formulas.ExcelModel`` as a whole.  Setting ``AGGLO_ENGINE_FULL_MODEL=1`` forces the latter (used by the tests that
-compare the two).
+circular references — sends the workbook through ``formulas.ExcelModel`` as a whole.
 
 Start-up: ``agglo refresh`` is usually a new process, so imports count.  SciPy (imported
 by ``formulas`` for a few statistical functions), openpyxl, xlwings and pandas are not
@@ -870,13 +869,10 @@ def _evaluate(
     old_level = flog.level
     flog.setLevel(logging.CRITICAL)
     try:
-        if os.environ.get("AGGLO_ENGINE_FULL_MODEL") != "1":
-            try:
-                return _evaluate_fast(
-                    pkg, scans, agglo, ev, tol, everything, pattern, book_name, log
-                )
-            except _Fallback:
-                log.clear()  # the full model below starts afresh
+        try:
+            return _evaluate_fast(pkg, scans, agglo, ev, tol, everything, pattern, book_name, log)
+        except _Fallback:
+            log.clear()  # the full model below starts afresh
         # evaluate exactly the bytes that were checked, under a neutral name
         src = os.path.join(tmpdir, book_name)
         with open(src, "wb") as fh:
@@ -1965,13 +1961,6 @@ class Report:
         }
 
 
-def _test_pause() -> None:
-    """Test hook: sleep in the middle of writing (crash-safety test only)."""
-    delay = os.environ.get("AGGLO_TEST_WRITE_DELAY")
-    if delay:
-        time.sleep(float(delay))
-
-
 def refresh_workbook(
     path: str | os.PathLike,
     *,
@@ -2046,9 +2035,7 @@ def refresh_workbook(
         if not patches:
             write_bytes(tmp, pkg.data)
             return []
-        return xlsx.write_patched(
-            pkg, patches, tmp, full_calc_on_load=recalc_on_open, during_write=_test_pause
-        )
+        return xlsx.write_patched(pkg, patches, tmp, full_calc_on_load=recalc_on_open)
 
     try:
         rep.parts_rewritten, _written, bak = write_workbook(pkg, target, write, backup=backup)
@@ -2459,7 +2446,7 @@ class _FastBook:
             t = compiled[key][2]
             if self.templates[t][2]:
                 groups.setdefault(t, []).append(key)
-        groups = {t: m for t, m in groups.items() if len(m) > 1 and _BATCH}
+        groups = {t: m for t, m in groups.items() if len(m) > 1}
         while True:
             order, bad = _schedule(deps, groups)
             if not bad:
@@ -2560,7 +2547,6 @@ _ELEMENTWISE = frozenset(
 # filled down), when every cell holds a finite number: what Excel gives then
 _ROW_AGGREGATES = {"SUM": np.sum, "AVERAGE": np.mean, "MAX": np.max, "MIN": np.min}
 _NODE_SUFFIX = re.compile(r"<\d+>$")
-_BATCH = True  # tests switch it off to compare with cell-by-cell evaluation
 
 
 def _schedule(deps, groups):

@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from agglo_addin import engine, xlsx
 from agglo_addin.xlsx import ExcelError
+from engine_switches import evaluate_cell_by_cell, use_full_model
 from lxml import etree
 from openpyxl.worksheet.formula import ArrayFormula
 
@@ -229,7 +230,7 @@ def test_omitted_arguments_arrive_as_none(tmp_path, monkeypatch, full_model):
     p = tmp_path / "omitted.xlsx"
     wb.save(p)
     if full_model:
-        monkeypatch.setenv("AGGLO_ENGINE_FULL_MODEL", "1")
+        use_full_model(monkeypatch)
     ev = _evaluate(p, registry={"LQ": spy})
     assert sorted(seen, key=repr) == sorted(
         [
@@ -261,7 +262,7 @@ def test_pivotby_error_cells_stay_errors_with_arrow_strings(tmp_path, monkeypatc
     p = tmp_path / "pivotby.xlsx"
     wb.save(p)
     if full_model:
-        monkeypatch.setenv("AGGLO_ENGINE_FULL_MODEL", "1")
+        use_full_model(monkeypatch)
     with pd.option_context("mode.string_storage", "pyarrow"):
         ev = engine.evaluate_package(xlsx.read_package(p), registry={}, all_formulas=True)
         assert pd.get_option("mode.string_storage") == "pyarrow"  # left as it was
@@ -638,11 +639,12 @@ def _fast_and_full(path, monkeypatch, registry=REG, **kw):
         used.append(True)
         return out
 
-    monkeypatch.setattr(engine, "_evaluate_fast", spy)
-    fast = _evaluate(path, registry=registry, **kw)
-    monkeypatch.setenv("AGGLO_ENGINE_FULL_MODEL", "1")
-    full = _evaluate(path, registry=registry, **kw)
-    monkeypatch.delenv("AGGLO_ENGINE_FULL_MODEL")
+    with monkeypatch.context() as mp:
+        mp.setattr(engine, "_evaluate_fast", spy)
+        fast = _evaluate(path, registry=registry, **kw)
+    with monkeypatch.context() as mp:
+        use_full_model(mp)
+        full = _evaluate(path, registry=registry, **kw)
     return fast, full, bool(used)
 
 
@@ -1028,10 +1030,8 @@ def test_elementwise_pattern_in_one_call_equals_cell_by_cell(tmp_path, monkeypat
     assert used
     assert sorted(calls) == [2, 2, 12, 12]  # =1/0 and =NA() in A and C, then D, then E
     _assert_same(batched, full)
-    monkeypatch.setattr(engine, "_BATCH", False)
-    calls.clear()
+    evaluate_cell_by_cell(monkeypatch)
     single, _full, _used = _fast_and_full(p, monkeypatch, registry={}, all_formulas=True)
-    assert calls == []
     _assert_same(batched, single)
 
 
@@ -1197,7 +1197,7 @@ def test_row_aggregates_in_one_reduction_equal_cell_by_cell(tmp_path, monkeypatc
     assert used
     assert seen == [(name, 40)]
     _assert_same(batched, full)
-    monkeypatch.setattr(engine, "_BATCH", False)
+    evaluate_cell_by_cell(monkeypatch)
     single, _full, _used = _fast_and_full(p, monkeypatch, registry={}, all_formulas=True)
     _assert_same(batched, single)
     assert batched.values == single.values
