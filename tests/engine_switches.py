@@ -20,7 +20,7 @@ def use_full_model(monkeypatch) -> None:
     def decline(*args, **kwargs):
         raise engine._Fallback("the full model is asked for")
 
-    monkeypatch.setattr(engine, "_evaluate_fast", decline)
+    monkeypatch.setattr(engine.fast, "_evaluate_fast", decline)
 
 
 def evaluate_cell_by_cell(monkeypatch) -> None:

@@ -529,12 +529,12 @@ def test_shared_compilation_equals_individual_compilation(tmp_path, monkeypatch)
     wb.save(p)
     made = []
 
-    class Counting(engine._Retargeted):
+    class Counting(engine.fast._Retargeted):
         def __init__(self, *a):
             made.append(1)
             super().__init__(*a)
 
-    monkeypatch.setattr(engine, "_Retargeted", Counting)
+    monkeypatch.setattr(engine.fast, "_Retargeted", Counting)
     shared = _evaluate(p).values
     assert len(made) > 100  # most cells reused a compiled pattern
     monkeypatch.setattr(
@@ -632,7 +632,7 @@ def test_multi_argument_functions_in_a_workbook_equal_the_python_result(tmp_path
 def _fast_and_full(path, monkeypatch, registry=REG, **kw):
     """Evaluate with the fast evaluator and with formulas.ExcelModel; say if fast ran."""
     used = []
-    real = engine._evaluate_fast
+    real = engine.fast._evaluate_fast
 
     def spy(*a, **k):
         out = real(*a, **k)
@@ -640,7 +640,7 @@ def _fast_and_full(path, monkeypatch, registry=REG, **kw):
         return out
 
     with monkeypatch.context() as mp:
-        mp.setattr(engine, "_evaluate_fast", spy)
+        mp.setattr(engine.fast, "_evaluate_fast", spy)
         fast = _evaluate(path, registry=registry, **kw)
     with monkeypatch.context() as mp:
         use_full_model(mp)

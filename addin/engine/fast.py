@@ -78,9 +78,9 @@ from typing import Any
 
 import numpy as np
 
-from . import xlsx
-from .safe_write import backup_path  # the backup naming policy lives with the write path
-from .xlsx import ExcelError, FormulaCell, Limits, Package, RefusedError, SheetPatch
+from .. import xlsx
+from ..safe_write import backup_path  # the backup naming policy lives with the write path
+from ..xlsx import ExcelError, FormulaCell, Limits, Package, RefusedError, SheetPatch
 
 __all__ = [
     "CellChange",
@@ -98,6 +98,7 @@ __all__ = [
 ]
 
 _STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
+_ADDIN = __package__.rpartition(".")[0]  # agglo_addin
 
 
 # ---------------------------------------------------------------------------
@@ -108,15 +109,13 @@ def default_registry() -> dict[str, Callable[..., Any]]:
     """The worksheet-function wrappers of the add-in (empty if not available)."""
     import sys
 
-    from . import _mode
+    from .. import _mode
 
-    _mode.headless_import = "xlwings" not in sys.modules and f"{__package__}.udfs" not in (
-        sys.modules
-    )
+    _mode.headless_import = "xlwings" not in sys.modules and f"{_ADDIN}.udfs" not in (sys.modules)
     try:
-        from . import udfs
+        from .. import udfs
     except ModuleNotFoundError as exc:
-        if exc.name != f"{__package__}.udfs":
+        if exc.name != f"{_ADDIN}.udfs":
             raise  # a dependency of the worksheet functions is missing: say so
         return {}
     finally:
@@ -127,9 +126,9 @@ def default_registry() -> dict[str, Callable[..., Any]]:
 
 def _conversion():
     try:
-        from . import conversion
+        from .. import conversion
     except ModuleNotFoundError as exc:
-        if exc.name != f"{__package__}.conversion":
+        if exc.name != f"{_ADDIN}.conversion":
             raise
         return None
     return conversion
@@ -405,8 +404,8 @@ def _register(
     from formulas.functions import wrap_ranges_func
     from formulas.tokens.operand import Empty
 
-    from . import formulas_fixes as fixes
-    from ._lazy_imports import defer_scipy_for_formulas
+    from .. import formulas_fixes as fixes
+    from .._lazy_imports import defer_scipy_for_formulas
 
     defer_scipy_for_formulas()  # SciPy is imported when a function needing it runs
     table = formulas.get_functions()
@@ -436,7 +435,7 @@ def _with_argument_origins(wrapped, name: str, fn, formulas_of: dict[tuple[str, 
 
     from agglo._messages import argument_origins
 
-    from .conversion import origins_from_formula
+    from ..conversion import origins_from_formula
 
     try:
         params = list(inspect.signature(fn).parameters)
@@ -779,8 +778,8 @@ def _set_aside_kept(pkg, scans, agglo, registry, pattern, ev) -> dict[tuple[str,
     reported with the reason (:mod:`agglo_addin.keep_cached`).  Returns
     (SHEET, cell) → (cached value,) of those cells, for the full model.
     """
-    from ._lazy_imports import defer_scipy_for_formulas
-    from .keep_cached import reason_to_keep
+    from .._lazy_imports import defer_scipy_for_formulas
+    from ..keep_cached import reason_to_keep
 
     defer_scipy_for_formulas()  # before formulas' function table is first built
     import formulas
@@ -1030,7 +1029,7 @@ _POSITIONAL = re.compile(
 
 @functools.lru_cache(maxsize=65536)
 def _tokenize(text: str) -> tuple | None:
-    from ._lazy_imports import formula_tokenizer
+    from .._lazy_imports import formula_tokenizer
 
     Tokenizer = formula_tokenizer()  # noqa: N806 - openpyxl's class
 
@@ -1751,7 +1750,7 @@ def _text_of(scans, sheet, fc: FormulaCell) -> str | None:
         if s.info.name == sheet and fc.shared_index in s.shared_masters:
             master = s.shared_masters[fc.shared_index]
             try:
-                from ._lazy_imports import formula_translator
+                from .._lazy_imports import formula_translator
 
                 Translator = formula_translator()  # noqa: N806 - openpyxl's class
 
@@ -2029,7 +2028,7 @@ def refresh_workbook(
             rep.seconds = time.perf_counter() - t0
             return rep
     # the file-safety policy of every write lives in safe_write
-    from .safe_write import write_bytes, write_workbook
+    from ..safe_write import write_bytes, write_workbook
 
     def write(tmp: str) -> list[str]:
         if not patches:
