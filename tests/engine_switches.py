@@ -18,7 +18,7 @@ def use_full_model(monkeypatch) -> None:
     """Make the fast evaluator decline every workbook (what it does for ``ROW()`` ...)."""
 
     def decline(*args, **kwargs):
-        raise engine._Fallback("the full model is asked for")
+        raise engine.bridge._Fallback("the full model is asked for")
 
     monkeypatch.setattr(engine.fast, "_evaluate_fast", decline)
 
@@ -30,7 +30,7 @@ def evaluate_cell_by_cell(monkeypatch) -> None:
         for m in members:
             self._evaluate_cell(m, call)
 
-    monkeypatch.setattr(engine._FastBook, "_evaluate_group", one_by_one)
+    monkeypatch.setattr(engine.fast._FastBook, "_evaluate_group", one_by_one)
 
 
 PAUSED_CLI = """

@@ -241,7 +241,7 @@ def test_omitted_arguments_arrive_as_none(tmp_path, monkeypatch, full_model):
         ],
         key=repr,
     )
-    assert type(seen[0][1]) is not engine._Omitted  # nothing of the engine leaks out
+    assert type(seen[0][1]) is not engine.bridge._Omitted  # nothing of the engine leaks out
     assert ev.values[("Sheet", "C4")] == 1.0  # IF's omitted value is still 0
     # the parser is left as it was: formulas compiles an empty argument to 0 again
     from formulas.tokens.operand import Empty
@@ -529,17 +529,16 @@ def test_shared_compilation_equals_individual_compilation(tmp_path, monkeypatch)
     wb.save(p)
     made = []
 
-    class Counting(engine.fast._Retargeted):
+    class Counting(engine.bridge._Retargeted):
         def __init__(self, *a):
             made.append(1)
             super().__init__(*a)
 
-    monkeypatch.setattr(engine.fast, "_Retargeted", Counting)
+    monkeypatch.setattr(engine.bridge, "_Retargeted", Counting)
     shared = _evaluate(p).values
     assert len(made) > 100  # most cells reused a compiled pattern
-    monkeypatch.setattr(
-        engine, "_template_key", lambda *a, **k: None
-    )  # every formula compiled on its own
+    for module in (engine.bridge, engine.fast):  # every formula compiled on its own
+        monkeypatch.setattr(module, "_template_key", lambda *a, **k: None)
     single = _evaluate(p).values
     assert shared.keys() == single.keys()
     assert len(shared) >= 200
@@ -996,7 +995,7 @@ _C = [" ab ", "3", None, "Abc", True, "=1/0", 12, "ab", "-4.5", "=NA()", "", "xy
 
 
 def test_elementwise_list_is_covered_by_the_cases():
-    assert set(_ELEMENTWISE_CASES) == set(engine._ELEMENTWISE)
+    assert set(_ELEMENTWISE_CASES) == set(engine.fast._ELEMENTWISE)
 
 
 def _elementwise_book(path, formulas):
@@ -1012,20 +1011,20 @@ def _elementwise_book(path, formulas):
     wb.save(path)
 
 
-@pytest.mark.parametrize("name", sorted(engine._ELEMENTWISE))
+@pytest.mark.parametrize("name", sorted(engine.fast._ELEMENTWISE))
 def test_elementwise_pattern_in_one_call_equals_cell_by_cell(tmp_path, monkeypatch, name):
     """Each function on the element-wise list gives, computed on columns of values, what
     it gives cell by cell and what formulas' own model gives."""
     p = tmp_path / "ew.xlsx"
     _elementwise_book(p, [_ELEMENTWISE_CASES[name], "=D{r}*2"])  # E depends on D
     calls = []
-    real = engine._FastBook._evaluate_group
+    real = engine.fast._FastBook._evaluate_group
 
     def spy(self, members, call):
         calls.append(len(members))
         return real(self, members, call)
 
-    monkeypatch.setattr(engine._FastBook, "_evaluate_group", spy)
+    monkeypatch.setattr(engine.fast._FastBook, "_evaluate_group", spy)
     batched, full, used = _fast_and_full(p, monkeypatch, registry={}, all_formulas=True)
     assert used
     assert sorted(calls) == [2, 2, 12, 12]  # =1/0 and =NA() in A and C, then D, then E
@@ -1051,13 +1050,13 @@ def test_patterns_depending_on_themselves_or_each_other_are_computed_cell_by_cel
         ws.cell(row=i, column=5, value=f"=F{q}+1" if i > 1 else "=1")
     wb.save(book)
     groups = []
-    real = engine._FastBook._evaluate_group
+    real = engine.fast._FastBook._evaluate_group
 
     def spy(self, members, call):
         groups.append(len(members))
         return real(self, members, call)
 
-    monkeypatch.setattr(engine._FastBook, "_evaluate_group", spy)
+    monkeypatch.setattr(engine.fast._FastBook, "_evaluate_group", spy)
     fast, full, used = _fast_and_full(book, monkeypatch, registry={}, all_formulas=True)
     assert used
     _assert_same(fast, full)
@@ -1092,19 +1091,19 @@ def test_formula_analysis_per_skeleton_equals_token_by_token(form):
     """Template keys and references read from a per-skeleton plan equal those computed
     from the tokens of each text (the plan is built from the first text seen)."""
     names = {"NAME1": "=Sheet3!$A$1"}
-    saved = engine._fast_references
+    saved = engine.references._fast_references
     for r in (2, 3, 10, 99, 100, 1001, 12345):
         text = form.format(r=r, s=r + 5)
         for c in (1, 3, 30):
-            assert engine._template_key(text, "CALC", r, c, (1, 1)) == (
-                engine._template_key_slow(text, "CALC", r, c, (1, 1))
+            assert engine.references._template_key(text, "CALC", r, c, (1, 1)) == (
+                engine.references._template_key_slow(text, "CALC", r, c, (1, 1))
             ), text
-        fast = engine._references(text, "Calc", names)
-        engine._fast_references = lambda *a: None
+        fast = engine.references._references(text, "Calc", names)
+        engine.references._fast_references = lambda *a: None
         try:
-            slow = engine._references(text, "Calc", names)
+            slow = engine.references._references(text, "Calc", names)
         finally:
-            engine._fast_references = saved
+            engine.references._fast_references = saved
         assert fast == slow, text
 
 
@@ -1167,7 +1166,7 @@ def test_isaggloerror_sees_the_errors_of_agglo_formulas(tmp_path):
     assert ev.values[("Data", "F4")] is False
 
 
-@pytest.mark.parametrize("name", sorted(engine._ROW_AGGREGATES))
+@pytest.mark.parametrize("name", sorted(engine.fast._ROW_AGGREGATES))
 @pytest.mark.parametrize("odd", [None, "text", True, "=1/0", "=A1*2"])
 def test_row_aggregates_in_one_reduction_equal_cell_by_cell(tmp_path, monkeypatch, name, odd):
     """``=F(A2:C2)`` filled down gives with one NumPy reduction what it gives cell by
@@ -1186,13 +1185,13 @@ def test_row_aggregates_in_one_reduction_equal_cell_by_cell(tmp_path, monkeypatc
     p = tmp_path / "rows.xlsx"
     wb.save(p)
     seen = []
-    real = engine._FastBook._evaluate_rows
+    real = engine.fast._FastBook._evaluate_rows
 
     def spy(self, members, call, fn):
         seen.append((fn, len(members)))
         return real(self, members, call, fn)
 
-    monkeypatch.setattr(engine._FastBook, "_evaluate_rows", spy)
+    monkeypatch.setattr(engine.fast._FastBook, "_evaluate_rows", spy)
     batched, full, used = _fast_and_full(p, monkeypatch, registry={}, all_formulas=True)
     assert used
     assert seen == [(name, 40)]

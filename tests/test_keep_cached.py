@@ -117,7 +117,7 @@ def test_reference_arguments_reach_the_worksheet_function_as_values():
         ranges = ({"sheet": "DATA"},)
         value = np.array([[10.0, 30.0], [20.0, 40.0]], dtype=object)
 
-    assert engine._arg_to_xlwings(Rng()) == [[10.0, 30.0], [20.0, 40.0]]
+    assert engine.bridge._arg_to_xlwings(Rng()) == [[10.0, 30.0], [20.0, 40.0]]
 
 
 @pytest.mark.parametrize("full", [False, True])
