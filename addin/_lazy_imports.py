@@ -4,12 +4,12 @@
 waits for.  Two imports dominate and neither is needed for most workbooks:
 
 * ``formulas.functions.stat`` (where AVERAGE, MAX, MIN ... live, so it is always
-  loaded) does ``from scipy import stats, linalg`` and ``from scipy.interpolate import
-  interp1d`` at module level, although only a handful of its statistical functions
-  (NORM.DIST, T.TEST, CHISQ.TEST, FORECAST.ETS ...) use them.  Importing
-  ``scipy.stats`` alone takes about a second, more than LibreOffice needs to
-  recalculate a whole workbook.  :func:`defer_scipy_for_formulas` imports that module
-  with stand-ins for the three SciPy names that import the real thing on first use.
+  loaded) imports SciPy at module level, although only a handful of its statistical
+  functions use it; importing ``scipy.stats`` alone takes about a second, more than
+  LibreOffice needs to recalculate a whole workbook.  :func:`_scipy_stand_ins` provides
+  stand-ins for SciPy names that import the real thing on first use
+  (:func:`agglo_addin.engine.bridge.defer_scipy_for_formulas` applies them to that
+  module).
 * ``openpyxl.formula.tokenizer`` is a self-contained module (it imports only ``re``),
   but importing it runs ``openpyxl/__init__``, which loads the whole workbook reader
   and writer (about 0.2 s).  :func:`formula_tokenizer` loads the tokenizer's source
@@ -33,11 +33,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-__all__ = ["defer_scipy_for_formulas", "formula_tokenizer", "formula_translator"]
-
-_STAT = "formulas.functions.stat"
-# what formulas' stat module takes from SciPy at import time: module → names
-_SCIPY_NAMES = {"scipy": ("stats", "linalg"), "scipy.interpolate": ("interp1d",)}
+__all__ = ["formula_tokenizer", "formula_translator"]
 
 
 class _Deferred:
@@ -92,9 +88,11 @@ def _stand_in_module(name: str, forward_to: _Deferred | None = None) -> types.Mo
 
 
 @contextlib.contextmanager
-def _scipy_stand_ins(owner: str) -> Iterator[None]:
-    """While active, ``from scipy import stats, linalg`` and ``from scipy.interpolate
-    import interp1d`` give stand-ins that import the real objects on first use.
+def _scipy_stand_ins(owner: str, names: dict[str, tuple[str, ...]]) -> Iterator[None]:
+    """While active, ``from scipy import NAME`` and ``from scipy.interpolate import NAME``
+    give stand-ins that import the real objects on first use, for the NAMEs of ``names``
+    (``{"scipy": ("stats", "linalg"), "scipy.interpolate": ("interp1d",)}``) imported by
+    the module ``owner``.
 
     Only parts not imported yet are replaced.  If ``scipy`` itself is not imported, a
     bare module stands for it whose ``stats``/``linalg`` attributes are
@@ -108,16 +106,16 @@ def _scipy_stand_ins(owner: str) -> Iterator[None]:
     real_scipy = sys.modules.get("scipy")
     if real_scipy is None:
         top = installed["scipy"] = _stand_in_module("scipy")
-        for name in _SCIPY_NAMES["scipy"]:
+        for name in names.get("scipy", ()):
             setattr(top, name, _Deferred(f"scipy.{name}", None, owner, name))
     else:
-        for name in _SCIPY_NAMES["scipy"]:
+        for name in names.get("scipy", ()):
             full = f"scipy.{name}"
             if full not in sys.modules:
                 installed[full] = _stand_in_module(full, _Deferred(full, None, owner, name))
-    if "scipy.interpolate" not in sys.modules:
+    if names.get("scipy.interpolate") and "scipy.interpolate" not in sys.modules:
         sub = installed["scipy.interpolate"] = _stand_in_module("scipy.interpolate")
-        for name in _SCIPY_NAMES["scipy.interpolate"]:
+        for name in names["scipy.interpolate"]:
             setattr(sub, name, _Deferred("scipy.interpolate", name, owner, name))
     try:
         sys.modules.update(installed)
@@ -131,35 +129,6 @@ def _scipy_stand_ins(owner: str) -> Iterator[None]:
             for name, value in list(vars(real_scipy).items()):
                 if id(value) in stand_ins:
                     delattr(real_scipy, name)
-
-
-def defer_scipy_for_formulas() -> bool:
-    """Import ``formulas.functions.stat`` without importing SciPy.
-
-    formulas' statistics module imports ``scipy.stats``, ``scipy.linalg`` and
-    ``scipy.interpolate.interp1d`` eagerly for a few distribution, test and forecast
-    functions; that import costs more than LibreOffice's whole recalculation of a
-    typical workbook.  Here the module is imported with stand-ins for those three
-    names that import the real SciPy objects the first time one of those functions
-    runs.  Afterwards ``sys.modules`` holds no stand-in: any later ``import
-    scipy.stats`` (by anyone) gets the real module.
-
-    Returns True when the deferral was applied, False when there was nothing to do
-    (the statistics module, or all of the SciPy parts it uses, already imported).
-    Not thread-safe while it runs (it briefly places stand-ins in ``sys.modules``);
-    call it once at start-up, before other threads import SciPy.
-    """
-    if _STAT in sys.modules:
-        return False
-    if all(m in sys.modules for m in ("scipy.stats", "scipy.linalg", "scipy.interpolate")):
-        return False
-    # import formulas' other modules (and what stat imports besides SciPy) for real,
-    # outside the window in which the stand-ins are visible
-    importlib.import_module("formulas.functions")
-    importlib.import_module("statistics")
-    with _scipy_stand_ins(_STAT):
-        importlib.import_module(_STAT)
-    return True
 
 
 # openpyxl's sub-packages loaded on their own (see _openpyxl_part): private name → the

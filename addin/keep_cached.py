@@ -18,7 +18,7 @@ The reasons, in the order they are checked:
 * a function the engine is known to compute wrongly for some arguments
   (:data:`WRONG_IN_ENGINE`, established on the differential corpus of
   ``tests/test_differential.py`` with LibreOffice as the oracle and on the defects
-  listed there).
+  listed there), or an operator it evaluates wrongly (the double minus ``--x``).
 """
 
 from __future__ import annotations
@@ -66,6 +66,10 @@ _FUNC = re.compile(r"(?<![\w.])((?:_xlfn\.|_xlws\.)*[A-Za-z][\w.]*)\s*\(", re.IG
 # an external reference: [n]Sheet!A1, [n]!Name, '...[book.xlsx]Sheet'!A1, [book.xlsx]Sheet!A1
 _EXTERNAL = re.compile(r"(?<![\w\]\[])\[[^\[\]]*\][\w.]*!|'[^']*\[[^\]]+\][^']*'!")
 _PREFIX = re.compile(r"^(?:_XLFN\.|_XLWS\.)+")
+# a run of signs in front of an operand (a unary run): after the start, "(", ",", ";",
+# "{" or a binary operator.  ``formulas`` reads an even run of minus signs as one "+",
+# which leaves TRUE and "12" as they are where Excel's --x gives the number 1 and 12.
+_UNARY_SIGNS = re.compile(r"(?:^|[(,;{=<>&*/^])\s*([-+][-+\s]*)")
 
 
 def _bare(name: str) -> str:
@@ -96,6 +100,8 @@ def reason_to_keep(
     'the function POISSON.DIST, which the hea'
     >>> reason_to_keep('=IF(A1>0,"[1]x!","RAND()")') is None
     True
+    >>> reason_to_keep("=SUM(--(A1:A3>1))")[:20], reason_to_keep("=A1--A2") is None
+    ('the double minus --x', True)
     """
     if kind == "dataTable":
         return "a What-If data table {=TABLE()}, which only Excel recomputes"
@@ -118,5 +124,12 @@ def reason_to_keep(
             return (
                 f"the function {name}, which the headless engine does not evaluate like "
                 f"Excel ({WRONG_IN_ENGINE[name]})"
+            )
+    for m in _UNARY_SIGNS.finditer(plain):
+        minus = m.group(1).count("-")
+        if minus >= 2 and minus % 2 == 0:
+            return (
+                "the double minus --x, which the headless engine does not evaluate like Excel "
+                "(--TRUE gives TRUE instead of 1, so SUM(--(A1:A3>1)) gives 0)"
             )
     return None

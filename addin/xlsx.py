@@ -1122,14 +1122,11 @@ def write_patched(
     out_path: str | os.PathLike,
     *,
     full_calc_on_load: bool = True,
-    during_write: Callable[[], None] | None = None,
 ) -> list[str]:
     """Write ``pkg`` to ``out_path`` with ``patches`` applied to the named sheet parts.
 
     Every other member is copied with the same name, order, bytes, compression method,
     time stamp and attributes.  Returns the names of the members that were rewritten.
-    ``during_write`` is called once half of the members have been written (a hook used
-    by the crash-safety test).
     """
     replaced: dict[str, bytes] = {}
     for part, patch in patches.items():
@@ -1139,7 +1136,7 @@ def write_patched(
         wb = _patch_workbook_xml(pkg.read(pkg.workbook_part))
         if wb is not None:
             replaced[pkg.workbook_part] = wb
-    write_members(pkg, replaced, out_path, during_write=during_write)
+    write_members(pkg, replaced, out_path)
     return list(replaced)
 
 
@@ -1150,7 +1147,6 @@ def write_members(
     *,
     added: dict[str, bytes] | None = None,
     removed: frozenset[str] | set[str] = frozenset(),
-    during_write: Callable[[], None] | None = None,
 ) -> None:
     """Write ``pkg`` to ``out_path`` with the members in ``replaced`` given new bytes.
 
@@ -1170,7 +1166,7 @@ def write_members(
     layout = _raw_layout(pkg.data)
     if layout is not None:
         with open(out_path, "wb") as raw:
-            _write_raw(pkg.data, layout, replaced, raw, during_write, added, removed)
+            _write_raw(pkg.data, layout, replaced, raw, added, removed)
             raw.flush()
             os.fsync(raw.fileno())
         return
@@ -1184,10 +1180,7 @@ def write_members(
             info.compress_type = zipfile.ZIP_DEFLATED
             infos.append(info)
             replaced = {**replaced, name: data}
-        for i, info in enumerate(infos):
-            if during_write is not None and i == len(infos) // 2:
-                raw.flush()
-                during_write()
+        for info in infos:
             data = replaced.get(info.filename)
             if data is None:
                 data = pkg.read(info.filename)
@@ -1280,9 +1273,7 @@ def _raw_layout(data: bytes) -> tuple[list[_RawMember], bytes] | None:
     return members, data[pos:]
 
 
-def _write_raw(
-    data, layout, replaced: dict[str, bytes], fh, during_write, added=None, removed=()
-) -> None:
+def _write_raw(data, layout, replaced: dict[str, bytes], fh, added=None, removed=()) -> None:
     """Write the archive: raw copies of the members, new bytes for ``replaced`` ones.
 
     ``added`` (name → bytes) are appended after the last member, deflated; members
@@ -1310,10 +1301,7 @@ def _write_raw(
             )
             members = [*members, _RawMember(name, rec, -1, -1, zipfile.ZIP_DEFLATED)]
             replaced = {**replaced, name: payload}
-    for i, m in enumerate(members):
-        if during_write is not None and i == len(members) // 2:
-            fh.flush()
-            during_write()
+    for m in members:
         if m.name in removed:
             continue
         new = replaced.get(m.name)

@@ -214,7 +214,8 @@ def _texts(path: Path) -> dict[str, dict[str, str | None]]:
     for info in pkg.worksheet_parts():
         scan = pkg.scan_sheet(info)
         out[info.name] = {
-            ref: engine._text_of([scan], info.name, fc) for ref, fc in scan.formulas.items()
+            ref: engine.references._text_of([scan], info.name, fc)
+            for ref, fc in scan.formulas.items()
         }
     return out
 

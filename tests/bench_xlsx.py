@@ -168,7 +168,7 @@ def main() -> None:
         if not args.no_imports:
             plain = "import formulas.functions as ff; ff.get_functions()"
             deferred = (
-                "from agglo_addin._lazy_imports import defer_scipy_for_formulas; "
+                "from agglo_addin.engine.bridge import defer_scipy_for_formulas; "
                 "defer_scipy_for_formulas(); " + plain
             )
             tok = "from agglo_addin._lazy_imports import formula_tokenizer; formula_tokenizer()"

@@ -121,7 +121,7 @@ def run_agglo(path: Path, cells: dict[str, dict[str, Any]]):
     kept = {f"{p.sheet}!{p.cell}" for p in ev.problems}
     # values a refresh does not write (circular references ...) are kept too
     for cell, v in got.items():
-        if isinstance(v, ExcelError) and str(v) in engine._NOT_EVALUABLE:
+        if isinstance(v, ExcelError) and str(v) in engine.results._NOT_EVALUABLE:
             sheet, ref = cell.rsplit("!", 1)
             if not engine.values_close(v, cells.get(sheet, {}).get(ref)):
                 kept.add(cell)

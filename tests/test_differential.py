@@ -99,7 +99,7 @@ def _texts(path: Path) -> dict[str, str | None]:
     for info in pkg.worksheet_parts():
         scan = pkg.scan_sheet(info)
         for ref, fc in scan.formulas.items():
-            out[f"{info.name}!{ref}"] = engine._text_of([scan], info.name, fc)
+            out[f"{info.name}!{ref}"] = engine.references._text_of([scan], info.name, fc)
     return out
 
 
@@ -116,7 +116,7 @@ def _depends_on(text: str | None, cell: str, others: set[str]) -> bool:
     from agglo_addin import engine, xlsx
 
     sheet = cell.rsplit("!", 1)[0]
-    refs = engine._references(text or "", sheet, {}) or []
+    refs = engine.references._references(text or "", sheet, {}) or []
     for other in others:
         o_sheet, o_ref = other.rsplit("!", 1)
         r, c = xlsx.parse_range(o_ref)[:2]

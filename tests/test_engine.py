@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import warnings
 import zipfile
 from pathlib import Path
@@ -11,6 +12,7 @@ import openpyxl
 import pytest
 from agglo_addin import engine, xlsx
 from agglo_addin.xlsx import ExcelError
+from engine_switches import evaluate_cell_by_cell, use_full_model
 from lxml import etree
 from openpyxl.worksheet.formula import ArrayFormula
 
@@ -228,7 +230,7 @@ def test_omitted_arguments_arrive_as_none(tmp_path, monkeypatch, full_model):
     p = tmp_path / "omitted.xlsx"
     wb.save(p)
     if full_model:
-        monkeypatch.setenv("AGGLO_ENGINE_FULL_MODEL", "1")
+        use_full_model(monkeypatch)
     ev = _evaluate(p, registry={"LQ": spy})
     assert sorted(seen, key=repr) == sorted(
         [
@@ -239,7 +241,7 @@ def test_omitted_arguments_arrive_as_none(tmp_path, monkeypatch, full_model):
         ],
         key=repr,
     )
-    assert type(seen[0][1]) is not engine._Omitted  # nothing of the engine leaks out
+    assert type(seen[0][1]) is not engine.bridge._Omitted  # nothing of the engine leaks out
     assert ev.values[("Sheet", "C4")] == 1.0  # IF's omitted value is still 0
     # the parser is left as it was: formulas compiles an empty argument to 0 again
     from formulas.tokens.operand import Empty
@@ -256,19 +258,19 @@ def test_pivotby_error_cells_stay_errors_with_arrow_strings(tmp_path, monkeypatc
     pd = pytest.importorskip("pandas")
     wb = openpyxl.Workbook()
     wb.active.title = "S"
-    wb.active["A1"] = ArrayFormula("A1:C3", "=_xlfn.PIVOTBY({2;2;3},{1;2;2},{1;2;3},_xleta.IF)")
+    wb.active["A1"] = ArrayFormula("A1:D4", "=_xlfn.PIVOTBY({2;2;3},{1;2;2},{1;2;3},_xleta.IF)")
     p = tmp_path / "pivotby.xlsx"
     wb.save(p)
     if full_model:
-        monkeypatch.setenv("AGGLO_ENGINE_FULL_MODEL", "1")
+        use_full_model(monkeypatch)
     with pd.option_context("mode.string_storage", "pyarrow"):
         ev = engine.evaluate_package(xlsx.read_package(p), registry={}, all_formulas=True)
         assert pd.get_option("mode.string_storage") == "pyarrow"  # left as it was
-    for ref in ("C2", "A3", "B3"):
+    for ref in ("B2", "C2", "C3", "D4"):  # IF of the aggregated cells: errors
         assert ev.values[("S", ref)] == ExcelError("#VALUE!")
         assert isinstance(ev.values[("S", ref)], ExcelError)
-    assert ev.values[("S", "A2")] == "Total"
-    assert ev.values[("S", "C3")] == 3
+    assert ev.values[("S", "D1")] == ev.values[("S", "A4")] == "Total"
+    assert [ev.values[("S", ref)] for ref in ("B1", "C1", "A2", "A3")] == [1, 2, 2, 3]
 
 
 def test_omitted_arguments_fast_evaluator_equals_the_full_model(tmp_path, monkeypatch):
@@ -527,17 +529,16 @@ def test_shared_compilation_equals_individual_compilation(tmp_path, monkeypatch)
     wb.save(p)
     made = []
 
-    class Counting(engine._Retargeted):
+    class Counting(engine.bridge._Retargeted):
         def __init__(self, *a):
             made.append(1)
             super().__init__(*a)
 
-    monkeypatch.setattr(engine, "_Retargeted", Counting)
+    monkeypatch.setattr(engine.bridge, "_Retargeted", Counting)
     shared = _evaluate(p).values
     assert len(made) > 100  # most cells reused a compiled pattern
-    monkeypatch.setattr(
-        engine, "_template_key", lambda *a, **k: None
-    )  # every formula compiled on its own
+    for module in (engine.bridge, engine.fast):  # every formula compiled on its own
+        monkeypatch.setattr(module, "_template_key", lambda *a, **k: None)
     single = _evaluate(p).values
     assert shared.keys() == single.keys()
     assert len(shared) >= 200
@@ -630,18 +631,19 @@ def test_multi_argument_functions_in_a_workbook_equal_the_python_result(tmp_path
 def _fast_and_full(path, monkeypatch, registry=REG, **kw):
     """Evaluate with the fast evaluator and with formulas.ExcelModel; say if fast ran."""
     used = []
-    real = engine._evaluate_fast
+    real = engine.fast._evaluate_fast
 
     def spy(*a, **k):
         out = real(*a, **k)
         used.append(True)
         return out
 
-    monkeypatch.setattr(engine, "_evaluate_fast", spy)
-    fast = _evaluate(path, registry=registry, **kw)
-    monkeypatch.setenv("AGGLO_ENGINE_FULL_MODEL", "1")
-    full = _evaluate(path, registry=registry, **kw)
-    monkeypatch.delenv("AGGLO_ENGINE_FULL_MODEL")
+    with monkeypatch.context() as mp:
+        mp.setattr(engine.fast, "_evaluate_fast", spy)
+        fast = _evaluate(path, registry=registry, **kw)
+    with monkeypatch.context() as mp:
+        use_full_model(mp)
+        full = _evaluate(path, registry=registry, **kw)
     return fast, full, bool(used)
 
 
@@ -766,6 +768,99 @@ def test_array_formulas_in_the_fast_evaluator(tmp_path, monkeypatch):
     fast, full, used = _fast_and_full(p, monkeypatch, all_formulas=True)
     assert used
     _assert_same(fast, full)
+
+
+# --- array formulas whose result is larger than their range (one cell) -------------------
+
+
+def _one_cell_arrays(path):
+    """Legacy array formulas entered in fewer cells than their result has."""
+    wb = openpyxl.Workbook()
+    ws = _data_sheet(wb)  # B2:C4 = [[10, 30], [20, 40], [30, 10]]
+    ws["F2"] = ArrayFormula("F2", "=LQ(Data!B2:C4)")  # a 3 × 2 Agglo result in one cell
+    ws["F3"] = ArrayFormula("F3", "=LQ(Data!B2:C4)*2")
+    ws["F4"] = ArrayFormula("F4", "=SUM(B2:B4*C2:C4)")
+    ws["F5"] = ArrayFormula("F5", "=B2:C4*10")  # a 3 × 2 built-in result in one cell
+    ws["F6"] = "=F2+1"  # reads the one-cell array
+    ws["H2"] = ArrayFormula("H2:I3", "=LQ(Data!B2:C4)")  # 3 × 2 in 2 × 2
+    ws["H5"] = ArrayFormula("H5:I6", "=B2:D4*10")  # 3 × 3 in 2 × 2
+    ws["H8"] = ArrayFormula("H8:J8", "=B2:B4*10")  # a column in a row: its first value
+    wb.save(path)
+    block = np.array([[10.0, 30.0], [20.0, 40.0], [30.0, 10.0]])
+    lq = (block / block.sum(1, keepdims=True)) / (block.sum(0) / block.sum())
+    return {  # what Excel shows: the top-left part of the result
+        "F2": lq[0, 0], "F3": 2 * lq[0, 0], "F4": 1400.0, "F5": 100.0, "F6": lq[0, 0] + 1,
+        "H2": lq[0, 0], "I2": lq[0, 1], "H3": lq[1, 0], "I3": lq[1, 1],
+        "H5": 100.0, "I5": 300.0, "H6": 200.0, "I6": 400.0,
+        "H8": 100.0, "I8": 100.0, "J8": 100.0,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("everything", [False, True])
+def test_array_formula_results_larger_than_their_range_show_the_top_left_part(
+    tmp_path, monkeypatch, everything
+):
+    # formulas fits a result to the range by reshaping it: an Agglo result larger than
+    # a one-cell array formula came back as #VALUE! (unreported), and a 3 × 3 result in a
+    # 2 × 2 range as its flattened first four values
+    p = tmp_path / "one.xlsx"
+    want = _one_cell_arrays(p)
+    fast, full, used = _fast_and_full(p, monkeypatch, all_formulas=everything)
+    assert used
+    _assert_same(fast, full)
+    for ev in (fast, full):
+        assert not ev.problems
+        connected = {"F2", "F3", "F6", "H2", "I2", "H3", "I3"}  # the Agglo cells and F6
+        for ref, x in want.items():
+            if everything or ref in connected:
+                assert ev.values[("Data", ref)] == pytest.approx(x, rel=1e-12), ref
+
+
+def test_a_refreshed_one_cell_array_formula_holds_its_value(tmp_path):
+    p = tmp_path / "one.xlsx"
+    want = _one_cell_arrays(p)
+    rep = engine.refresh_workbook(p, registry=REG, backup=False)
+    assert rep.status == "refreshed"
+    assert not rep.problems
+    wb = openpyxl.load_workbook(p, data_only=True)
+    got = {ref: wb["Data"][ref].value for ref in want}
+    assert got == pytest.approx(want, rel=1e-12)
+    again = engine.refresh_workbook(p, registry=REG, check=True)
+    assert again.status == "ok"
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_one_cell_array_formulas_equal_libreoffice(tmp_path):
+    from differential_oracle import decode, libreoffice_values
+
+    p = tmp_path / "one.xlsx"
+    _one_cell_arrays(p)
+    ev = _evaluate(p, registry={}, all_formulas=True)  # the built-in formulas only
+    lo = libreoffice_values({"one": p}, tmp_path / "lo")["one"]
+    compared = 0
+    for key, v in lo.items():
+        sheet, ref = key.split("!")
+        if (sheet, ref) in ev.values and not isinstance(ev.values[(sheet, ref)], ExcelError):
+            compared += 1
+            assert engine.values_close(ev.values[(sheet, ref)], decode(v), 1e-12), key
+    assert compared >= 10  # F4, F5, H5:I6, H8:J8, Data!D2:D5 and the totals
+
+
+def test_the_double_minus_is_kept_and_reported(tmp_path):
+    # formulas reads --x as +x: SUM(--(B2:B4>10)) gave 0 where Excel gives 2
+    wb = openpyxl.Workbook()
+    ws = _data_sheet(wb)
+    ws["F2"] = ArrayFormula("F2", "=SUM(--(B2:B4>10))")
+    ws["F3"] = "=SUMPRODUCT(--(C2:C4>10))"
+    ws["F4"] = "=B2--C2"  # a binary minus and a sign: evaluated
+    p = tmp_path / "dm.xlsx"
+    wb.save(p)
+    ev = _evaluate(p, all_formulas=True)
+    assert {pr.cell for pr in ev.problems} == {"F2", "F3"}
+    assert all("double minus" in pr.reason for pr in ev.problems)
+    assert ev.values[("Data", "F4")] == 40.0
+    assert ("Data", "F2") not in ev.values
 
 
 def _assert_same_or_more(fast, full):
@@ -900,7 +995,7 @@ _C = [" ab ", "3", None, "Abc", True, "=1/0", 12, "ab", "-4.5", "=NA()", "", "xy
 
 
 def test_elementwise_list_is_covered_by_the_cases():
-    assert set(_ELEMENTWISE_CASES) == set(engine._ELEMENTWISE)
+    assert set(_ELEMENTWISE_CASES) == set(engine.fast._ELEMENTWISE)
 
 
 def _elementwise_book(path, formulas):
@@ -916,28 +1011,26 @@ def _elementwise_book(path, formulas):
     wb.save(path)
 
 
-@pytest.mark.parametrize("name", sorted(engine._ELEMENTWISE))
+@pytest.mark.parametrize("name", sorted(engine.fast._ELEMENTWISE))
 def test_elementwise_pattern_in_one_call_equals_cell_by_cell(tmp_path, monkeypatch, name):
     """Each function on the element-wise list gives, computed on columns of values, what
     it gives cell by cell and what formulas' own model gives."""
     p = tmp_path / "ew.xlsx"
     _elementwise_book(p, [_ELEMENTWISE_CASES[name], "=D{r}*2"])  # E depends on D
     calls = []
-    real = engine._FastBook._evaluate_group
+    real = engine.fast._FastBook._evaluate_group
 
     def spy(self, members, call):
         calls.append(len(members))
         return real(self, members, call)
 
-    monkeypatch.setattr(engine._FastBook, "_evaluate_group", spy)
+    monkeypatch.setattr(engine.fast._FastBook, "_evaluate_group", spy)
     batched, full, used = _fast_and_full(p, monkeypatch, registry={}, all_formulas=True)
     assert used
     assert sorted(calls) == [2, 2, 12, 12]  # =1/0 and =NA() in A and C, then D, then E
     _assert_same(batched, full)
-    monkeypatch.setattr(engine, "_BATCH", False)
-    calls.clear()
+    evaluate_cell_by_cell(monkeypatch)
     single, _full, _used = _fast_and_full(p, monkeypatch, registry={}, all_formulas=True)
-    assert calls == []
     _assert_same(batched, single)
 
 
@@ -957,13 +1050,13 @@ def test_patterns_depending_on_themselves_or_each_other_are_computed_cell_by_cel
         ws.cell(row=i, column=5, value=f"=F{q}+1" if i > 1 else "=1")
     wb.save(book)
     groups = []
-    real = engine._FastBook._evaluate_group
+    real = engine.fast._FastBook._evaluate_group
 
     def spy(self, members, call):
         groups.append(len(members))
         return real(self, members, call)
 
-    monkeypatch.setattr(engine._FastBook, "_evaluate_group", spy)
+    monkeypatch.setattr(engine.fast._FastBook, "_evaluate_group", spy)
     fast, full, used = _fast_and_full(book, monkeypatch, registry={}, all_formulas=True)
     assert used
     _assert_same(fast, full)
@@ -998,19 +1091,19 @@ def test_formula_analysis_per_skeleton_equals_token_by_token(form):
     """Template keys and references read from a per-skeleton plan equal those computed
     from the tokens of each text (the plan is built from the first text seen)."""
     names = {"NAME1": "=Sheet3!$A$1"}
-    saved = engine._fast_references
+    saved = engine.references._fast_references
     for r in (2, 3, 10, 99, 100, 1001, 12345):
         text = form.format(r=r, s=r + 5)
         for c in (1, 3, 30):
-            assert engine._template_key(text, "CALC", r, c, (1, 1)) == (
-                engine._template_key_slow(text, "CALC", r, c, (1, 1))
+            assert engine.references._template_key(text, "CALC", r, c, (1, 1)) == (
+                engine.references._template_key_slow(text, "CALC", r, c, (1, 1))
             ), text
-        fast = engine._references(text, "Calc", names)
-        engine._fast_references = lambda *a: None
+        fast = engine.references._references(text, "Calc", names)
+        engine.references._fast_references = lambda *a: None
         try:
-            slow = engine._references(text, "Calc", names)
+            slow = engine.references._references(text, "Calc", names)
         finally:
-            engine._fast_references = saved
+            engine.references._fast_references = saved
         assert fast == slow, text
 
 
@@ -1073,7 +1166,7 @@ def test_isaggloerror_sees_the_errors_of_agglo_formulas(tmp_path):
     assert ev.values[("Data", "F4")] is False
 
 
-@pytest.mark.parametrize("name", sorted(engine._ROW_AGGREGATES))
+@pytest.mark.parametrize("name", sorted(engine.fast._ROW_AGGREGATES))
 @pytest.mark.parametrize("odd", [None, "text", True, "=1/0", "=A1*2"])
 def test_row_aggregates_in_one_reduction_equal_cell_by_cell(tmp_path, monkeypatch, name, odd):
     """``=F(A2:C2)`` filled down gives with one NumPy reduction what it gives cell by
@@ -1092,18 +1185,18 @@ def test_row_aggregates_in_one_reduction_equal_cell_by_cell(tmp_path, monkeypatc
     p = tmp_path / "rows.xlsx"
     wb.save(p)
     seen = []
-    real = engine._FastBook._evaluate_rows
+    real = engine.fast._FastBook._evaluate_rows
 
     def spy(self, members, call, fn):
         seen.append((fn, len(members)))
         return real(self, members, call, fn)
 
-    monkeypatch.setattr(engine._FastBook, "_evaluate_rows", spy)
+    monkeypatch.setattr(engine.fast._FastBook, "_evaluate_rows", spy)
     batched, full, used = _fast_and_full(p, monkeypatch, registry={}, all_formulas=True)
     assert used
     assert seen == [(name, 40)]
     _assert_same(batched, full)
-    monkeypatch.setattr(engine, "_BATCH", False)
+    evaluate_cell_by_cell(monkeypatch)
     single, _full, _used = _fast_and_full(p, monkeypatch, registry={}, all_formulas=True)
     _assert_same(batched, single)
     assert batched.values == single.values

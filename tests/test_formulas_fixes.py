@@ -1,23 +1,74 @@
-"""The replacements of ``formulas`` functions: Excel's results, and a guard for upgrades."""
+"""The bridge to ``formulas`` (addin/engine/bridge.py): a guard for upgrades, and the
+replaced functions giving Excel's results."""
 
 from __future__ import annotations
 
+import ast
+import importlib
+from pathlib import Path
+
 import openpyxl
 import pytest
-from agglo_addin import engine, formulas_fixes, xlsx
+from agglo_addin import engine, xlsx
+from agglo_addin.engine import bridge
+
+ENGINE = Path(engine.__file__).parent
 
 
 def test_the_targeted_formulas_version_still_has_the_defects():
     """Fails when ``formulas`` is upgraded: check that the replacements are still needed
-    (the defects below) and still fit (``wrap_ufunc``), then update TARGET_VERSION."""
+    (the defects below) and that what the bridge uses still exists (next test), then
+    update TARGET_VERSION and the pin in pyproject.toml."""
     import formulas
-    from formulas.functions import wrap_ufunc  # noqa: F401 - what the replacements use
 
-    assert formulas.__version__ == formulas_fixes.TARGET_VERSION
+    assert formulas.__version__ == bridge.TARGET_VERSION
     func = formulas.Parser().ast("=ROUND(1122.485,2)")[1].compile()
     assert float(func()) == 1122.48  # the defects replaced here (Excel: 1122.49, -23)
     func = formulas.Parser().ast("=_xlfn.CEILING.MATH(-23.5)")[1].compile()
     assert float(func()) == 24
+    func = formulas.Parser().ast("=--TRUE")[1].compile()
+    assert func().item() is True  # the double minus, kept by agglo_addin.keep_cached (Excel: 1)
+
+
+@pytest.mark.parametrize("internal", bridge.INTERNALS)
+def test_what_the_bridge_uses_of_formulas_exists(internal):
+    module, _, path = internal.partition(":")
+    obj = importlib.import_module(module)
+    for name in path.split("."):
+        assert hasattr(obj, name), internal
+        obj = getattr(obj, name)
+
+
+def test_the_stat_module_imports_the_scipy_names_that_are_deferred():
+    # defer_scipy_for_formulas stands in for exactly these names while the module loads
+    import formulas.functions.stat as stat
+
+    source = Path(stat.__file__).read_text(encoding="utf-8")
+    imported = {
+        (node.module, alias.name)
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("scipy")
+        for alias in node.names
+    }
+    expected = {(m, n) for m, names in bridge._SCIPY_NAMES.items() for n in names}
+    assert imported == expected
+
+
+def test_only_the_bridge_imports_formulas_or_schedula():
+    """Everything that touches the calculation engine lives in one module."""
+    found = {}
+    for path in sorted(ENGINE.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                mods = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                mods = [node.module or ""]
+            else:
+                continue
+            hits = [m for m in mods if m.split(".")[0] in ("formulas", "schedula")]
+            if hits:
+                found.setdefault(path.name, set()).update(hits)
+    assert set(found) == {"bridge.py"}, found
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ import pytest
 from agglo_addin import engine, engine_cli, keep_cached, xlsx
 from agglo_addin.cli import main
 from agglo_addin.xlsx import ExcelError, SheetPatch
+from engine_switches import use_full_model
 
 
 def fake_hhi(values):
@@ -116,13 +117,13 @@ def test_reference_arguments_reach_the_worksheet_function_as_values():
         ranges = ({"sheet": "DATA"},)
         value = np.array([[10.0, 30.0], [20.0, 40.0]], dtype=object)
 
-    assert engine._arg_to_xlwings(Rng()) == [[10.0, 30.0], [20.0, 40.0]]
+    assert engine.bridge._arg_to_xlwings(Rng()) == [[10.0, 30.0], [20.0, 40.0]]
 
 
 @pytest.mark.parametrize("full", [False, True])
 def test_a_sheet_name_with_an_apostrophe(tmp_path, monkeypatch, full):
     if full:
-        monkeypatch.setenv("AGGLO_ENGINE_FULL_MODEL", "1")
+        use_full_model(monkeypatch)
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Data"
@@ -212,8 +213,9 @@ def test_a_what_if_data_table_keeps_its_values_and_is_reported(tmp_path, monkeyp
                 )
                 assert b"dataTable" in data
             zout.writestr(info, data)
-    for full in ("0", "1"):
-        monkeypatch.setenv("AGGLO_ENGINE_FULL_MODEL", full)
+    for full in (False, True):
+        if full:
+            use_full_model(monkeypatch)
         ev = _evaluate(out)
         assert ev.values[("Data", "D1")] == 90
         assert ev.values[("Data", "B1")] == 20

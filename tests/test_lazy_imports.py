@@ -1,4 +1,4 @@
-"""Deferred imports of the headless engine (addin/_lazy_imports.py).
+"""Deferred imports of the headless engine (addin/_lazy_imports.py, addin/engine/bridge.py).
 
 Import state is per process, so each scenario runs in a fresh interpreter.
 """
@@ -55,7 +55,7 @@ def test_get_functions_does_not_import_scipy():
     res = _run(
         """
         import json, sys
-        from agglo_addin._lazy_imports import defer_scipy_for_formulas
+        from agglo_addin.engine.bridge import defer_scipy_for_formulas
         applied = defer_scipy_for_formulas()
         import formulas.functions as ff
         table = ff.get_functions()
@@ -84,7 +84,7 @@ def test_formulas_results_identical_with_and_without_deferral():
     exprs = json.dumps(EXPRESSIONS)
     plain = _run(_EVAL + "print(json.dumps(results))", exprs)
     deferred = _run(
-        "from agglo_addin._lazy_imports import defer_scipy_for_formulas\n"
+        "from agglo_addin.engine.bridge import defer_scipy_for_formulas\n"
         "assert defer_scipy_for_formulas()\n"
         + _EVAL
         + textwrap.dedent(
@@ -114,7 +114,7 @@ def test_later_scipy_imports_get_the_real_modules():
     res = _run(
         """
         import json, sys
-        from agglo_addin._lazy_imports import defer_scipy_for_formulas
+        from agglo_addin.engine.bridge import defer_scipy_for_formulas
         defer_scipy_for_formulas()
         import scipy.stats
         from scipy.interpolate import interp1d
@@ -149,7 +149,7 @@ def test_scipy_package_already_imported():
         """
         import json, sys
         import scipy
-        from agglo_addin._lazy_imports import defer_scipy_for_formulas
+        from agglo_addin.engine.bridge import defer_scipy_for_formulas
         applied = defer_scipy_for_formulas()
         loaded = sorted(m for m in ("scipy.stats", "scipy.linalg", "scipy.interpolate")
                         if m in sys.modules)
@@ -175,7 +175,7 @@ def test_nothing_done_when_scipy_stats_already_imported():
         """
         import json, sys
         import scipy.stats, scipy.linalg, scipy.interpolate
-        from agglo_addin._lazy_imports import defer_scipy_for_formulas
+        from agglo_addin.engine.bridge import defer_scipy_for_formulas
         applied = defer_scipy_for_formulas()
         import formulas.functions as ff
         ff.get_functions()
@@ -188,11 +188,12 @@ def test_nothing_done_when_scipy_stats_already_imported():
 
 def test_stand_ins_removed_when_the_import_fails():
     from agglo_addin import _lazy_imports
+    from agglo_addin.engine import bridge
 
     before = {k: v for k, v in sys.modules.items() if k.startswith("scipy")}
 
     def fail_inside():
-        with _lazy_imports._scipy_stand_ins("no.such.owner"):
+        with _lazy_imports._scipy_stand_ins("no.such.owner", bridge._SCIPY_NAMES):
             assert "scipy.interpolate" in sys.modules
             raise RuntimeError("boom")
 

@@ -12,8 +12,9 @@ import zipfile
 
 import openpyxl
 import pytest
-from agglo_addin import engine, engine_cli
+from agglo_addin import engine, engine_cli, xlsx
 from agglo_addin.cli import main
+from engine_switches import PAUSED_CLI
 
 
 def _book(path, formula="=LQ(B2,D2,B5,D5)"):
@@ -37,9 +38,6 @@ def registry():
     if "LQ" not in reg:
         pytest.skip("agglo_addin.udfs.REGISTRY has no LQ")
     return reg
-
-
-_MAIN = "import sys; from agglo_addin.cli import main; sys.exit(main(sys.argv[1:]))"
 
 
 def _run(argv, capsys):
@@ -151,9 +149,14 @@ def test_file_changed_during_refresh_is_not_overwritten(tmp_path, registry, monk
         with open(p, "ab") as fh:
             fh.write(b"x")  # someone else saves the file meanwhile
 
-    from agglo_addin import engine as eng
+    real = xlsx.write_patched
 
-    monkeypatch.setattr(eng, "_test_pause", touch)
+    def write_then_touch(*args, **kwargs):
+        out = real(*args, **kwargs)
+        touch()
+        return out
+
+    monkeypatch.setattr(xlsx, "write_patched", write_then_touch)
     rep = engine.refresh_workbook(p)
     assert rep.status == "refused"
     assert "changed on disk" in rep.message
@@ -165,10 +168,8 @@ def test_file_changed_during_refresh_is_not_overwritten(tmp_path, registry, monk
 def test_kill_during_write_leaves_original_intact(tmp_path, registry):
     p = _book(tmp_path / "b.xlsx")
     before = p.read_bytes()
-    env = dict(os.environ, AGGLO_TEST_WRITE_DELAY="30")
     proc = subprocess.Popen(
-        [sys.executable, "-c", _MAIN, "refresh", str(p)],
-        env=env,
+        [sys.executable, "-c", PAUSED_CLI, "30", "refresh", str(p)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -177,7 +178,7 @@ def test_kill_during_write_leaves_original_intact(tmp_path, registry):
         time.sleep(0.05)
     tmp_files = list(tmp_path.glob(".*.agglo-tmp"))
     assert tmp_files, "the refresh never reached the write phase"
-    time.sleep(0.2)  # inside the write phase (paused half way through the members)
+    time.sleep(0.2)  # inside the write phase (paused after the first bytes)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     assert p.read_bytes() == before
@@ -209,20 +210,18 @@ def test_help_documents_exit_codes(capsys):
 def test_unwritable_folder_is_refused_cleanly(tmp_path, registry):
     if os.geteuid() == 0:
         # root ignores permissions: simulate the failure of the final rename instead
-        import agglo_addin.engine as eng
-
         p = _book(tmp_path / "b.xlsx")
         before = p.read_bytes()
 
         def deny(*a):
             raise PermissionError(13, "Permission denied")
 
-        real = eng.os.replace
-        eng.os.replace = deny
+        real = os.replace
+        os.replace = deny
         try:
             rep = engine.refresh_workbook(p)
         finally:
-            eng.os.replace = real
+            os.replace = real
     else:
         p = _book(tmp_path / "b.xlsx")
         before = p.read_bytes()

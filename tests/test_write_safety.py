@@ -15,10 +15,9 @@ import openpyxl
 import pytest
 from agglo_addin import engine, safe_write, share
 from agglo_addin.cli import main
+from engine_switches import PAUSED_CLI
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="needs POSIX files and signals")
-
-_MAIN = "import sys; from agglo_addin.cli import main; sys.exit(main(sys.argv[1:]))"
 
 
 def _book(path):
@@ -195,10 +194,8 @@ def test_the_backup_and_the_new_file_keep_the_permissions(tmp_path):
 
 
 def _start_paused(p, *extra, command="refresh"):
-    env = dict(os.environ, AGGLO_TEST_WRITE_DELAY="30")
     proc = subprocess.Popen(
-        [sys.executable, "-c", _MAIN, command, str(p), *extra],
-        env=env,
+        [sys.executable, "-c", PAUSED_CLI, "30", command, str(p), *extra],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -206,7 +203,7 @@ def _start_paused(p, *extra, command="refresh"):
     while time.time() < deadline and not _temps(p.parent):
         time.sleep(0.05)
     assert _temps(p.parent), "the refresh never reached the write phase"
-    time.sleep(0.3)  # inside the write (paused half way through the members)
+    time.sleep(0.3)  # inside the write (paused after the first bytes)
     return proc
 
 

@@ -1,0 +1,606 @@
+"""The fast evaluator: the common workbook evaluated without ``formulas.ExcelModel``.
+
+``formulas.ExcelModel`` builds one dispatcher graph for the whole workbook: every cell,
+every range and every link becomes a node, which costs far more than the arithmetic on
+yearbook-sized sheets.  For the common case this evaluator keeps ``formulas`` as the
+parser, compiler and function library (through :mod:`.bridge`) and only replaces the
+bookkeeping: each distinct relative (R1C1) formula is compiled once (a formula filled
+down a column is one pattern), and cells are evaluated depth first in dependency order,
+reading their inputs from the values the sheet XML holds.  The cells of an element-wise
+pattern (``=A2*2``, ``=IF(B2>1,"hi","lo")``, only functions on :data:`_ELEMENTWISE`) are
+computed in one call on columns of values, and so are the cells of a row aggregate
+(:data:`_ROW_AGGREGATES`); the other cells one by one.  It takes legacy and dynamic
+array formulas (results fitted to their range as Excel shows them), defined names that
+stand for a range or for a formula of absolute references, and formulas it cannot share
+(``INDEX``/``MATCH`` ...) compiled for their cell alone.  What it does not take —
+functions whose value depends on the cell or on references made at run time (``ROW()``,
+``INDIRECT``, ``CELL``, ``ISREF`` ...), names whose formulas hold relative references,
+whole rows/columns, circular references — raises ``_Fallback`` and the workbook goes
+through the full model.  (Data tables, other files and unsupported functions never reach
+it: see :mod:`agglo_addin.keep_cached`.)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+import warnings
+from typing import Any
+
+import numpy as np
+
+from .. import xlsx
+from ..xlsx import FormulaCell
+from .bridge import (
+    _cell_calls,
+    _column_values,
+    _compile_formula,
+    _empty,
+    _Fallback,
+    _FastPipe,
+    _functions_of,
+    _inputs_of,
+    _to_formulas_value,
+)
+from .dependencies import _needed_formulas
+from .names import _STRING_LITERAL, _digit_free, _outside_strings, normalize_formula
+from .references import (
+    _AREA,
+    _defined_names,
+    _name_target,
+    _parse_area,
+    _split_sheet,
+    _template_key,
+    _text_of,
+    _tokenize,
+)
+from .results import _collect_cell, _collect_single, _collect_warnings
+
+_REFERENCE_FUNCS = re.compile(r"\b(ISREF|AREAS|SINGLE|_XLFN\.SINGLE)\s*\(|@|#", re.IGNORECASE)
+# functions whose value depends on the cell holding them or on references computed at
+# run time: left to the full model
+_CELL_DEPENDENT = re.compile(
+    r"\b(ROW|COLUMN|OFFSET|INDIRECT|CELL|INFO|FORMULATEXT|ISFORMULA|_XLFN\.FORMULATEXT|"
+    r"_XLFN\.ISFORMULA|LAMBDA|_XLFN\.LAMBDA|LET|_XLFN\.LET)\s*\(",
+    re.IGNORECASE,
+)
+
+
+class _FastBook:
+    """Formula cells and values of a workbook, evaluated without ``ExcelModel``."""
+
+    def __init__(self, pkg, scans, pattern):
+        self.scans = scans
+        self.pattern = pattern
+        self.sheet_index = {s.info.name.upper(): i for i, s in enumerate(scans)}
+        self.formulas: dict[tuple[int, int, int], FormulaCell] = {}
+        self.rows_by_col: list[dict[int, list[int]]] = []
+        self.values: list[dict[tuple[int, int], Any]] = []
+        self.blocked: list[list[tuple[int, int, int, int]]] = []
+        # array formulas: anchor → its range; per sheet (r1, c1, r2, c2, anchor);
+        # every covered cell → its anchor
+        self.array_area: dict[tuple[int, int, int], tuple[int, int, int, int]] = {}
+        self.arrays: list[list[tuple[int, int, int, int, tuple[int, int, int]]]] = []
+        self.covered: dict[tuple[int, int, int], tuple[int, int, int]] = {}
+        self.defined = _defined_names(pkg)
+        for si, scan in enumerate(scans):
+            if scan.values is None:
+                raise _Fallback("no values")
+            by_col: dict[int, list[int]] = {}
+            blocked: list[tuple[int, int, int, int]] = []
+            arrays = []
+            for fc in scan.formulas.values():
+                key = (si, fc.row, fc.col)
+                if fc.kind == "array" and fc.array_ref:
+                    try:
+                        r1, c1, r2, c2 = xlsx.parse_range(fc.array_ref)
+                    except ValueError:
+                        raise _Fallback("array formula with an unusual range") from None
+                    if (r1, c1) != (fc.row, fc.col) or r2 < r1 or c2 < c1:
+                        raise _Fallback("array formula with an unusual range")
+                    if len(self.covered) + (r2 - r1 + 1) * (c2 - c1 + 1) > 1_000_000:
+                        raise _Fallback("very large array formulas")
+                    self.array_area[key] = (r1, c1, r2, c2)
+                    arrays.append((r1, c1, r2, c2, key))
+                    for r in range(r1, r2 + 1):
+                        for c in range(c1, c2 + 1):
+                            self.covered[(si, r, c)] = key
+                elif fc.kind not in ("normal", "shared"):
+                    # data tables are left to the full model: a workbook needing one
+                    # (or a cell it covers) falls back
+                    try:
+                        area = xlsx.parse_range(fc.array_ref or fc.ref)
+                    except ValueError:
+                        raise _Fallback(f"{fc.kind} formula") from None
+                    blocked.append((area[0], area[1], max(area[0], area[2]), area[3]))
+                    continue
+                self.formulas[key] = fc
+                by_col.setdefault(fc.col, []).append(fc.row)
+            for rows in by_col.values():
+                rows.sort()
+            self.rows_by_col.append(by_col)
+            self.values.append(scan.values)
+            self.blocked.append(blocked)
+            self.arrays.append(arrays)
+        self.templates: dict[str, tuple[Any, list[int]]] = {}
+        self.facts: dict[str, tuple[bool, bool, bool]] = {}
+        self.results: dict[tuple[int, int, int], Any] = {}
+        self.compiled: dict[tuple[int, int, int], tuple[Any, list]] = {}
+        self.names = [s.info.name.upper() for s in scans]
+        # ``formulas`` cannot read a sheet name holding an apostrophe ('O''Brien'!A1):
+        # such sheets are given a plain name while their formulas are compiled
+        self.alias_of: dict[str, str] = {}
+        quoted = []
+        for i, s in enumerate(scans):
+            if "'" in s.info.name:
+                alias = self.alias_of[s.info.name.upper()] = f"AGGLO_SHEET_{i}"
+                self.sheet_index[alias] = i
+                quoted.append(re.escape("'" + s.info.name.replace("'", "''") + "'!"))
+        self.quoted = re.compile("|".join(quoted), re.IGNORECASE) if quoted else None
+
+    def _aliased(self, text: str) -> str:
+        def swap(m: re.Match[str]) -> str:
+            name = m.group(0)[1:-2].replace("''", "'").upper()
+            return self.alias_of[name] + "!"
+
+        return _outside_strings(text, lambda part: self.quoted.sub(swap, part))
+
+    # -- compiling ------------------------------------------------------------------------
+    def compile(self, si: int, fc: FormulaCell):
+        """(compiled function, input areas as (sheet index, r1, c1, r2, c2))."""
+        sheet = self.scans[si].info.name
+        text = _text_of(self.scans, sheet, fc)
+        if text is None:
+            raise _Fallback("shared formula without master")
+        body = text.lstrip("=")
+        skeleton = _digit_free(body)  # normalising and the checks below: once per skeleton
+        facts = self.facts.get(skeleton)
+        if facts is None:
+            if len(self.facts) > 65536:
+                self.facts.clear()
+            plain = _STRING_LITERAL.sub('""', skeleton)
+            facts = self.facts[skeleton] = (
+                normalize_formula(skeleton, self.pattern) == skeleton,
+                bool(_REFERENCE_FUNCS.search(plain)),
+                bool(_CELL_DEPENDENT.search(plain)),
+            )
+        same, reference_valued, cell_dependent = facts
+        text = "=" + (body if same else normalize_formula(body, self.pattern))
+        if reference_valued:
+            raise _Fallback("reference-valued function")
+        if self.defined:
+            text = self._with_names_resolved(text, sheet)
+        if self.quoted is not None:
+            text = self._aliased(text)
+            sheet = self.alias_of.get(sheet.upper(), sheet)
+        area = self.array_area.get((si, fc.row, fc.col))
+        shape = (1, 1) if area is None else (area[2] - area[0] + 1, area[3] - area[1] + 1)
+        keyed = _template_key(text, sheet.upper(), fc.row, fc.col, shape)
+        if keyed is None:
+            # not shareable (INDEX, ROW(...), a defined name ...): compiled on its own
+            if cell_dependent:
+                raise _Fallback("positional formula")
+            key = ("cell", si, fc.row, fc.col)
+            tpl = self._compile_template(text, sheet, None)
+            self.templates[key] = tpl
+            areas = tpl[3]
+        else:
+            key, areas = keyed
+            tpl = self.templates.get(key)
+            if tpl is None:
+                tpl = self._compile_template(text, sheet, areas)
+                self.templates[key] = tpl
+        func, picks = tpl[0], tpl[1]
+        ins = []
+        for k in picks:
+            sh_name, (r1, c1, r2, c2), _flags = areas[k]
+            sid = self.sheet_index.get(sh_name)
+            if sid is None:
+                raise _Fallback("unknown sheet")
+            for b1, d1, b2, d2 in self.blocked[sid]:
+                if b1 <= r2 and r1 <= b2 and d1 <= c2 and c1 <= d2:
+                    raise _Fallback("a reference to an array formula's range")
+            ins.append((sid, r1, c1, r2, c2))
+        return func, ins, key
+
+    def _compile_template(self, text: str, sheet: str, areas):
+        """(function, input picks, batchable, areas); ``areas`` None: read from the inputs
+        (a formula compiled for one cell only)."""
+        try:
+            func = _compile_formula(text, sheet.upper())
+        except Exception as exc:  # noqa: BLE001 - formulas cannot parse it: the model decides
+            raise _Fallback(f"cannot compile {text}") from exc
+        own = areas is None
+        if own:
+            areas = []
+        picks = []
+        for name, n_ranges in _inputs_of(func):
+            if n_ranges != 1:
+                raise _Fallback("unusual input")
+            sh_name, ref = _split_sheet(name)
+            area = _parse_area(ref)
+            if sh_name is None or area is None or ref.endswith("#"):
+                raise _Fallback("defined name or unusual reference")
+            sh_name = sh_name.upper()
+            if own:
+                picks.append(len(areas))
+                areas.append((sh_name, area, (True, True, True, True)))
+                continue
+            hits = [i for i, (s, a, _f) in enumerate(areas) if s == sh_name and a == area]
+            if not hits or len({areas[i][2] for i in hits}) > 1:
+                raise _Fallback("ambiguous reference")
+            picks.append(hits[0])
+        # cells of this pattern can be computed together when every reference is one
+        # cell and every function works element by element (see _ELEMENTWISE)
+        names = _functions_of(func)
+        single = all(
+            areas[k][1][0] == areas[k][1][2] and areas[k][1][1] == areas[k][1][3] for k in picks
+        )
+        if not own and single and names <= _ELEMENTWISE:
+            return _FastPipe(func), picks, True, areas
+        # ``=AVERAGE(Data!B2:E2)`` filled down: one aggregate of one row (see _ROW_AGGREGATES)
+        row_agg = (
+            not own
+            and len(picks) == 1
+            and len(names) == 1
+            and next(iter(names)) in _ROW_AGGREGATES
+            and areas[picks[0]][1][0] == areas[picks[0]][1][2]
+            and re.fullmatch(r"=\s*[\w.]+\(\s*[^(),]+\)\s*", text) is not None
+        )
+        return _FastPipe(func), picks, next(iter(names)) if row_agg else False, areas
+
+    def _name_text(self, sheet: str, name: str, depth: int) -> str:
+        """What a defined name stands for, as text to put in its place.
+
+        A plain range (``'Data'!$B$3:$I$33``) as it is; a formula or a constant
+        (``SUM(Data!$B$2:$B$9)*2``, ``0.05``) in parentheses, with the names it uses
+        replaced in turn.  A name whose formula holds a relative reference (its meaning
+        depends on the cell using it), another workbook or a spill makes the full model
+        evaluate the book.
+        """
+        target = (_name_target(self.defined, sheet, name) or "").lstrip("=")
+        t_toks = _tokenize(target) if target else None
+        if not t_toks or depth > 5 or "".join(t[0] for t in t_toks) != target:
+            raise _Fallback("a defined name that cannot be followed")
+        t_sheet, t_ref = _split_sheet(target)
+        if (
+            len(t_toks) == 1
+            and t_toks[0][1:] == ("OPERAND", "RANGE")
+            and t_sheet is not None
+            and not t_sheet.startswith("[")
+            and _parse_area(t_ref) is not None
+            and not t_ref.endswith("#")
+        ):
+            return target
+        out = []
+        for value, ttype, subtype in t_toks:
+            if ttype == "OPERAND" and subtype == "RANGE":
+                sh, ref = _split_sheet(value)
+                if sh is not None and sh.startswith("["):
+                    raise _Fallback("a defined name referring to another workbook")
+                m = _AREA.match(ref)
+                if m is None:
+                    if _parse_area(ref) is not None or ref.endswith("#"):
+                        raise _Fallback("a defined name with whole rows/columns or a spill")
+                    out.append(self._name_text(sh or sheet, ref, depth + 1))
+                    continue
+                g = m.groups()
+                if sh is None or not (g[0] and g[2]) or (g[5] and not (g[4] and g[6])):
+                    raise _Fallback("a defined name with a relative reference")
+            out.append(value)
+        return "(" + "".join(out) + ")"
+
+    def _with_names_resolved(self, text: str, sheet: str) -> str:
+        """The formula with each defined name replaced by what it stands for
+        (:meth:`_name_text`)."""
+        toks = _tokenize(text.lstrip("="))
+        if toks is None or "".join(t[0] for t in toks) != text.lstrip("="):
+            raise _Fallback("formula tokens do not tile the text")
+        out = []
+        changed = False
+        for value, ttype, subtype in toks:
+            if ttype == "OPERAND" and subtype == "RANGE":
+                sh, ref = _split_sheet(value)
+                if _parse_area(ref) is None and not (sh or "").startswith("["):
+                    out.append(self._name_text(sh or sheet, ref, 0))
+                    changed = True
+                    continue
+            out.append(value)
+        return "=" + "".join(out) if changed else text
+
+    # -- evaluating -----------------------------------------------------------------------
+    def _formula_cells_in(self, sid, r1, c1, r2, c2):
+        import bisect
+
+        if r1 == r2 and c1 == c2:  # one cell
+            key = (sid, r1, c1)
+            if key in self.formulas:
+                yield key
+            elif key in self.covered:
+                yield self.covered[key]
+            return
+        by_col = self.rows_by_col[sid]
+        if (c2 - c1) > len(by_col):
+            cols = [c for c in by_col if c1 <= c <= c2]
+        else:
+            cols = [c for c in range(c1, c2 + 1) if c in by_col]
+        for c in cols:
+            rows = by_col[c]
+            lo = bisect.bisect_left(rows, r1)
+            hi = bisect.bisect_right(rows, r2)
+            for r in rows[lo:hi]:
+                yield (sid, r, c)
+        for a1, b1, a2, b2, key in self.arrays[sid]:
+            # an array formula whose range, but not its anchor, overlaps the area
+            if (
+                a1 <= r2
+                and r1 <= a2
+                and b1 <= c2
+                and c1 <= b2
+                and not (r1 <= a1 <= r2 and c1 <= b1 <= c2)
+            ):
+                yield key
+
+    def _area_value(self, sid, r1, c1, r2, c2):
+        vals, res = self.values[sid], self.results
+        if r1 == r2 and c1 == c2:  # one cell: the common case, answered directly
+            key = (sid, r1, c1)
+            out = np.empty((1, 1), object)
+            if key in self.formulas and key not in self.array_area:
+                out[0, 0] = res[key]
+            elif key in self.covered or key in self.array_area:
+                anchor = self.covered.get(key, key)
+                a1, b1 = self.array_area[anchor][:2]
+                out[0, 0] = res[anchor][r1 - a1, c1 - b1]
+            else:
+                out[0, 0] = _to_formulas_value(vals.get((r1, c1)))
+            return out
+        out = np.empty((r2 - r1 + 1, c2 - c1 + 1), object)
+        empty = _empty()
+        if (r2 - r1 + 1) * (c2 - c1 + 1) > 4 * len(vals) + 64:
+            out[:] = empty  # a sparse large area: fill from the stored cells only
+            for (r, c), v in vals.items():
+                if r1 <= r <= r2 and c1 <= c <= c2:
+                    out[r - r1, c - c1] = _to_formulas_value(v)
+        else:
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    out[r - r1, c - c1] = _to_formulas_value(vals.get((r, c)))
+        for key in self._formula_cells_in(sid, r1, c1, r2, c2):
+            area = self.array_area.get(key)
+            if area is None:
+                out[key[1] - r1, key[2] - c1] = res[key]
+                continue
+            a1, b1, a2, b2 = area  # the part of the array's result inside the area
+            y1, x1, y2, x2 = max(a1, r1), max(b1, c1), min(a2, r2), min(b2, c2)
+            out[y1 - r1 : y2 - r1 + 1, x1 - c1 : x2 - c1 + 1] = res[key][
+                y1 - a1 : y2 - a1 + 1, x1 - b1 : x2 - b1 + 1
+            ]
+        return out
+
+    def evaluate(self, starts, node_name, agglo_keys) -> None:
+        """Evaluate ``starts`` and everything they depend on.
+
+        The cells needed are found first (with what each depends on); cells of one
+        element-wise pattern (``=A2*2`` filled down a column) become one node that is
+        computed in a single call on columns of values; the nodes are then computed in
+        dependency order.  A pattern whose cells depend on each other (a running total),
+        or that is caught in a cycle with another pattern, is computed cell by cell.
+        """
+        res = self.results
+        compiled = self.compiled
+        deps: dict[tuple[int, int, int], list[tuple[int, int, int]]] = {}
+        stack = [k for k in starts if k not in res]
+        while stack:
+            key = stack.pop()
+            if key in deps or key in res:
+                continue
+            got = compiled.get(key)
+            if got is None:
+                fc = self.formulas.get(key)
+                if fc is None:
+                    raise _Fallback("an array formula is needed")
+                got = compiled[key] = self.compile(key[0], fc)
+            d = [k for a in got[1] for k in self._formula_cells_in(*a) if k not in res]
+            deps[key] = d
+            stack.extend(k for k in d if k not in deps)
+        groups: dict[str, list[tuple[int, int, int]]] = {}
+        for key in deps:
+            t = compiled[key][2]
+            if self.templates[t][2]:
+                groups.setdefault(t, []).append(key)
+        groups = {t: m for t, m in groups.items() if len(m) > 1}
+        while True:
+            order, bad = _schedule(deps, groups)
+            if not bad:
+                break
+            for t in bad:
+                del groups[t]
+        with _cell_calls(node_name, agglo_keys) as call:
+            for kind, item in order:
+                if kind == "g":
+                    self._evaluate_group(groups[item], call)
+                else:
+                    self._evaluate_cell(item, call)
+
+    def _evaluate_cell(self, key, call) -> None:
+        func, ins, _t = self.compiled[key]
+        args = [self._area_value(*a) for a in ins]
+        area = self.array_area.get(key)
+        if area is None:
+            self.results[key] = call(key, func, args)
+        else:
+            self.results[key] = call(
+                key, func, args, (area[2] - area[0] + 1, area[3] - area[1] + 1)
+            )
+
+    def _evaluate_rows(self, members, call, name: str) -> None:
+        """``=F(row)`` filled down (F in _ROW_AGGREGATES): one NumPy reduction over the
+        rows when every cell they read holds a finite number; otherwise cell by cell."""
+        res, compiled = self.results, self.compiled
+        rows = []
+        for m in members:
+            area = compiled[m][1][0]
+            if any(True for _ in self._formula_cells_in(*area)):
+                rows = None  # reads formula results: cell by cell keeps their order
+                break
+            vals = self.values[area[0]]
+            row = [vals.get((area[1], c)) for c in range(area[2], area[4] + 1)]
+            if not all(type(x) is float and math.isfinite(x) for x in row):
+                rows = None  # empty, text, logical or error cells: Excel's rules apply
+                break
+            rows.append(row)
+        if not rows:
+            for m in members:
+                self._evaluate_cell(m, call)
+            return
+        got = _ROW_AGGREGATES[name](np.array(rows, dtype=float), axis=1)
+        for m, x in zip(members, got.tolist(), strict=True):
+            res[m] = x
+
+    def _evaluate_group(self, members, call) -> None:
+        """One call for all cells of an element-wise pattern (columns of inputs)."""
+        res, compiled, formulas = self.results, self.compiled, self.formulas
+        kind = self.templates[compiled[members[0]][2]][2]
+        if kind is not True:
+            return self._evaluate_rows(members, call, kind)
+        func = compiled[members[0]][0]
+        n = len(members)
+        cols = []
+        for j in range(len(compiled[members[0]][1])):
+            col = np.empty((n, 1), object)
+            for i, m in enumerate(members):
+                sid, r, c, _r2, _c2 = compiled[m][1][j]
+                k = (sid, r, c)
+                if k in self.covered:  # a cell of an array formula: cell by cell
+                    for m2 in members:
+                        self._evaluate_cell(m2, call)
+                    return
+                if k in formulas:
+                    col[i, 0] = res[k]
+                else:
+                    col[i, 0] = _to_formulas_value(self.values[sid].get((r, c)))
+            cols.append(col)
+        try:
+            v = func(*cols)
+        except Exception:  # noqa: BLE001 - cell by cell decides (and reports)
+            v = None
+        if isinstance(v, np.ndarray) and v.shape == (n, 1):
+            for m, x in zip(members, _column_values(v), strict=True):
+                res[m] = x
+            return
+        for m in members:
+            self._evaluate_cell(m, call)
+
+
+# Functions that compute each cell from the same cells of their arguments, so that a
+# pattern using only them gives on columns of values exactly what it gives cell by
+# cell (checked for each by tests/test_engine.py).  Anything else (SUM, MAX, lookups,
+# our own functions ...) is computed cell by cell.
+_ELEMENTWISE = frozenset(
+    {"+", "-", "*", "/", "^", "&", "=", "<>", "<", ">", "<=", ">=", "U-", "U+", "%"}
+    | {"IF", "IFERROR", "NOT", "ABS", "EXP", "LN", "LOG10", "LOG", "SQRT"}
+    | {"INT", "MOD", "POWER", "ROUND", "ROUNDDOWN", "ROUNDUP", "SIGN", "TRUNC"}
+    | {"ISNUMBER", "ISTEXT", "ISNONTEXT", "ISBLANK", "ISERROR", "ISERR", "ISNA"}
+    | {"ISLOGICAL", "LEN", "LEFT", "RIGHT", "MID", "UPPER", "LOWER", "TRIM", "EXACT", "VALUE"}
+)
+# Aggregates of one row computed for a whole pattern with NumPy (``=AVERAGE(B2:E2)``
+# filled down), when every cell holds a finite number: what Excel gives then
+_ROW_AGGREGATES = {"SUM": np.sum, "AVERAGE": np.mean, "MAX": np.max, "MIN": np.min}
+
+
+def _schedule(deps, groups):
+    """Order of evaluation: ([("g", pattern) | ("c", cell)], set()) or (None, patterns
+    to compute cell by cell because they depend on themselves or sit in a cycle)."""
+    group_of = {k: t for t, m in groups.items() for k in m}
+
+    def node(k):
+        t = group_of.get(k)
+        return ("g", t) if t is not None else ("c", k)
+
+    indeg: dict[tuple, int] = {}
+    succ: dict[tuple, set] = {}
+    self_loops = set()
+    for k, d in deps.items():
+        a = node(k)
+        indeg.setdefault(a, 0)
+        for j in d:
+            b = node(j)
+            if b == a:
+                if a[0] == "g":
+                    self_loops.add(a[1])
+                    continue
+                raise _Fallback("circular reference")
+            s = succ.setdefault(b, set())
+            if a not in s:
+                s.add(a)
+                indeg[a] = indeg.get(a, 0) + 1
+    if self_loops:
+        return None, self_loops
+    ready = [n for n, c in indeg.items() if c == 0]
+    order = []
+    while ready:
+        n = ready.pop()
+        order.append(n)
+        for m in succ.get(n, ()):
+            indeg[m] -= 1
+            if indeg[m] == 0:
+                ready.append(m)
+    if len(order) < len(indeg):
+        bad = {n[1] for n, c in indeg.items() if c > 0 and n[0] == "g"}
+        if not bad:
+            raise _Fallback("circular reference")
+        return None, bad
+    return order, set()
+
+
+def _evaluate_fast(pkg, scans, agglo, ev, tol, everything, pattern, book_name, log):
+    """Evaluate with :class:`_FastBook`; raises ``_Fallback`` when it does not apply."""
+    t0 = time.perf_counter()
+    fb = _FastBook(pkg, scans, pattern)
+    if everything:
+        if any(fb.blocked):
+            raise _Fallback("data tables to evaluate")
+        starts = sorted(fb.formulas)
+    else:
+        needed = _needed_formulas(pkg, scans, agglo)
+        starts = [(si, fc.row, fc.col) for si, fc in needed]
+    names = [s.info.name.upper() for s in scans]
+
+    def ref_of(key):
+        area = fb.array_area.get(key)
+        if area is None or area[:2] == area[2:]:
+            return xlsx.cell_ref(key[1], key[2])
+        return f"{xlsx.cell_ref(area[0], area[1])}:{xlsx.cell_ref(area[2], area[3])}"
+
+    def node_name(key):
+        return f"'[{book_name}]{names[key[0]].replace(chr(39), chr(39) * 2)}'!" + ref_of(key)
+
+    agglo_nodes = {}
+    agglo_keys = set()
+    for (sheet, _ref), fc in agglo.items():
+        key = (fb.sheet_index[sheet.upper()], fc.row, fc.col)
+        agglo_keys.add(key)
+        agglo_nodes[node_name(key)] = (sheet, fc)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fb.evaluate(starts, node_name, agglo_keys)
+    ev.seconds["load"] = time.perf_counter() - t0
+    ev.seconds["calculate"] = 0.0
+    ev.n_evaluated = len(fb.results)
+    res = fb.results
+    arrays = fb.array_area
+    for key in sorted(
+        res,
+        key=lambda k: (names[k[0]], ref_of(k) if k in arrays else xlsx.cell_ref(k[1], k[2])),
+    ):
+        if key in fb.array_area:
+            node = node_name(key)
+            _collect_cell(ev, scans[key[0]], node, {node: res[key]}, agglo_nodes, log, tol, pkg,
+                          scans)  # fmt: skip
+            continue
+        node = node_name(key) if key in agglo_keys else ""
+        _collect_single(ev, scans[key[0]], key, res[key], agglo_nodes, node, log, tol, scans)
+    _collect_warnings(ev, log)
+    return ev
