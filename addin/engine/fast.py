@@ -29,6 +29,7 @@ import warnings
 from typing import Any
 
 import numpy as np
+from agglo.cells import quote_sheet
 
 from .. import xlsx
 from ..xlsx import FormulaCell
@@ -136,7 +137,7 @@ class _FastBook:
             if "'" in s.info.name:
                 alias = self.alias_of[s.info.name.upper()] = f"AGGLO_SHEET_{i}"
                 self.sheet_index[alias] = i
-                quoted.append(re.escape("'" + s.info.name.replace("'", "''") + "'!"))
+                quoted.append(re.escape(quote_sheet(s.info.name, always=True) + "!"))
         self.quoted = re.compile("|".join(quoted), re.IGNORECASE) if quoted else None
 
     def _aliased(self, text: str) -> str:
