@@ -91,17 +91,25 @@ def lite_names() -> list[str]:
     return sorted(d.name for d in _declarations())
 
 
-def formula(name: str, *args: str, **named: str) -> str:
+def formula(name: str, *args: str, blank: str = "", **named: str) -> str:
     """A worksheet formula calling ``name``: positional texts first, then named ones put
-    in their declared places (places left out stay empty, i.e. the defaults).
+    in their declared places.  Places left out after the last one given are dropped (the
+    defaults); those before it hold ``blank``: nothing, or ``'""'`` for an empty text,
+    which the functions also read as the default.
 
     Examples
     --------
     >>> formula("LQRATIO", "B3:D33", industry_totals="B34:D34")
     '=LQRATIO(B3:D33,,B34:D34)'
+    >>> formula("LOCGINI", "EMP_2023", halved="TRUE", blank='""')
+    '=LOCGINI(EMP_2023,"",TRUE)'
     """
     decl = by_name()[name]
     names = [a.name for a in decl.args]
+    if len(args) > len(names):
+        raise ValueError(
+            f"{name} takes {len(names)} arguments ({', '.join(names)}), not {len(args)}"
+        )
     cells = list(args) + [""] * (len(names) - len(args))
     for key, text in named.items():
         if key not in names:
@@ -109,7 +117,7 @@ def formula(name: str, *args: str, **named: str) -> str:
         cells[names.index(key)] = text
     while cells and cells[-1] == "":
         cells.pop()
-    return f"={name}({','.join(cells)})"
+    return f"={name}({','.join(c if c != '' else blank for c in cells)})"
 
 
 def _default_text(value: Any) -> str:

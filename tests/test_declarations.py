@@ -95,6 +95,18 @@ def test_formula_puts_arguments_in_their_declared_places():
     assert declare.formula("HHI", "A1:C9") == "=HHI(A1:C9)"
     with pytest.raises(ValueError, match="HHI has no argument 'weights'"):
         declare.formula("HHI", "A1:C9", weights="D1:D9")
+    with pytest.raises(ValueError, match="HHI takes 3 arguments"):
+        declare.formula("HHI", "A1:C9", "TRUE", "FALSE", "1")
+
+
+def test_formula_writes_blank_in_the_places_left_out_before_the_last_given():
+    assert declare.formula("BETACONV", "WAGE", fixed_effects="TRUE", years="YEARS", blank='""') == (
+        '=BETACONV(WAGE,"","","",TRUE,YEARS)'
+    )
+    assert declare.formula("THEIL", "W", groups="REGION", blank='""') == '=THEIL(W,"",REGION)'
+    # places left out after the last one given are dropped whatever blank is
+    assert declare.formula("THEIL", "W", blank='""') == "=THEIL(W)"
+    assert declare.formula("THEIL", "W", groups="REGION") == "=THEIL(W,,REGION)"
 
 
 def test_readme_table_is_the_generated_one():
