@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from agglo_addin.declare import formula
 from openpyxl.chart import Reference, ScatterChart, Series
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.formatting.rule import CellIsRule
@@ -47,7 +48,7 @@ def build(path: Path) -> None:
     book.header(lqs, 3, 1, ["地区", *industries])
     for i in range(n):
         book.put(lqs, 4 + i, 1, PROVINCES[i], font=F_HEAD)
-    book.array(lqs, 4, 2, n, k, f"=LQRATIO(EMP_{T3_YEAR})", fmt=NF_3)
+    book.array(lqs, 4, 2, n, k, formula("LQRATIO", f"EMP_{T3_YEAR}"), fmt=NF_3)
     lq_all = book.name("LQ_MATRIX", sref(lqs.title, 4, 2, 3 + n, 1 + k))
     above_one(lqs, rng(4, 2, 3 + n, 1 + k, absolute=False))
     book.widths(lqs, [10] + [9] * k)
@@ -84,7 +85,7 @@ def build(path: Path) -> None:
         f"D{r0}:D{r1}",
         -1,
         1,
-        "利润率 = 利润总额/营业收入（小数），可用 =PROFITMARGIN(利润,收入)",
+        "利润率 = 利润总额/营业收入（小数），可用 " + formula("PROFITMARGIN", "利润", "收入"),
     )
     book.note(ws, r1 + 1, 1, "利润率列留空时请选用平均工资。有利润总额和营业收入时可输入 =PROFITMARGIN(利润, 收入)。"
               " / Leave the indicator on 平均工资 unless column D holds profit margins.")  # fmt: skip
@@ -93,10 +94,10 @@ def build(path: Path) -> None:
     book.put(
         ws, top - 1, rc, "相关系数 correlation =CORRTEST(x, y, method)", font=F_SUB, border=False
     )
-    book.array(ws, top, rc, 2, 4, f"=CORRTEST({x},{y},{meth})", fmt=NF_4)
+    book.array(ws, top, rc, 2, 4, formula("CORRTEST", x, y, method=meth), fmt=NF_4)
     book.put(ws, top + 3, rc, "OLS 回归 y = b0 + b1·LQ =OLS(y, x)", font=F_SUB, border=False)
     ot = top + 4
-    book.array(ws, ot, rc, 9, 5, f"=OLS({y},{x})", fmt=NF_4)
+    book.array(ws, ot, rc, 9, 5, formula("OLS", y, x), fmt=NF_4)
     for c in range(rc, rc + 5):
         for rr in (top, ot):
             ws.cell(row=rr, column=c).font = F_HEAD

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import agglo
 import numpy as np
+from agglo_addin.declare import formula
 from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Font
@@ -99,8 +100,9 @@ def build(path: Path) -> None:
     mat = book.name("AHP_MATRIX", sref(ws.title, r0, c0, r0 + n - 1, c0 + n - 1))
     # results
     rc = c0 + n + 1  # column of the AHP table
-    book.put(ws, 9, rc, "结果 result: =AHP(AHP_MATRIX,AHP_METHOD,AHP_RI)", font=F_SUB, border=False)
-    book.array(ws, 10, rc, n + 6, 2, f"=AHP({mat},{method},{ri})", fmt=NF_4)
+    ahp = formula("AHP", mat, method=method, ri=ri)
+    book.put(ws, 9, rc, f"结果 result: {ahp}", font=F_SUB, border=False)
+    book.array(ws, 10, rc, n + 6, 2, ahp, fmt=NF_4)
     cr_cell = ref(10 + n + 4, rc + 1)
     ws.conditional_formatting.add(
         ref(10 + n + 4, rc + 1, False),
@@ -113,7 +115,7 @@ def build(path: Path) -> None:
     book.header(ws, 10, wc - 1, ["准则", "权重 w", "排序"])
     for i in range(n):
         book.formula(ws, r0 + i, wc - 1, f"=INDEX({crit},{i + 1})", font=F_HEAD)
-    book.array(ws, r0, wc, n, 1, f"=AHPWEIGHTS({mat},{method},{ri})", fmt=NF_4)
+    book.array(ws, r0, wc, n, 1, formula("AHPWEIGHTS", mat, method=method, ri=ri), fmt=NF_4)
     wrng = rng(r0, wc, r0 + n - 1, wc)
     for i in range(n):
         book.formula(ws, r0 + i, wc + 1, f'=1+COUNTIF({wrng},">"&{ref(r0 + i, wc, False)})')
@@ -221,7 +223,9 @@ def build(path: Path) -> None:
         r, c = _judgement_block(book, gs, top + 1, 1, upper_k, crit, n)
         starts.append((r, c))
         m = book.name(f"EXPERT{k + 1}", sref(gs.title, r, c, r + n - 1, c + n - 1))
-        book.array(gs, top + 1, c + n + 1, n + 6, 2, f"=AHP({m},{method},{ri})", fmt=NF_4)
+        book.array(
+            gs, top + 1, c + n + 1, n + 6, 2, formula("AHP", m, method=method, ri=ri), fmt=NF_4
+        )
     # combined matrix
     top = 7 + k_exp * block_h
     book.put(gs, top, 1, "合成判断矩阵 combined matrix (AIJ)", font=F_SUB, border=False)
@@ -240,7 +244,9 @@ def build(path: Path) -> None:
             )
             book.formula(gs, cr0 + i, cc0 + j, f"=EXP(({terms})/{wsum})", fmt=NF_3)
     comb = book.name("AHP_COMBINED", sref(gs.title, cr0, cc0, cr0 + n - 1, cc0 + n - 1))
-    book.array(gs, top + 1, cc0 + n + 1, n + 6, 2, f"=AHP({comb},{method},{ri})", fmt=NF_4)
+    book.array(
+        gs, top + 1, cc0 + n + 1, n + 6, 2, formula("AHP", comb, method=method, ri=ri), fmt=NF_4
+    )
     # AIP for comparison
     ar = cr0 + n + 7
     book.put(gs, ar - 1, 1, "对照：各专家权重的加权平均（AIP）/ for comparison: weighted mean of "

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import agglo
 import numpy as np
+from agglo_addin.declare import formula
 from openpyxl.chart import BarChart, RadarChart, Reference, Series
 from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
 
@@ -86,7 +87,8 @@ def build(path: Path) -> None:
     et = 8
     book.put(ws, et - 1, 1, "熵值法权重 entropy weights =ENTROPY(INNOV_TABLE, INNOV_DIR, ENT_NORM)",
              font=F_SUB, border=False)  # fmt: skip
-    book.array(ws, et, 1, k + 1, 4, f"=ENTROPY({table},{dirs},{norm})", fmt=NF_4)
+    fx = formula("ENTROPY", table, directions=dirs, normalize=norm)
+    book.array(ws, et, 1, k + 1, 4, fx, fmt=NF_4)
     for c in range(1, 5):
         ws.cell(row=et, column=c).font = F_HEAD
         ws.cell(row=et, column=c).fill = FILL_HEAD
@@ -100,10 +102,14 @@ def build(path: Path) -> None:
         book.formula(ws, r0 + i, 1, f"=INDEX(CITIES,{i + 1})", font=F_HEAD)
         book.formula(ws, r0 + i, 5, f"=INDEX(POTENTIAL,{i + 1})", fmt="0.0")
         book.formula(ws, r0 + i, 6, f"=INDEX({gdp},{i + 1})", fmt=NF_AMOUNT)
-    book.array(ws, r0, 2, m, 1, f"=TOPSIS({table},{w},{dirs},{tnorm})", fmt=NF_4)
-    book.array(ws, r0, 3, m, 1, f"=TOPSISRANK({table},{w},{dirs},{tnorm})", fmt="0")
-    book.array(ws, r0, 4, m, 1, f'=COMPOSITE({table},{w},{dirs},"minmax",100)', fmt="0.00")
-    book.array(ws, r0, 7, m, 1, f"=SHAREOF({gdp})", fmt=NF_PCT)
+    fx = formula("TOPSIS", table, weights=w, directions=dirs, normalize=tnorm)
+    book.array(ws, r0, 2, m, 1, fx, fmt=NF_4)
+    fx = formula("TOPSISRANK", table, weights=w, directions=dirs, normalize=tnorm)
+    book.array(ws, r0, 3, m, 1, fx, fmt="0")
+    fx = formula("COMPOSITE", table, weights=w, directions=dirs, normalize='"minmax"',
+                 multiplier="100")  # fmt: skip
+    book.array(ws, r0, 4, m, 1, fx, fmt="0.00")
+    book.array(ws, r0, 7, m, 1, formula("SHAREOF", gdp), fmt=NF_PCT)
     ws.conditional_formatting.add(f"C{r0}:C{r1}", CellIsRule(operator="equal", formula=["1"],
                                                              fill=FILL_GOOD))  # fmt: skip
     ws.conditional_formatting.add(
@@ -111,9 +117,9 @@ def build(path: Path) -> None:
                                        end_color="63BE7B"))  # fmt: skip
     pr = r1 + 2
     book.put(ws, pr, 1, "GDP 首位度 primacy S1/S2", font=F_HEAD, fill=FILL_HEAD)
-    book.formula(ws, pr, 2, f"=PRIMACY({gdp},2)", fmt="0.000")
+    book.formula(ws, pr, 2, formula("PRIMACY", gdp, k="2"), fmt="0.000")
     book.put(ws, pr + 1, 1, "四城指数 S1/(S2+S3+S4)", font=F_HEAD, fill=FILL_HEAD)
-    book.formula(ws, pr + 1, 2, f"=PRIMACY({gdp},4)", fmt="0.000")
+    book.formula(ws, pr + 1, 2, formula("PRIMACY", gdp, k="4"), fmt="0.000")
     book.note(
         ws, pr + 2, 1, "首位度在这 5 个城市之间计算（并非各省内部的城市首位度）；重庆为主城区 GDP。"
     )
@@ -124,7 +130,8 @@ def build(path: Path) -> None:
     book.header(ws, nt, 1, ["城市", *ind_cols])
     for i in range(m):
         book.formula(ws, nt + 1 + i, 1, f"=INDEX(CITIES,{i + 1})", font=F_HEAD)
-    book.array(ws, nt + 1, 2, m, k, f'=NORMALIZE({table},{dirs},"minmax")', fmt="0.00")
+    fx = formula("NORMALIZE", table, directions=dirs, method='"minmax"')
+    book.array(ws, nt + 1, 2, m, k, fx, fmt="0.00")
     # charts
     bar = BarChart()
     bar.title = "综合指数（Agglo 计算，非论文结果）"

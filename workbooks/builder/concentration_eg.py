@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from agglo_addin.declare import formula
 from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
 from openpyxl.styles import Border, PatternFill, Side
@@ -55,25 +56,25 @@ def build(path: Path) -> None:
     halved = book.option(ws, 4, 1, "区位基尼取半 halved", "FALSE", ["FALSE", "TRUE"], "LOCGINI_HALVED",
                          "TRUE: 与 EconGeo 相同取半 / halve as EconGeo does")  # fmt: skip
     tables = [
-        ("HHI 赫芬达尔指数 H = Σ s_r²", "=HHI({e})", NF_4),
-        ("HHI 标准化 (H − 1/n)/(1 − 1/n)", "=HHI({e},TRUE)", NF_4),
-        ("CR_n 集中度（最大 n 省份额之和）", "=CRN({e},CRN_OPT)".replace("CRN_OPT", crn), NF_PCT),
-        ("空间基尼系数 G = Σ (s_r − x_r)²", "=SPATIALGINI({e})", NF_4),
+        ("HHI 赫芬达尔指数 H = Σ s_r²", lambda e: formula("HHI", e), NF_4),
+        ("HHI 标准化 (H − 1/n)/(1 − 1/n)", lambda e: formula("HHI", e, normalized="TRUE"), NF_4),
+        ("CR_n 集中度（最大 n 省份额之和）", lambda e: formula("CRN", e, n=crn), NF_PCT),
+        ("空间基尼系数 G = Σ (s_r − x_r)²", lambda e: formula("SPATIALGINI", e), NF_4),
         (
             "区位基尼系数 locational Gini (Krugman 1991)",
-            '=LOCGINI({e},"",HALVED_OPT)'.replace("HALVED_OPT", halved),
+            lambda e: formula("LOCGINI", e, halved=halved, blank='""'),
             NF_4,
         ),
     ]
     row = 6
     firsts = []
-    for title, template, fmt in tables:
+    for title, make, fmt in tables:
         book.put(ws, row, 1, title, font=F_SUB, border=False)
         book.header(ws, row + 1, 1, ["年份", *industries])
         for i, year in enumerate(EMP_YEARS):
             r = row + 2 + i
             book.put(ws, r, 1, year, font=F_HEAD)
-            book.array(ws, r, 2, 1, k, template.format(e=f"EMP_{year}"), fmt=fmt)
+            book.array(ws, r, 2, 1, k, make(f"EMP_{year}"), fmt=fmt)
         firsts.append(row + 1)
         ws.conditional_formatting.add(
             rng(row + 2, 2, row + 1 + len(EMP_YEARS), 1 + k, absolute=False),
@@ -103,8 +104,10 @@ def build(path: Path) -> None:
         top = 4 + i * (k + 4)
         book.put(dt_, top, 1, f"{year}年 EG (Ellison–Glaeser 1997)", font=F_SUB, border=False)
         book.put(dt_, top, 7, f"{year}年 MS (Maurel–Sédillot 1999)", font=F_SUB, border=False)
-        book.array(dt_, top + 1, 1, k + 1, 5, f"=EGINDEX(EMPL_{year},FIRMS)", fmt=NF_4)
-        book.array(dt_, top + 1, 7, k + 1, 4, f"=MSINDEX(EMPL_{year},FIRMS)", fmt=NF_4)
+        fx = formula("EGINDEX", f"EMPL_{year}", firm_counts="FIRMS")
+        book.array(dt_, top + 1, 1, k + 1, 5, fx, fmt=NF_4)
+        fx = formula("MSINDEX", f"EMPL_{year}", firm_counts="FIRMS")
+        book.array(dt_, top + 1, 7, k + 1, 4, fx, fmt=NF_4)
         for c in (*range(1, 6), *range(7, 11)):
             dt_.cell(row=top + 1, column=c).font = F_HEAD
             dt_.cell(row=top + 1, column=c).fill = FILL_HEAD
@@ -192,8 +195,8 @@ def build(path: Path) -> None:
                 colrange = sref(data_title, s0, 3 + j, s0 + n - 1, 3 + j)
                 book.formula(mr, r, 3 + j, f"=SUMIF({reg},$B{r},{colrange})", fmt=NF_INT)
         block = rng(r0, 3, r0 + nr - 1, 2 + k)
-        book.array(mr, r0, c_share, nr, k, f"=SHAREOF({block})", fmt=NF_PCT)
-        book.array(mr, r0, c_lq, nr, k, f"=LQRATIO({block})", fmt=NF_3)
+        book.array(mr, r0, c_share, nr, k, formula("SHAREOF", block), fmt=NF_PCT)
+        book.array(mr, r0, c_lq, nr, k, formula("LQRATIO", block), fmt=NF_3)
         for c in range(1, c_lq + k):
             mr.cell(row=r0 + nr - 1, column=c).border = Border(
                 left=THIN, right=THIN, top=THIN, bottom=Side(style="medium", color="7F7F7F")

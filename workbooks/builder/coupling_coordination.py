@@ -9,6 +9,7 @@ from pathlib import Path
 
 import agglo
 import numpy as np
+from agglo_addin.declare import formula
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.formatting.rule import ColorScaleRule, FormulaRule
 
@@ -149,9 +150,11 @@ def build(path: Path) -> None:
     et = 12
     book.put(ws, et - 1, 1, "熵值法权重 entropy weights: 系统1 (=ENTROPY(SYS1_TABLE,SYS1_DIR,...))",
              font=F_SUB, border=False)  # fmt: skip
-    book.array(ws, et, 1, n1 + 1, 4, f"=ENTROPY({sys1},{dir1},{norm},{zero})", fmt=NF_4)
+    fx = formula("ENTROPY", sys1, directions=dir1, normalize=norm, zero=zero)
+    book.array(ws, et, 1, n1 + 1, 4, fx, fmt=NF_4)
     book.put(ws, et - 1, 6, "系统2 system 2", font=F_SUB, border=False)
-    book.array(ws, et, 6, n2 + 1, 4, f"=ENTROPY({sys2},{dir2},{norm},{zero})", fmt=NF_4)
+    fx = formula("ENTROPY", sys2, directions=dir2, normalize=norm, zero=zero)
+    book.array(ws, et, 6, n2 + 1, 4, fx, fmt=NF_4)
     # main table
     top = et + n1 + 4
     heads = ["地区", "年份", "U1 经济与创新", "U2 生态环境"]
@@ -161,17 +164,20 @@ def build(path: Path) -> None:
     for i in range(nrow):
         book.formula(ws, r0 + i, 1, f"=INDEX(DEV_REGION,{i + 1})", font=F_HEAD)
         book.formula(ws, r0 + i, 2, f"=INDEX(DEV_YEAR,{i + 1})", font=F_HEAD)
-    book.array(ws, r0, 3, nrow, 1, f"=ENTROPYSCORE({sys1},{dir1},{norm},{zero})", fmt=NF_4)
-    book.array(ws, r0, 4, nrow, 1, f"=ENTROPYSCORE({sys2},{dir2},{norm},{zero})", fmt=NF_4)
+    fx = formula("ENTROPYSCORE", sys1, directions=dir1, normalize=norm, zero=zero)
+    book.array(ws, r0, 3, nrow, 1, fx, fmt=NF_4)
+    fx = formula("ENTROPYSCORE", sys2, directions=dir2, normalize=norm, zero=zero)
+    book.array(ws, r0, 4, nrow, 1, fx, fmt=NF_4)
     u = book.name("U_SCORES", sref(ws.title, r0, 3, r1, 4))
-    book.array(ws, top, 5, nrow + 1, 3, f"=CTD({u},{weights},{method})", fmt=NF_4, font=F_BODY)
+    fx = formula("CTD", u, weights=weights, method=method)
+    book.array(ws, top, 5, nrow + 1, 3, fx, fmt=NF_4, font=F_BODY)
     for c in range(5, 8):
         ws.cell(row=top, column=c).font = F_HEAD
         ws.cell(row=top, column=c).fill = FILL_HEAD
     dcol = sref(ws.title, r0, 7, r1, 7)
-    book.array(ws, r0, 8, nrow, 1, f"=COORDLEVEL({dcol},{scheme},{closed})")
-    book.array(ws, r0, 9, nrow, 1,
-               f"=LEADLAG({sref(ws.title, r0, 3, r1, 3)},{sref(ws.title, r0, 4, r1, 4)},{tol})")  # fmt: skip
+    book.array(ws, r0, 8, nrow, 1, formula("COORDLEVEL", dcol, scheme=scheme, closed=closed))
+    u1, u2 = sref(ws.title, r0, 3, r1, 3), sref(ws.title, r0, 4, r1, 4)
+    book.array(ws, r0, 9, nrow, 1, formula("LEADLAG", u1, u2, tolerance=tol))
     level_colours(ws, rng(r0, 8, r1, 8, absolute=False), f"H{r0}")
     ws.conditional_formatting.add(
         rng(r0, 7, r1, 7, absolute=False),
@@ -282,18 +288,21 @@ def build(path: Path) -> None:
             ps, r, 1, f"=INDEX({sref(ps.title, dt0 + 1, 1, dt0 + m, 1)},{i + 1})", font=F_HEAD
         )
         book.formula(ps, r, 2, f"=INDEX({hq},{i + 1},MATCH({which},{hh},0))", fmt=NF_2)
-    book.array(ps, c0r, 3, m, 1, f"=RESCALE({cl},{low},{high})", fmt=NF_4)
+    book.array(ps, c0r, 3, m, 1, formula("RESCALE", cl, low, high), fmt=NF_4)
     book.array(ps, c0r, 4, m, 1,
-               f"=RESCALE({sref(ps.title, c0r, 2, c1r, 2)},{low},{high})", fmt=NF_4)  # fmt: skip
+               formula("RESCALE", sref(ps.title, c0r, 2, c1r, 2), low, high), fmt=NF_4)  # fmt: skip
     pu = book.name("P3_U", sref(ps.title, c0r, 3, c1r, 4))
-    book.array(ps, ct, 5, m + 1, 3, f'=CTD({pu},{pw},"standard",{expo})', fmt=NF_4)
+    fx = formula("CTD", pu, weights=pw, method='"standard"', exponent=expo)
+    book.array(ps, ct, 5, m + 1, 3, fx, fmt=NF_4)
     for c in range(5, 8):
         ps.cell(row=ct, column=c).font = F_HEAD
         ps.cell(row=ct, column=c).fill = FILL_HEAD
-    book.array(ps, c0r, 8, m, 1, f"=COUPLINGSTAGE({sref(ps.title, c0r, 5, c1r, 5)},{cs},{pclosed})")
-    book.array(ps, c0r, 9, m, 1, f"=COORDLEVEL({sref(ps.title, c0r, 7, c1r, 7)},{dsch},{pclosed})")
-    book.array(ps, c0r, 10, m, 1,
-               f"=LEADLAG({sref(ps.title, c0r, 3, c1r, 3)},{sref(ps.title, c0r, 4, c1r, 4)},0)")  # fmt: skip
+    fx = formula("COUPLINGSTAGE", sref(ps.title, c0r, 5, c1r, 5), scheme=cs, closed=pclosed)
+    book.array(ps, c0r, 8, m, 1, fx)
+    fx = formula("COORDLEVEL", sref(ps.title, c0r, 7, c1r, 7), scheme=dsch, closed=pclosed)
+    book.array(ps, c0r, 9, m, 1, fx)
+    u1, u2 = sref(ps.title, c0r, 3, c1r, 3), sref(ps.title, c0r, 4, c1r, 4)
+    book.array(ps, c0r, 10, m, 1, formula("LEADLAG", u1, u2, tolerance="0"))
     for i in range(m):
         r = c0r + i
         book.formula(ps, r, 11, f'=IF(C{r}>D{r},"+",IF(C{r}<D{r},"-",""))', font=F_HEAD)

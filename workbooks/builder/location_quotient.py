@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from agglo_addin.declare import formula
 from openpyxl.chart import LineChart, Reference
 from openpyxl.formatting.rule import ColorScaleRule, FormulaRule
 from openpyxl.worksheet.pagebreak import Break
@@ -34,6 +35,18 @@ TITLE = "区位熵与产业专业化 Location quotients and specialisation"
 
 GDP_YEARS = list(range(2015, 2025))
 SECTORS = ["第一产业", "第二产业", "第三产业"]
+
+
+def _lq_formula(year: int, form: str) -> str:
+    """The LQ matrix of one year: the VA table against the GDP column and the 全国* row."""
+    return formula(
+        "LQRATIO",
+        f"VA_{year}",
+        region_totals=f"GDP_{year}",
+        industry_totals=f"VA_NAT_{year}",
+        grand_total=f"GDP_NAT_{year}",
+        form=form,
+    )
 
 
 def build(path: Path) -> None:
@@ -105,8 +118,7 @@ def build(path: Path) -> None:
         lq.merge_cells(start_row=head_row, start_column=c0, end_row=head_row, end_column=c0 + 2)
         book.put(lq, head_row, c0, year, font=F_HEAD, fill=FILL_HEAD, align=CENTER)
         book.header(lq, head_row + 1, c0, SECTORS)
-        book.array(lq, first, c0, n, 3,
-                   f"=LQRATIO(VA_{year},GDP_{year},VA_NAT_{year},GDP_NAT_{year},{form})", fmt=NF_3)  # fmt: skip
+        book.array(lq, first, c0, n, 3, _lq_formula(year, form), fmt=NF_3)
     last_col = 1 + 3 * len(GDP_YEARS)
     lq_range = rng(first, 2, first + n - 1, last_col, absolute=False)
     lq.conditional_formatting.add(
@@ -141,7 +153,8 @@ def build(path: Path) -> None:
     for i in range(n):
         book.formula(sp, first + i, 1, f"=INDEX(PROVINCES,{i + 1})", font=F_HEAD)
     for y, year in enumerate(GDP_YEARS):
-        book.array(sp, first, 2 + y, n, 1, f"=KRUGMAN(VA_{year},VA_NAT_{year},{halved})", fmt=NF_3)
+        fx = formula("KRUGMAN", f"VA_{year}", industry_totals=f"VA_NAT_{year}", halved=halved)
+        book.array(sp, first, 2 + y, n, 1, fx, fmt=NF_3)
     book.name("KRUGMAN_ALL", sref(sp.title, first, 2, first + n - 1, 1 + len(GDP_YEARS)))
     sp.conditional_formatting.add(
         rng(first, 2, first + n - 1, 1 + len(GDP_YEARS), absolute=False),
@@ -159,20 +172,18 @@ def build(path: Path) -> None:
         names = ",".join(f"{kind}_{y}" for y in GDP_YEARS)
         return f"CHOOSE({which}-{GDP_YEARS[0] - 1},{names})"
 
+    def cagr(kind: str) -> str:
+        return formula("CAGR", pick(kind, y0), pick(kind, y1), periods)
+
     for i in range(n):
         book.formula(sp, first + i, c0, f"=INDEX(PROVINCES,{i + 1})", font=F_HEAD)
-    book.array(sp, first, c0 + 1, n, 1,
-               f"=CAGR({pick('GDP', y0)},{pick('GDP', y1)},{periods})", fmt=NF_PCT2)  # fmt: skip
-    book.array(sp, first, c0 + 2, n, 3,
-               f"=CAGR({pick('VA', y0)},{pick('VA', y1)},{periods})", fmt=NF_PCT2)  # fmt: skip
+    book.array(sp, first, c0 + 1, n, 1, cagr("GDP"), fmt=NF_PCT2)
+    book.array(sp, first, c0 + 2, n, 3, cagr("VA"), fmt=NF_PCT2)
     book.name("CAGR_ALL", sref(sp.title, first, c0 + 1, first + n - 1, c0 + 4))
     nat = first + n
     book.put(sp, nat, c0, "全国*", font=F_HEAD)
-    book.formula(sp, nat, c0 + 1, f"=CAGR({pick('GDP_NAT', y0)},{pick('GDP_NAT', y1)},{periods})",
-                 fmt=NF_PCT2, font=F_HEAD)  # fmt: skip
-    book.array(sp, nat, c0 + 2, 1, 3,
-               f"=CAGR({pick('VA_NAT', y0)},{pick('VA_NAT', y1)},{periods})", fmt=NF_PCT2,
-               font=F_HEAD)  # fmt: skip
+    book.formula(sp, nat, c0 + 1, cagr("GDP_NAT"), fmt=NF_PCT2, font=F_HEAD)
+    book.array(sp, nat, c0 + 2, 1, 3, cagr("VA_NAT"), fmt=NF_PCT2, font=F_HEAD)
     book.widths(sp, [17] + [8] * len(GDP_YEARS) + [3, 10, 12, 10, 10, 10])
     sp.freeze_panes = sp.cell(row=first, column=2)
 
@@ -259,15 +270,15 @@ def build(path: Path) -> None:
                     "每年一张表，名称 VA_年份（31×3 三次产业）、GDP_年份（31×1）、VA_NAT_年份、GDP_NAT_年份（全国行）。"
                     "粘贴新数据时保持省份顺序与行数不变，所有结果自动更新。增加 2025 年：复制一张年度表，"
                     "在「公式 > 名称管理器」中新建对应的四个名称，并在 LQ 表右侧照样输入数组公式 "
-                    "=LQRATIO(VA_2025,GDP_2025,VA_NAT_2025,GDP_NAT_2025,LQ_FORM)。"
+                    f"{_lq_formula(2025, 'LQ_FORM')}。"
                 ),
                 (
                     "One table per year, with the names VA_<year> (31×3 sectors), GDP_<year> (31×1), "
                     "VA_NAT_<year> and GDP_NAT_<year> (national row). Paste new figures over the yellow "
                     "cells keeping the province order and the number of rows: every result follows. To "
                     "add 2025: copy a yearly table, create the four names in Formulas > Name Manager, and "
-                    "enter the array formula =LQRATIO(VA_2025,GDP_2025,VA_NAT_2025,GDP_NAT_2025,LQ_FORM) to the "
-                    "right of the LQ sheet."
+                    f"enter the array formula {_lq_formula(2025, 'LQ_FORM')} to the right of the LQ "
+                    "sheet."
                 ),
             ),
         ],

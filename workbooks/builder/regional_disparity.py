@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from agglo_addin.declare import formula
 from openpyxl.chart import LineChart, Reference, ScatterChart, Series
 from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, FormulaRule
 
@@ -34,6 +35,21 @@ from .styles import (
 NUMBER = 7
 FILE = "07_regional_disparity.xlsx"
 TITLE = "区域差异与收敛 Regional disparity and convergence"
+
+
+def _yearly_theil(values: str) -> str:
+    """Theil T of one year's wages, provinces weighted equally, split by macro region."""
+    return formula("THEIL", values, groups="REGION", index='"T"', blank='""')
+
+
+def _yearly_dagum(values: str) -> str:
+    """Dagum's decomposition of one year's wages by macro region."""
+    return formula("DAGUMGINI", values, "REGION")
+
+
+def _china_weights(hainan: str) -> str:
+    """The row-standardised contiguity matrix of the 31 provinces, without labels."""
+    return formula("CHINAWEIGHTS", hainan=hainan, style='"W"', labels="FALSE")
 
 
 def build(path: Path) -> None:
@@ -85,13 +101,15 @@ def build(path: Path) -> None:
     k = 4
     wy, ey = pick("WAGE", year), pick("EMPL", year)
     book.put(ws, 6, 1, "泰尔指数分解（各省等权）unweighted", font=F_SUB, border=False)
-    book.array(ws, 7, 1, k + 3, 4, f'=THEIL({wy},"",REGION,{tindex})', fmt=NF_4)
+    fx = formula("THEIL", wy, groups="REGION", index=tindex, blank='""')
+    book.array(ws, 7, 1, k + 3, 4, fx, fmt=NF_4)
     book.put(ws, 6, 6, "泰尔指数分解（就业加权）employment-weighted", font=F_SUB, border=False)
-    book.array(ws, 7, 6, k + 3, 4, f"=THEIL({wy},{ey},REGION,{tindex})", fmt=NF_4)
+    fx = formula("THEIL", wy, weights=ey, groups="REGION", index=tindex)
+    book.array(ws, 7, 6, k + 3, 4, fx, fmt=NF_4)
     book.put(ws, 16, 1, "Dagum 基尼系数分解 Dagum decomposition", font=F_SUB, border=False)
-    book.array(ws, 17, 1, k + 5, 3, f"=DAGUMGINI({wy},REGION)", fmt=NF_4)
+    book.array(ws, 17, 1, k + 5, 3, formula("DAGUMGINI", wy, "REGION"), fmt=NF_4)
     book.put(ws, 16, 6, "组间基尼系数 G_jh（对角线为组内 G_jj）", font=F_SUB, border=False)
-    book.array(ws, 17, 6, k + 1, k + 1, f"=DAGUMMATRIX({wy},REGION)", fmt=NF_4)
+    book.array(ws, 17, 6, k + 1, k + 1, formula("DAGUMMATRIX", wy, "REGION"), fmt=NF_4)
     for top, left, width in ((7, 1, 4), (7, 6, 4), (17, 1, 3), (17, 6, k + 1)):
         for c in range(left, left + width):
             ws.cell(row=top, column=c).font = F_HEAD
@@ -99,14 +117,14 @@ def build(path: Path) -> None:
     # time series from the yearly detail sheet
     dt_ = wb.create_sheet("分解明细 detail")
     book.title(dt_, "各年分解明细（泰尔指数 T 与 Dagum 基尼系数，各省等权）Yearly decompositions",
-               "每年一张表：=THEIL(WAGE_年份,\"\",REGION,\"T\") 与 =DAGUMGINI(WAGE_年份,REGION)。")  # fmt: skip
+               f"每年一张表：{_yearly_theil('WAGE_年份')} 与 {_yearly_dagum('WAGE_年份')}。")  # fmt: skip
     tops = {}
     for i, y in enumerate(WAGE_YEARS):
         top = 4 + i * (k + 7)
         book.put(dt_, top, 1, f"{y}年 泰尔指数 T", font=F_SUB, border=False)
         book.put(dt_, top, 6, f"{y}年 Dagum 基尼系数", font=F_SUB, border=False)
-        book.array(dt_, top + 1, 1, k + 3, 4, f'=THEIL(WAGE_{y},"",REGION,"T")', fmt=NF_4)
-        book.array(dt_, top + 1, 6, k + 5, 3, f"=DAGUMGINI(WAGE_{y},REGION)", fmt=NF_4)
+        book.array(dt_, top + 1, 1, k + 3, 4, _yearly_theil(f"WAGE_{y}"), fmt=NF_4)
+        book.array(dt_, top + 1, 6, k + 5, 3, _yearly_dagum(f"WAGE_{y}"), fmt=NF_4)
         tops[y] = top + 1
     book.widths(dt_, [44, 10, 12, 12, 2, 44, 10, 12])
     dt_.freeze_panes = "A4"
@@ -155,7 +173,7 @@ def build(path: Path) -> None:
     # Lorenz curve of the chosen year, employment-weighted, with the equality line
     lc = 14
     book.put(ws, 6, lc, "洛伦兹曲线（所选年份，就业加权）Lorenz curve", font=F_SUB, border=False)
-    book.array(ws, 7, lc, n + 2, 2, f"=LORENZ({wy},{ey})", fmt=NF_3)
+    book.array(ws, 7, lc, n + 2, 2, formula("LORENZ", wy, weights=ey), fmt=NF_3)
     for c in (lc, lc + 1):
         ws.cell(row=7, column=c).font = F_HEAD
         ws.cell(row=7, column=c).fill = FILL_HEAD
@@ -193,7 +211,7 @@ def build(path: Path) -> None:
     )
     end = book.option(cs, 4, 1, "结束年 end", WAGE_YEARS[-1], WAGE_YEARS, "END", "β 收敛的期末")
     book.put(cs, 6, 1, "σ 收敛 sigma convergence", font=F_SUB, border=False)
-    book.array(cs, 7, 1, T + 1, 6, "=SIGMACONV(WAGE,0,YEARS)", fmt=NF_4)
+    book.array(cs, 7, 1, T + 1, 6, formula("SIGMACONV", "WAGE", ddof="0", years="YEARS"), fmt=NF_4)
     for c in range(1, 7):
         cs.cell(row=7, column=c).font = F_HEAD
         cs.cell(row=7, column=c).fill = FILL_HEAD
@@ -211,11 +229,14 @@ def build(path: Path) -> None:
     cs.add_chart(chart, "H6")
     bt = 8 + T + 2
     book.put(cs, bt, 1, "β 收敛（截面，绝对）cross-section, absolute", font=F_SUB, border=False)
-    book.array(cs, bt + 1, 1, 10, 2, f'=BETACONV(WAGE,"",{start},{end},FALSE,YEARS)', fmt=NF_4)
+    fx = formula("BETACONV", "WAGE", first_year=start, last_year=end, fixed_effects="FALSE",
+                 years="YEARS", blank='""')  # fmt: skip
+    book.array(cs, bt + 1, 1, 10, 2, fx, fmt=NF_4)
     book.put(
         cs, bt, 4, "β 收敛（面板，地区固定效应）panel, fixed effects", font=F_SUB, border=False
     )
-    book.array(cs, bt + 1, 4, 10, 2, '=BETACONV(WAGE,"","","",TRUE,YEARS)', fmt=NF_4)
+    fx = formula("BETACONV", "WAGE", fixed_effects="TRUE", years="YEARS", blank='""')
+    book.array(cs, bt + 1, 4, 10, 2, fx, fmt=NF_4)
     for c in (1, 2, 4, 5):
         cs.cell(row=bt + 1, column=c).font = F_HEAD
         cs.cell(row=bt + 1, column=c).fill = FILL_HEAD
@@ -263,7 +284,8 @@ def build(path: Path) -> None:
     bw = book.option(kd, 3, 1, "带宽 bandwidth", "silverman", ["silverman", "scott"], "KDE_BW",
                      "silverman 或 scott")  # fmt: skip
     points = 100
-    book.array(kd, 5, 1, points + 1, T + 1, f"=KDENSITY(WAGEH,{bw},{points})", fmt="0.000E+00")
+    fx = formula("KDENSITY", "WAGEH", bandwidth=bw, points=str(points))
+    book.array(kd, 5, 1, points + 1, T + 1, fx, fmt="0.000E+00")
     for c in range(1, T + 2):
         kd.cell(row=5, column=c).font = F_HEAD
         kd.cell(row=5, column=c).fill = FILL_HEAD
@@ -290,13 +312,13 @@ def build(path: Path) -> None:
     # --- spatial dependence: contiguity weights, Moran's I, LISA --------------------------
     sw = wb.create_sheet("空间权重 weights")
     book.title(sw, "31 个省区市邻接矩阵（行标准化）Contiguity weights of the 31 provinces",
-               "公式 =CHINAWEIGHTS(HAINAN,\"W\",FALSE)：共享陆地边界为邻居；海南无陆地邻居，按所选约定与广东（及广西）相连。")  # fmt: skip
+               f"公式 {_china_weights('HAINAN')}：共享陆地边界为邻居；海南无陆地邻居，按所选约定与广东（及广西）相连。")  # fmt: skip
     hainan = book.option(sw, 3, 1, "海南约定 Hainan", "guangdong",
                          ["guangdong", "guangdong_guangxi", "isolated"], "HAINAN",
                          "guangdong：海南–广东；isolated 会使海南没有邻居")  # fmt: skip
     book.header(sw, 5, 2, PROVINCES)
     book.header(sw, 6, 1, PROVINCES, vertical=True)
-    book.array(sw, 6, 2, n, n, f'=CHINAWEIGHTS({hainan},"W",FALSE)', fmt="0.00")
+    book.array(sw, 6, 2, n, n, _china_weights(hainan), fmt="0.00")
     book.name("CHINA_W", sref(sw.title, 6, 2, 5 + n, 1 + n))
     sw.conditional_formatting.add(
         rng(6, 2, 5 + n, 1 + n, absolute=False),
@@ -312,12 +334,12 @@ def build(path: Path) -> None:
     book.put(sp, 3, 1, "年份 year", font=F_HEAD, fill=FILL_HEAD)
     book.formula(sp, 3, 2, f"={year}", font=F_HEAD)
     book.put(sp, 5, 1, "全局 Moran's I（所选年份）", font=F_SUB, border=False)
-    book.array(sp, 6, 1, 12, 2, f"=MORANI({wy},CHINA_W)", fmt=NF_4)
+    book.array(sp, 6, 1, 12, 2, formula("MORANI", wy, "CHINA_W"), fmt=NF_4)
     book.put(sp, 5, 4, "LISA 局部莫兰（所选年份）", font=F_SUB, border=False)
     book.header(sp, 6, 4, ["地区"])
     for i in range(n):
         book.formula(sp, 7 + i, 4, f"=INDEX('{ds.title}'!$A${r0}:$A${r1},{i + 1})", font=F_HEAD)
-    book.array(sp, 6, 5, n + 1, 8, f"=LISA({wy},CHINA_W)", fmt=NF_3)
+    book.array(sp, 6, 5, n + 1, 8, formula("LISA", wy, "CHINA_W"), fmt=NF_3)
     for c in (1, 2, *range(5, 13)):
         sp.cell(row=6, column=c).font = F_HEAD
         sp.cell(row=6, column=c).fill = FILL_HEAD
@@ -345,7 +367,7 @@ def build(path: Path) -> None:
     mtop = mt + 3 + T
     for i, y in enumerate(WAGE_YEARS):
         top = mtop + i * 13
-        book.array(sp, top, 1, 12, 2, f"=MORANI(WAGE_{y},CHINA_W)", fmt=NF_4)
+        book.array(sp, top, 1, 12, 2, formula("MORANI", f"WAGE_{y}", "CHINA_W"), fmt=NF_4)
         book.put(sp, top - 1, 1, f"{y}年 Moran's I", font=F_NOTE, border=False)
         r = mt + 2 + i
         book.put(sp, r, 1, y, font=F_HEAD)
@@ -374,7 +396,8 @@ def build(path: Path) -> None:
     book.name("REL_WAGE", sref(mk.title, 5, 2, 4 + n, 1 + T))
     mtx = 7 + n
     book.put(mk, mtx - 1, 1, "转移概率矩阵（4 类，全部年份合并分位数）", font=F_SUB, border=False)
-    book.array(mk, mtx, 1, 5, 8, '=MARKOV(REL_WAGE,4,"pooled")', fmt=NF_3)
+    fx = formula("MARKOV", "REL_WAGE", classes="4", scope='"pooled"')
+    book.array(mk, mtx, 1, 5, 8, fx, fmt=NF_3)
     for c in range(1, 9):
         mk.cell(row=mtx, column=c).font = F_HEAD
         mk.cell(row=mtx, column=c).fill = FILL_HEAD
@@ -390,7 +413,8 @@ def build(path: Path) -> None:
         ),  # fmt: skip
     )
     book.put(mk, mtx + 6, 1, "转移次数 counts", font=F_SUB, border=False)
-    book.array(mk, mtx + 7, 1, 5, 5, '=MARKOV(REL_WAGE,4,"pooled","counts")', fmt=NF_INT)
+    fx = formula("MARKOV", "REL_WAGE", classes="4", scope='"pooled"', show='"counts"')
+    book.array(mk, mtx + 7, 1, 5, 5, fx, fmt=NF_INT)
     for c in range(1, 6):
         mk.cell(row=mtx + 7, column=c).font = F_HEAD
         mk.cell(row=mtx + 7, column=c).fill = FILL_HEAD
