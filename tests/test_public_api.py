@@ -664,7 +664,13 @@ def test_no_internal_labels_of_the_sources():
     # The studies are cited by author, year and title, never as "paper 003" (the option
     # values 'paper003-C'/'paper003-D' of coupling_stage/coordination_level are names).
     label = re.compile(r"(?i)\bpaper 00\d|论文 ?00\d|project source paper|\.\./papers")
-    files = [*_python_sources(), *sorted((SOURCE / "data").glob("*.md"))]
+    files = [
+        *_python_sources(),
+        *sorted((SOURCE / "data").glob("*.md")),
+        *sorted((ROOT / "addin").rglob("*.py")),
+        *sorted((ROOT / "workbooks").rglob("*.py")),
+        *sorted((ROOT / "workbooks").rglob("*.md")),
+    ]
     offenders = [
         f"{p.relative_to(ROOT)}:{i}"
         for p in files

@@ -14,7 +14,7 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.formatting.rule import ColorScaleRule, FormulaRule
 
 from .book import Book, directions_dv, unsmooth
-from .data import paper003_cluster_scores, paper003_published
+from .data import ceramics_cluster_scores, ceramics_published_tables
 from .refs import col, rng, sref
 from .sources import source_line
 from .styles import (
@@ -221,13 +221,13 @@ def build(path: Path) -> None:
     book.widths(ws, [22, 10, 13, 13, 30, 10, 10, 14, 14, 3, 3, 12, 9, 9, 9])
     ws.freeze_panes = ws.cell(row=top + 1, column=3)
 
-    # --- (b) paper 003 --------------------------------------------------------------
+    # --- (b) the ceramics study (章立东、李奥 2021) -----------------------------------------
     ps = wb.create_sheet("陶瓷集群 (b)")
     hqd = agglo.load_dataset("ceramic_cities").set_index("城市")
     cities = list(hqd.index)
     m = len(cities)
-    cluster = paper003_cluster_scores().loc[cities]
-    c_pub, c_sign, d_pub, d_sign = (x.loc[cities] for x in paper003_published())
+    cluster = ceramics_cluster_scores().loc[cities]
+    c_pub, c_sign, d_pub, d_sign = (x.loc[cities] for x in ceramics_published_tables())
     book.title(ps, "陶瓷制造业集群与区域经济高质量发展的耦合协调（12个城市，2019）",
                source_line("ceramics") + " 表2–表4。")  # fmt: skip
     low = book.option(

@@ -51,10 +51,10 @@ def macro_region() -> pd.Series:
     return e.groupby("地区")["区域"].first().loc[list(PROVINCES)]
 
 
-def paper003_published() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Tables 3 (C) and 4 (D) of paper 003 as printed: values and '+'/'-' marks."""
+def ceramics_published_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Tables 3 (C) and 4 (D) of the ceramics study (章立东、李奥 2021; [ceramics] in docs/references.md) as printed: values and '+'/'-' marks."""
     out = []
-    for name in ("paper003_table3_coupling_C.csv", "paper003_table4_coordination_D.csv"):
+    for name in ("ceramics2021_table3_coupling_C.csv", "ceramics2021_table4_coordination_D.csv"):
         raw = pd.read_csv(DATA / name, encoding="utf-8", dtype=str).set_index("城市")
         values = raw.apply(lambda s: s.str.rstrip("+-").astype(float))
         signs = raw.apply(lambda s: s.str[-1].where(s.str[-1].isin(["+", "-"]), ""))
@@ -62,8 +62,8 @@ def paper003_published() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.D
     return out[0], out[1], out[2], out[3]
 
 
-def paper003_cluster_scores() -> pd.Series:
-    """Cluster levels of paper 003 recovered from its published C and D.
+def ceramics_cluster_scores() -> pd.Series:
+    """Cluster levels of the ceramics study recovered from its published C and D.
 
     The paper shows the cluster levels only as a bar chart (Figure 1).  With
     D = √(C·T) and T = 0.5·U1 + 0.5·U2 (not the formula of C), U1 = 2D²/C − U2 for each of
@@ -71,7 +71,7 @@ def paper003_cluster_scores() -> pd.Series:
     scale, rounded to 2 decimals like the paper's other scores.
     """
     hqd = agglo.load_dataset("ceramic_cities").set_index("城市")
-    c, _, d, _ = paper003_published()
+    c, _, d, _ = ceramics_published_tables()
     c, d = c.loc[hqd.index], d.loc[hqd.index]
     u2 = agglo.rescale(hqd, 50, 100)
     est = 2 * d.to_numpy() ** 2 / c.to_numpy() - u2.to_numpy()
