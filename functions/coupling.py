@@ -711,7 +711,7 @@ def rescale(values: Any, low: Any, high: Any, *, outside: str = "raise") -> Any:
             where = f" at {pos[1]}" if pos[1] else ""
             raise AggloValueError(
                 _messages.text(
-                    f"'values' 必须在 [{lo.min():g}, {hi.max():g}] 内；{pos[0]}为 {v:g}。请检查量纲，或先标准化，或设 outside='clip' / 'keep'。",
+                    f"'values' 必须在 [{lo.min():g}, {hi.max():g}] 内；{pos[0] + '为' if pos[0] else '收到'} {v:g}。请检查量纲或上下界，或设 outside='clip' / 'keep'。",
                     f"'values' must lie in [low, high] = [{lo.min():g}, {hi.max():g}]; found {v:g}"
                     f"{where}. Check the scale, or pass outside='clip' (to 0 or 1) or "
                     "outside='keep'.",
