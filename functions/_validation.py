@@ -218,7 +218,10 @@ def as_array(
     labels = labels_of(x)
     if isinstance(x, str):
         raise AggloValueError(
-            f"{name!r} must be a number or an array of numbers; received the text {x!r}."
+            _m.text(
+                f"{name!r} 必须是数值或数值区域；收到文字 {x!r}。请改为数值。",
+                f"{name!r} must be a number or an array of numbers; received the text {x!r}.",
+            )
         )
     if isinstance(x, (pd.DataFrame, pd.Series)):
         dtypes = x.dtypes if isinstance(x, pd.DataFrame) else [x.dtype]
@@ -240,13 +243,19 @@ def as_array(
                 raw = np.asarray(x, dtype=object)
         except ValueError as exc:  # ragged nested lists
             raise AggloValueError(
-                f"{name!r} must be a rectangular array of numbers; received {_describe(x)} "
-                f"whose rows have different lengths ({exc})."
+                _m.text(
+                    f"{name!r} 必须是矩形数值区域；收到的各行长度不同。请选择整齐的矩形区域。",
+                    f"{name!r} must be a rectangular array of numbers; received {_describe(x)} "
+                    f"whose rows have different lengths ({exc}).",
+                )
             ) from None
     if raw.dtype == object or raw.dtype.kind in "USb":
         if raw.dtype.kind == "b":
             raise AggloValueError(
-                f"{name!r} must contain numbers; received booleans ({_describe(x)})."
+                _m.text(
+                    f"{name!r} 必须是数值；收到逻辑值（TRUE/FALSE）。请改为数值。",
+                    f"{name!r} must contain numbers; received booleans ({_describe(x)}).",
+                )
             )
         flat = raw.ravel()
         out = np.empty(flat.shape, dtype=float)
@@ -255,16 +264,22 @@ def as_array(
                 out[i] = np.nan
             elif isinstance(v, (bool, np.bool_)):
                 raise AggloValueError(
-                    f"{name!r} must contain numbers only; found the boolean {v!r} at "
-                    f"{_position(np.unravel_index(i, raw.shape), labels)}."
+                    _m.text(
+                        f"{name!r} 只能是数值；{_position_zh(np.unravel_index(i, raw.shape))}是逻辑值 {v!r}。请改为数值。",
+                        f"{name!r} must contain numbers only; found the boolean {v!r} at "
+                        f"{_position(np.unravel_index(i, raw.shape), labels)}.",
+                    )
                 )
             elif isinstance(v, numbers.Real):
                 out[i] = float(v)
             else:
                 if isinstance(v, (list, tuple, np.ndarray)):
                     raise AggloValueError(
-                        f"{name!r} must be a rectangular array of numbers; received nested "
-                        f"rows of different lengths or depths ({_describe(x)})."
+                        _m.text(
+                            f"{name!r} 必须是矩形数值区域；收到的嵌套行长度或层数不同。请选择整齐的矩形区域。",
+                            f"{name!r} must be a rectangular array of numbers; received nested "
+                            f"rows of different lengths or depths ({_describe(x)}).",
+                        )
                     )
                 pos = np.unravel_index(i, raw.shape)
                 raise AggloValueError(
@@ -280,7 +295,12 @@ def as_array(
     elif raw.dtype.kind in "iuf":
         arr = np.array(raw, dtype=float, copy=True)
     else:
-        raise AggloValueError(f"{name!r} must contain numbers; received {_describe(x)}.")
+        raise AggloValueError(
+            _m.text(
+                f"{name!r} 必须是数值；收到 {_describe(x)}。请选择数值区域。",
+                f"{name!r} must contain numbers; received {_describe(x)}.",
+            )
+        )
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if arr.ndim not in allowed:
@@ -291,12 +311,18 @@ def as_array(
             }
             expected = " or ".join(shape_word.get(d, f"{d}-D array") for d in allowed)
             raise AggloValueError(
-                f"{name!r} must be {expected}; received {_describe(x)} with {arr.ndim} dimension(s)."
+                _m.text(
+                    f"{name!r} 的维数不对（收到 {arr.ndim} 维）。请按要求选择单个数值、一行/一列或行×列区域。",
+                    f"{name!r} must be {expected}; received {_describe(x)} with {arr.ndim} dimension(s).",
+                )
             )
     if arr.size < min_size:
         raise AggloValueError(
-            f"{name!r} must have at least {min_size} value(s); received {_describe(x)} "
-            f"with {arr.size}. Select a non-empty range."
+            _m.text(
+                f"{name!r} 至少需要 {min_size} 个数值；收到 {arr.size} 个。请选择非空区域。",
+                f"{name!r} must have at least {min_size} value(s); received {_describe(x)} "
+                f"with {arr.size}. Select a non-empty range.",
+            )
         )
     # One reduction proves the common case (no NaN, no ±inf: a finite sum) and one more
     # the sign (the minimum), without full-size masks; anything else — or a sum that
@@ -382,8 +408,11 @@ def as_vector(x: Any, name: str, **kwargs: Any) -> np.ndarray:
     if arr.ndim == 2:
         if 1 not in arr.shape:
             raise AggloValueError(
-                f"{name!r} must be a single row or column of numbers; received a block of "
-                f"shape {arr.shape}."
+                _m.text(
+                    f"{name!r} 必须是单行或单列数值；收到 {arr.shape} 的区域。请只选一行或一列。",
+                    f"{name!r} must be a single row or column of numbers; received a block of "
+                    f"shape {arr.shape}.",
+                )
             )
         arr = arr.ravel()
     return np.atleast_1d(arr)
@@ -399,7 +428,7 @@ def as_option(value: Any, name: str, options: Iterable[Any]) -> Any:
     >>> as_option("mean", "method", ("eigen", "sum"))
     Traceback (most recent call last):
     ...
-    agglo.AggloValueError: 'method' must be one of 'eigen', 'sum'; received 'mean'.
+    agglo.AggloValueError: 'method' 必须是 'eigen', 'sum' 之一；收到 'mean'。 / 'method' must be one of 'eigen', 'sum'; received 'mean'.
     """
     options = tuple(options)
     if isinstance(value, str):
@@ -410,7 +439,12 @@ def as_option(value: Any, name: str, options: Iterable[Any]) -> Any:
     elif value in options:
         return value
     listed = ", ".join(repr(o) for o in options)
-    raise AggloValueError(f"{name!r} must be one of {listed}; received {value!r}.")
+    raise AggloValueError(
+        _m.text(
+            f"{name!r} 必须是 {listed} 之一；收到 {value!r}。",
+            f"{name!r} must be one of {listed}; received {value!r}.",
+        )
+    )
 
 
 def as_positive_int(value: Any, name: str, *, minimum: int = 1) -> int:
@@ -422,9 +456,19 @@ def as_positive_int(value: Any, name: str, *, minimum: int = 1) -> int:
     4
     """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise AggloValueError(f"{name!r} must be a whole number >= {minimum}; received {value!r}.")
+        raise AggloValueError(
+            _m.text(
+                f"{name!r} 必须是不小于 {minimum} 的整数；收到 {value!r}。",
+                f"{name!r} must be a whole number >= {minimum}; received {value!r}.",
+            )
+        )
     if not float(value).is_integer() or value < minimum:
-        raise AggloValueError(f"{name!r} must be a whole number >= {minimum}; received {value!r}.")
+        raise AggloValueError(
+            _m.text(
+                f"{name!r} 必须是不小于 {minimum} 的整数；收到 {value!r}。",
+                f"{name!r} must be a whole number >= {minimum}; received {value!r}.",
+            )
+        )
     return int(value)
 
 
@@ -441,11 +485,19 @@ def as_weights(w: Any, name: str, n: int, *, normalize: bool = True) -> np.ndarr
     arr = as_vector(w, name, allow_nan=False, non_negative=True)
     if arr.size != n:
         raise AggloValueError(
-            f"{name!r} must have one weight per indicator ({n}); received {arr.size}."
+            _m.text(
+                f"{name!r} 的权重个数须等于指标数 {n}；收到 {arr.size} 个。请每个指标给一个权重。",
+                f"{name!r} must have one weight per indicator ({n}); received {arr.size}.",
+            )
         )
     total = arr.sum()
     if total <= 0:
-        raise AggloValueError(f"{name!r} must not be all zero; received {arr.tolist()}.")
+        raise AggloValueError(
+            _m.text(
+                f"{name!r} 的权重不能全为 0。请至少给一个正权重。",
+                f"{name!r} must not be all zero; received {arr.tolist()}.",
+            )
+        )
     return arr / total if normalize else arr
 
 
@@ -464,7 +516,10 @@ def as_rng(rng: Any) -> np.random.Generator:
     if rng is None or isinstance(rng, (numbers.Integral, np.random.SeedSequence)):
         return np.random.default_rng(rng)
     raise AggloValueError(
-        f"'rng' must be None, an integer seed or a numpy Generator; received {_describe(rng)}."
+        _m.text(
+            f"'rng' 必须是 None、整数种子或 numpy Generator；收到 {_describe(rng)}。",
+            f"'rng' must be None, an integer seed or a numpy Generator; received {_describe(rng)}.",
+        )
     )
 
 
@@ -480,7 +535,10 @@ def check_same_length(**arrays: np.ndarray) -> int:
     if len(set(lengths.values())) > 1:
         desc = ", ".join(f"{k!r} has {n}" for k, n in lengths.items())
         raise AggloValueError(
-            f"The arguments must have the same length; {desc}. Select ranges of equal size."
+            _m.text(
+                f"各参数的长度必须相同；{desc}。请选择大小相同的区域。",
+                f"The arguments must have the same length; {desc}. Select ranges of equal size.",
+            )
         )
     return next(iter(lengths.values()))
 
@@ -501,7 +559,7 @@ def align_labels(value: Any, labels: Any, name: str, *, what: str = "rows of 'da
     >>> align_labels(pd.Series([2, 1], index=["b", "x"]), pd.Index(["a", "b"]), "w")
     Traceback (most recent call last):
     ...
-    agglo.AggloValueError: 'w' is labelled but its labels do not match the rows of 'data' (...
+    agglo.AggloValueError: 'w' 的标签与区域的标签不一致... / 'w' is labelled but its labels do not match the rows of 'data' (...
     """
     if labels is None or not isinstance(value, pd.Series):
         return value
@@ -516,9 +574,12 @@ def align_labels(value: Any, labels: Any, name: str, *, what: str = "rows of 'da
     extra = [lab for lab in idx if lab not in set(labels)][:3]
     missing = [lab for lab in labels if lab not in set(idx)][:3]
     raise AggloValueError(
-        f"{name!r} is labelled but its labels do not match the {what} (not in the block: "
-        f"{extra}; missing: {missing}). Give it the same labels, e.g. "
-        f"{name}.reindex(data.index), or pass a plain list to match by position."
+        _m.text(
+            f"{name!r} 的标签与区域的标签不一致（多出：{extra}；缺少：{missing}）。请使用相同的标签，或传入无标签的列表按位置对应。",
+            f"{name!r} is labelled but its labels do not match the {what} (not in the block: "
+            f"{extra}; missing: {missing}). Give it the same labels, e.g. "
+            f"{name}.reindex(data.index), or pass a plain list to match by position.",
+        )
     )
 
 

@@ -35,6 +35,7 @@ from ._results import Result
 from ._validation import (
     AggloValueError,
     _position,
+    _position_zh,
     as_array,
     as_matrix,
     as_option,
@@ -354,8 +355,11 @@ def _judgement_matrix(matrix: Any, name: str, *, fill_lower: bool, rtol: float) 
     n, m = a.shape
     if n != m:
         raise AggloValueError(
-            f"{name!r} must be a square judgement matrix (one row and one column per "
-            f"criterion); received shape {a.shape}. Select an n × n range."
+            _m.text(
+                f"{name!r} 必须是方形判断矩阵（每个准则一行一列）；收到 {a.shape}。请选择 n × n 区域。",
+                f"{name!r} must be a square judgement matrix (one row and one column per "
+                f"criterion); received shape {a.shape}. Select an n × n range.",
+            )
         )
     if fill_lower:
         blank = np.isnan(a) | (a == 0)
@@ -381,16 +385,22 @@ def _judgement_matrix(matrix: Any, name: str, *, fill_lower: bool, rtol: float) 
     if bad.any():
         pos = tuple(int(p) for p in np.argwhere(bad)[0])
         raise AggloValueError(
-            f"{name!r} must contain positive judgements (Saaty scale 1/9 … 9); found "
-            f"{a[pos]:g} at {_position(pos, labels)}. Judgements are ratios of importance "
-            "and cannot be zero or negative."
+            _m.text(
+                f"{name!r} 判断矩阵的元素必须为正（Saaty 标度 1/9 … 9）；{_position_zh(pos)}为 {a[pos]:g}。请改为正数。",
+                f"{name!r} must contain positive judgements (Saaty scale 1/9 … 9); found "
+                f"{a[pos]:g} at {_position(pos, labels)}. Judgements are ratios of importance "
+                "and cannot be zero or negative.",
+            )
         )
     off = ~np.isclose(np.diag(a), 1.0, rtol=0.0, atol=1e-9)
     if off.any():
         i = int(np.flatnonzero(off)[0])
         raise AggloValueError(
-            f"{name!r} must have 1 on the diagonal (a criterion compared with itself); found "
-            f"{a[i, i]:g} at {_position((i, i), labels)}."
+            _m.text(
+                f"{name!r} 判断矩阵的对角线必须为 1（准则与自身比较）；{_position_zh((i, i))}为 {a[i, i]:g}。请改为 1。",
+                f"{name!r} must have 1 on the diagonal (a criterion compared with itself); found "
+                f"{a[i, i]:g} at {_position((i, i), labels)}.",
+            )
         )
     prod = a * a.T
     upper = np.triu(np.ones((n, n), dtype=bool), 1)
@@ -450,7 +460,10 @@ def _resolve_ri(ri: Any, n: int, name: str = "ri") -> tuple[float, str]:
         value = float(ri)
         if not np.isfinite(value) or value <= 0:
             raise AggloValueError(
-                f"{name!r} given as a number must be a positive random index; received {ri!r}."
+                _m.text(
+                    f"{name!r} 作为数值时必须是正的平均随机一致性指标 RI；收到 {ri!r}。",
+                    f"{name!r} given as a number must be a positive random index; received {ri!r}.",
+                )
             )
         return (0.0 if n <= 2 else value), "user-given"
     table = as_option(ri, name, tuple(RI_TABLES))
@@ -488,8 +501,11 @@ def _matrix_list(matrices: Any, name: str) -> list[Any]:
         if n_cols and n_rows % n_cols == 0:
             return [matrices.iloc[k * n_cols : (k + 1) * n_cols] for k in range(n_rows // n_cols)]
         raise AggloValueError(
-            f"{name!r} given as one block must stack square matrices vertically (rows a "
-            f"multiple of the columns); received shape {matrices.shape}."
+            _m.text(
+                f"{name!r} 作为一个区域时须由方形判断矩阵纵向堆叠（行数为列数的整数倍）；收到 {matrices.shape}。",
+                f"{name!r} given as one block must stack square matrices vertically (rows a "
+                f"multiple of the columns); received shape {matrices.shape}.",
+            )
         )
     arr = as_array(_convert_text(matrices), name, ndim=(2, 3), allow_nan=True)
     if arr.ndim == 3:
@@ -497,9 +513,12 @@ def _matrix_list(matrices: Any, name: str) -> list[Any]:
     n_rows, n_cols = arr.shape
     if n_rows % n_cols:
         raise AggloValueError(
-            f"{name!r} given as one block must stack square matrices vertically (rows a "
-            f"multiple of the columns); received shape {arr.shape}. Give a list of matrices "
-            "instead."
+            _m.text(
+                f"{name!r} 作为一个区域时须由方形判断矩阵纵向堆叠（行数为列数的整数倍）；收到 {arr.shape}。请改为传入矩阵列表。",
+                f"{name!r} given as one block must stack square matrices vertically (rows a "
+                f"multiple of the columns); received shape {arr.shape}. Give a list of matrices "
+                "instead.",
+            )
         )
     return [arr[k * n_cols : (k + 1) * n_cols] for k in range(n_rows // n_cols)]
 
@@ -511,7 +530,10 @@ def _check_rtol(rtol: Any) -> float:
         or not 0 <= rtol < 1
     ):
         raise AggloValueError(
-            f"'rtol' must be a number in [0, 1) (tolerance of |a_ij·a_ji − 1|); received {rtol!r}."
+            _m.text(
+                f"'rtol' 必须是 [0, 1) 内的数（|a_ij·a_ji − 1| 的容差）；收到 {rtol!r}。",
+                f"'rtol' must be a number in [0, 1) (tolerance of |a_ij·a_ji − 1|); received {rtol!r}.",
+            )
         )
     return float(rtol)
 
@@ -635,7 +657,7 @@ def random_index(n: int, ri: str = "saaty1980") -> float:
     >>> random_index(16)
     Traceback (most recent call last):
     ...
-    agglo.AggloValueError: The RI table 'saaty1980' covers n <= 15; received n = 16. Tables that cover n = 16: 'chinese' (n <= 20). Pass ri='chinese', or give the random index as a number (ri=...).
+    agglo.AggloValueError: RI 表 'saaty1980' 只覆盖 n <= 15... / The RI table 'saaty1980' covers n <= 15; received n = 16. Tables that cover n = 16: 'chinese' (n <= 20). Pass ri='chinese', or give the random index as a number (ri=...).
     """
     n = as_positive_int(n, "n")
     table = as_option(ri, "ri", tuple(RI_TABLES))
@@ -647,14 +669,20 @@ def random_index(n: int, ri: str = "saaty1980") -> float:
         names = ", ".join(f"{k!r} (n <= {len(RI_TABLES[k])})" for k in covering)
         hint = f"Pass ri={covering[0]!r}, or give the random index as a number (ri=...)."
         raise AggloValueError(
-            f"The RI table {table!r} covers n <= {len(values)}; received n = {n}. "
-            f"Tables that cover n = {n}: {names}. {hint}"
+            _m.text(
+                f"RI 表 {table!r} 只覆盖 n <= {len(values)}；收到 n = {n}。覆盖 n = {n} 的表：{names}。请改用这些表，或直接给出 RI 数值（ri=…）。",
+                f"The RI table {table!r} covers n <= {len(values)}; received n = {n}. "
+                f"Tables that cover n = {n}: {names}. {hint}",
+            )
         )
     largest = max(len(v) for v in RI_TABLES.values())
     raise AggloValueError(
-        f"No RI table covers n = {n} criteria (the largest stops at n = {largest}). Give the "
-        "random index as a number (ri=...), or split the criteria into groups under a "
-        "hierarchy (ahp_hierarchy)."
+        _m.text(
+            f"没有 RI 表覆盖 n = {n} 个准则（最大到 n = {largest}）。请直接给出随机一致性指标 ri=…，或把准则分组为层次结构（ahp_hierarchy）。",
+            f"No RI table covers n = {n} criteria (the largest stops at n = {largest}). Give the "
+            "random index as a number (ri=...), or split the criteria into groups under a "
+            "hierarchy (ahp_hierarchy).",
+        )
     )
 
 
@@ -839,9 +867,12 @@ def ahp(
         fixed = AHP_PRESETS[key]
         if method != "eigen" or ("ri" in fixed and ri != "saaty1980"):
             raise AggloValueError(
-                f"'preset' ({key!r}) sets {', '.join(f'{k}={v!r}' for k, v in fixed.items())}; "
-                f"leave {' and '.join(fixed)} at the default{'s' if len(fixed) > 1 else ''} "
-                "or drop the preset."
+                _m.text(
+                    f"'preset' ({key!r}) 已设定 {', '.join((f'{k}={v!r}' for k, v in fixed.items()))}；请保留这些参数的默认值，或不用该预设。",
+                    f"'preset' ({key!r}) sets {', '.join(f'{k}={v!r}' for k, v in fixed.items())}; "
+                    f"leave {' and '.join(fixed)} at the default{'s' if len(fixed) > 1 else ''} "
+                    "or drop the preset.",
+                )
             )
         method, ri = fixed["method"], fixed.get("ri", ri)
     method = as_option(method, "method", _METHODS)
@@ -930,8 +961,11 @@ def ahp_group(
     sizes = {m.shape[0] for m in mats}
     if len(sizes) > 1:
         raise AggloValueError(
-            f"'matrices' must all have the same size (one row/column per criterion); received "
-            f"sizes {[m.shape[0] for m in mats]}."
+            _m.text(
+                f"'matrices' 的判断矩阵大小必须相同（每个准则一行一列）；收到 {[m.shape[0] for m in mats]}。",
+                f"'matrices' must all have the same size (one row/column per criterion); received "
+                f"sizes {[m.shape[0] for m in mats]}.",
+            )
         )
     k = len(mats)
     if weights is None:
@@ -940,7 +974,10 @@ def ahp_group(
         given = as_vector(weights, "weights", allow_nan=False)
         if given.size != k:
             raise AggloValueError(
-                f"'weights' must have one weight per expert matrix ({k}); received {given.size}."
+                _m.text(
+                    f"'weights' 须为每个专家判断矩阵各给一个权重（{k} 个）；收到 {given.size} 个。",
+                    f"'weights' must have one weight per expert matrix ({k}); received {given.size}.",
+                )
             )
         e = as_weights(given, "weights", k)
     stack = np.stack(mats)
@@ -1041,8 +1078,11 @@ def ahp_hierarchy(
     blocks = _matrix_list(alternative_matrices, "alternative_matrices")
     if len(blocks) != crit.n:
         raise AggloValueError(
-            f"'alternative_matrices' must hold one judgement matrix per criterion ({crit.n}); "
-            f"received {len(blocks)}."
+            _m.text(
+                f"'alternative_matrices' 须为每个准则给一个判断矩阵（{crit.n} 个）；收到 {len(blocks)} 个。",
+                f"'alternative_matrices' must hold one judgement matrix per criterion ({crit.n}); "
+                f"received {len(blocks)}.",
+            )
         )
     results = []
     for j, m in enumerate(blocks):  # one small matrix per criterion, not a hot path
@@ -1062,9 +1102,12 @@ def ahp_hierarchy(
         sizes = [r.n for r in results]
         if len(set(sizes)) > 1:
             raise AggloValueError(
-                "'alternative_matrices' must all compare the same alternatives under "
-                f"children='shared'; received sizes {sizes}. Use children='separate' for "
-                "criteria with their own sub-criteria."
+                _m.text(
+                    f"children='shared' 时 'alternative_matrices' 须比较相同的备选方案；收到大小 {sizes}。准则有各自子准则时请用 children='separate'。",
+                    "'alternative_matrices' must all compare the same alternatives under "
+                    f"children='shared'; received sizes {sizes}. Use children='separate' for "
+                    "criteria with their own sub-criteria.",
+                )
             )
         local = np.column_stack([np.asarray(r.weights, dtype=float) for r in results])
         glob = local @ wc
@@ -1224,20 +1267,29 @@ def random_weights(
         or max_ratio <= 1
     ):
         raise AggloValueError(
-            f"'max_ratio' must be a number > 1 (the largest allowed ratio of importance); "
-            f"received {max_ratio!r}."
+            _m.text(
+                f"'max_ratio' 必须是大于 1 的数（允许的最大重要性之比）；收到 {max_ratio!r}。",
+                f"'max_ratio' must be a number > 1 (the largest allowed ratio of importance); "
+                f"received {max_ratio!r}.",
+            )
         )
     max_ratio = float(max_ratio)
     if scale == "saaty" and not 2 <= max_ratio <= 9:
         raise AggloValueError(
-            f"'max_ratio' must lie in [2, 9] with scale='saaty' (a strict judgement is at "
-            f"least 2 and the scale ends at 9); received {max_ratio:g}. Use "
-            "scale='continuous' for other bounds."
+            _m.text(
+                f"scale='saaty' 时 'max_ratio' 必须在 [2, 9] 内；收到 {max_ratio:g}。其他范围请用 scale='continuous'。",
+                f"'max_ratio' must lie in [2, 9] with scale='saaty' (a strict judgement is at "
+                f"least 2 and the scale ends at 9); received {max_ratio:g}. Use "
+                "scale='continuous' for other bounds.",
+            )
         )
     q = as_vector(quantiles, "quantiles", allow_nan=False)
     if q.size != 2 or not (0 <= q[0] <= q[1] <= 1):
         raise AggloValueError(
-            f"'quantiles' must be two levels 0 <= low <= high <= 1; received {q.tolist()}."
+            _m.text(
+                f"'quantiles' 必须是两个分位点 0 <= low <= high <= 1；收到 {q.tolist()}。",
+                f"'quantiles' must be two levels 0 <= low <= high <= 1; received {q.tolist()}.",
+            )
         )
     ri_value, ri_table = _resolve_ri(ri, n)
     gen = as_rng(rng)

@@ -86,9 +86,12 @@ def _collect_systems(
     """Parse ``*systems`` (separate vectors, or one 2-D block whose columns are systems)."""
     if len(systems) == 0:
         raise AggloValueError(
-            "The coupling model needs the scores of at least two systems; received none. "
-            "Pass them as separate arguments (U1, U2, ...) or as one block whose columns are "
-            "the systems."
+            _messages.text(
+                "耦合度模型至少需要两个系统的得分；未收到任何得分。请分别传入 U1、U2 …，或传入以各列为系统的区域。",
+                "The coupling model needs the scores of at least two systems; received none. "
+                "Pass them as separate arguments (U1, U2, ...) or as one block whose columns are "
+                "the systems.",
+            )
         )
     index = None
     if len(systems) == 1:
@@ -169,8 +172,11 @@ def _as_exponent(exponent: Any, method: str, n: int) -> float | None:
         return 1.0 / n if method in ("standard", "dropped-coefficient") else None
     if method not in ("standard", "dropped-coefficient"):
         raise AggloValueError(
-            f"'exponent' applies only to method='standard' (or 'dropped-coefficient'); "
-            f"received exponent={exponent!r} with method={method!r}. Leave exponent=None."
+            _messages.text(
+                f"'exponent' 只适用于 method='standard'（或 'dropped-coefficient'）；收到 exponent={exponent!r}、method={method!r}。请保留 exponent=None。",
+                f"'exponent' applies only to method='standard' (or 'dropped-coefficient'); "
+                f"received exponent={exponent!r} with method={method!r}. Leave exponent=None.",
+            )
         )
     if not _is_scalar(exponent) or not np.isfinite(exponent) or exponent <= 0:
         raise AggloValueError(
@@ -569,9 +575,12 @@ def coupling_coordination(
         spssau = as_option(preset, "preset", ("textbook", "spssau")) == "spssau"
         if spssau and (method != "standard" or exponent is not None):
             raise AggloValueError(
-                "'preset' ('spssau') uses the standard C with exponent 1/n (SPSSAU has no "
-                f"other form); received method={method!r}, exponent={exponent!r}. Drop the "
-                "preset or those arguments."
+                _messages.text(
+                    f"'preset' ('spssau') 使用指数为 1/n 的标准耦合度 C；收到 method={method!r}、exponent={exponent!r}。请去掉预设或这些参数。",
+                    "'preset' ('spssau') uses the standard C with exponent 1/n (SPSSAU has no "
+                    f"other form); received method={method!r}, exponent={exponent!r}. Drop the "
+                    "preset or those arguments.",
+                )
             )
     # raw columns (negative values included) are mapped onto [0.01, 0.99] by the preset
     sys_ = _collect_systems(
@@ -674,12 +683,18 @@ def rescale(values: Any, low: Any, high: Any, *, outside: str = "raise") -> Any:
     for name, b in (("low", lo), ("high", hi)):
         if b.ndim == 1 and (arr.ndim < 1 or b.size != arr.shape[-1]):
             raise AggloValueError(
-                f"{name!r} must be one number or one bound per column "
-                f"({arr.shape[-1] if arr.ndim else 1}); received {b.size} values."
+                _messages.text(
+                    f"{name!r} 必须是一个数或每列一个界值（{(arr.shape[-1] if arr.ndim else 1)} 个）；收到 {b.size} 个。",
+                    f"{name!r} must be one number or one bound per column "
+                    f"({arr.shape[-1] if arr.ndim else 1}); received {b.size} values.",
+                )
             )
     if np.any(hi <= lo):
         raise AggloValueError(
-            f"'high' must be greater than 'low'; received low={lo.tolist()}, high={hi.tolist()}."
+            _messages.text(
+                f"'high' 必须大于 'low'；收到 low={lo.tolist()}、high={hi.tolist()}。",
+                f"'high' must be greater than 'low'; received low={lo.tolist()}, high={hi.tolist()}.",
+            )
         )
     with np.errstate(invalid="ignore"):
         z = (arr - lo) / (hi - lo)
@@ -688,14 +703,19 @@ def rescale(values: Any, low: Any, high: Any, *, outside: str = "raise") -> Any:
         if outside == "raise":
             first = int(np.flatnonzero(np.broadcast_to(bad, z.shape).ravel())[0])
             v = float(np.broadcast_to(arr, z.shape).ravel()[first])
-            where = f" at position {first}" if z.ndim == 1 else ""
-            if z.ndim == 2:
-                r, c = divmod(first, z.shape[1])
-                where = f" at row {r}, column {c}"
+            pos = ("", "")
+            if z.ndim == 1:
+                pos = (f"第{first + 1}个", f"position {first + 1}")
+            elif z.ndim == 2:
+                pos = _messages.where("values", *divmod(first, z.shape[1]))
+            where = f" at {pos[1]}" if pos[1] else ""
             raise AggloValueError(
-                f"'values' must lie in [low, high] = [{lo.min():g}, {hi.max():g}]; found {v:g}"
-                f"{where}. Check the scale, or pass outside='clip' (to 0 or 1) or "
-                "outside='keep'."
+                _messages.text(
+                    f"'values' 必须在 [{lo.min():g}, {hi.max():g}] 内；{pos[0] + '为' if pos[0] else '收到'} {v:g}。请检查量纲或上下界，或设 outside='clip' / 'keep'。",
+                    f"'values' must lie in [low, high] = [{lo.min():g}, {hi.max():g}]; found {v:g}"
+                    f"{where}. Check the scale, or pass outside='clip' (to 0 or 1) or "
+                    "outside='keep'.",
+                )
             )
         if outside == "clip":
             z = np.clip(z, 0.0, 1.0)
@@ -807,13 +827,19 @@ def _classify(
         key = scheme.strip().lower() if isinstance(scheme, str) else scheme
         if key not in ("custom", None, _DEFAULT_SCHEME[arg]):
             raise AggloValueError(
-                f"'breaks' defines its own classes; received scheme={scheme!r} as well. "
-                "Pass scheme='custom' (or leave scheme out) together with breaks and labels."
+                _messages.text(
+                    f"'breaks' 自带分类；又收到 scheme={scheme!r}。请用 scheme='custom'（或不给 scheme），并同时给出 breaks 和 labels。",
+                    f"'breaks' defines its own classes; received scheme={scheme!r} as well. "
+                    "Pass scheme='custom' (or leave scheme out) together with breaks and labels.",
+                )
             )
         b = as_vector(breaks, "breaks", allow_nan=False)
         if b.size > 1 and np.any(np.diff(b) <= 0):
             raise AggloValueError(
-                f"'breaks' must be strictly increasing inner breakpoints; received {b.tolist()}."
+                _messages.text(
+                    f"'breaks' 必须是严格递增的内部分界点；收到 {b.tolist()}。",
+                    f"'breaks' must be strictly increasing inner breakpoints; received {b.tolist()}.",
+                )
             )
         if labels is None:
             labs = tuple(str(i + 1) for i in range(b.size + 1))
@@ -821,21 +847,30 @@ def _classify(
             labs = tuple(str(s) for s in labels)
             if len(labs) != b.size + 1:
                 raise AggloValueError(
-                    f"'labels' must have one label per class, len(breaks) + 1 = {b.size + 1}; "
-                    f"received {len(labs)}."
+                    _messages.text(
+                        f"'labels' 必须每类一个标签，共 len(breaks) + 1 = {b.size + 1} 个；收到 {len(labs)} 个。",
+                        f"'labels' must have one label per class, len(breaks) + 1 = {b.size + 1}; "
+                        f"received {len(labs)}.",
+                    )
                 )
         domain = None
         name = "custom"
     else:
         if isinstance(scheme, str) and scheme.strip().lower() == "custom":
             raise AggloValueError(
-                "scheme='custom' needs 'breaks' (inner breakpoints) and 'labels'; received "
-                "no breaks. Pass e.g. breaks=[0.4, 0.6], labels=['low', 'mid', 'high']."
+                _messages.text(
+                    "scheme='custom' 需要 'breaks'（内部分界点）和 'labels'；未收到 breaks。例如 breaks=[0.4, 0.6]，labels=['低', '中', '高']。",
+                    "scheme='custom' needs 'breaks' (inner breakpoints) and 'labels'; received "
+                    "no breaks. Pass e.g. breaks=[0.4, 0.6], labels=['low', 'mid', 'high'].",
+                )
             )
         if labels is not None:
             raise AggloValueError(
-                "'labels' needs 'breaks' (a custom scheme); received labels without breaks. "
-                "Pass breaks=[...] with len(labels) - 1 inner breakpoints."
+                _messages.text(
+                    "'labels' 需要 'breaks'（自定义分类）；收到了 labels 但没有 breaks。请给出 len(labels) - 1 个内部分界点。",
+                    "'labels' needs 'breaks' (a custom scheme); received labels without breaks. "
+                    "Pass breaks=[...] with len(labels) - 1 inner breakpoints.",
+                )
             )
         name = as_option(scheme, "scheme", (*LEVEL_SCHEMES, "paper003", *SCHEME_ALIASES))
         if name == "paper003":
@@ -860,8 +895,11 @@ def _classify(
         if bad.any():
             first = float(arr.ravel()[np.flatnonzero(bad.ravel())[0]])
             raise AggloValueError(
-                f"{arg!r} must lie in [0, 1] for scheme {name!r}; found {first:g}. "
-                "Check the input, or give your own breaks=... and labels=..."
+                _messages.text(
+                    f"分类方案 {name!r} 要求 {arg!r} 在 [0, 1] 内；发现 {first:g}。请检查输入（先标准化），或自行给出 breaks 和 labels。",
+                    f"{arg!r} must lie in [0, 1] for scheme {name!r}; found {first:g}. "
+                    "Check the input, or give your own breaks=... and labels=...",
+                )
             )
     # right-closed (a, b]: a value equal to a break belongs to the lower class;
     # left-closed [a, b): to the upper class.
@@ -1155,7 +1193,10 @@ def lead_lag(
     style = as_option(style, "style", ("type", "sign"))
     if not _is_scalar(tolerance) or not np.isfinite(tolerance) or tolerance < 0:
         raise AggloValueError(
-            f"'tolerance' must be a non-negative number (e.g. 0.1); received {tolerance!r}."
+            _messages.text(
+                f"'tolerance' 必须是非负数（如 0.1）；收到 {tolerance!r}。",
+                f"'tolerance' must be a non-negative number (e.g. 0.1); received {tolerance!r}.",
+            )
         )
     if names is None:
         n1, n2 = "U1", "U2"

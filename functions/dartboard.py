@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from . import _messages as _m
 from ._pandas import pd
 from ._results import Result
 from ._validation import (
@@ -179,16 +180,27 @@ class _Prepared(NamedTuple):
 def _labels_1d(x: Any, name: str) -> Any:
     """A 1-D sequence of labels (a single row/column of a 2-D range is flattened)."""
     if x is None:
-        raise AggloValueError(f"{name!r} is required in plant mode; received None.")
+        raise AggloValueError(
+            _m.text(
+                f"企业模式下必须给出 {name!r}；收到 None。",
+                f"{name!r} is required in plant mode; received None.",
+            )
+        )
     if isinstance(x, str) or np.isscalar(x):
         raise AggloValueError(
-            f"{name!r} must be a list of labels, one per plant; received the single value {x!r}."
+            _m.text(
+                f"{name!r} 必须是标签列表，每个企业一个；收到单个值 {x!r}。",
+                f"{name!r} must be a list of labels, one per plant; received the single value {x!r}.",
+            )
         )
     if isinstance(x, pd.DataFrame):
         if x.shape[1] != 1:
             raise AggloValueError(
-                f"{name!r} must be a single column of labels; received a DataFrame of shape "
-                f"{x.shape}. Select one column."
+                _m.text(
+                    f"{name!r} 必须是单列标签；收到 {x.shape} 的 DataFrame。请只选一列。",
+                    f"{name!r} must be a single column of labels; received a DataFrame of shape "
+                    f"{x.shape}. Select one column.",
+                )
             )
         return x.iloc[:, 0]
     if isinstance(x, (pd.Series, pd.Index, pd.Categorical)):
@@ -198,8 +210,11 @@ def _labels_1d(x: Any, name: str) -> Any:
         arr = arr.ravel()
     if arr.ndim != 1:
         raise AggloValueError(
-            f"{name!r} must be a 1-D list of labels, one per plant; received an array of "
-            f"shape {arr.shape}."
+            _m.text(
+                f"{name!r} 必须是一维标签列表，每个企业一个；收到 {arr.shape} 的数组。",
+                f"{name!r} must be a 1-D list of labels, one per plant; received an array of "
+                f"shape {arr.shape}.",
+            )
         )
     return arr
 
@@ -227,12 +242,20 @@ def _factorize(x: Any, name: str) -> tuple[np.ndarray, pd.Index]:
         except TypeError:  # labels of types that cannot be ordered: keep first appearance
             codes, uniques = pd.factorize(x, sort=False)
     if len(codes) == 0:
-        raise AggloValueError(f"{name!r} must have at least one label; received an empty list.")
+        raise AggloValueError(
+            _m.text(
+                f"{name!r} 至少需要一个标签；收到空列表。",
+                f"{name!r} must have at least one label; received an empty list.",
+            )
+        )
     if codes.min() < 0:
         pos = int(np.argmax(codes < 0))
         raise AggloValueError(
-            f"{name!r} must have a label for every plant; the label at position {pos} is "
-            f"missing (NaN/blank). Fill it in or remove that plant."
+            _m.text(
+                f"{name!r} 须为每个企业给出标签；第{pos + 1}个标签缺失（空白/NaN）。请补上或删去该企业。",
+                f"{name!r} must have a label for every plant; the label at position {pos + 1} is "
+                f"missing (NaN/blank). Fill it in or remove that plant.",
+            )
         )
     uniques = pd.Index(
         uniques if isinstance(uniques, pd.Index) else np.asarray(uniques, dtype=object)
@@ -278,18 +301,24 @@ def _region_totals(
     keyed = isinstance(region_totals, (Mapping, pd.Series, pd.DataFrame))
     if keyed and regions is not None:
         raise AggloValueError(
-            "'regions' labels the entries of a plain list/array 'region_totals'; "
-            "'region_totals' already carries its labels (a mapping or Series), so leave "
-            "'regions' out."
+            _m.text(
+                "'region_totals' 已自带地区标签（映射或 Series），不需要 'regions'。请去掉 'regions'。",
+                "'regions' labels the entries of a plain list/array 'region_totals'; "
+                "'region_totals' already carries its labels (a mapping or Series), so leave "
+                "'regions' out.",
+            )
         )
     if isinstance(region_totals, Mapping):
         region_totals = pd.Series(list(region_totals.values()), index=list(region_totals.keys()))
     if isinstance(region_totals, pd.DataFrame):
         if region_totals.shape[1] != 1:
             raise AggloValueError(
-                "'region_totals' must be one column of totals indexed by region label; "
-                f"received a DataFrame of shape {region_totals.shape}. Use "
-                "df.set_index('region')['total'] or pass a Series."
+                _m.text(
+                    f"'region_totals' 必须是以地区为索引的一列总量；收到 {region_totals.shape} 的 DataFrame。请传入 Series。",
+                    "'region_totals' must be one column of totals indexed by region label; "
+                    f"received a DataFrame of shape {region_totals.shape}. Use "
+                    "df.set_index('region')['total'] or pass a Series.",
+                )
             )
         region_totals = region_totals.iloc[:, 0]
     values = as_vector(region_totals, "region_totals", non_negative=True, allow_nan=False)
@@ -303,19 +332,28 @@ def _region_totals(
     if labels is not None:
         if labels.hasnans:
             raise AggloValueError(
-                "The region labels of 'region_totals' must not be missing (NaN/blank)."
+                _m.text(
+                    "'region_totals' 的地区标签不能缺失（空白/NaN）。请补上标签。",
+                    "The region labels of 'region_totals' must not be missing (NaN/blank).",
+                )
             )
         if not labels.is_unique:
             dup = labels[labels.duplicated()].unique()
             raise AggloValueError(
-                f"The region labels of 'region_totals' must be unique; {_missing_list(dup)} "
-                "appear more than once. Sum or remove the duplicates."
+                _m.text(
+                    f"'region_totals' 的地区标签必须唯一；{_missing_list(dup)} 重复出现。请合并或删去重复项。",
+                    f"The region labels of 'region_totals' must be unique; {_missing_list(dup)} "
+                    "appear more than once. Sum or remove the duplicates.",
+                )
             )
     _check_totals(values[:, None], "region_totals", labels, total_rows)
     if not values.sum() > 0:
         raise AggloValueError(
-            "'region_totals' must have a positive sum (the size of the whole economy); "
-            "received all zeros."
+            _m.text(
+                "'region_totals' 的合计必须为正（整个经济的规模）；收到全为 0。请检查数据。",
+                "'region_totals' must have a positive sum (the size of the whole economy); "
+                "received all zeros.",
+            )
         )
     return labels, values
 
@@ -358,8 +396,11 @@ def _resolve_regions(
     if region_totals is None:
         if regions is not None:
             raise AggloValueError(
-                "'regions' labels the entries of 'region_totals'; give 'region_totals' too, "
-                "or leave 'regions' out to take x_r from the plants of all industries."
+                _m.text(
+                    "'regions' 是 'region_totals' 的标签；请同时给出 'region_totals'，或去掉 'regions'（由全部企业计算 x_r）。",
+                    "'regions' labels the entries of 'region_totals'; give 'region_totals' too, "
+                    "or leave 'regions' out to take x_r from the plants of all industries.",
+                )
             )
         return (
             None,
@@ -371,17 +412,23 @@ def _resolve_regions(
     region_labels, totals = _region_totals(region_totals, regions, total_rows)
     if region_labels is None:
         raise AggloValueError(
-            "'region_totals' is a plain list/array, so it cannot be matched to the plants' "
-            "regions: give 'regions' (one label per total, in the same order) or pass "
-            "'region_totals' as a mapping/Series keyed by region label."
+            _m.text(
+                "'region_totals' 是无标签的列表，无法与企业所在地区对应。请给出 'regions'（与总量同序，每个一个），或以地区为键的映射/Series。",
+                "'region_totals' is a plain list/array, so it cannot be matched to the plants' "
+                "regions: give 'regions' (one label per total, in the same order) or pass "
+                "'region_totals' as a mapping/Series keyed by region label.",
+            )
         )
     indexer = region_labels.get_indexer(r_labels)
     if (indexer < 0).any():
         missing = r_labels[indexer < 0]
         raise AggloValueError(
-            f"{name!r} contains {len(missing)} region label(s) with no entry in "
-            f"'region_totals': {_missing_list(missing)}. Add their totals (regions are "
-            "matched by label, not by order)."
+            _m.text(
+                f"{name!r} 中有 {len(missing)} 个地区在 'region_totals' 中没有总量：{_missing_list(missing)}。请补上（按标签对应，不按顺序）。",
+                f"{name!r} contains {len(missing)} region label(s) with no entry in "
+                f"'region_totals': {_missing_list(missing)}. Add their totals (regions are "
+                "matched by label, not by order).",
+            )
         )
     R = len(region_labels)
     x_source = (
@@ -585,8 +632,11 @@ def _align_block(other: Any, data: Any, name: str, axis: str) -> Any:
         if idx is None or (idx < 0).any():
             missing = list(data.columns[idx < 0]) if idx is not None else list(other.index.unique())
             raise AggloValueError(
-                f"{name!r} must have one value per industry (column) of 'data', matched by "
-                f"label; missing or duplicated: {_missing_list(missing)}."
+                _m.text(
+                    f"{name!r} 须与 'data' 的每个产业（列）按标签一一对应；缺失或重复：{_missing_list(missing)}。",
+                    f"{name!r} must have one value per industry (column) of 'data', matched by "
+                    f"label; missing or duplicated: {_missing_list(missing)}.",
+                )
             )
         return other.iloc[idx]
     ok = (
@@ -598,8 +648,11 @@ def _align_block(other: Any, data: Any, name: str, axis: str) -> Any:
     )
     if not ok:
         raise AggloValueError(
-            f"{name!r} must be a regions × industries block with the same row and column "
-            "labels as 'data' (matched by label); some labels are missing or duplicated."
+            _m.text(
+                f"{name!r} 必须是与 'data' 行列标签相同的地区 × 产业区域（按标签对应）；有标签缺失或重复。",
+                f"{name!r} must be a regions × industries block with the same row and column "
+                "labels as 'data' (matched by label); some labels are missing or duplicated.",
+            )
         )
     return other.loc[data.index, data.columns]
 
@@ -615,9 +668,12 @@ def _prepare_block(
 ) -> _Prepared:
     if regions is not None:
         raise AggloValueError(
-            "'regions' is used only in plant mode; in aggregate mode the block's rows are the "
-            "regions (pass a DataFrame to label them, or region_totals as a Series keyed by "
-            "region label)."
+            _m.text(
+                "'regions' 只用于企业模式；汇总模式下区域的行就是地区。请去掉 'regions'（可用 DataFrame 或 Series 给出标签）。",
+                "'regions' is used only in plant mode; in aggregate mode the block's rows are the "
+                "regions (pass a DataFrame to label them, or region_totals as a Series keyed by "
+                "region label).",
+            )
         )
     E = as_matrix(data, "data", non_negative=True)
     labels = labels_of(data)
@@ -635,10 +691,13 @@ def _prepare_block(
         if bad.any():
             k = int(np.flatnonzero(bad)[0])
             raise AggloValueError(
-                "'data' has missing cells (NaN/blank), e.g. in column "
-                f"{k}{'' if col_labels is None else f' ({col_labels[k]!r})'}, so the regional "
-                "shares x_r cannot be taken from the block. Fill them in (0 if there is no "
-                "activity) or give 'region_totals'."
+                _m.text(
+                    f"'data' 有缺失单元（空白/NaN），如第{k + 1}列，无法由区域计算地区份额 x_r。请补上（无活动填 0）或给出 'region_totals'。",
+                    "'data' has missing cells (NaN/blank), e.g. in column "
+                    f"{k + 1}{'' if col_labels is None else f' ({col_labels[k]!r})'}, so the regional "
+                    "shares x_r cannot be taken from the block. Fill them in (0 if there is no "
+                    "activity) or give 'region_totals'.",
+                )
             )
         M = E0
         totals = M.sum(axis=1)
@@ -648,29 +707,41 @@ def _prepare_block(
         if r_labels is None:
             if len(totals) != n:
                 raise AggloValueError(
-                    f"'region_totals' must have one total per row of 'data' ({n}); received "
-                    f"{len(totals)}. Pass a Series keyed by region label to match by label."
+                    _m.text(
+                        f"'region_totals' 须为 'data' 每行一个总量（{n} 个）；收到 {len(totals)} 个。按标签对应请传入 Series。",
+                        f"'region_totals' must have one total per row of 'data' ({n}); received "
+                        f"{len(totals)}. Pass a Series keyed by region label to match by label.",
+                    )
                 )
             M = E0
             x_source = "x_r from region_totals (matched to the block's rows by position)"
         else:
             if row_labels is None:
                 raise AggloValueError(
-                    "'region_totals' is keyed by region label but 'data' has no row labels; "
-                    "pass 'data' as a DataFrame indexed by region, or 'region_totals' as a "
-                    "plain list in row order."
+                    _m.text(
+                        "'region_totals' 以地区标签为键，但 'data' 没有行标签。请传入以地区为索引的 DataFrame，或按行序的列表。",
+                        "'region_totals' is keyed by region label but 'data' has no row labels; "
+                        "pass 'data' as a DataFrame indexed by region, or 'region_totals' as a "
+                        "plain list in row order.",
+                    )
                 )
             if not row_labels.is_unique:
                 raise AggloValueError(
-                    "The row labels (regions) of 'data' must be unique to be matched with "
-                    "'region_totals'."
+                    _m.text(
+                        "'data' 的行标签（地区）必须唯一，才能与 'region_totals' 对应。请删去或合并重复地区。",
+                        "The row labels (regions) of 'data' must be unique to be matched with "
+                        "'region_totals'.",
+                    )
                 )
             indexer = r_labels.get_indexer(row_labels)
             if (indexer < 0).any():
                 raise AggloValueError(
-                    f"'data' has {int((indexer < 0).sum())} region(s) with no entry in "
-                    f"'region_totals': {_missing_list(row_labels[indexer < 0])}. Add their "
-                    "totals (regions are matched by label, not by order)."
+                    _m.text(
+                        f"'data' 中有 {int((indexer < 0).sum())} 个地区在 'region_totals' 中没有总量：{_missing_list(row_labels[indexer < 0])}。请补上（按标签对应）。",
+                        f"'data' has {int((indexer < 0).sum())} region(s) with no entry in "
+                        f"'region_totals': {_missing_list(row_labels[indexer < 0])}. Add their "
+                        "totals (regions are matched by label, not by order).",
+                    )
                 )
             M = np.zeros((len(totals), K))
             M[indexer] = E0
@@ -680,7 +751,12 @@ def _prepare_block(
             )
         _warn_exceeding(M.sum(axis=1), totals, r_labels, "sizes of the industries in the block")
     if not totals.sum() > 0:
-        raise AggloValueError("'data' must not be all zero (the regional shares x_r would be 0/0).")
+        raise AggloValueError(
+            _m.text(
+                "'data' 不能全为 0（地区份额 x_r 将为 0/0）。请检查数据。",
+                "'data' must not be all zero (the regional shares x_r would be 0/0).",
+            )
+        )
     x = totals / totals.sum()
     industry_total = M.sum(axis=0)
     G, sum_s2 = _shares_stats(M, x, industry_total)
@@ -702,8 +778,11 @@ def _prepare_block(
     if herfindahl is not None:
         if approximation is not None:
             raise AggloValueError(
-                "'approximation' applies to 'firm_counts'; with 'herfindahl' given directly "
-                "leave it out."
+                _m.text(
+                    "'approximation' 只用于 'firm_counts'；已直接给出 'herfindahl' 时请去掉它。",
+                    "'approximation' applies to 'firm_counts'; with 'herfindahl' given directly "
+                    "leave it out.",
+                )
             )
         if isinstance(herfindahl, Mapping):
             herfindahl = pd.Series(herfindahl)
@@ -711,15 +790,21 @@ def _prepare_block(
         H = as_vector(h_in, "herfindahl")
         if len(H) != K:
             raise AggloValueError(
-                f"'herfindahl' must have one value per industry (column) of 'data' ({K}); "
-                f"received {len(H)}."
+                _m.text(
+                    f"'herfindahl' 须为 'data' 每个产业（列）一个值（{K} 个）；收到 {len(H)} 个。",
+                    f"'herfindahl' must have one value per industry (column) of 'data' ({K}); "
+                    f"received {len(H)}.",
+                )
             )
         with np.errstate(invalid="ignore"):
             out = (H <= 0) | (H > 1)
         if out.any():
             raise AggloValueError(
-                f"'herfindahl' must lie in (0, 1]; found {H[out][0]:g}. A plant Herfindahl "
-                "is Σ z_j² of plant shares (not the percent 0–10000 scale)."
+                _m.text(
+                    f"'herfindahl' 必须在 (0, 1] 内；发现 {H[out][0]:g}。企业赫芬达尔指数是企业份额平方和（不是 0–10000 的百分制）。",
+                    f"'herfindahl' must lie in (0, 1]; found {H[out][0]:g}. A plant Herfindahl "
+                    "is Σ z_j² of plant shares (not the percent 0–10000 scale).",
+                )
             )
         approx = "given"
         h_text = "H given per industry (Σz⁴ unknown, so z and Var(G) are NaN)"
@@ -752,15 +837,21 @@ def _prepare_block(
         elif C.shape == (1, K):
             if approx == "equal_within_region":
                 raise AggloValueError(
-                    "approximation='equal_within_region' needs 'firm_counts' as a regions × "
-                    f"industries block of the same shape as 'data' {E.shape}; received one "
-                    "count per industry. Use approximation='1/N' or give the block."
+                    _m.text(
+                        f"approximation='equal_within_region' 需要与 'data' 同形 {E.shape} 的地区 × 产业 'firm_counts'；收到每个产业一个数。请改用 '1/N' 或给出区域。",
+                        "approximation='equal_within_region' needs 'firm_counts' as a regions × "
+                        f"industries block of the same shape as 'data' {E.shape}; received one "
+                        "count per industry. Use approximation='1/N' or give the block.",
+                    )
                 )
             N = C[0]
         else:
             raise AggloValueError(
-                f"'firm_counts' must be a block of the same shape as 'data' {E.shape} or one "
-                f"count per industry ({K}); received shape {C.shape}."
+                _m.text(
+                    f"'firm_counts' 必须与 'data' 同形 {E.shape}，或每个产业一个数（{K} 个）；收到 {C.shape}。",
+                    f"'firm_counts' must be a block of the same shape as 'data' {E.shape} or one "
+                    f"count per industry ({K}); received shape {C.shape}.",
+                )
             )
         n_plants = N.astype(float)
         if approx == "equal_within_region":
@@ -774,9 +865,12 @@ def _prepare_block(
             if short.any():
                 r, k = np.argwhere(short)[0]
                 raise AggloValueError(
-                    f"'firm_counts' must be >= 1 wherever 'data' is positive; found "
-                    f"{Cm[r, k]:g} firms for a size of {M[r, k]:g} at row {r}, column {k}. "
-                    "Check that the two blocks are aligned."
+                    _m.text(
+                        f"'data' 为正处 'firm_counts' 必须 >= 1；第{r + 1}行第{k + 1}列企业数为 {Cm[r, k]:g}（规模 {M[r, k]:g}）。请检查两个区域是否对齐。",
+                        f"'firm_counts' must be >= 1 wherever 'data' is positive; found "
+                        f"{Cm[r, k]:g} firms for a size of {M[r, k]:g} at row {r + 1}, column {k + 1}. "
+                        "Check that the two blocks are aligned.",
+                    )
                 )
             with np.errstate(invalid="ignore", divide="ignore"):
                 Sa = np.where(active, S, 0.0)
@@ -791,8 +885,11 @@ def _prepare_block(
             if short.any():
                 k = int(np.flatnonzero(short)[0])
                 raise AggloValueError(
-                    f"'firm_counts' must total >= 1 firm for every industry with activity; "
-                    f"industry {k} has {N[k]:g}."
+                    _m.text(
+                        f"有活动的产业企业数合计必须 >= 1；第{k + 1}个产业为 {N[k]:g}。请检查 'firm_counts'。",
+                        f"'firm_counts' must total >= 1 firm for every industry with activity; "
+                        f"industry {k + 1} has {N[k]:g}.",
+                    )
                 )
             with np.errstate(divide="ignore"):
                 H = 1.0 / N
@@ -860,20 +957,29 @@ def _prepare(
     ]
     if data is not None and plant_args:
         raise AggloValueError(
-            "Give either 'data' (aggregate mode: a regions × industries block) or the plant "
-            f"records (plant mode); received both 'data' and {', '.join(map(repr, plant_args))}."
+            _m.text(
+                f"'data'（汇总模式）与企业记录（企业模式）只能给一种；同时收到 'data' 和 {', '.join(map(repr, plant_args))}。",
+                "Give either 'data' (aggregate mode: a regions × industries block) or the plant "
+                f"records (plant mode); received both 'data' and {', '.join(map(repr, plant_args))}.",
+            )
         )
     if data is None:
         if not plant_args:
             raise AggloValueError(
-                "Give either 'data' (aggregate mode: a regions × industries block with "
-                "'herfindahl' or 'firm_counts') or 'plant_sizes' with 'plant_regions' and "
-                "'plant_industries' (plant mode)."
+                _m.text(
+                    "请给出 'data'（汇总模式：地区 × 产业区域，加 'herfindahl' 或 'firm_counts'），或 'plant_sizes'、'plant_regions' 和 'plant_industries'（企业模式）。",
+                    "Give either 'data' (aggregate mode: a regions × industries block with "
+                    "'herfindahl' or 'firm_counts') or 'plant_sizes' with 'plant_regions' and "
+                    "'plant_industries' (plant mode).",
+                )
             )
         if plant_sizes is None or plant_regions is None:
             raise AggloValueError(
-                "Plant mode needs 'plant_sizes' and 'plant_regions' (and 'plant_industries' "
-                f"for several industries); received only {', '.join(map(repr, plant_args))}."
+                _m.text(
+                    f"企业模式需要 'plant_sizes' 和 'plant_regions'（多产业时还需 'plant_industries'）；只收到 {', '.join(map(repr, plant_args))}。",
+                    "Plant mode needs 'plant_sizes' and 'plant_regions' (and 'plant_industries' "
+                    f"for several industries); received only {', '.join(map(repr, plant_args))}.",
+                )
             )
         extra = [
             n
@@ -886,8 +992,11 @@ def _prepare(
         ]
         if extra:
             raise AggloValueError(
-                "In plant mode H is computed exactly from the plant sizes; "
-                f"{', '.join(map(repr, extra))} belong(s) to aggregate mode. Leave it out."
+                _m.text(
+                    f"企业模式下 H 由企业规模精确计算；{', '.join(map(repr, extra))} 属于汇总模式，请去掉。",
+                    "In plant mode H is computed exactly from the plant sizes; "
+                    f"{', '.join(map(repr, extra))} belong(s) to aggregate mode. Leave it out.",
+                )
             )
         return _prepare_plants(
             plant_sizes, plant_regions, plant_industries, region_totals, regions, total_rows

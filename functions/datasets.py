@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from importlib import resources
 
+from . import _messages as _m
 from ._pandas import pd
 from ._validation import AggloValueError, as_option
 
@@ -125,7 +126,12 @@ def gdp_by_sector(year: int = 2015) -> pd.DataFrame:
     df = load_dataset("gdp_by_sector")
     years = sorted(df["年份"].unique().tolist())
     if year not in years:
-        raise AggloValueError(f"'year' must be one of {years[0]}..{years[-1]}; received {year!r}.")
+        raise AggloValueError(
+            _m.text(
+                f"'year' 必须是 {years[0]}..{years[-1]} 中的年份；收到 {year!r}。",
+                f"'year' must be one of {years[0]}..{years[-1]}; received {year!r}.",
+            )
+        )
     sub = df[df["年份"] == year].set_index("地区")[["第一产业", "第二产业", "第三产业"]]
     sub.index.name = "地区"
     return _nbs_order(sub.astype(float))
@@ -160,7 +166,12 @@ def employment_by_industry(year: int = 2023, value: str = "就业人数") -> pd.
     df = load_dataset("employment_wage")
     years = sorted(df["年份"].unique().tolist())
     if year not in years:
-        raise AggloValueError(f"'year' must be one of {years[0]}..{years[-1]}; received {year!r}.")
+        raise AggloValueError(
+            _m.text(
+                f"'year' 必须是 {years[0]}..{years[-1]} 中的年份；收到 {year!r}。",
+                f"'year' must be one of {years[0]}..{years[-1]}; received {year!r}.",
+            )
+        )
     sub = df[df["年份"] == year]
     wide = sub.pivot(index="地区", columns="行业", values=value)
     wide.columns.name = None

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _messages as _m
 from ._pandas import pd
 from ._results import Result
 from ._validation import AggloValueError, as_array, as_option, as_weights, labels_of
@@ -87,11 +88,19 @@ def _normalized_block(
         text = "min-max" + (f" onto [{rng[0]:g}, {rng[1]:g}]" if rng else "")
         return _normalize_2d(X, d, "minmax", rng, None, 1, cols), text
     if rng is not None:
-        raise AggloValueError("'feature_range' needs normalize='minmax'; received 'none'.")
+        raise AggloValueError(
+            _m.text(
+                "'feature_range' 需要 normalize='minmax'；收到 'none'。",
+                "'feature_range' needs normalize='minmax'; received 'none'.",
+            )
+        )
     if not d.all_positive:
         raise AggloValueError(
-            "'directions' must all be positive with normalize='none' (the block is used as "
-            "given); use normalize='minmax' to handle negative, moderate or interval indicators."
+            _m.text(
+                "normalize='none' 时 'directions' 必须全为正向（按原值使用）。负向、适度或区间指标请用 normalize='minmax'。",
+                "'directions' must all be positive with normalize='none' (the block is used as "
+                "given); use normalize='minmax' to handle negative, moderate or interval indicators.",
+            )
         )
     return X.copy(), "data as given"
 
@@ -223,7 +232,7 @@ def composite_index(
     >>> composite_index(X, [1, 2])
     Traceback (most recent call last):
     ...
-    agglo.AggloValueError: 'weights' must have one weight per indicator (3); received 2.
+    agglo.AggloValueError: 'weights' 的权重个数须等于指标数 3；收到 2 个。... / 'weights' must have one weight per indicator (3); received 2.
     """
     norm = as_option("none" if normalize is None else normalize, "normalize", ("minmax", "none"))
     X, d, labels, shape = _prepare(
@@ -231,7 +240,10 @@ def composite_index(
     )
     if len(shape) == 3:
         raise AggloValueError(
-            "'matrix' must be a 2-D block; stack a panel as one row per region-year."
+            _m.text(
+                "'matrix' 必须是二维区域；面板数据请按 地区-年份 每行一条堆叠。",
+                "'matrix' must be a 2-D block; stack a panel as one row per region-year.",
+            )
         )
     k = X.shape[1]
     cols = labels[1] if labels is not None else None
@@ -241,7 +253,10 @@ def composite_index(
     if groups is None:
         if group_weights is not None:
             raise AggloValueError(
-                "'group_weights' needs 'groups' (a dimension label per indicator)."
+                _m.text(
+                    "'group_weights' 需要 'groups'（每个指标的维度标签）。",
+                    "'group_weights' needs 'groups' (a dimension label per indicator).",
+                )
             )
         scores = (Z @ w) * scale
         return CompositeResult(
@@ -255,7 +270,10 @@ def composite_index(
     g = np.asarray(groups, dtype=object).ravel()
     if g.size != k:
         raise AggloValueError(
-            f"'groups' must give one dimension label per indicator ({k}); received {g.size}."
+            _m.text(
+                f"'groups' 须为每个指标给一个维度标签（{k} 个）；收到 {g.size} 个。",
+                f"'groups' must give one dimension label per indicator ({k}); received {g.size}.",
+            )
         )
     codes, names = pd.factorize(pd.Series(g), sort=False)
     G = np.zeros((k, len(names)))
@@ -263,7 +281,12 @@ def composite_index(
     share = w @ G  # Σ_{j∈s} w_j
     if (share <= 0).any():
         s = names[int(np.flatnonzero(share <= 0)[0])]
-        raise AggloValueError(f"'weights' are all zero in the group {s!r}; give it a weight.")
+        raise AggloValueError(
+            _m.text(
+                f"维度 {s!r} 中的 'weights' 权重全为 0；请给它权重。",
+                f"'weights' are all zero in the group {s!r}; give it a weight.",
+            )
+        )
     U = (Z @ (w[:, None] * G)) / share * scale
     if group_weights is None:
         W = share / share.sum()
@@ -277,8 +300,11 @@ def composite_index(
         extra = [key for key in group_weights if key not in list(names)]
         if missing or extra:
             raise AggloValueError(
-                f"'group_weights' must give a weight to each group {list(names)}; missing "
-                f"{missing}, unknown {extra}."
+                _m.text(
+                    f"'group_weights' 须为每个维度 {list(names)} 给权重；缺少 {missing}，多出 {extra}。",
+                    f"'group_weights' must give a weight to each group {list(names)}; missing "
+                    f"{missing}, unknown {extra}.",
+                )
             )
         W = as_weights([group_weights[n] for n in names], "group_weights", len(names))
         wtext = "W_s given"
@@ -469,7 +495,10 @@ def topsis(
     )
     if len(shape) == 3:
         raise AggloValueError(
-            "'matrix' must be a 2-D block; stack a panel as one row per region-year."
+            _m.text(
+                "'matrix' 必须是二维区域；面板数据请按 地区-年份 每行一条堆叠。",
+                "'matrix' must be a 2-D block; stack a panel as one row per region-year.",
+            )
         )
     k = X.shape[1]
     w = _weights_of(weights, k, columns=labels[1] if labels is not None else None)
@@ -633,7 +662,12 @@ def grey_relational(
     )
     rho = float(as_array(rho, "rho", ndim=0, allow_nan=False))
     if not 0 < rho <= 1:
-        raise AggloValueError(f"'rho' must be in (0, 1] (usually 0.5); received {rho:g}.")
+        raise AggloValueError(
+            _m.text(
+                f"'rho' 分辨系数必须在 (0, 1] 内（通常为 0.5）；收到 {rho:g}。",
+                f"'rho' must be in (0, 1] (usually 0.5); received {rho:g}.",
+            )
+        )
     cmp_labels = labels_of(comparison)
     if isinstance(comparison, pd.Series):
         comparison = comparison.to_frame()
@@ -645,8 +679,11 @@ def grey_relational(
         as_option(reference, "reference", ("ideal",))
         if sequences == "columns":
             raise AggloValueError(
-                "'reference'='ideal' needs sequences='rows' (alternatives in rows, indicators "
-                "in columns)."
+                _m.text(
+                    "'reference'='ideal' 需要 sequences='rows'（方案为行，指标为列）。",
+                    "'reference'='ideal' needs sequences='rows' (alternatives in rows, indicators "
+                    "in columns).",
+                )
             )
         x0 = None
     else:
@@ -654,8 +691,11 @@ def grey_relational(
         need = n if sequences == "columns" else k
         if x0.size != need:
             raise AggloValueError(
-                f"'reference' must have one value per {'row' if sequences == 'columns' else 'column'} "
-                f"of 'comparison' ({need}); received {x0.size}."
+                _m.text(
+                    f"'reference' 须与 'comparison' 的每{('行' if sequences == 'columns' else '列')}对应一个值（{need} 个）；收到 {x0.size} 个。",
+                    f"'reference' must have one value per {'row' if sequences == 'columns' else 'column'} "
+                    f"of 'comparison' ({need}); received {x0.size}.",
+                )
             )
     # stack the reference with the comparison block so that normalisation acts per column
     if x0 is None:
@@ -676,13 +716,21 @@ def grey_relational(
         if undefined.any():  # x/x̄ or x/x₁ with a divisor of 0 (a series starting at 0)
             j = int(np.flatnonzero(undefined)[0])
             if sequences == "rows":
-                where = f"column {j} of 'reference' and 'comparison'"
+                where = (
+                    f"'reference' 和 'comparison' 的第{j + 1}列",
+                    f"column {j + 1} of 'reference' and 'comparison'",
+                )
+            elif j == 0:
+                where = ("'reference'", "'reference'")
             else:
-                where = "'reference'" if j == 0 else f"column {j - 1} of 'comparison'"
+                where = (f"'comparison' 的第{j}列", f"column {j} of 'comparison'")
             raise AggloValueError(
-                f"normalize={norm!r} is undefined for {where}: its "
-                f"{'first value' if norm == 'initial' else 'mean'} is 0 while other values "
-                "are not. Use normalize='minmax' or 'none', or drop the leading zero point."
+                _m.text(
+                    f"normalize={norm!r} 在 {where[0]}无定义：其{('首值' if norm == 'initial' else '均值')}为 0 而其他值不为 0。请用 normalize='minmax' 或 'none'。",
+                    f"normalize={norm!r} is undefined for {where[1]}: its "
+                    f"{'first value' if norm == 'initial' else 'mean'} is 0 while other values "
+                    "are not. Use normalize='minmax' or 'none', or drop the leading zero point.",
+                )
             )
     if x0 is None:
         Yn = T
@@ -841,11 +889,19 @@ def obstacle_degree(
     )
     if len(shape) == 3:
         raise AggloValueError(
-            "'matrix' must be a 2-D block; stack a panel as one row per region-year."
+            _m.text(
+                "'matrix' 必须是二维区域；面板数据请按 地区-年份 每行一条堆叠。",
+                "'matrix' must be a 2-D block; stack a panel as one row per region-year.",
+            )
         )
     k = X.shape[1]
     if weights is None:
-        raise AggloValueError("'weights' are required: one weight per indicator.")
+        raise AggloValueError(
+            _m.text(
+                "必须给出 'weights' 权重：每个指标一个。",
+                "'weights' are required: one weight per indicator.",
+            )
+        )
     cols = labels[1] if labels is not None else None
     w = _weights_of(weights, k, columns=cols)
     Z, text = _normalized_block(X, d, norm, feature_range, cols)
@@ -853,8 +909,11 @@ def obstacle_degree(
     if norm == "none" and ((Z < 0) | (Z > 1)).any():
         i, j = np.argwhere((Z < 0) | (Z > 1))[0]
         raise AggloValueError(
-            f"'matrix' must hold normalised values in [0, 1] with normalize='none'; found "
-            f"{Z[i, j]:g} at row {i}, column {j}. Use normalize='minmax'."
+            _m.text(
+                f"normalize='none' 时 'matrix' 必须是 [0, 1] 内的标准化值；第{i + 1}行第{j + 1}列为 {Z[i, j]:g}。请用 normalize='minmax'。",
+                f"'matrix' must hold normalised values in [0, 1] with normalize='none'; found "
+                f"{Z[i, j]:g} at row {i + 1}, column {j + 1}. Use normalize='minmax'.",
+            )
         )
     # deviation from the best value of the scale
     dev = (hi - Z) / (hi - lo)
@@ -867,7 +926,10 @@ def obstacle_degree(
         g = np.asarray(groups, dtype=object).ravel()
         if g.size != k:
             raise AggloValueError(
-                f"'groups' must give one dimension label per indicator ({k}); received {g.size}."
+                _m.text(
+                    f"'groups' 须为每个指标给一个维度标签（{k} 个）；收到 {g.size} 个。",
+                    f"'groups' must give one dimension label per indicator ({k}); received {g.size}.",
+                )
             )
         codes, names = pd.factorize(pd.Series(g), sort=False)
         G = np.zeros((k, len(names)))

@@ -20,10 +20,12 @@ from typing import Any
 import numpy as np
 from scipy import optimize
 
+from . import _messages as _m
 from ._pandas import pd
 from ._validation import (
     AggloValueError,
     _position,
+    _position_zh,
     align_labels,
     as_array,
     as_option,
@@ -60,8 +62,11 @@ def _check_base(arr: np.ndarray, name: str, x: Any, what: str, *, allow_zero: bo
         where = f" at {_position(pos, labels_of(x))}" if arr.ndim else ""
         word = "non-negative (>= 0)" if allow_zero else "positive (> 0)"
         raise AggloValueError(
-            f"{name!r} must be {word}: {what}; found {arr[pos]:g}{where}. "
-            "Check the sign, the unit or the year of that value."
+            _m.text(
+                f"{name!r} 必须{('非负（>= 0）' if allow_zero else '为正（> 0）')}；{(_position_zh(pos) + '为') if arr.ndim else '收到'} {arr[pos]:g}。请检查该值的符号、单位或年份。",
+                f"{name!r} must be {word}: {what}; found {arr[pos]:g}{where}. "
+                "Check the sign, the unit or the year of that value.",
+            )
         )
 
 
@@ -80,8 +85,11 @@ def _operands(**named: tuple[Any, dict[str, Any]]) -> tuple[dict[str, np.ndarray
     except ValueError:
         desc = ", ".join(f"{k!r} has shape {a.shape}" for k, a in arrays.items())
         raise AggloValueError(
-            f"The arguments must have matching shapes (or be single numbers); {desc}. "
-            "Select ranges of equal size."
+            _m.text(
+                f"各参数的形状必须一致（或为单个数）；{desc}。请选择大小相同的区域。",
+                f"The arguments must have matching shapes (or be single numbers); {desc}. "
+                "Select ranges of equal size.",
+            )
         ) from None
     pandas_args = [
         (name, value)
@@ -107,9 +115,12 @@ def _check_pair_labels(n1: str, v1: Any, n2: str, v2: Any) -> None:
         # v1 is the Series, v2 the block
         if v1.index.equals(v2.index) and not v1.index.equals(v2.columns):
             raise AggloValueError(
-                f"{n1!r} is labelled by the rows of {n2!r}, but a 1-D range is applied along "
-                f"the columns of a block. Pass it as one column ({n1}.to_frame()) to apply "
-                "it to each row, or give it the block's column labels."
+                _m.text(
+                    f"{n1!r} 以 {n2!r} 的行作标签，但一维区域会沿区域的列应用。请把它作为一列传入（{n1}.to_frame()），或使用区域的列标签。",
+                    f"{n1!r} is labelled by the rows of {n2!r}, but a 1-D range is applied along "
+                    f"the columns of a block. Pass it as one column ({n1}.to_frame()) to apply "
+                    "it to each row, or give it the block's column labels.",
+                )
             )
         checks = [(v2.columns, v1.index, f"{n1}.reindex({n2}.columns)", "column labels")]
     else:
@@ -121,9 +132,12 @@ def _check_pair_labels(n1: str, v1: Any, n2: str, v2: Any) -> None:
     for a, b, hint, word in checks:
         if len(a) == len(b) and not a.equals(b):
             raise AggloValueError(
-                f"{n1!r} and {n2!r} have different {word} (first difference: "
-                f"{_first_difference(a, b)}). Put them in the same order, e.g. {hint}, "
-                "or pass plain arrays."
+                _m.text(
+                    f"{n1!r} 与 {n2!r} 的标签不同（首个差异：{_first_difference(a, b)}）。请按相同顺序排列，或传入无标签的数组。",
+                    f"{n1!r} and {n2!r} have different {word} (first difference: "
+                    f"{_first_difference(a, b)}). Put them in the same order, e.g. {hint}, "
+                    "or pass plain arrays.",
+                )
             )
 
 
@@ -206,7 +220,7 @@ def growth_rate(current: Any, previous: Any, *, percent: bool = False) -> Any:
     >>> growth_rate(5, 0)
     Traceback (most recent call last):
     ...
-    agglo.AggloValueError: 'previous' must be positive (> 0): ...
+    agglo.AggloValueError: 'previous' 必须为正（> 0）... / 'previous' must be positive (> 0): ...
     """
     arrays, template = _operands(current=(current, {}), previous=(previous, {}))
     _check_base(
@@ -410,8 +424,11 @@ def cagr_cumulative(values: Any, *, axis: int = 0, percent: bool = False) -> Any
         arr = arr.T
     if arr.shape[0] < 2:
         raise AggloValueError(
-            f"'values' must hold at least two values per series along axis {axis} "
-            f"(a base year and one later year); received {arr.shape[0]}."
+            _m.text(
+                f"计算增长率时 'values' 每个序列至少需要两个值（基期和一个后续年份）；收到 {arr.shape[0]} 个。",
+                f"'values' must hold at least two values per series along axis {axis} "
+                f"(a base year and one later year); received {arr.shape[0]}.",
+            )
         )
     base = arr[0]
     series_labels = None
@@ -429,9 +446,12 @@ def cagr_cumulative(values: Any, *, axis: int = 0, percent: bool = False) -> Any
     flat = np.atleast_1d(s).astype(float)
     if np.isinf(flat).any():
         raise AggloValueError(
-            "'values' must keep the sum of the later values divided by the first value within "
-            "floating-point range; received a ratio that overflows (the first value is too "
-            "close to 0 against the others). Check the first value and the units."
+            _m.text(
+                "'values' 后续值之和除以首值超出浮点范围（首值与其他值相比太接近 0）。请检查首值和单位。",
+                "'values' must keep the sum of the later values divided by the first value within "
+                "floating-point range; received a ratio that overflows (the first value is too "
+                "close to 0 against the others). Check the first value and the units.",
+            )
         )
     out = np.full(flat.shape, np.nan)
     ok = np.isfinite(flat)
@@ -523,7 +543,7 @@ def primacy_index(values: Any, k: int = 2, *, axis: int = 0, total_rows: str = "
     >>> primacy_index([1, 2, 3], k=4)
     Traceback (most recent call last):
     ...
-    agglo.AggloValueError: 'values' must hold at least 4 cities for the 4-city primacy index; received 3.
+    agglo.AggloValueError: 4 城市首位度至少需要 4 个城市的 'values'；收到 3 个。 / 'values' must hold at least 4 cities for the 4-city primacy index; received 3.
     """
     k = int(as_option(k, "k", (2, 4, 11)))
     axis = as_option(axis, "axis", (0, 1))
@@ -531,8 +551,11 @@ def primacy_index(values: Any, k: int = 2, *, axis: int = 0, total_rows: str = "
     matrix = arr[:, None] if arr.ndim == 1 else (arr.T if axis == 1 else arr)
     if matrix.shape[0] < k:
         raise AggloValueError(
-            f"'values' must hold at least {k} cities for the {k}-city primacy index; "
-            f"received {matrix.shape[0]}."
+            _m.text(
+                f"{k} 城市首位度至少需要 {k} 个城市的 'values'；收到 {matrix.shape[0]} 个。",
+                f"'values' must hold at least {k} cities for the {k}-city primacy index; "
+                f"received {matrix.shape[0]}.",
+            )
         )
     labels = labels_of(values)
     city_labels = None
@@ -640,8 +663,11 @@ def share(
     if total is None:
         if arr.ndim == 0:
             raise AggloValueError(
-                "'values' is a single number, so 'total' must be given (the share of a "
-                "number in itself is 1); pass total=... or select the whole range."
+                _m.text(
+                    "'values' 是单个数，必须给出 'total'（一个数占自身的份额为 1）。请给出 total=… 或选择整个区域。",
+                    "'values' is a single number, so 'total' must be given (the share of a "
+                    "number in itself is 1); pass total=... or select the whole range.",
+                )
             )
         matrix = arr[:, None] if arr.ndim == 1 else (arr.T if axis == 1 else arr)
         labels = labels_of(values)
@@ -679,14 +705,20 @@ def share(
         if tot.size != expected:
             word = "column" if axis == 0 else "row"
             raise AggloValueError(
-                f"'total' must hold one total per {word} of 'values' ({expected}) with "
-                f"axis={axis}; received {tot.size}."
+                _m.text(
+                    f"axis={axis} 时 'total' 须为 'values' 的每{('列' if axis == 0 else '行')}给一个总量（{expected} 个）；收到 {tot.size} 个。",
+                    f"'total' must hold one total per {word} of 'values' ({expected}) with "
+                    f"axis={axis}; received {tot.size}.",
+                )
             )
         denom = tot[None, :] if axis == 0 else tot[:, None]
     else:
         raise AggloValueError(
-            f"'total' must be a single number, one total per column/row, or shaped like "
-            f"'values' {arr.shape}; received shape {tot.shape}."
+            _m.text(
+                f"'total' 必须是单个数、每列/每行一个总量，或与 'values' 同形 {arr.shape}；收到 {tot.shape}。",
+                f"'total' must be a single number, one total per column/row, or shaped like "
+                f"'values' {arr.shape}; received shape {tot.shape}.",
+            )
         )
     return _finish(arr / denom, values, percent=percent)
 

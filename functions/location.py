@@ -937,9 +937,12 @@ def hoover_coefficient(
         if region_totals is None:
             # one column compared with its own row sums would always give 0
             raise AggloValueError(
-                "'data' is a single row or column (one industry); the Hoover coefficient "
-                "compares it with the regions' total activity, so 'region_totals' is "
-                "required. Pass them, or pass the whole regions × industries block."
+                _messages.text(
+                    "'data' 只有一行或一列（一个产业）；胡佛系数需要各地区的总量 'region_totals'。请给出地区总量，或选择完整的地区 × 产业区域。",
+                    "'data' is a single row or column (one industry); the Hoover coefficient "
+                    "compares it with the regions' total activity, so 'region_totals' is "
+                    "required. Pass them, or pass the whole regions × industries block.",
+                )
             )
         vec = as_vector(data, "data", non_negative=True)
         block = _prepare_block(

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _messages as _m
 from ._pandas import pd
 from ._validation import AggloValueError, as_array, as_option, as_positive_int, labels_of
 
@@ -107,8 +108,11 @@ def _number(text: str, what: str, raw: Any) -> float:
         return float(text)
     except ValueError:
         raise AggloValueError(
-            f"'directions' has {raw!r}, whose {what} {text!r} is not a number. "
-            "Write e.g. 'moderate:7' or 'interval:10:20'."
+            _m.text(
+                f"'directions' 中 {raw!r} 的参数 {text!r} 不是数值。请写成如 'moderate:7' 或 'interval:10:20'。",
+                f"'directions' has {raw!r}, whose {what} {text!r} is not a number. "
+                "Write e.g. 'moderate:7' or 'interval:10:20'.",
+            )
         ) from None
 
 
@@ -123,14 +127,22 @@ def _parse_one(raw: Any) -> tuple[int, float, float, float]:
             return NEGATIVE, nan, nan, nan
     if not isinstance(raw, str):
         raise AggloValueError(
-            f"'directions' entries must be text such as '+', '-', 'moderate:7' or "
-            f"'interval:10:20' (or 1 / -1); received {raw!r}."
+            _m.text(
+                f"'directions' 指标方向须为 '+'、'-'、'moderate:7' 或 'interval:10:20' 这样的文字（或 1 / -1）；收到 {raw!r}。",
+                f"'directions' entries must be text such as '+', '-', 'moderate:7' or "
+                f"'interval:10:20' (or 1 / -1); received {raw!r}.",
+            )
         )
     text = raw.strip().replace("：", ":").replace("，", ",").lower()
     head, _, rest = text.partition(":")
     head = head.strip()
     if not text:
-        raise AggloValueError("'directions' has an empty entry; write '+' or '-'.")
+        raise AggloValueError(
+            _m.text(
+                "'directions' 有空项；请写 '+' 或 '-'。",
+                "'directions' has an empty entry; write '+' or '-'.",
+            )
+        )
     kind = _LOOKUP.get(head)
     if kind is None:
         raise AggloValueError(
@@ -140,20 +152,31 @@ def _parse_one(raw: Any) -> tuple[int, float, float, float]:
     params = [p for p in re.split(r"[:,;]", rest) if p.strip()] if rest else []
     if kind in (POSITIVE, NEGATIVE):
         if params:
-            raise AggloValueError(f"'directions' has {raw!r}; '+' and '-' take no parameter.")
+            raise AggloValueError(
+                _m.text(
+                    f"'directions' 中 {raw!r} 有误：'+' 和 '-' 不带参数。",
+                    f"'directions' has {raw!r}; '+' and '-' take no parameter.",
+                )
+            )
         return kind, nan, nan, nan
     if kind == MODERATE:
         if len(params) > 1:
             raise AggloValueError(
-                f"'directions' has {raw!r}; a moderate direction takes one best value, "
-                "e.g. 'moderate:7'."
+                _m.text(
+                    f"'directions' 中 {raw!r} 有误：适度指标只带一个最佳值，如 'moderate:7'。",
+                    f"'directions' has {raw!r}; a moderate direction takes one best value, "
+                    "e.g. 'moderate:7'.",
+                )
             )
         best = _number(params[0].strip(), "best value", raw) if params else nan
         return kind, best, nan, nan
     if len(params) not in (0, 2):
         raise AggloValueError(
-            f"'directions' has {raw!r}; an interval direction takes two bounds, "
-            "e.g. 'interval:10:20'."
+            _m.text(
+                f"'directions' 中 {raw!r} 有误：区间指标带两个界值，如 'interval:10:20'。",
+                f"'directions' has {raw!r}; an interval direction takes two bounds, "
+                "e.g. 'interval:10:20'.",
+            )
         )
     if params:
         a = _number(params[0].strip(), "lower bound", raw)
@@ -176,8 +199,11 @@ def _per_column(value: Any, name: str, n: int, columns: Any, pair: bool) -> list
                 out[int(key)] = v
             else:
                 raise AggloValueError(
-                    f"{name!r} names the column {key!r}, which is not in the block "
-                    f"(columns: {cols[:10]}{' …' if len(cols) > 10 else ''})."
+                    _m.text(
+                        f"{name!r} 指定的列 {key!r} 不在区域中（列：{cols[:10]}{(' …' if len(cols) > 10 else '')}）。",
+                        f"{name!r} names the column {key!r}, which is not in the block "
+                        f"(columns: {cols[:10]}{' …' if len(cols) > 10 else ''}).",
+                    )
                 )
         return out
     if pair:
@@ -192,8 +218,11 @@ def _per_column(value: Any, name: str, n: int, columns: Any, pair: bool) -> list
     seq = list(value)
     if len(seq) != n:
         raise AggloValueError(
-            f"{name!r} must be one value for all columns, one per column ({n}), or a dict "
-            f"{{column: value}}; received {len(seq)} values."
+            _m.text(
+                f"{name!r} 必须是对所有列的一个值、每列一个值（{n} 个）或 {{列: 值}} 字典；收到 {len(seq)} 个。",
+                f"{name!r} must be one value for all columns, one per column ({n}), or a dict "
+                f"{{column: value}}; received {len(seq)} values.",
+            )
         )
     return seq
 
@@ -265,7 +294,7 @@ def parse_directions(
     >>> parse_directions(["+", "moderate"], 2)
     Traceback (most recent call last):
     ...
-    agglo.AggloValueError: 'best' is missing for the moderate column 1: give it as 'moderate:x*' in 'directions' or through best=.
+    agglo.AggloValueError: 适度指标第2列缺少最佳值 'best'... / 'best' is missing for the moderate column 2: give it as 'moderate:x*' in 'directions' or through best=.
     """
     n = as_positive_int(n, "n")
     cols = list(columns) if columns is not None else None
@@ -283,14 +312,20 @@ def parse_directions(
                 entries[int(key)] = v
             else:
                 raise AggloValueError(
-                    f"'directions' names the column {key!r}, which is not in the block."
+                    _m.text(
+                        f"'directions' 指定的列 {key!r} 不在区域中。",
+                        f"'directions' names the column {key!r}, which is not in the block.",
+                    )
                 )
     else:
         entries = list(np.asarray(directions, dtype=object).ravel())
         if len(entries) != n:
             raise AggloValueError(
-                f"'directions' must have one entry per indicator column ({n}) or be a single "
-                f"string for all; received {len(entries)} entries."
+                _m.text(
+                    f"'directions' 须为每个指标列给一项（{n} 项）或用一个字符串表示全部；收到 {len(entries)} 项。",
+                    f"'directions' must have one entry per indicator column ({n}) or be a single "
+                    f"string for all; received {len(entries)} entries.",
+                )
             )
     parsed = [_parse_one(e) for e in entries]
     kind = np.array([p[0] for p in parsed], dtype=np.int8)
@@ -301,43 +336,61 @@ def parse_directions(
     int_list = _per_column(interval, "interval", n, cols, pair=True)
 
     def where(j: int) -> str:
-        return f"column {j}" + (f" ({cols[j]!r})" if cols is not None else "")
+        return f"column {j + 1}" + (f" ({cols[j]!r})" if cols is not None else "")
 
     for j in range(n):
         b = best_list[j]
         if b is not None and not (isinstance(b, float) and np.isnan(b)) and kind[j] == MODERATE:
             if not np.isnan(bst[j]):
                 raise AggloValueError(
-                    f"'best' and 'directions' both give x* for {where(j)}; give it once."
+                    _m.text(
+                        f"'best' 和 'directions' 都给出了第{j + 1}列的最佳值 x*；请只给一次。",
+                        f"'best' and 'directions' both give x* for {where(j)}; give it once.",
+                    )
                 )
             bst[j] = float(b)
         if kind[j] == MODERATE and np.isnan(bst[j]):
             raise AggloValueError(
-                f"'best' is missing for the moderate {where(j)}: give it as 'moderate:x*' in "
-                "'directions' or through best=."
+                _m.text(
+                    f"适度指标第{j + 1}列缺少最佳值 'best'：请在 'directions' 中写 'moderate:x*' 或用 best= 给出。",
+                    f"'best' is missing for the moderate {where(j)}: give it as 'moderate:x*' in "
+                    "'directions' or through best=.",
+                )
             )
         iv = int_list[j]
         if iv is not None and kind[j] == INTERVAL:
             if not np.isnan(low[j]):
                 raise AggloValueError(
-                    f"'interval' and 'directions' both give [a, b] for {where(j)}; give it once."
+                    _m.text(
+                        f"'interval' 和 'directions' 都给出了第{j + 1}列的区间 [a, b]；请只给一次。",
+                        f"'interval' and 'directions' both give [a, b] for {where(j)}; give it once.",
+                    )
                 )
             try:
                 a, bb = (float(v) for v in iv)
             except (TypeError, ValueError):
                 raise AggloValueError(
-                    f"'interval' for {where(j)} must be a pair (a, b); received {iv!r}."
+                    _m.text(
+                        f"第{j + 1}列的 'interval' 必须是一对数 (a, b)；收到 {iv!r}。",
+                        f"'interval' for {where(j)} must be a pair (a, b); received {iv!r}.",
+                    )
                 ) from None
             low[j], high[j] = a, bb
         if kind[j] == INTERVAL:
             if np.isnan(low[j]) or np.isnan(high[j]):
                 raise AggloValueError(
-                    f"'interval' is missing for the interval {where(j)}: give it as "
-                    "'interval:a:b' in 'directions' or through interval=(a, b)."
+                    _m.text(
+                        f"区间指标第{j + 1}列缺少 'interval'：请在 'directions' 中写 'interval:a:b' 或用 interval=(a, b) 给出。",
+                        f"'interval' is missing for the interval {where(j)}: give it as "
+                        "'interval:a:b' in 'directions' or through interval=(a, b).",
+                    )
                 )
             if low[j] > high[j]:
                 raise AggloValueError(
-                    f"'interval' for {where(j)} must have a <= b; received [{low[j]:g}, {high[j]:g}]."
+                    _m.text(
+                        f"第{j + 1}列的 'interval' 必须 a <= b；收到 [{low[j]:g}, {high[j]:g}]。",
+                        f"'interval' for {where(j)} must have a <= b; received [{low[j]:g}, {high[j]:g}].",
+                    )
                 )
     return Directions(kind, bst, low, high)
 
@@ -352,10 +405,13 @@ def _fill_degenerate(
         j = int(np.flatnonzero(bad)[0])
         lab = f" ({list(cols)[j]!r})" if cols is not None else ""
         raise AggloValueError(
-            f"'matrix' column {j}{lab} cannot be normalised with method={method!r}: its "
-            "divisor is 0 (a constant or all-zero column, or a mean or first value of 0). "
-            "Remove the column or set "
-            "constant= to the value it should take."
+            _m.text(
+                f"'matrix' 第{j + 1}列{lab}无法用 method={method!r} 标准化：除数为 0（常数列、全 0 列，或均值/首值为 0）。请删去该列或用 constant= 指定取值。",
+                f"'matrix' column {j + 1}{lab} cannot be normalised with method={method!r}: its "
+                "divisor is 0 (a constant or all-zero column, or a mean or first value of 0). "
+                "Remove the column or set "
+                "constant= to the value it should take.",
+            )
         )
     value = (
         _NATURAL_CONSTANT[method]
@@ -481,7 +537,10 @@ def _normalize_core(
             return Z
         if feature_range is not None:
             raise AggloValueError(
-                f"'feature_range' applies to method='minmax' only; received method={method!r}."
+                _m.text(
+                    f"'feature_range' 只用于 method='minmax'；收到 method={method!r}。",
+                    f"'feature_range' applies to method='minmax' only; received method={method!r}.",
+                )
             )
         if shaped.any():
             X = _positivise(X, d, nan)
@@ -504,8 +563,11 @@ def _normalize_core(
         if (d.kind != POSITIVE).any():
             j = int(np.flatnonzero(d.kind != POSITIVE)[0])
             raise AggloValueError(
-                f"'directions' must be positive ('+') for method={method!r} (column {j} is "
-                f"{_KIND_NAMES[d.kind[j]]}); use method='minmax' to handle directions."
+                _m.text(
+                    f"method={method!r} 时 'directions' 必须为正向 ('+')（第{j + 1}列不是）；处理指标方向请用 method='minmax'。",
+                    f"'directions' must be positive ('+') for method={method!r} (column {j + 1} is "
+                    f"{_KIND_NAMES[d.kind[j]]}); use method='minmax' to handle directions.",
+                )
             )
         if method == "mean":
             div = (np.nanmean if nan else np.mean)(X, axis=0)
@@ -532,8 +594,11 @@ def _check_range(feature_range: Any) -> tuple[float, float] | None:
     vals = as_array(feature_range, "feature_range", ndim=1, allow_nan=False)
     if vals.size != 2 or not vals[0] < vals[1]:
         raise AggloValueError(
-            f"'feature_range' must be two numbers (low, high) with low < high, e.g. "
-            f"(0.01, 0.99); received {np.asarray(feature_range).tolist()}."
+            _m.text(
+                f"'feature_range' 必须是两个数 (low, high) 且 low < high，如 (0.01, 0.99)；收到 {np.asarray(feature_range).tolist()}。",
+                f"'feature_range' must be two numbers (low, high) with low < high, e.g. "
+                f"(0.01, 0.99); received {np.asarray(feature_range).tolist()}.",
+            )
         )
     return float(vals[0]), float(vals[1])
 
@@ -548,7 +613,10 @@ def _check_constant(constant: Any) -> Any:
     ):
         return float(constant)
     raise AggloValueError(
-        f"'constant' must be None, a number, 'nan' or 'raise'; received {constant!r}."
+        _m.text(
+            f"'constant' 必须是 None、一个数、'nan' 或 'raise'；收到 {constant!r}。",
+            f"'constant' must be None, a number, 'nan' or 'raise'; received {constant!r}.",
+        )
     )
 
 
@@ -562,16 +630,22 @@ def _split_panel(matrix: Any, period: Any) -> tuple[Any, np.ndarray | None]:
         if period in (matrix.index.names or []):
             return matrix, matrix.index.get_level_values(period).to_numpy()
         raise AggloValueError(
-            f"'period' names {period!r}, which is neither a column nor an index level of "
-            f"'matrix' (columns: {list(matrix.columns)[:10]}, index levels: "
-            f"{list(matrix.index.names)})."
+            _m.text(
+                f"'period' 指定的 {period!r} 既不是 'matrix' 的列也不是索引层（列：{list(matrix.columns)[:10]}）。",
+                f"'period' names {period!r}, which is neither a column nor an index level of "
+                f"'matrix' (columns: {list(matrix.columns)[:10]}, index levels: "
+                f"{list(matrix.index.names)}).",
+            )
         )
     keys = np.asarray(period, dtype=object).ravel()
     n = len(matrix) if hasattr(matrix, "__len__") else -1
     if keys.size != n:
         raise AggloValueError(
-            f"'period' must name a column or index level, or give one period per row ({n}); "
-            f"received {keys.size} values."
+            _m.text(
+                f"'period' 须指定一列或一个索引层，或每行给一个时期（{n} 个）；收到 {keys.size} 个。",
+                f"'period' must name a column or index level, or give one period per row ({n}); "
+                f"received {keys.size} values.",
+            )
         )
     return matrix, keys
 

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+from . import _messages as _m
 from ._pandas import pd
 from ._results import Result
 from ._validation import AggloValueError, as_array, as_option, check_same_length
@@ -124,8 +125,11 @@ def _check_labels(x: Any, y: Any, name_x: str, name_y: str) -> None:
         and not x.index.equals(y.index)
     ):
         raise AggloValueError(
-            f"{name_x!r} and {name_y!r} have different row labels; put the rows in the same "
-            f"order (e.g. {name_y}.reindex({name_x}.index)) or pass plain arrays."
+            _m.text(
+                f"{name_x!r} 与 {name_y!r} 的行标签不同；请按相同顺序排列各行，或传入无标签的数组。",
+                f"{name_x!r} and {name_y!r} have different row labels; put the rows in the same "
+                f"order (e.g. {name_y}.reindex({name_x}.index)) or pass plain arrays.",
+            )
         )
 
 
@@ -212,8 +216,11 @@ def correlation(
     for name, arr in (("x", xa), ("y", ya)):
         if arr.ndim == 2 and 1 not in arr.shape:
             raise AggloValueError(
-                f"{name!r} must be a single row or column of numbers; received a block of "
-                f"shape {arr.shape}. Pass one variable at a time."
+                _m.text(
+                    f"{name!r} 必须是单行或单列数值；收到 {arr.shape} 的区域。请一次只传一个变量。",
+                    f"{name!r} must be a single row or column of numbers; received a block of "
+                    f"shape {arr.shape}. Pass one variable at a time.",
+                )
             )
     xa, ya = xa.ravel(), ya.ravel()
     check_same_length(x=xa, y=ya)
@@ -223,8 +230,11 @@ def correlation(
     dropped = int(xa.size - n)
     if n < 3:
         raise AggloValueError(
-            f"'x' and 'y' must have at least 3 complete pairs for a correlation test; "
-            f"received {n} ({dropped} pair(s) dropped for missing values)."
+            _m.text(
+                f"相关性检验要求 'x' 和 'y' 至少有 3 对完整观测；收到 {n} 对（{dropped} 对因缺失值删去）。",
+                f"'x' and 'y' must have at least 3 complete pairs for a correlation test; "
+                f"received {n} ({dropped} pair(s) dropped for missing values).",
+            )
         )
     xc, yc = xa[complete], ya[complete]
     if np.ptp(xc) == 0 or np.ptp(yc) == 0:
@@ -359,8 +369,11 @@ def ols(y: Any, x: Any, add_constant: bool = True) -> OLSResult:
     if ya.ndim == 2:
         if 1 not in ya.shape:
             raise AggloValueError(
-                f"'y' must be a single row or column of numbers; received a block of "
-                f"shape {ya.shape}."
+                _m.text(
+                    f"'y' 必须是单行或单列数值；收到 {ya.shape} 的区域。",
+                    f"'y' must be a single row or column of numbers; received a block of "
+                    f"shape {ya.shape}.",
+                )
             )
         ya = ya.ravel()
     xa = as_array(x, "x", ndim=(1, 2))
@@ -370,8 +383,11 @@ def ols(y: Any, x: Any, add_constant: bool = True) -> OLSResult:
         xa = xa.T  # a single worksheet row
     if xa.shape[0] != ya.size:
         raise AggloValueError(
-            f"'x' must have one row per observation of 'y' ({ya.size}); received "
-            f"{xa.shape[0]} row(s). Select ranges of equal length."
+            _m.text(
+                f"'x' 的行数须等于 'y' 的观测数（{ya.size}）；收到 {xa.shape[0]} 行。请选择长度相同的区域。",
+                f"'x' must have one row per observation of 'y' ({ya.size}); received "
+                f"{xa.shape[0]} row(s). Select ranges of equal length.",
+            )
         )
     _check_labels(y, x, "y", "x")
     k = xa.shape[1]
@@ -387,9 +403,12 @@ def ols(y: Any, x: Any, add_constant: bool = True) -> OLSResult:
     p = design.shape[1]
     if n <= p:
         raise AggloValueError(
-            f"'y' and 'x' must have more complete observations than parameters ({p}); "
-            f"received {n} ({dropped} dropped for missing values). Add observations or "
-            "remove regressors."
+            _m.text(
+                f"'y' 和 'x' 的完整观测数必须多于参数个数（{p}）；收到 {n} 个（{dropped} 个因缺失值删去）。请增加观测或减少自变量。",
+                f"'y' and 'x' must have more complete observations than parameters ({p}); "
+                f"received {n} ({dropped} dropped for missing values). Add observations or "
+                "remove regressors.",
+            )
         )
     if np.linalg.matrix_rank(design) < p:
         bad, before = _first_dependent(design, names)
@@ -399,8 +418,11 @@ def ols(y: Any, x: Any, add_constant: bool = True) -> OLSResult:
             else "it is a linear combination of " + (", ".join(before) or "nothing")
         )
         raise AggloValueError(
-            f"'x' gives a singular design: regressor {bad!r} adds no information ({hint}). "
-            "Remove it (or set add_constant=False if it is an intended constant)."
+            _m.text(
+                f"'x' 设计矩阵奇异：自变量 {bad!r} 不提供信息（{hint}）。请删去它（若为有意的常数项，设 add_constant=False）。",
+                f"'x' gives a singular design: regressor {bad!r} adds no information ({hint}). "
+                "Remove it (or set add_constant=False if it is an intended constant).",
+            )
         )
     # statsmodels is imported here: it is the slowest import of the package.
     from statsmodels.regression.linear_model import OLS

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _messages as _m
 from ._pandas import pd
 from ._results import Result
 from ._validation import AggloValueError, AggloWarning, as_option
@@ -110,8 +111,11 @@ def _resolve_preset(
     key = as_option(preset, "preset", tuple(ENTROPY_PRESETS))
     if normalize != "minmax" or zero != "zero" or feature_range is not None or shaped != "rescale":
         raise AggloValueError(
-            f"'preset' ({key!r}) sets normalize, zero, feature_range and shaped; leave those at "
-            "their defaults or drop the preset."
+            _m.text(
+                f"'preset' ({key!r}) 已设定 normalize、zero、feature_range 和 shaped；请保留其默认值，或不用该预设。",
+                f"'preset' ({key!r}) sets normalize, zero, feature_range and shaped; leave those at "
+                "their defaults or drop the preset.",
+            )
         )
     p = ENTROPY_PRESETS[key]
     return p["normalize"], p["zero"], p["feature_range"], p.get("shaped", "rescale")
@@ -123,13 +127,19 @@ def _zero_option(zero: Any) -> Any:
     if isinstance(zero, (int, float, np.integer, np.floating)) and not isinstance(zero, bool):
         if not (np.isfinite(zero) and zero > 0):
             raise AggloValueError(
-                f"'zero' as a shift must be a positive number such as 0.0001 or 0.01; "
-                f"received {zero!r}."
+                _m.text(
+                    f"'zero' 作为平移量必须是正数，如 0.0001 或 0.01；收到 {zero!r}。",
+                    f"'zero' as a shift must be a positive number such as 0.0001 or 0.01; "
+                    f"received {zero!r}.",
+                )
             )
         return float(zero)
     raise AggloValueError(
-        f"'zero' must be 'zero' (0·ln 0 = 0), 'spssau' (|min| + 0.01 on columns with a "
-        f"value <= 0) or a positive shift such as 0.0001; received {zero!r}."
+        _m.text(
+            f"'zero' 必须是 'zero'（0·ln 0 = 0）、'spssau'（对含 <= 0 值的列加 |min| + 0.01）或正的平移量如 0.0001；收到 {zero!r}。",
+            f"'zero' must be 'zero' (0·ln 0 = 0), 'spssau' (|min| + 0.01 on columns with a "
+            f"value <= 0) or a positive shift such as 0.0001; received {zero!r}.",
+        )
     )
 
 
@@ -259,7 +269,7 @@ def entropy_weights(
     >>> entropy_weights([[1, 2]])
     Traceback (most recent call last):
     ...
-    agglo.AggloValueError: 'matrix' must have at least 2 rows for the entropy method (k = 1/ln n); received 1.
+    agglo.AggloValueError: 熵值法要求 'matrix' 至少 2 行（k = 1/ln n）；收到 1 行。 / 'matrix' must have at least 2 rows for the entropy method (k = 1/ln n); received 1.
     """
     normalize, zero, feature_range, shaped = _resolve_preset(
         preset, normalize, zero, feature_range, shaped
@@ -276,7 +286,10 @@ def entropy_weights(
     n = X.shape[0]
     if n < 2:
         raise AggloValueError(
-            f"'matrix' must have at least 2 rows for the entropy method (k = 1/ln n); received {n}."
+            _m.text(
+                f"熵值法要求 'matrix' 至少 2 行（k = 1/ln n）；收到 {n} 行。",
+                f"'matrix' must have at least 2 rows for the entropy method (k = 1/ln n); received {n}.",
+            )
         )
     cols = labels[1] if labels is not None else None
     if shaped == "nudge" and (norm != "minmax" or rng is None):
@@ -302,29 +315,43 @@ def entropy_weights(
         desc = "min-max" + (f" onto [{rng[0]:g}, {rng[1]:g}]" if rng else "")
     else:
         if rng is not None:
-            raise AggloValueError(f"'feature_range' needs normalize='minmax'; received {norm!r}.")
+            raise AggloValueError(
+                _m.text(
+                    f"'feature_range' 需要 normalize='minmax'；收到 {norm!r}。",
+                    f"'feature_range' needs normalize='minmax'; received {norm!r}.",
+                )
+            )
         if norm == "reciprocal":
             if (d.kind > NEGATIVE).any():
                 raise AggloValueError(
-                    "'directions' must be '+' or '-' with normalize='reciprocal'; use "
-                    "normalize='minmax' for moderate and interval indicators."
+                    _m.text(
+                        "normalize='reciprocal' 时 'directions' 只能是 '+' 或 '-'；适度和区间指标请用 normalize='minmax'。",
+                        "'directions' must be '+' or '-' with normalize='reciprocal'; use "
+                        "normalize='minmax' for moderate and interval indicators.",
+                    )
                 )
             neg = d.kind == NEGATIVE
             bad = neg & (X <= 0).any(axis=0)
             if bad.any():
                 j = int(np.flatnonzero(bad)[0])
                 raise AggloValueError(
-                    f"'matrix' column {j} is negative ('-') and holds a value <= 0, which has no "
-                    "reciprocal (normalize='reciprocal'). Use normalize='minmax'."
+                    _m.text(
+                        f"'matrix' 第{j + 1}列为负向指标且含 <= 0 的值，无法取倒数（normalize='reciprocal'）。请用 normalize='minmax'。",
+                        f"'matrix' column {j + 1} is negative ('-') and holds a value <= 0, which has no "
+                        "reciprocal (normalize='reciprocal'). Use normalize='minmax'.",
+                    )
                 )
             Z = X.copy()
             Z[:, neg] = 1.0 / X[:, neg]
             desc = "raw values, 1/x for negative indicators"
         elif not d.all_positive:
             raise AggloValueError(
-                "'directions' must all be positive with normalize='none': raw-value entropy "
-                "has no direction. Use normalize='minmax' or 'reciprocal' for negative "
-                "indicators."
+                _m.text(
+                    "normalize='none' 时 'directions' 必须全为正向：原值熵值法不区分方向。负向指标请用 normalize='minmax' 或 'reciprocal'。",
+                    "'directions' must all be positive with normalize='none': raw-value entropy "
+                    "has no direction. Use normalize='minmax' or 'reciprocal' for negative "
+                    "indicators.",
+                )
             )
         else:
             Z = X
@@ -343,8 +370,11 @@ def entropy_weights(
     if norm != "minmax" and (Z < 0).any():
         i, j = np.argwhere(Z < 0)[0]
         raise AggloValueError(
-            f"'matrix' must be non-negative for raw-value entropy (normalize={norm!r}); found "
-            f"{X[i, j]:g} at row {i}, column {j}. Use normalize='minmax' or zero='spssau'."
+            _m.text(
+                f"原值熵值法（normalize={norm!r}）要求 'matrix' 非负；第{i + 1}行第{j + 1}列为 {X[i, j]:g}。请用 normalize='minmax' 或 zero='spssau'。",
+                f"'matrix' must be non-negative for raw-value entropy (normalize={norm!r}); found "
+                f"{X[i, j]:g} at row {i + 1}, column {j + 1}. Use normalize='minmax' or zero='spssau'.",
+            )
         )
     kk = 1.0 / np.log(n) if k is None else float(k)
     # p = z / Σz; a column summing to 0 (all zero) has no variation: uniform p, e = 1
@@ -516,7 +546,10 @@ def critic_weights(
     n = X.shape[0]
     if n < 2:
         raise AggloValueError(
-            f"'matrix' must have at least 2 rows for CRITIC (a standard deviation); received {n}."
+            _m.text(
+                f"CRITIC 法要求 'matrix' 至少 2 行（需计算标准差）；收到 {n} 行。",
+                f"'matrix' must have at least 2 rows for CRITIC (a standard deviation); received {n}.",
+            )
         )
     cols = labels[1] if labels is not None else None
     if norm == "minmax":
@@ -524,8 +557,11 @@ def critic_weights(
     else:
         if not d.all_positive:
             raise AggloValueError(
-                "'directions' must all be positive with normalize='none'; use "
-                "normalize='minmax' to handle negative indicators."
+                _m.text(
+                    "normalize='none' 时 'directions' 必须全为正向；负向指标请用 normalize='minmax'。",
+                    "'directions' must all be positive with normalize='none'; use "
+                    "normalize='minmax' to handle negative indicators.",
+                )
             )
         Z = X
     sd = Z.std(axis=0, ddof=int(ddof))

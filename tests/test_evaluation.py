@@ -414,7 +414,7 @@ def test_grey_sequence_extremes_and_identical():
         (
             ([1.0, 2.0], [[1.0, 0.0], [2.0, 3.0]]),
             {"normalize": "initial"},
-            "undefined for column 1 of 'comparison'",
+            "undefined for column 2 of 'comparison'",
         ),
     ],
 )

@@ -150,7 +150,7 @@ def test_single_string_applies_to_all_and_dict_by_label():
     [
         ({"directions": ["+"]}, "'directions' must have one entry per indicator column \\(2\\)"),
         ({"directions": ["+", "up"]}, "'directions' has 'up'"),
-        ({"directions": ["+", "moderate"]}, "'best' is missing for the moderate column 1"),
+        ({"directions": ["+", "moderate"]}, "'best' is missing for the moderate column 2"),
         ({"directions": ["+", "interval"]}, "'interval' is missing"),
         ({"directions": ["+", "interval:5:1"]}, "must have a <= b"),
         ({"directions": ["+", "moderate:x"]}, "is not a number"),
@@ -186,7 +186,7 @@ def test_constant_column_policies():
     assert np.isnan(normalize(x, constant="nan")[:, 1]).all()
     assert normalize(x, method="zscore")[:, 1].tolist() == [0.0] * 3
     assert normalize(x, method="mean")[:, 1].tolist() == [1.0] * 3
-    with pytest.raises(AggloValueError, match="column 1 cannot be normalised"):
+    with pytest.raises(AggloValueError, match="column 2 cannot be normalised"):
         normalize(x, constant="raise")
 
 
@@ -199,7 +199,7 @@ def test_initial_and_mean_with_a_zero_divisor():
     assert z[:, 1].tolist() == [1.0, 1.0, 1.0]
     assert z[:, 2].tolist() == [1.0, 2.0, 3.0]
     assert normalize(x, method="initial", constant=0.5)[:, 0].tolist() == [0.5] * 3
-    with pytest.raises(AggloValueError, match="column 0 cannot be normalised.*first value of 0"):
+    with pytest.raises(AggloValueError, match="column 1 cannot be normalised.*first value of 0"):
         normalize([[0.0, 1.0], [5.0, 2.0]], method="initial", constant="raise")
     m = normalize([[-1.0], [0.0], [1.0]], method="mean")  # mean 0, values non-zero
     assert np.isnan(m).all()
