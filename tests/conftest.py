@@ -7,7 +7,6 @@ CI provides beside the clone.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import agglo_addin.udfs  # noqa: F401 - decorated with xlwings' metadata, as Excel imports it
@@ -18,15 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = Path(__file__).resolve().parent / "reference"
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
-#: The real yearbook tables of ``tests/data/yearbook/cases.toml`` (sources: its SOURCES.md).
-#: They come from public repositories and are not committed here: the tests read them
-#: from ``../shared/yearbook`` (or the folder named by ``AGGLO_YEARBOOK_TABLES``) and skip,
-#: saying so, when neither holds them.
-YEARBOOK_TABLES = Path(os.environ.get("AGGLO_YEARBOOK_TABLES") or SHARED / "yearbook")
-
-
-def yearbook_tables_present() -> bool:
-    return YEARBOOK_TABLES.is_dir() and any(YEARBOOK_TABLES.glob("*.xls*"))
+#: The real yearbook tables of ``tests/data/yearbook/cases.toml``, committed beside it
+#: (sources and licences: its SOURCES.md).
+YEARBOOK_TABLES = Path(__file__).resolve().parent / "data" / "yearbook"
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from agglo_addin import engine, engine_cli
 from agglo_addin.cli import main
-from conftest import YEARBOOK_TABLES, yearbook_tables_present
+from conftest import YEARBOOK_TABLES
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -352,9 +352,6 @@ def test_a_damaged_xls_is_refused_by_the_conversion(tmp_path, capsys, monkeypatc
     assert not (tmp_path / "gdp.xlsx").exists()
 
 
-@pytest.mark.skipif(
-    not yearbook_tables_present(), reason=f"no yearbook tables in {YEARBOOK_TABLES}"
-)
 def test_real_yearbook_xls_files_are_recognised_even_when_renamed(tmp_path):
     """The 23 real NBS .xls exports of the yearbook corpus, by name and by their bytes."""
     corpus = sorted(YEARBOOK_TABLES.glob("*.xls"))

@@ -12,7 +12,7 @@ import pytest
 from _yearbook_grids import CITIES, CITY_EN, CITY_NAMES, jiangsu_grid, years_grid
 from agglo import AggloValueError, _messages
 from agglo import tables as tb
-from conftest import YEARBOOK_TABLES, yearbook_tables_present
+from conftest import YEARBOOK_TABLES
 
 _DATA = Path(__file__).parent / "data" / "tables"
 
@@ -269,7 +269,6 @@ def test_xls_file(tmp_path):
 _CORPUS = YEARBOOK_TABLES
 
 
-@pytest.mark.skipif(not yearbook_tables_present(), reason=f"no yearbook tables in {_CORPUS}")
 def test_whole_sheets_of_real_nbs_exports():
     """Title lines (数据库：…, 时间：…), a header of years as text, footnote lines below."""
     t = agglo.read_table(_CORPUS / "nbs_province_gdp_2006_2024.xlsx")

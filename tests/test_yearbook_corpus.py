@@ -1,8 +1,7 @@
 """Real yearbook tables, the selections users make on them, and the right answer of each.
 
 Each table listed in ``tests/data/yearbook/cases.toml`` (sources and licences:
-``tests/data/yearbook/SOURCES.md``; the files themselves are read from
-``conftest.YEARBOOK_TABLES``, ``../shared/yearbook`` by default) is put
+``tests/data/yearbook/SOURCES.md``; the files are committed beside them) is put
 into a workbook at its real cell positions; the formulas of its cases
 (``tests/data/yearbook/cases.toml``) go on sheets of their own; the headless engine
 evaluates the workbook once; every case must then be
@@ -31,18 +30,12 @@ import pytest
 import tomllib
 from agglo.cells import column_index, column_letter
 from agglo_addin import engine, xlsx
-from conftest import YEARBOOK_TABLES, yearbook_tables_present
+from conftest import YEARBOOK_TABLES
 from lxml import etree
 from openpyxl.worksheet.formula import ArrayFormula
 from python_calamine import CalamineWorkbook
 
 HERE = Path(__file__).resolve().parent / "data" / "yearbook"  # the manifest and sources
-if not yearbook_tables_present():
-    pytest.skip(
-        f"the real yearbook tables are not on this machine ({YEARBOOK_TABLES}; see "
-        "tests/data/yearbook/SOURCES.md for where each comes from)",
-        allow_module_level=True,
-    )
 MANIFEST = tomllib.loads((HERE / "cases.toml").read_text(encoding="utf-8"))
 TABLES = {t["file"]: t for t in MANIFEST["table"]}
 REGIONS = MANIFEST["regions"]
