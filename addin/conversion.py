@@ -114,7 +114,9 @@ from agglo import host as msg
 from agglo.cells import column_index, unquote_sheet
 from agglo.host import check_total_rows as _check_total_rows
 from agglo.host import column_subtotals as _column_subtotals
+from agglo.host import family_total_rows as _family_total_rows
 from agglo.host import is_total_label as _is_total_label
+from agglo.host import labels_beside as _labels_beside
 from agglo.host import parse_text as _parse_text
 from agglo.host import read_grid as _read_grid
 from agglo.host import subtotal_runs as _subtotal_runs
@@ -480,10 +482,14 @@ def read_block(
     _refuse_rows(block, name)  # a total/subtotal/其中 row is never data, whatever is asked
     if totals and (totals is True or block.row_labels is not None or block.col_labels is not None):
         _refuse_totals(block, name, numeric=totals is True)
+    if (totals or extensive) and block.row_labels is None and arr.shape[0] >= 2:
+        _refuse_by_labels_beside(block, name, totals=bool(totals), units=extensive)
     if extensive:
         _refuse_mixed_units(block, name)
         _refuse_subtotal_runs(block, name)
         _refuse_negative_or_missing(block, name)
+    # agglo's own checks of this array then name worksheet cells (B7), where known
+    msg.record_layout(name, arr.shape, block.grid_rows, block.header_rows, block.label_cols)
     return block
 
 
@@ -567,6 +573,21 @@ def _refuse_rows(block: Block, name: str) -> None:
             "Select the regions only and pass a total separately (e.g. LQ's totals argument).",
         )
     )
+
+
+def _refuse_by_labels_beside(block: Block, name: str, *, totals: bool, units: bool) -> None:
+    """A selection of numbers alone, read with the row labels written beside it on the
+    worksheet (classic Excel and the headless engine, :func:`agglo.host.labels_beside`):
+    refuse what those labels show — total, subtotal and ``其中`` rows, the total of an
+    indicator family, and (``units``) rows in different units (亿元 above 万平方米).
+    Without a worksheet to read (xlwings Lite, Python) nothing is read here."""
+    beside = _labels_beside(name, block.values.shape[0])
+    if beside is None:
+        return
+    if totals:
+        _check_total_rows(block.values, name, beside, policy="raise", numeric=False)
+    if units:
+        _refuse_mixed_row_units(Block(block.values, row_labels=beside), name)
 
 
 def _refuse_subtotal_runs(block: Block, name: str) -> None:
@@ -688,16 +709,30 @@ def _refuse_totals(block: Block, name: str, *, numeric: bool = True) -> None:
         m = arr if axis == 0 else arr.T
         check = numeric and m.shape[0] >= 3 and m.shape[1] >= 2
         found = _check_total_rows(m, name, policy="ignore") if check else []
+        family: list[int] = []
         if labs is not None:
-            found = sorted(
-                set(found)
-                | {i for i, lab in enumerate(labs) if isinstance(lab, str) and _is_total(lab)}
-            )
+            labelled = {i for i, lab in enumerate(labs) if isinstance(lab, str) and _is_total(lab)}
+            family = [
+                i for i in _family_total_rows(m, labs) if i not in found and i not in labelled
+            ]
+            found = sorted(set(found) | labelled | set(family))
         if found:
             word = "row" if axis == 0 else "column"
             i = found[0]
             lab = f" ({labs[i]!r})" if labs is not None else ""
             pz, pe = _grid_position(block, name, i, axis)
+            if i in family:  # labelled as one indicator's items, and at least their sum
+                zw = "行" if axis == 0 else "列"
+                raise AggloValueError(
+                    msg.text(
+                        f"{name!r} 的{pz}{lab}看来是其余各{zw}（同一指标的分项）的合计：它不小于它们之和。"
+                        "计入会重复计算。请只选各分项，合计另行给出（如 SHAREOF 的 total 参数）。",
+                        f"{name!r} {pe}{lab} looks like the total of the other {word}s (items of "
+                        f"one indicator): it is at least their sum. Counting it double counts. "
+                        f"Select the items only and pass the total separately (e.g. SHAREOF's "
+                        f"total argument).",
+                    )
+                )
             raise AggloValueError(
                 msg.text(
                     f"{name!r} 的{pz}{lab}是合计（标为全国/合计/总计，或等于其他{'行' if axis == 0 else '列'}之和），"

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 from agglo import AggloValueError
+from agglo.host import recorded_layouts
 
 from . import conversion as cv
 
@@ -380,7 +381,7 @@ def guard(f: Callable[..., Any]) -> Callable[..., Any]:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                with np.errstate(all="ignore"):
+                with np.errstate(all="ignore"), recorded_layouts():
                     return f(*args)
         except Exception as exc:  # every failure becomes a short message
             if isinstance(exc, AggloValueError):

@@ -110,7 +110,7 @@ def _with_caller(g: Callable[..., Any], f: Callable[..., Any]) -> Callable[..., 
             caller, args = args[n], args[:n]
             origins = _caller_origins(caller, f.__name__, names)
             if origins:
-                with argument_origins(origins):
+                with argument_origins(origins, _caller_cells(caller)):
                     return g(*args)
         return g(*args)
 
@@ -119,6 +119,18 @@ def _with_caller(g: Callable[..., Any], f: Callable[..., Any]) -> Callable[..., 
     )
     call.__signature__ = sig.replace(parameters=[*params, caller_param])  # type: ignore[attr-defined]
     return call
+
+
+def _caller_cells(caller: Any) -> Callable[..., Any]:
+    """Read worksheet values through the calling cell's workbook, only when the table
+    reader asks (the row labels beside a selection of numbers: units and totals written
+    only there); ``sheet`` None is the calling cell's sheet."""
+
+    def cells(sheet: str | None, r1: int, c1: int, r2: int, c2: int) -> Any:
+        sh = caller.sheet if sheet is None else caller.sheet.book.sheets[sheet]
+        return sh.range((r1, c1), (r2, c2)).options(ndim=2).value
+
+    return cells
 
 
 def _caller_origins(caller: Any, name: str, params: list[str]) -> dict[str, tuple]:

@@ -85,8 +85,20 @@ def _describe(x: Any) -> str:
     return f"{x!r} ({type(x).__name__})"
 
 
-def _position(index: tuple[int, ...], labels: tuple[Any, Any] | None) -> str:
-    """Describe a position counted from 1: 'row 3 ('北京'), column 2 ('制造业')'."""
+def _position(
+    index: tuple[int, ...],
+    labels: tuple[Any, Any] | None,
+    name: str | None = None,
+    shape: tuple[int, ...] | None = None,
+) -> str:
+    """Describe a position counted from 1: 'row 3 ('北京'), column 2 ('制造业')' — or the
+    worksheet cell (``Data!B7``) or the selection's row and column when the host recorded
+    where argument ``name``'s array of this ``shape`` was read from
+    (:func:`agglo._messages.position_of`)."""
+    if shape is not None:
+        found = _m.position_of(name, index, shape)
+        if found is not None:
+            return found[1]
     parts = []
     names = ("row", "column")
     for axis, i in enumerate(index):
@@ -100,11 +112,37 @@ def _position(index: tuple[int, ...], labels: tuple[Any, Any] | None) -> str:
     return ", ".join(parts)
 
 
-def _position_zh(index: tuple[int, ...]) -> str:
-    """The same position in Chinese: 第3行第2列 (or 第2个)."""
+def _position_zh(
+    index: tuple[int, ...], name: str | None = None, shape: tuple[int, ...] | None = None
+) -> str:
+    """The same position in Chinese: 第3行第2列 (or 第2个), or the worksheet cell."""
+    if shape is not None:
+        found = _m.position_of(name, index, shape)
+        if found is not None:
+            return found[0]
     if len(index) == 1:
         return f"第{index[0] + 1}个"
     return "".join(f"第{i + 1}{w}" for i, w in zip(index, "行列", strict=False))
+
+
+def cell_position(
+    name: str, index: tuple[int, ...], shape: tuple[int, ...], labels: Any = None
+) -> tuple[str, str]:
+    """Where element ``index`` of argument ``name``'s array of ``shape`` is, ``(Chinese,
+    English)``: its worksheet cell or its row and column in the selection when the host
+    recorded the argument's layout (:func:`agglo._messages.position_of`), else its row and
+    column in the array, counted from 1.
+
+    Examples
+    --------
+    >>> cell_position("matrix", (1, 2), (3, 3))
+    ('第2行第3列', 'row 2, column 3')
+    """
+    index = tuple(int(i) for i in index)
+    found = _m.position_of(name, index, shape)
+    if found is not None:
+        return found
+    return _position_zh(index), _position(index, labels)
 
 
 def labels_of(x: Any) -> tuple[Any, Any] | None:
@@ -265,9 +303,9 @@ def as_array(
             elif isinstance(v, (bool, np.bool_)):
                 raise AggloValueError(
                     _m.text(
-                        f"{name!r} 只能是数值；{_position_zh(np.unravel_index(i, raw.shape))}是逻辑值 {v!r}。请改为数值。",
+                        f"{name!r} 只能是数值；{_position_zh(np.unravel_index(i, raw.shape), name, raw.shape)}是逻辑值 {v!r}。请改为数值。",
                         f"{name!r} must contain numbers only; found the boolean {v!r} at "
-                        f"{_position(np.unravel_index(i, raw.shape), labels)}.",
+                        f"{_position(np.unravel_index(i, raw.shape), labels, name, raw.shape)}.",
                     )
                 )
             elif isinstance(v, numbers.Real):
@@ -284,10 +322,10 @@ def as_array(
                 pos = np.unravel_index(i, raw.shape)
                 raise AggloValueError(
                     _m.text(
-                        f"{name!r} 只能是数值，{_position_zh(pos)}是 {str(v)[:30]!r}。"
+                        f"{name!r} 只能是数值，{_position_zh(pos, name, raw.shape)}是 {str(v)[:30]!r}。"
                         "请删去文字或改为数值（空格可留空）。",
                         f"{name!r} must contain numbers only; found {_describe(v)[:60] if not isinstance(v, str) else 'the text ' + repr(v)} at "
-                        f"{_position(pos, labels)}. "
+                        f"{_position(pos, labels, name, raw.shape)}. "
                         "Remove text or convert it to a number (blank cells may be left empty).",
                     )
                 )
@@ -351,9 +389,9 @@ def _check_values(
         pos = np.unravel_index(int(np.flatnonzero(nan_mask.ravel())[0]), arr.shape)
         raise AggloValueError(
             _m.text(
-                f"{name!r} 不能有缺失值，{_position_zh(pos)}为空。请补上或去掉该行。",
+                f"{name!r} 不能有缺失值，{_position_zh(pos, name, arr.shape)}为空。请补上或去掉该行。",
                 f"{name!r} must not contain missing values (NaN/blank); found one at "
-                f"{_position(pos, labels)}. Fill it in or remove that row.",
+                f"{_position(pos, labels, name, arr.shape)}. Fill it in or remove that row.",
             )
         )
     inf_mask = np.isinf(arr)
@@ -361,8 +399,8 @@ def _check_values(
         pos = np.unravel_index(int(np.flatnonzero(inf_mask.ravel())[0]), arr.shape)
         raise AggloValueError(
             _m.text(
-                f"{name!r} 须是有限数值，{_position_zh(pos)}是 {arr[pos]}。请检查该单元格。",
-                f"{name!r} must be finite; found {arr[pos]} at {_position(pos, labels)}.",
+                f"{name!r} 须是有限数值，{_position_zh(pos, name, arr.shape)}是 {arr[pos]}。请检查该单元格。",
+                f"{name!r} must be finite; found {arr[pos]} at {_position(pos, labels, name, arr.shape)}.",
             )
         )
     if positive or non_negative:
@@ -374,9 +412,9 @@ def _check_values(
             zh = "正数（> 0）" if positive else "非负数（≥ 0）"
             raise AggloValueError(
                 _m.text(
-                    f"{name!r} 须是{zh}，{_position_zh(pos)}是 {arr[pos]:g}。"
+                    f"{name!r} 须是{zh}，{_position_zh(pos, name, arr.shape)}是 {arr[pos]:g}。"
                     "请检查该值的符号或单位（增长率等可正可负的量不能计算份额）。",
-                    f"{name!r} must be {word}; found {arr[pos]:g} at {_position(pos, labels)}. "
+                    f"{name!r} must be {word}; found {arr[pos]:g} at {_position(pos, labels, name, arr.shape)}. "
                     "Check the sign or the unit of that value.",
                 )
             )

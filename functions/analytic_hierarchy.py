@@ -373,12 +373,20 @@ def _judgement_matrix(matrix: Any, name: str, *, fill_lower: bool, rtol: float) 
     if nan.any():
         pos = tuple(int(p) for p in np.argwhere(nan)[0])
         raise AggloValueError(
-            f"{name!r} has a missing judgement (blank/NaN) at {_position(pos, labels)}. "
-            "Fill in every judgement above the diagonal"
-            + (
-                "; blanks below the diagonal are filled with reciprocals."
-                if fill_lower
-                else " and below it (or pass fill_lower=True)."
+            _m.text(
+                f"{name!r} 判断矩阵{_position_zh(pos, name, a.shape)}缺少判断值（空白）。请填满对角线以上的判断"
+                + (
+                    "；对角线以下的空白会自动填倒数。"
+                    if fill_lower
+                    else "和对角线以下的判断（或设 fill_lower=True）。"
+                ),
+                f"{name!r} has a missing judgement (blank/NaN) at "
+                f"{_position(pos, labels, name, a.shape)}. Fill in every judgement above the diagonal"
+                + (
+                    "; blanks below the diagonal are filled with reciprocals."
+                    if fill_lower
+                    else " and below it (or pass fill_lower=True)."
+                ),
             )
         )
     bad = ~(a > 0) | np.isinf(a)
@@ -386,9 +394,9 @@ def _judgement_matrix(matrix: Any, name: str, *, fill_lower: bool, rtol: float) 
         pos = tuple(int(p) for p in np.argwhere(bad)[0])
         raise AggloValueError(
             _m.text(
-                f"{name!r} 判断矩阵的元素必须为正（Saaty 标度 1/9 … 9）；{_position_zh(pos)}为 {a[pos]:g}。请改为正数。",
+                f"{name!r} 判断矩阵的元素必须为正（Saaty 标度 1/9 … 9）；{_position_zh(pos, name, a.shape)}为 {a[pos]:g}。请改为正数。",
                 f"{name!r} must contain positive judgements (Saaty scale 1/9 … 9); found "
-                f"{a[pos]:g} at {_position(pos, labels)}. Judgements are ratios of importance "
+                f"{a[pos]:g} at {_position(pos, labels, name, a.shape)}. Judgements are ratios of importance "
                 "and cannot be zero or negative.",
             )
         )
@@ -397,9 +405,9 @@ def _judgement_matrix(matrix: Any, name: str, *, fill_lower: bool, rtol: float) 
         i = int(np.flatnonzero(off)[0])
         raise AggloValueError(
             _m.text(
-                f"{name!r} 判断矩阵的对角线必须为 1（准则与自身比较）；{_position_zh((i, i))}为 {a[i, i]:g}。请改为 1。",
+                f"{name!r} 判断矩阵的对角线必须为 1（准则与自身比较）；{_position_zh((i, i), name, a.shape)}为 {a[i, i]:g}。请改为 1。",
                 f"{name!r} must have 1 on the diagonal (a criterion compared with itself); found "
-                f"{a[i, i]:g} at {_position((i, i), labels)}.",
+                f"{a[i, i]:g} at {_position((i, i), labels, name, a.shape)}.",
             )
         )
     prod = a * a.T
@@ -409,10 +417,12 @@ def _judgement_matrix(matrix: Any, name: str, *, fill_lower: bool, rtol: float) 
         i, j = (int(p) for p in np.argwhere(nonrecip)[0])
         raise AggloValueError(
             _m.text(
-                f"{name!r} 不是互反矩阵：第{i + 1}行第{j + 1}列是 {a[i, j]:g}，第{j + 1}行第{i + 1}列"
-                f"却是 {a[j, i]:g}（应为 1/{a[i, j]:g}）。请填倒数，或让对角线以下留空自动填补。",
+                f"{name!r} 不是互反矩阵：{_position_zh((i, j), name, a.shape)}是 {a[i, j]:g}，"
+                f"{_position_zh((j, i), name, a.shape)}却是 {a[j, i]:g}（应为 1/{a[i, j]:g}）。"
+                "请填倒数，或让对角线以下留空自动填补。",
                 f"{name!r} is not reciprocal: a[{i + 1}, {j + 1}] = {a[i, j]:g} at "
-                f"{_position((i, j), labels)} but a[{j + 1}, {i + 1}] = {a[j, i]:g} (expected "
+                f"{_position((i, j), labels, name, a.shape)} but a[{j + 1}, {i + 1}] = {a[j, i]:g} at "
+                f"{_position((j, i), labels, name, a.shape)} (expected "
                 f"1/{a[i, j]:g} = {1 / a[i, j]:.4g}). Enter a[j, i] = 1/a[i, j], or leave the "
                 "entries below the diagonal blank to have them filled (counting from 1).",
             )
@@ -859,7 +869,7 @@ def ahp(
     >>> ahp([[1, 3], [0.5, 1]])
     Traceback (most recent call last):
     ...
-    agglo.AggloValueError: 'matrix' 不是互反矩阵：... / 'matrix' is not reciprocal: a[1, 2] = 3 at row 1, column 2 but a[2, 1] = 0.5 (expected 1/3 = 0.3333). Enter a[j, i] = 1/a[i, j], or leave the entries below the diagonal blank to have them filled (counting from 1).
+    agglo.AggloValueError: 'matrix' 不是互反矩阵：... / 'matrix' is not reciprocal: a[1, 2] = 3 at row 1, column 2 but a[2, 1] = 0.5 at row 2, column 1 (expected 1/3 = 0.3333). Enter a[j, i] = 1/a[i, j], or leave the entries below the diagonal blank to have them filled (counting from 1).
     """
     key = None
     if preset is not None:

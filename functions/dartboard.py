@@ -33,6 +33,7 @@ from ._validation import (
     as_matrix,
     as_option,
     as_vector,
+    cell_position,
     check_same_length,
     labels_of,
 )
@@ -864,11 +865,12 @@ def _prepare_block(
             short = active & (Cm < 1)
             if short.any():
                 r, k = np.argwhere(short)[0]
+                pz, pe = cell_position("firm_counts", (r, k), Cm.shape)
                 raise AggloValueError(
                     _m.text(
-                        f"'data' 为正处 'firm_counts' 必须 >= 1；第{r + 1}行第{k + 1}列企业数为 {Cm[r, k]:g}（规模 {M[r, k]:g}）。请检查两个区域是否对齐。",
+                        f"'data' 为正处 'firm_counts' 必须 >= 1；{pz}企业数为 {Cm[r, k]:g}（规模 {M[r, k]:g}）。请检查两个区域是否对齐。",
                         f"'firm_counts' must be >= 1 wherever 'data' is positive; found "
-                        f"{Cm[r, k]:g} firms for a size of {M[r, k]:g} at row {r + 1}, column {k + 1}. "
+                        f"{Cm[r, k]:g} firms for a size of {M[r, k]:g} at {pe}. "
                         "Check that the two blocks are aligned.",
                     )
                 )

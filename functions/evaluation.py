@@ -17,7 +17,14 @@ import numpy as np
 from . import _messages as _m
 from ._pandas import pd
 from ._results import Result
-from ._validation import AggloValueError, as_array, as_option, as_weights, labels_of
+from ._validation import (
+    AggloValueError,
+    as_array,
+    as_option,
+    as_weights,
+    cell_position,
+    labels_of,
+)
 from .normalization import (
     MODERATE,
     NEGATIVE,
@@ -908,11 +915,12 @@ def obstacle_degree(
     lo, hi = (0.0, 1.0) if feature_range is None else _check_range(feature_range)
     if norm == "none" and ((Z < 0) | (Z > 1)).any():
         i, j = np.argwhere((Z < 0) | (Z > 1))[0]
+        pz, pe = cell_position("matrix", (i, j), Z.shape)
         raise AggloValueError(
             _m.text(
-                f"normalize='none' 时 'matrix' 必须是 [0, 1] 内的标准化值；第{i + 1}行第{j + 1}列为 {Z[i, j]:g}。请用 normalize='minmax'。",
+                f"normalize='none' 时 'matrix' 必须是 [0, 1] 内的标准化值；{pz}为 {Z[i, j]:g}。请用 normalize='minmax'。",
                 f"'matrix' must hold normalised values in [0, 1] with normalize='none'; found "
-                f"{Z[i, j]:g} at row {i + 1}, column {j + 1}. Use normalize='minmax'.",
+                f"{Z[i, j]:g} at {pe}. Use normalize='minmax'.",
             )
         )
     # deviation from the best value of the scale

@@ -59,11 +59,11 @@ def _check_base(arr: np.ndarray, name: str, x: Any, what: str, *, allow_zero: bo
         bad = arr < 0 if allow_zero else arr <= 0
     if bad.any():
         pos = np.unravel_index(int(np.flatnonzero(bad.ravel())[0]), arr.shape)
-        where = f" at {_position(pos, labels_of(x))}" if arr.ndim else ""
+        where = f" at {_position(pos, labels_of(x), name, arr.shape)}" if arr.ndim else ""
         word = "non-negative (>= 0)" if allow_zero else "positive (> 0)"
         raise AggloValueError(
             _m.text(
-                f"{name!r} 必须{('非负（>= 0）' if allow_zero else '为正（> 0）')}；{(_position_zh(pos) + '为') if arr.ndim else '收到'} {arr[pos]:g}。请检查该值的符号、单位或年份。",
+                f"{name!r} 必须{('非负（>= 0）' if allow_zero else '为正（> 0）')}；{(_position_zh(pos, name, arr.shape) + '为') if arr.ndim else '收到'} {arr[pos]:g}。请检查该值的符号、单位或年份。",
                 f"{name!r} must be {word}: {what}; found {arr[pos]:g}{where}. "
                 "Check the sign, the unit or the year of that value.",
             )

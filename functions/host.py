@@ -17,13 +17,22 @@ Messages — Chinese first, then English (``AGGLO_LANG=en`` or ``zh`` for one la
 
 =========================  ==============================================================
 :func:`text`               ``text(zh, en)``: one message in the user's language
+:func:`record_layout`      inside :func:`argument_origins`: how the array read from an
+                           argument sits in its range (rows kept, header and label
+                           columns left out); agglo's checks of that array then name
+                           the cell of a bad value
+:func:`recorded_layouts`   the same scope without origins (positions within the selection)
+:func:`position_of`        where an element of such an array is: its worksheet address,
+                           or its row and column in the selection; None if not known
 :func:`where`              ``where(name, i, j)``: the position of a cell of an argument,
                            ``(Chinese, English)``; its worksheet address (``B7``) inside
                            :func:`argument_origins`
-:func:`argument_origins`   ``with argument_origins({"data": (sheet, row, col)}):`` —
-                           where each argument's range starts on the worksheet (1-based),
-                           for the duration of one call; every message of agglo inside
-                           the block names cells by their address
+:func:`argument_origins`   ``with argument_origins({"data": (sheet, row, col)}, cells):``
+                           — where each argument's range starts on the worksheet
+                           (1-based), for the duration of one call; every message of
+                           agglo inside the block names cells by their address.
+                           ``cells(sheet, r1, c1, r2, c2)``, optional, reads worksheet
+                           values: the row labels beside a selection of numbers alone
 =========================  ==============================================================
 
 Reading worksheet cells — the steps of :func:`agglo.read_table` (README, "How Agglo reads
@@ -42,6 +51,10 @@ your table"), for a host that holds the raw cells
 :func:`totals_ruled_out`      the row and column sums prove no row/column is a total
 :func:`subtotal_runs`         rows equal to the sum of a run of their neighbours
 :func:`column_subtotals`      cells of one column equal to the sum of a run below them
+:func:`family_total_rows`     the first/last row of an indicator family (one label stem)
+                              that is at least the sum of the other rows
+:func:`labels_beside`         the row labels left of an argument's selection, read through
+                              ``argument_origins(…, cells)``
 ============================  ===========================================================
 
 Data frames
@@ -77,10 +90,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._messages import argument_origins, text, where
+from ._messages import (
+    argument_origins,
+    position_of,
+    record_layout,
+    recorded_layouts,
+    text,
+    where,
+)
 from .tables import _check_total_rows as check_total_rows
 from .tables import _column_subtotals as column_subtotals
+from .tables import _family_total_rows as family_total_rows
 from .tables import _is_total_label as is_total_label
+from .tables import _labels_beside as labels_beside
 from .tables import _parse_text as parse_text
 from .tables import _read_grid as read_grid
 from .tables import _subtotal_runs as subtotal_runs
@@ -94,10 +116,15 @@ __all__ = [
     "argument_origins",
     "check_total_rows",
     "column_subtotals",
+    "family_total_rows",
     "from_native",
     "is_total_label",
+    "labels_beside",
     "parse_text",
+    "position_of",
     "read_grid",
+    "record_layout",
+    "recorded_layouts",
     "subtotal_runs",
     "text",
     "totals_ruled_out",

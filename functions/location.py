@@ -35,6 +35,7 @@ from ._validation import (
     as_option,
     as_positive_int,
     as_vector,
+    cell_position,
     labels_of,
 )
 from .tables import _check_total_rows
@@ -646,15 +647,22 @@ def _lq_elementwise(
         bad = part > whole * tol
         if bad.any():
             i = int(np.flatnonzero(bad.ravel())[0]) if bad.ndim else 0
+            pz, pe = (
+                cell_position(pname, np.unravel_index(i, bad.shape), bad.shape)
+                if bad.ndim
+                else ("", "")
+            )
+            p_i = np.broadcast_to(part, bad.shape).ravel()[i] if bad.ndim else float(part)
+            w_i = np.broadcast_to(whole, bad.shape).ravel()[i] if bad.ndim else float(whole)
             raise AggloValueError(
                 _messages.text(
                     f"{pname!r} 不能大于 {wname!r}；"
-                    + (f"第{i + 1}个位置" if bad.ndim else "")
-                    + f"{np.ravel(part)[i]:g} > {np.ravel(whole)[i]:g}。请检查参数顺序（data、"
+                    + (f"{pz}处" if bad.ndim else "")
+                    + f"{p_i:g} > {w_i:g}。请检查参数顺序（data、"
                     "region_totals、industry_totals、grand_total）和单位。",
-                    f"{pname!r} must not exceed {wname!r}; found {np.ravel(part)[i]:g} > "
-                    f"{np.ravel(whole)[i]:g}"
-                    + (f" at position {i}" if bad.ndim else "")
+                    f"{pname!r} must not exceed {wname!r}; found {p_i:g} > "
+                    f"{w_i:g}"
+                    + (f" at {pe}" if bad.ndim else "")
                     + ". Check the order of the arguments (data, region_totals, industry_totals, "
                     "grand_total) and their units.",
                 )

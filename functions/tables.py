@@ -219,7 +219,10 @@ _UNIT_WORD = (
     r"(?:%|‰|百分点|[万亿千百十]*(?:元|美元|港元|人民币|人|人次|吨|公顷|亩|千瓦时|千瓦|"
     r"立方米|平方米|平方公里|平方千米|公里|千米|户|个|家|件|台|辆|所|床|张|项|标准煤|吨标准煤)"
     r"(?:/[^\s)）]{1,6})?|(?:100\s*million|10[, ]?000|10\s*thousand|billion|million)?\s*"
-    r"(?:yuan|persons?|people|tons?|hectares?|kwh|usd|us\s*dollars?)|percent)"
+    r"(?:yuan|persons?|people|tons?|hectares?|kwh|usd|us\s*dollars?)|percent"
+    # an index and its base (上年=100, 1978=100, preceding year = 100): another unit
+    r"|(?:上年同期|上年|上月|(?:19|20)\d\d年?|(?:the\s+)?(?:previous|preceding)\s+year"
+    r"|(?:19|20)\d\d)\s*=\s*100)"
 )
 _UNIT_RE = re.compile(
     rf"^[(（\[]?\s*(?:单位[：:]\s*|unit[：:]?\s*)?(?P<u>{_UNIT_WORD})\s*[)）\]]?$", re.I
@@ -365,6 +368,8 @@ def _unit_of(label: Any) -> tuple[Any, str | None]:
     --------
     >>> _unit_of("地区生产总值（亿元）"), _unit_of("单位：万人"), _unit_of("%"), _unit_of("工业")
     (('地区生产总值', '亿元'), ('', '万人'), ('', '%'), ('工业', None))
+    >>> _unit_of("平均货币工资指数(上年=100)"), _unit_of("GDP指数(1978=100)")
+    (('平均货币工资指数', '上年=100'), ('GDP指数', '1978=100'))
     """
     if not isinstance(label, str):
         return label, None
@@ -664,6 +669,117 @@ def _totals_ruled_out(values: Any, *, columns: bool = True) -> bool:
     return True
 
 
+def _family_total_rows(matrix: np.ndarray, labels: Sequence[Any]) -> list[int]:
+    """The first or last row of an indicator family that is at least the sum of the others.
+
+    NBS and yearbook tables list an indicator and its items under one stem
+    (``房地产开发投资额`` above ``房地产开发住宅投资额`` …; ``地方财政一般公共预算支出``
+    above ``地方财政教育支出`` …), often with some items unpublished, so the total is not
+    their exact sum.  Among at least three rows whose labels (units and spaces left out)
+    all share a stem of at least two characters, the first or the last row is reported
+    when in every column it is at least the sum of the other rows (all non-negative) and
+    either its name is contained in each of theirs (the parent indicator: 房地产开发投资额
+    in 房地产开发住宅投资额) or it exceeds their sum by at most 25 % (a total with a few
+    items unpublished).  A large item among its siblings (住宅 beside 办公楼 and 商业,
+    twice their sum) is not a total; region and industry names share no two-character
+    stem, so an ordinary list with one large unit is not affected.
+
+    Examples
+    --------
+    >>> labs = ["房地产开发投资额(亿元)", "房地产开发住宅投资额(亿元)", "房地产开发办公楼投资额(亿元)",
+    ...         "房地产开发商业营业用房投资额(亿元)"]
+    >>> _family_total_rows(np.array([[4231.38], [2318.13], [689.36], [457.23]]), labs)
+    [0]
+    >>> _family_total_rows(np.array([[2318.13], [689.36], [457.23]]), labs[1:])
+    []
+    >>> _family_total_rows(np.array([[60.0], [25.0], [15.0]]), ["广州", "深圳", "珠海"])
+    []
+    """
+    if matrix.ndim != 2 or matrix.shape[0] < 3 or len(labels) != matrix.shape[0]:
+        return []
+    m = np.where(np.isnan(matrix), 0.0, matrix)
+    rest_first, rest_last = m[1:].sum(axis=0), m[:-1].sum(axis=0)
+    if not (np.all(m[0] >= rest_first * (1 - 1e-9)) or np.all(m[-1] >= rest_last * (1 - 1e-9))):
+        return []  # the cheap test first: neither end is as large as the others together
+    keys = []
+    for lab in labels:
+        part = lab[0] if isinstance(lab, tuple | list) and lab else lab
+        if not isinstance(part, str):
+            return []
+        key = _squash(_TRAILING_UNIT_RE.sub("", _squash(part)))
+        if not key:
+            return []
+        keys.append(key)
+    stem = os.path.commonprefix(keys)
+    if len(stem) < 2 or len(set(keys)) < len(keys):
+        return []
+    if (m < 0).any():
+        return []
+    found = []
+    for end in (0, matrix.shape[0] - 1):
+        rest = m.sum(axis=0) - m[end]
+        if not (np.all(m[end] > 0) and np.all(rest > 0) and np.all(m[end] >= rest * (1 - 1e-9))):
+            continue
+        others = keys[:end] + keys[end + 1 :] if end == 0 else keys[:end]
+        if all(_is_subsequence(keys[end], k) for k in others) or np.all(m[end] <= 1.25 * rest):
+            found.append(end)
+    return found
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    """Every character of ``short`` appears in ``long`` in the same order."""
+    chars = iter(long)
+    return all(ch in chars for ch in short)
+
+
+def _labels_beside(name: str, n_rows: int) -> list[Any] | None:
+    """The row labels written left of argument ``name``'s selection on the worksheet.
+
+    Only when the host told where the argument starts and can read the worksheet
+    (:func:`agglo.host.argument_origins` with ``cells``): the nearest columns to the left
+    holding text in at least half of the ``n_rows`` rows (a Chinese and an English name
+    give a tuple per row), at most 64 columns away; else None.  Read to check the rows
+    of a selection of numbers alone (units, totals), never to label a result.
+
+    Examples
+    --------
+    >>> sheet = [["GDP(亿元)", 5.0], ["人口(万人)", 2.0]]
+    >>> def cells(sh, r1, c1, r2, c2):
+    ...     return [row[c1 - 1 : c2] for row in sheet[r1 - 1 : r2]]
+    >>> with _m.argument_origins({"data": (None, 1, 2)}, cells):
+    ...     _labels_beside("data", 2)
+    ['GDP(亿元)', '人口(万人)']
+    >>> _labels_beside("data", 2) is None
+    True
+    """
+    origin = _m.origin_of(name)
+    if origin is None or origin[2] <= 1 or n_rows < 1:
+        return None
+    sheet, r0, c0 = origin
+    first = max(1, c0 - 64)
+    rows = _m.worksheet_cells(sheet, r0, first, r0 + n_rows - 1, c0 - 1)
+    if rows is None or any(len(r) != c0 - first for r in rows):
+        return None
+
+    def is_label(v: Any) -> bool:
+        return isinstance(v, str) and not _is_blank(v) and _parse_text(v)[0] is None
+
+    cols = []
+    for j in range(c0 - first - 1, -1, -1):  # nearest first
+        if 2 * sum(is_label(r[j]) for r in rows) >= n_rows:
+            cols.append(j)
+        elif cols:
+            break
+    if not cols:
+        return None
+    cols.reverse()
+    out = []
+    for r in rows:
+        parts = tuple(r[j] if is_label(r[j]) else None for j in cols)
+        out.append(parts[0] if len(parts) == 1 else parts)
+    return out
+
+
 def _check_total_rows(
     matrix: np.ndarray,
     name: str,
@@ -672,14 +788,16 @@ def _check_total_rows(
     policy: str = "raise",
     axis_word: str = "row",
     rtol: float = 1e-3,
+    numeric: bool = True,
 ) -> list[int]:
     """Detect rows of a block that are totals (全国/合计/总计) or subtotals of the other rows.
 
     A row is reported when its label reads as a total, a subtotal, a grouping of
     regions (苏南, 东部地区 … — only beside ordinary names) or a ``其中`` item
-    (:func:`_label_kind`), or when its values equal the sum of all other rows within
-    ``rtol`` (blocks of two or more columns; in one column, the first or the last value
-    equal to the sum of the others).
+    (:func:`_label_kind`), when it heads an indicator family of which it is at least the
+    sum (:func:`_family_total_rows`), or (with ``numeric``) when its values equal the sum
+    of all other rows within ``rtol`` (blocks of two or more columns; in one column, the
+    first or the last value equal to the sum of the others).
 
     Parameters
     ----------
@@ -694,6 +812,8 @@ def _check_total_rows(
         'row' or 'column', for messages.
     rtol : float
         Relative tolerance of the numeric check.
+    numeric : bool
+        Also report rows equal to the sum of the others (False: labels decide alone).
 
     Returns
     -------
@@ -708,29 +828,41 @@ def _check_total_rows(
     [0]
     """
     policy = as_option(policy, "total_rows", ("raise", "warn", "ignore"))
-    found = set(_numeric_total_rows(matrix, rtol)) if matrix.ndim == 2 and matrix.size else set()
-    if matrix.ndim == 2 and matrix.shape[1] == 1 and matrix.shape[0] >= 4:
-        found.update(_end_total(matrix[:, 0], rtol))
+    found = set()
+    if numeric and matrix.ndim == 2 and matrix.size:
+        found.update(_numeric_total_rows(matrix, rtol))
+        if matrix.shape[1] == 1 and matrix.shape[0] >= 4:
+            found.update(_end_total(matrix[:, 0], rtol))
     kinds: dict[int, str] = {}
     if labels is not None:
-        kinds = _row_label_kinds(labels)
+        if matrix.ndim == 2:
+            kinds.update(dict.fromkeys(_family_total_rows(matrix, labels), "family"))
+        kinds.update(_row_label_kinds(labels))
         found.update(kinds)
     found_list = sorted(found)
     if found_list and policy != "ignore":
         i = found_list[0]
-        lab = f" ({labels[i]!r})" if labels is not None else ""
+        shown = _short(labels[i]) if labels is not None else None
+        if isinstance(shown, str) and len(shown) > 24:
+            shown = shown[:23] + "…"
+        lab = f" ({shown!r})" if labels is not None else ""
         kind = kinds.get(i, "total")
         zh_word, en_word = _REASONS.get(kind, _REASONS["total"])
         col = axis_word == "column"
         pos_zh, pos_en = _m.where(name, None, i) if col else _m.where(name, i)
+        if kind == "family":
+            why_zh = f"（不小于其余各{'列' if col else '行'}之和，且同属一个指标）"
+            why_en = f"at least the sum of the other {axis_word}s, all under one indicator"
+        else:
+            why_zh = f"（等于其他{'列' if col else '行'}之和或标为全国/合计/小计）"
+            why_en = f"equal to the sum of the other {axis_word}s or labelled 全国/合计/小计"
         msg = _m.text(
-            f"{name!r} 的{pos_zh}{lab}是{zh_word}（等于其他{'列' if col else '行'}之和或标为全国/合计/小计），"
+            f"{name!r} 的{pos_zh}{lab}是{zh_word}{why_zh}，"
             f"不是一个地区，计入会重复计算。请只选各地区，把合计作为参照总量另行给出。",
             f"{name!r} seems to contain a total {axis_word} ({pos_en}{lab}, counting from 1): "
-            f"it is a {en_word} (equal to the sum of the other {axis_word}s or labelled "
-            f"全国/合计/小计). Counting it as a region doubles every total. Leave it out of the "
-            f"selected block and pass it as the reference total instead (in Python, "
-            f"total_rows='ignore' keeps it if it is a real region).",
+            f"it is a {en_word} ({why_en}). Counting it as a region doubles every total. "
+            f"Leave it out of the selected block and pass it as the reference total instead "
+            f"(in Python, total_rows='ignore' keeps it if it is a real region).",
         )
         if policy == "raise":
             raise AggloValueError(msg)
@@ -765,6 +897,7 @@ _REASONS: dict[str, tuple[str, str]] = {
     "header": ("表头行", "header row"),
     "blank": ("空行", "blank row"),
     "sum": ("等于相邻几行之和的小计行", "subtotal row (the sum of the rows next to it)"),
+    "family": ("各分项的合计行", "total of the items below or above it"),
 }
 _ROW_EXCLUDED = frozenset({"total", "subtotal", "grouping", "of_which", "by", "footnote", "unit"})
 
@@ -1066,6 +1199,10 @@ def _read_grid(
             found.update(dict.fromkeys(runs, "sum"))
         else:
             found.update(dict.fromkeys(_end_total(arr[:, 0]), "total"))
+        if label_cols:  # the total of an indicator's items, by its label and its size
+            labs = [_label_value(parts[r]) for r in kept]
+            for i in _family_total_rows(arr, labs):
+                found.setdefault(i, "family")
         if found:
             for i, kind in found.items():
                 kinds[kept[i]] = kind

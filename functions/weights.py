@@ -17,7 +17,7 @@ import numpy as np
 from . import _messages as _m
 from ._pandas import pd
 from ._results import Result
-from ._validation import AggloValueError, AggloWarning, as_option
+from ._validation import AggloValueError, AggloWarning, as_option, cell_position
 from .normalization import MODERATE, NEGATIVE, _check_range, _normalize_2d, _prepare
 
 __all__ = ["EntropyResult", "CriticResult", "entropy_weights", "critic_weights", "ENTROPY_PRESETS"]
@@ -369,11 +369,12 @@ def entropy_weights(
         desc += ", 0*ln0 = 0"
     if norm != "minmax" and (Z < 0).any():
         i, j = np.argwhere(Z < 0)[0]
+        pz, pe = cell_position("matrix", (i, j), X.shape)
         raise AggloValueError(
             _m.text(
-                f"原值熵值法（normalize={norm!r}）要求 'matrix' 非负；第{i + 1}行第{j + 1}列为 {X[i, j]:g}。请用 normalize='minmax' 或 zero='spssau'。",
+                f"原值熵值法（normalize={norm!r}）要求 'matrix' 非负；{pz}为 {X[i, j]:g}。请用 normalize='minmax' 或 zero='spssau'。",
                 f"'matrix' must be non-negative for raw-value entropy (normalize={norm!r}); found "
-                f"{X[i, j]:g} at row {i + 1}, column {j + 1}. Use normalize='minmax' or zero='spssau'.",
+                f"{X[i, j]:g} at {pe}. Use normalize='minmax' or zero='spssau'.",
             )
         )
     kk = 1.0 / np.log(n) if k is None else float(k)

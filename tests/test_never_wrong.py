@@ -415,6 +415,121 @@ def test_rows_of_one_unit_in_their_labels_are_read():
     assert np.allclose(np.asarray(same, dtype=float), np.asarray(bare, dtype=float), rtol=1e-12)
 
 
+class _Sheet:
+    """What classic xlwings gives a worksheet function through ``caller``: the calling
+    cell's formula, and its sheet and book to read cells from (here a grid, A1 = [0][0])."""
+
+    def __init__(self, grid, formula):
+        self.grid, self._formula, self.reads = grid, formula, []
+        self.sheet = self.book = self
+
+    @property
+    def formula(self):
+        return self._formula
+
+    @property
+    def sheets(self):
+        return {"Data": self}
+
+    def range(self, first, last):
+        (r1, c1), (r2, c2) = first, last
+        self.reads.append((r1, c1, r2, c2))
+        g = self.grid
+
+        def cell(r, c):
+            return g[r - 1][c - 1] if r <= len(g) and c <= len(g[r - 1]) else None
+
+        class Range:
+            value = [[cell(r, c) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
+
+            def options(self, **_kw):
+                return self
+
+        return Range()
+
+
+def test_units_in_the_labels_beside_a_selection_of_numbers_are_seen():
+    """LQ over the numbers alone (B2:D5) while the labels in column A carry 亿元, 万平方米
+    and 元/平方米: classic Excel reads the labels beside the selection and refuses,
+    naming the first row of another unit by its address; where no worksheet can be read
+    (xlwings Lite, Python) the numbers alone are all there is."""
+    numbers = [r[1:] for r in _ROWS_IN_UNITS[1:]]
+    for measure in ("LQ", "KRUGMAN", "HOOVER"):
+        caller = _Sheet(_ROWS_IN_UNITS, f"={measure}(Data!B2:D5)")
+        out = REGISTRY[measure](numbers, *[None] * (_arity(measure) - 1), caller)
+        msg = cv.error_message_of(out)
+        assert msg, (measure, out)
+        assert "各行单位不同" in msg, msg
+        assert "Data!B4" in msg, msg
+        assert caller.reads == [(2, 1, 5, 1)]  # the label column only, once
+        assert cv.error_message_of(REGISTRY[measure](numbers)) is None
+    # one unit in the labels beside: the same numbers as without them
+    caller = _Sheet(_ROWS_IN_UNITS, "=LQ(Data!B2:D3)")
+    same = REGISTRY["LQ"](numbers[:2], *[None] * 5, caller)
+    assert np.allclose(np.asarray(same, float), np.asarray(_call("LQ", numbers[:2]), float))
+
+
+_FAMILY = [
+    ["指标", "2019年"],
+    ["房地产开发投资额(亿元)", 4231.38],
+    ["房地产开发住宅投资额(亿元)", 2318.13],
+    ["房地产开发办公楼投资额(亿元)", 689.36],
+    ["房地产开发商业营业用房投资额(亿元)", 457.23],
+    ["合计", 7696.1],
+]
+
+
+def test_totals_named_in_the_labels_beside_a_selection_are_refused():
+    """The indicator's total above three of its items (not their sum: other items are
+    unpublished), and a 合计 row, each seen through the labels beside the numbers."""
+    col = [[r[1]] for r in _FAMILY[1:5]]
+    caller = _Sheet(_FAMILY, "=SHAREOF(Data!B2:B5)")
+    msg = cv.error_message_of(REGISTRY["SHAREOF"](col, None, None, caller))
+    assert msg, msg
+    assert "Data!B2" in msg, msg
+    assert "合计" in msg, msg
+    # the three items alone: a large item among its siblings is not a total
+    caller = _Sheet(_FAMILY, "=SHAREOF(Data!B3:B5)")
+    shares = REGISTRY["SHAREOF"](col[1:], None, None, caller)
+    assert np.allclose(np.asarray(shares, float).ravel(), np.array(col[1:]).ravel() / 3464.72)
+    caller = _Sheet(_FAMILY, "=HHI(Data!B3:B6)")
+    items = [[r[1]] for r in _FAMILY[2:6]]
+    msg = cv.error_message_of(REGISTRY["HHI"](items, None, None, caller))
+    assert msg, msg
+    assert "Data!B6" in msg, msg
+    assert "'合计'" in msg, msg
+    # labels inside the selection: the same refusal
+    msg = cv.error_message_of(_call("SHAREOF", [r[:2] for r in _FAMILY[1:5]]))
+    assert msg, msg
+    assert "第1行" in msg, msg
+    assert "合计" in msg, msg
+
+
+def test_checks_inside_agglo_name_the_cell_of_a_labelled_selection():
+    """A blank inside a block with a header row and a label column: agglo's own check of
+    the array names the worksheet cell (classic Excel, the engine), or the row and column
+    of the selection (Lite, no caller) — never the position inside the array of numbers."""
+    block = [[None, "x1", "x2"], ["甲", 1.0, 2.0], ["乙", None, 3.0], ["丙", 2.0, 5.0]]
+    caller = _Sheet(block, "=ENTROPY(Data!B2:D5)")
+    msg = cv.error_message_of(REGISTRY["ENTROPY"](block, *[None] * 4, caller))
+    assert "Data!C4为空" in msg, msg
+    assert "found one at Data!C4" in msg, msg
+    msg = cv.error_message_of(REGISTRY["ENTROPY"](block))
+    assert "第3行第2列为空" in msg, msg
+    assert "row 3, column 2" in msg, msg
+    # the numbers alone: the same cell
+    numbers = [r[1:] for r in block[1:]]
+    caller = _Sheet(block, "=ENTROPY(Data!C3:D5)")
+    msg = cv.error_message_of(REGISTRY["ENTROPY"](numbers, *[None] * 4, caller))
+    assert "Data!C4为空" in msg, msg
+
+
+def _arity(measure: str) -> int:
+    import inspect
+
+    return len(inspect.signature(REGISTRY[measure]).parameters) - 1  # without caller
+
+
 # --------------------------------------------------------------------------------------
 # nested subtotals in one column
 # --------------------------------------------------------------------------------------

@@ -281,3 +281,24 @@ def test_whole_sheets_of_real_nbs_exports():
     t = agglo.read_table(_CORPUS / "nbs_en_province_income.xls")
     assert list(t.data.columns[:2]) == [2022, 2021]
     assert t.data.index[0] == "Beijing"
+
+
+def test_the_total_of_an_indicator_family_is_left_out():
+    """NBS lists an indicator above its items under one stem; the total is not their exact
+    sum when items are unpublished (real estate investment, Shanghai 2019, NBS)."""
+    grid = [
+        ["指标", "2019年"],
+        ["房地产开发投资额(亿元)", 4231.38],
+        ["房地产开发住宅投资额(亿元)", 2318.13],
+        ["房地产开发办公楼投资额(亿元)", 689.36],
+        ["房地产开发商业营业用房投资额(亿元)", 457.23],
+    ]
+    t = agglo.read_table(grid)
+    assert [(lab, why) for _, lab, why in t.excluded] == [("房地产开发投资额(亿元)", "family")]
+    assert t.data.iloc[:, 0].tolist() == [2318.13, 689.36, 457.23]
+    # the items alone: the large one (twice the others) is an item, not a total
+    t = agglo.read_table([grid[0], *grid[2:]])
+    assert t.excluded == ()
+    # ordinary names: one region larger than the others together is still a region
+    t = agglo.read_table([["地区", "GDP"], ["广州", 60.0], ["深圳", 25.0], ["珠海", 15.0]])
+    assert t.excluded == ()

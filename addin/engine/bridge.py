@@ -344,8 +344,12 @@ def _register(
     registry: Mapping[str, Callable[..., Any]],
     log: dict[str, list[_CallRecord]],
     formulas_of: dict[tuple[str, str], str] | None = None,
+    cells_of: Callable[[str, int, int, int, int], Any] | None = None,
 ):
-    """Register the adapters in ``formulas``' (global) function table; return undo info."""
+    """Register the adapters in ``formulas``' (global) function table; return undo info.
+
+    ``formulas_of`` (SHEET, A1) → formula text of the Agglo cells and ``cells_of(sheet,
+    r1, c1, r2, c2)`` → worksheet values feed the argument-origins hook below."""
     import formulas
     from formulas.functions import wrap_ranges_func
     from formulas.tokens.operand import Empty
@@ -361,7 +365,7 @@ def _register(
         table[name] = fn
     for name, fn in registry.items():
         wrapped = wrap_ranges_func(_make_adapter(name, fn, log))
-        wrapped = _with_argument_origins(wrapped, name, fn, formulas_of or {})  # hook
+        wrapped = _with_argument_origins(wrapped, name, fn, formulas_of or {}, cells_of)  # hook
         for alias in (name, f"_XLDUDF_{name}", f"_XLL.{name}"):
             saved[alias] = table.get(alias)
             table[alias] = wrapped
@@ -372,8 +376,12 @@ def _register(
 # The one place for cell addresses is ``agglo.host`` (``agglo.cells``); the engine only tells it, for
 # the duration of a call, where each range argument starts, read from the calling cell's
 # formula text (``agglo_addin.conversion.origins_from_formula``, as classic Excel would
-# from ``caller.formula``).  ``formulas_of``: (SHEET, A1) → formula text of Agglo cells.
-def _with_argument_origins(wrapped, name: str, fn, formulas_of: dict[tuple[str, str], str]):
+# from ``caller.formula``).  ``formulas_of``: (SHEET, A1) → formula text of Agglo cells;
+# ``cells_of`` reads the workbook's stored values, so that the table reader can see the
+# row labels beside a selection of numbers (units, totals written only there).
+def _with_argument_origins(
+    wrapped, name: str, fn, formulas_of: dict[tuple[str, str], str], cells_of=None
+):
     import inspect
 
     from agglo.host import argument_origins
@@ -393,7 +401,13 @@ def _with_argument_origins(wrapped, name: str, fn, formulas_of: dict[tuple[str, 
         origins = origins_from_formula(text, name, params) if text else {}
         if not origins:
             return wrapped(*args, **kwargs)
-        with argument_origins(origins):
+        cells = None
+        if cells_of is not None:
+
+            def cells(sh: str | None, r1: int, c1: int, r2: int, c2: int) -> Any:
+                return cells_of(sh or sheet, r1, c1, r2, c2)
+
+        with argument_origins(origins, cells):
             return wrapped(*args, **kwargs)
 
     return functools.update_wrapper(call, wrapped)

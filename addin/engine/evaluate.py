@@ -236,7 +236,13 @@ def _evaluate(
     formulas_of = {
         (sh_.upper(), ref.upper()): fc.text for (sh_, ref), fc in agglo.items() if fc.text
     }
-    saved = _register(registry, log, formulas_of)  # formula texts: for the origins hook
+    values_of = {s.info.name.upper(): s.values for s in scans}
+
+    def cells_of(sheet: str, r1: int, c1: int, r2: int, c2: int) -> list[list[Any]]:
+        vals = values_of[sheet.upper()]  # stored values: constants and cached results
+        return [[vals.get((r, c)) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
+
+    saved = _register(registry, log, formulas_of, cells_of)  # for the origins hook
     tmpdir = tempfile.mkdtemp(prefix="agglo-eval-")
     # formulas logs every reference it cannot load; those cells are reported instead
     flog = logging.getLogger("formulas")
