@@ -508,7 +508,10 @@ def dagum_gini(values: Any, groups: Any, weights: Any = None) -> DagumResult:
     tests match R ``IC2::decompSGini(param = 2, decomp = "BM")`` (within, between,
     overlap = G_w, G_nb, G_t, and the group Ginis) to 1e-12, weighted and unweighted,
     and ``tests/bench_disparity.py`` runs IC2 beside this function on the same 3,000
-    counties.  No published table with its input data was found to reproduce.
+    counties.  Published table: the tests reproduce Table 3 of 王钰凯、郭辉 (2022) (G,
+    G_w, G_nb, G_t and their contribution rates for 15 years) and the G_jj and G_jh of
+    its text from the efficiencies printed in its Table 2, within the rounding of those
+    three-decimal inputs (unweighted, as there).
 
     References
     ----------
@@ -520,10 +523,11 @@ def dagum_gini(values: Any, groups: Any, weights: Any = None) -> DagumResult:
     .. [3] 刘华军, 赵浩 (2012). 中国二氧化碳排放强度的地区差异分析. 统计研究, 29(6).
     .. [4] Costa, M. (2009). Transvariation and inequality between subpopulations in
        Dagum's Gini index decomposition. *Metron*, 67(3).
+    .. [5] 王钰凯, 郭辉 (2022). 新疆旅游业生态效率时空分异与收敛性研究. 干旱区地理, 45(4),
+       1320–1331.
 
-    See [dagum_1997], [bhattacharya_mahalanobis_1967], [liu_zhao_2012], [costa_2009] in
-
-    docs/references.md.
+    See [dagum_1997], [bhattacharya_mahalanobis_1967], [liu_zhao_2012], [costa_2009],
+    [wang_guo_2022] in docs/references.md.
 
     Examples
     --------

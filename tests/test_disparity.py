@@ -212,6 +212,115 @@ def test_dagum_2023_figures_of_ic2():
     assert res.group_gini[list(res.groups).index("东部")] == pytest.approx(0.179687, abs=1e-6)
 
 
+# A published Dagum table whose input is printed too: 王钰凯、郭辉 (2022), 干旱区地理
+# 45(4): 1320-1331, the tourism eco-efficiency of Xinjiang's 14 prefectures, 2005-2019
+# (Table 2, three decimals) grouped 北疆 (7) / 南疆 (5) / 东疆 (2), decomposed in Table 3
+# (four decimals; contribution rates in %, two decimals), unweighted as here.  The
+# efficiencies are printed to 3 decimals, so the published figures are matched within the
+# first-order worst case of that rounding (each input ± 0.0005), propagated through the
+# independent brute-force implementation, plus half a unit of the published last digit.
+XJ = pd.read_csv(REFERENCE / "input_xinjiang_tourism_eco_efficiency_2005_2019.csv")
+XJ_TABLE3 = pd.read_csv(REFERENCE / "published_dagum_xinjiang_tourism_2022.csv").set_index("年份")
+XJ_GROUPS = ("北疆", "东疆", "南疆")  # order of first appearance in the input
+
+
+def _xj_year(year):
+    s = XJ[XJ["年份"] == year]
+    return s["生态效率"].to_numpy(), s["区域"].to_numpy()
+
+
+def _xj_brute(y, g):
+    # G, G_w, G_nb, G_t, contribution rates (%), G_jj of 北疆/东疆/南疆, G_jh of the pairs
+    # 北疆-东疆, 北疆-南疆, 南疆-东疆
+    total, gw, gnb, gt, G = brute_dagum(y, g)
+    rates = [100 * gw / total, 100 * gnb / total, 100 * gt / total]
+    return np.array([total, gw, gnb, gt, *rates, *G.diagonal(), G[0, 1], G[0, 2], G[1, 2]])
+
+
+def _xj_rounding_bound(y, g, half=5e-4):
+    base = _xj_brute(y, g)
+    bound = np.zeros_like(base)
+    for i in range(y.size):
+        moved = [y + d * (np.arange(y.size) == i) for d in (half, -half)]
+        bound += np.max([np.abs(_xj_brute(m, g) - base) for m in moved], axis=0)
+    return bound
+
+
+XJ_YEARS = list(range(2005, 2020))
+XJ_BOUNDS = {year: _xj_rounding_bound(*_xj_year(year)) for year in XJ_YEARS}
+
+
+def _xj_ours(year):
+    y, g = _xj_year(year)
+    res = agglo.dagum_gini(y, g)
+    assert res.groups == XJ_GROUPS
+    G = res.between_gini
+    return np.array(
+        [
+            res.total,
+            res.within,
+            res.between,
+            res.transvariation,
+            *(100 * np.asarray(res.contributions)),
+            *res.group_gini,
+            G[0, 1],
+            G[0, 2],
+            G[1, 2],
+        ]
+    )
+
+
+@pytest.mark.parametrize("year", XJ_YEARS)
+def test_dagum_reproduces_the_published_xinjiang_table(year):
+    ours = _xj_ours(year)
+    np.testing.assert_allclose(ours, _xj_brute(*_xj_year(year)), rtol=1e-10, atol=1e-13)
+    row = XJ_TABLE3.loc[str(year)]
+    published = row[["总体", "区域内", "区域间", "超变密度"]].to_numpy(float)
+    rates = row[["区域内贡献率", "区域间贡献率", "超变密度贡献率"]].to_numpy(float)
+    bound = XJ_BOUNDS[year]
+    assert np.all(np.abs(ours[:4] - published) <= bound[:4] + 0.5e-4)
+    assert np.all(np.abs(ours[4:7] - rates) <= bound[4:7] + 0.5e-2)
+
+
+def test_dagum_reproduces_the_published_xinjiang_means():
+    # the 均值 row of Table 3: means over the 15 years
+    ours = np.mean([_xj_ours(year) for year in XJ_YEARS], axis=0)
+    bound = np.mean([XJ_BOUNDS[year] for year in XJ_YEARS], axis=0)
+    row = XJ_TABLE3.loc["均值"]
+    published = row[["总体", "区域内", "区域间", "超变密度"]].to_numpy(float)
+    rates = row[["区域内贡献率", "区域间贡献率", "超变密度贡献率"]].to_numpy(float)
+    assert np.all(np.abs(ours[:4] - published) <= bound[:4] + 0.5e-4)
+    assert np.all(np.abs(ours[4:7] - rates) <= bound[4:7] + 0.5e-2)
+    assert round(ours[0], 3) == 0.494  # "总体基尼系数均值为0.494" (sec. 2.2.2)
+
+
+def test_dagum_group_and_between_ginis_of_the_published_xinjiang_text():
+    # Sec. 2.2.2 gives the group Ginis G_jj (means over 2005-2019) and the between-group
+    # Ginis G_jh (means and single years).  Its text swaps the labels 东疆 and 南疆: the
+    # paper itself puts 吐鲁番 and 哈密 in 东疆 (Table 2, sec. 2.1.3), and with them the
+    # two-prefecture group has the mean Gini 0.1829 the text gives to 南疆, the
+    # five-prefecture group the 0.3076 it gives to 东疆 (likewise for the pairs with
+    # 北疆).  Only the labels differ: Table 3's totals do not depend on them.
+    ours = {year: _xj_ours(year) for year in XJ_YEARS}
+    # columns of _xj_ours: 7-9 G_jj of 北疆/东疆/南疆; 10 北疆-东疆, 11 北疆-南疆, 12 南疆-东疆
+    text_means = {7: 0.4925, 8: 0.1829, 9: 0.3076, 10: 0.5578, 11: 0.5717, 12: 0.3236}
+    for col, published in text_means.items():
+        mean = np.mean([ours[year][col] for year in XJ_YEARS])
+        bound = np.mean([XJ_BOUNDS[year][col] for year in XJ_YEARS])
+        assert abs(mean - published) <= bound + 0.5e-4, (col, mean, published)
+    text_years = [
+        (2005, 10, 0.4960),  # the text's "北疆-南疆"
+        (2019, 10, 0.4438),
+        (2005, 11, 0.5114),  # the text's "北疆-东疆"
+        (2018, 11, 0.7754),
+        (2019, 11, 0.4869),
+        (2005, 12, 0.1631),  # 南疆-东疆
+        (2019, 12, 0.3489),
+    ]
+    for year, col, published in text_years:
+        assert abs(ours[year][col] - published) <= XJ_BOUNDS[year][col] + 0.5e-4, (year, col)
+
+
 @pytest.mark.parametrize("weighted", [False, True])
 def test_dagum_identities_with_bhattacharya_mahalanobis(weighted):
     # Dagum (1997, sec. 4): G_w is the within term Σ p_j s_j G_j of Bhattacharya and
