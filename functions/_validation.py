@@ -572,9 +572,10 @@ def check_same_length(**arrays: np.ndarray) -> int:
     lengths = {k: len(v) for k, v in arrays.items()}
     if len(set(lengths.values())) > 1:
         desc = ", ".join(f"{k!r} has {n}" for k, n in lengths.items())
+        desc_zh = "，".join(f"{k!r} 有 {n} 个" for k, n in lengths.items())
         raise AggloValueError(
             _m.text(
-                f"各参数的长度必须相同；{desc}。请选择大小相同的区域。",
+                f"各参数的长度必须相同；{desc_zh}。请选择大小相同的区域。",
                 f"The arguments must have the same length; {desc}. Select ranges of equal size.",
             )
         )

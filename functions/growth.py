@@ -84,9 +84,12 @@ def _operands(**named: tuple[Any, dict[str, Any]]) -> tuple[dict[str, np.ndarray
         shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
     except ValueError:
         desc = ", ".join(f"{k!r} has shape {a.shape}" for k, a in arrays.items())
+        desc_zh = "，".join(
+            f"{k!r} 为 {' × '.join(map(str, a.shape)) or '单个数'}" for k, a in arrays.items()
+        )
         raise AggloValueError(
             _m.text(
-                f"各参数的形状必须一致（或为单个数）；{desc}。请选择大小相同的区域。",
+                f"各参数的形状必须一致（或为单个数）；{desc_zh}。请选择大小相同的区域。",
                 f"The arguments must have matching shapes (or be single numbers); {desc}. "
                 "Select ranges of equal size.",
             )

@@ -412,14 +412,20 @@ def ols(y: Any, x: Any, add_constant: bool = True) -> OLSResult:
         )
     if np.linalg.matrix_rank(design) < p:
         bad, before = _first_dependent(design, names)
+        constant = add_constant and np.ptp(design[:, names.index(bad)]) == 0
         hint = (
             "it is constant, which duplicates the constant term"
-            if add_constant and np.ptp(design[:, names.index(bad)]) == 0
+            if constant
             else "it is a linear combination of " + (", ".join(before) or "nothing")
+        )
+        hint_zh = (
+            "它是常数，与常数项重复"
+            if constant
+            else "它是 " + ("、".join(before) or "（无）") + " 的线性组合"
         )
         raise AggloValueError(
             _m.text(
-                f"'x' 设计矩阵奇异：自变量 {bad!r} 不提供信息（{hint}）。请删去它（若为有意的常数项，设 add_constant=False）。",
+                f"'x' 设计矩阵奇异：自变量 {bad!r} 不提供信息（{hint_zh}）。请删去它（若为有意的常数项，设 add_constant=False）。",
                 f"'x' gives a singular design: regressor {bad!r} adds no information ({hint}). "
                 "Remove it (or set add_constant=False if it is an intended constant).",
             )
