@@ -289,6 +289,7 @@ def build(path: Path) -> None:
     for c in range(1, T + 2):
         kd.cell(row=5, column=c).font = F_HEAD
         kd.cell(row=5, column=c).fill = FILL_HEAD
+        kd.cell(row=5, column=c).number_format = "0"  # the years of the header
     for r in range(6, 6 + points):
         kd.cell(row=r, column=1).number_format = NF_AMOUNT
     chart = ScatterChart()
