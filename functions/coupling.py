@@ -779,12 +779,12 @@ LEVEL_SCHEMES: Mapping[str, dict[str, tuple]] = MappingProxyType(
                 "superiorly balanced",
             ),
         },
-        "paper003-D": {
+        "zhang2021-D": {
             "breaks": (0.5, 0.9),
             "zh": ("失调", "低水平协调", "高水平协调"),
             "en": ("imbalanced", "low-level coordination", "high-level coordination"),
         },
-        "paper003-C": {
+        "zhang2021-C": {
             "breaks": (0.5, 0.9, 0.99),
             "zh": ("颉颃", "低耦合", "高耦合", "完全耦合"),
             "en": ("antagonistic", "low coupling", "high coupling", "complete coupling"),
@@ -803,10 +803,10 @@ LEVEL_SCHEMES: Mapping[str, dict[str, tuple]] = MappingProxyType(
 )
 
 
-#: Names of the two classifications of 章立东 & 李奥 (2021) that cite the work (author
-#: and year, as ``'wang2021'`` and ``'fan2024'`` do for the C formulas), for sheets and
-#: reports; they are the same schemes as ``'paper003-C'`` and ``'paper003-D'``.
-SCHEME_ALIASES = {"zhang2021-C": "paper003-C", "zhang2021-D": "paper003-D"}
+#: Earlier names of the two classifications of 章立东 & 李奥 (2021), ``'zhang2021-C'`` and
+#: ``'zhang2021-D'``, still accepted so that workbooks typed with them keep working
+#: (``'paper003'`` alone: the C or the D scheme, by the function).
+SCHEME_ALIASES = {"paper003-C": "zhang2021-C", "paper003-D": "zhang2021-D"}
 
 
 def _classify(
@@ -941,8 +941,8 @@ def coordination_level(
         Values of D (a :class:`CouplingResult` is read through its ``D``).
     scheme : str, optional
         ``'10-level'`` (default, 极度失调 … 优质协调), ``'3-class'``, ``'5-class'``,
-        ``'paper003-D'`` (aliases ``'paper003'``, ``'zhang2021-D'``), ``'paper003-C'``
-        (alias ``'zhang2021-C'``), ``'4-stage'``, or
+        ``'zhang2021-D'``, ``'zhang2021-C'`` (章立东 & 李奥 2021's classes of D and of
+        C; earlier names ``'paper003-D'``/``'paper003-C'`` are accepted), ``'4-stage'``, or
         ``'custom'`` with ``breaks`` and ``labels``.  See :data:`LEVEL_SCHEMES` and Notes.
     closed : {'right', 'left'}, optional
         Which end of each interval is closed.  ``'right'``: (0.4, 0.5] — D = 0.5 is
@@ -995,12 +995,12 @@ def coordination_level(
     * ``'5-class'`` (breaks 0.25, 0.5, 0.7, 0.85): severely imbalanced, slightly
       imbalanced, barely coordinated, coordinated, superiorly balanced (Chinese labels are
       our translation).
-    * ``'paper003-D'``: 失调 imbalanced (< 0.5), 低水平协调 low-level coordination (0.5–0.9),
+    * ``'zhang2021-D'``: 失调 imbalanced (< 0.5), 低水平协调 low-level coordination (0.5–0.9),
       高水平协调 high-level coordination (≥ 0.9), from the note to Figure 3 of [ceramics]
       (use ``closed='left'`` for its "≥ 0.9").  Note: the paper's text calls 佛山 (D 0.8951)
       and 泉州 (0.8786) 高水平协调, which contradicts its own 0.9 threshold; this scheme
       follows the stated threshold.
-    * ``'paper003-C'``: 颉颃 antagonistic (< 0.5), 低耦合 low coupling (0.5–0.9), 高耦合 high
+    * ``'zhang2021-C'``: 颉颃 antagonistic (< 0.5), 低耦合 low coupling (0.5–0.9), 高耦合 high
       coupling (0.9–0.99), 完全耦合 complete coupling (> 0.99), note to Figure 2 of [ceramics]
       (the paper does not say which ends are closed).
     * ``'4-stage'``: stages of C, see :func:`coupling_stage`.
@@ -1023,12 +1023,12 @@ def coordination_level(
     ['极度失调', '濒临失调', '初级协调', '']
     >>> coordination_level(0.5, closed="left", lang="en")
     'barely coordinated'
-    >>> coordination_level([0.3872, 0.6770, 0.95], scheme="paper003", closed="left").tolist()
+    >>> coordination_level([0.3872, 0.6770, 0.95], scheme="zhang2021-D", closed="left").tolist()
     ['失调', '低水平协调', '高水平协调']
     >>> coordination_level([0.1, 0.3], breaks=[0.2], labels=["low", "high"]).tolist()
     ['low', 'high']
     """
-    return _classify(d, "d", scheme, closed, lang, breaks, labels, codes, "paper003-D")
+    return _classify(d, "d", scheme, closed, lang, breaks, labels, codes, "zhang2021-D")
 
 
 def coupling_stage(
@@ -1048,7 +1048,7 @@ def coupling_stage(
     c : float, array_like, Series, DataFrame or CouplingResult
         Values of C (a :class:`CouplingResult` is read through its ``C``).
     scheme : str, optional
-        ``'4-stage'`` (default), ``'paper003-C'`` (aliases ``'paper003'``, ``'zhang2021-C'``),
+        ``'4-stage'`` (default), ``'zhang2021-C'`` (earlier name ``'paper003-C'``),
         any other name of
         :data:`LEVEL_SCHEMES`, or ``'custom'`` with ``breaks`` and ``labels``.
     closed : {'right', 'left'}, optional
@@ -1080,7 +1080,7 @@ def coupling_stage(
     ``'4-stage'`` (田深圳 et al. 2021, right-closed): :math:`0 < C \le 0.3` 低水平耦合
     (low-level coupling), :math:`0.3 < C \le 0.5` 拮抗阶段 (antagonistic stage),
     :math:`0.5 < C \le 0.8` 磨合阶段 (running-in stage), :math:`0.8 < C \le 1` 高水平耦合
-    (high-level coupling).  ``'paper003-C'``: 颉颃 (< 0.5), 低耦合 (0.5–0.9), 高耦合
+    (high-level coupling).  ``'zhang2021-C'``: 颉颃 (< 0.5), 低耦合 (0.5–0.9), 高耦合
     (0.9–0.99), 完全耦合 (> 0.99).  The stage thresholds were set for the standard C; the
     Wang and Fan forms spread C lower, so the same C means a different thing.
 
@@ -1096,14 +1096,14 @@ def coupling_stage(
     --------
     >>> coupling_stage([0.2, 0.3, 0.6, 0.9]).tolist()
     ['低水平耦合', '低水平耦合', '磨合阶段', '高水平耦合']
-    >>> coupling_stage([0.0654, 0.8335, 0.9443, 0.9999], scheme="paper003").tolist()
+    >>> coupling_stage([0.0654, 0.8335, 0.9443, 0.9999], scheme="zhang2021-C").tolist()
     ['颉颃', '低耦合', '高耦合', '完全耦合']
     >>> coupling_stage([0.0654, 0.9999], scheme="zhang2021-C").tolist()
     ['颉颃', '完全耦合']
     >>> coupling_stage(0.4, lang="en")
     'antagonistic stage'
     """
-    return _classify(c, "c", scheme, closed, lang, breaks, labels, codes, "paper003-C")
+    return _classify(c, "c", scheme, closed, lang, breaks, labels, codes, "zhang2021-C")
 
 
 # --------------------------------------------------------------------------------------

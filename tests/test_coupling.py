@@ -340,14 +340,14 @@ def test_ceramics_lead_lag_signs(ceramics):
 def test_ceramics_classes_of_the_overall_column(ceramics):
     c = ceramics["c"].iloc[:, 4]
     d = ceramics["d"].iloc[:, 4]
-    stage = coupling_stage(c, scheme="paper003", closed="left")
+    stage = coupling_stage(c, scheme="zhang2021-C", closed="left")
     # text: 佛山、泉州 完全耦合; 株洲、唐山、淄博、萍乡 高耦合 ("一半城市 ... 高耦合或完全耦合");
     # 景德镇、潮州 低耦合; 乐山、宜昌 颉颃.
     assert stage[["佛山", "泉州"]].tolist() == ["完全耦合"] * 2
     assert stage[["株洲", "唐山", "淄博", "萍乡"]].tolist() == ["高耦合"] * 4
     assert stage[["景德镇", "潮州", "邯郸", "临沂"]].tolist() == ["低耦合"] * 4
     assert stage[["乐山", "宜昌"]].tolist() == ["颉颃"] * 2
-    level = coordination_level(d, scheme="paper003", closed="left")
+    level = coordination_level(d, scheme="zhang2021-D", closed="left")
     assert level[["邯郸", "乐山", "宜昌"]].tolist() == ["失调"] * 3
     assert level[["株洲", "唐山", "淄博", "萍乡", "景德镇", "潮州"]].tolist() == ["低水平协调"] * 6
     # The paper's text calls 佛山 (0.8951) and 泉州 (0.8786) 高水平协调, contradicting its

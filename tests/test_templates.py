@@ -441,10 +441,10 @@ def test_04_ceramics_tables_3_and_4_reproduced(books):
     close([ps.cell(row=top + 1 + i, column=12).value for i in range(12)], published_c)
     close([ps.cell(row=top + 1 + i, column=13).value for i in range(12)], published_d)
     stage, _ = book.starting("=COUPLINGSTAGE(")
-    assert stage.ravel().tolist() == list(agglo.coupling_stage(res.C, "paper003-C", closed="left"))
+    assert stage.ravel().tolist() == list(agglo.coupling_stage(res.C, "zhang2021-C", closed="left"))
     level, _ = book.starting("=COORDLEVEL('陶瓷集群 (b)'!")
     assert level.ravel().tolist() == list(
-        agglo.coordination_level(res.D, "paper003-D", closed="left")
+        agglo.coordination_level(res.D, "zhang2021-D", closed="left")
     )
     # '+'/'-' marks where the paper prints them (C < 0.5): 宜昌 lagging, 乐山 lagging
     signs = {ps.cell(row=top + 1 + i, column=1).value: ps.cell(row=top + 1 + i, column=11).value
