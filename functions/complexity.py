@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _messages as _m
 from ._pandas import pd
 from ._results import Result
 from ._validation import AggloValueError, as_matrix, as_option, as_positive_int, labels_of
@@ -56,9 +57,12 @@ def _presence(matrix: Any, kind: str, threshold: float) -> tuple[np.ndarray, np.
         if not np.isin(m, (0.0, 1.0)).all():
             bad = np.argwhere(~np.isin(m, (0.0, 1.0)))[0]
             raise AggloValueError(
-                f"kind='binary' 时 'matrix' 只能含 0 和 1；第 {bad[0] + 1} 行第 {bad[1] + 1} 列为 "
-                f"{m[tuple(bad)]:g}。 / With kind='binary', 'matrix' must hold only 0 and 1; "
-                f"row {bad[0] + 1}, column {bad[1] + 1} holds {m[tuple(bad)]:g}."
+                _m.text(
+                    f"kind='binary' 时 'matrix' 只能含 0 和 1；第 {bad[0] + 1} 行第 {bad[1] + 1} 列为 "
+                    f"{m[tuple(bad)]:g}。",
+                    "With kind='binary', 'matrix' must hold only 0 and 1; "
+                    f"row {bad[0] + 1}, column {bad[1] + 1} holds {m[tuple(bad)]:g}.",
+                )
             )
         return m, None
     with np.errstate(invalid="ignore"):
@@ -147,10 +151,12 @@ def _second_eigenvector(m: np.ndarray, kr: np.ndarray, kp: np.ndarray) -> np.nda
     vals, vecs = eigh(s)
     if vals.size < 2 or vals[-1] - vals[-2] < 1e-10:
         raise AggloValueError(
-            "'matrix' 的地区–产业网络不连通（有两组地区与产业互不重叠），第二特征值等于 1，ECI 无定义。请分组计算。"
-            " / The region–industry network of 'matrix' is disconnected (two groups of regions and "
-            "industries share nothing), so the second eigenvalue is 1 and the ECI is not "
-            "identified. Compute each group separately."
+            _m.text(
+                "'matrix' 的地区–产业网络不连通（有两组地区与产业互不重叠），第二特征值等于 1，ECI 无定义。请分组计算。",
+                "The region–industry network of 'matrix' is disconnected (two groups of regions and "
+                "industries share nothing), so the second eigenvalue is 1 and the ECI is not "
+                "identified. Compute each group separately.",
+            )
         )
     v = vecs[:, -2] / np.sqrt(kp)
     return v / np.linalg.norm(v)
@@ -265,8 +271,11 @@ def economic_complexity(
     keep_r, keep_p = kr_all > 0, kp_all > 0
     if keep_r.sum() < 2 or keep_p.sum() < 2:
         raise AggloValueError(
-            "'matrix' 至少需要 2 个有比较优势产业的地区和 2 个有地区具备比较优势的产业。 / 'matrix' "
-            "needs at least 2 regions with an industry at RCA ≥ threshold, and 2 such industries."
+            _m.text(
+                "'matrix' 至少需要 2 个有比较优势产业的地区和 2 个有地区具备比较优势的产业。",
+                "'matrix' "
+                "needs at least 2 regions with an industry at RCA ≥ threshold, and 2 such industries.",
+            )
         )
     m = m_all[keep_r][:, keep_p]
     kr, kp = kr_all[keep_r], kp_all[keep_p]
@@ -294,9 +303,11 @@ def economic_complexity(
             how = f"method of reflections, ECI from k_r,{steps}, PCI from k_p,{steps + 1}"
         if np.std(kr_vec) == 0:
             raise AggloValueError(
-                "'matrix' 中所有地区的复杂度相同（例如每个地区拥有同样的产业组合），ECI 无定义。 / "
-                "Every region of 'matrix' has the same complexity (e.g. the same industry mix), so the ECI is "
-                "undefined."
+                _m.text(
+                    "'matrix' 中所有地区的复杂度相同（例如每个地区拥有同样的产业组合），ECI 无定义。",
+                    "Every region of 'matrix' has the same complexity (e.g. the same industry mix), so the ECI is "
+                    "undefined.",
+                )
             )
         with np.errstate(invalid="ignore", divide="ignore"):
             sign = -1.0 if np.corrcoef(kr, kr_vec)[0, 1] < 0 else 1.0

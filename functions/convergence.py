@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _messages as _m
 from ._pandas import pd
 from ._results import Result
 from ._validation import AggloValueError, as_array, as_option
@@ -42,15 +43,20 @@ def _panel(panel: Any, years: Any, name: str = "panel") -> tuple[np.ndarray, lis
     if np.isnan(arr).any():
         i, j = (int(v) for v in np.argwhere(np.isnan(arr))[0])
         raise AggloValueError(
-            f"{name!r} 第 {i + 1} 行第 {j + 1} 列缺失；收敛分析需要平衡面板，请补齐或删去该地区。 "
-            f"{name!r} is missing a value at row {i + 1}, column {j + 1}; convergence needs a "
-            "balanced panel: fill it in or leave that region out."
+            _m.text(
+                f"{name!r} 第 {i + 1} 行第 {j + 1} 列缺失；收敛分析需要平衡面板，请补齐或删去该地区。",
+                f"{name!r} is missing a value at row {i + 1}, column {j + 1}; convergence needs a "
+                "balanced panel: fill it in or leave that region out.",
+            )
         )
     if (arr <= 0).any():
         i, j = (int(v) for v in np.argwhere(arr <= 0)[0])
         raise AggloValueError(
-            f"{name!r} 第 {i + 1} 行第 {j + 1} 列为 {arr[i, j]:g}，应为正数（要取对数）。 {name!r} must "
-            f"be positive (logarithms are taken); found {arr[i, j]:g} at row {i + 1}, column {j + 1}."
+            _m.text(
+                f"{name!r} 第 {i + 1} 行第 {j + 1} 列为 {arr[i, j]:g}，应为正数（要取对数）。",
+                f"{name!r} must "
+                f"be positive (logarithms are taken); found {arr[i, j]:g} at row {i + 1}, column {j + 1}.",
+            )
         )
     if years is None:
         years = list(panel.columns) if isinstance(panel, pd.DataFrame) else None
@@ -59,8 +65,10 @@ def _panel(panel: Any, years: Any, name: str = "panel") -> tuple[np.ndarray, lis
     years = list(np.asarray(years, dtype=object).ravel())
     if len(years) != arr.shape[1]:
         raise AggloValueError(
-            f"'years' 有 {len(years)} 个年份，而 {name!r} 有 {arr.shape[1]} 列。 'years' has "
-            f"{len(years)} labels but {name!r} has {arr.shape[1]} columns."
+            _m.text(
+                f"'years' 有 {len(years)} 个年份，而 {name!r} 有 {arr.shape[1]} 列。",
+                f"'years' has {len(years)} labels but {name!r} has {arr.shape[1]} columns.",
+            )
         )
     regions = panel.index if isinstance(panel, pd.DataFrame) else None
     return arr, years, regions
@@ -80,8 +88,10 @@ def _column(years: list[Any], label: Any, name: str) -> int:
         if y == label or (_year_number(y) is not None and _year_number(y) == _year_number(label)):
             return j
     raise AggloValueError(
-        f"{name!r} 年份 {label!r} 不在面板的列中（{years[0]!r} … {years[-1]!r}）。 {name!r} "
-        f"{label!r} is not one of the panel's years ({years[0]!r} … {years[-1]!r})."
+        _m.text(
+            f"{name!r} 年份 {label!r} 不在面板的列中（{years[0]!r} … {years[-1]!r}）。",
+            f"{name!r} {label!r} is not one of the panel's years ({years[0]!r} … {years[-1]!r}).",
+        )
     )
 
 
@@ -183,8 +193,10 @@ def sigma_convergence(panel: Any, ddof: int = 0, *, years: Any = None) -> SigmaR
     arr, years_, _ = _panel(panel, years)
     if arr.shape[0] < 2:
         raise AggloValueError(
-            f"'panel' 至少需要 2 个地区（行），收到 {arr.shape[0]}。 'panel' needs at least 2 regions "
-            f"(rows); received {arr.shape[0]}."
+            _m.text(
+                f"'panel' 至少需要 2 个地区（行），收到 {arr.shape[0]}。",
+                f"'panel' needs at least 2 regions (rows); received {arr.shape[0]}.",
+            )
         )
     mean = arr.mean(axis=0)
     sd0 = arr.std(axis=0, ddof=0)
@@ -253,8 +265,10 @@ def _controls_block(controls: Any, n: int) -> tuple[np.ndarray, list[str]]:
         arr = arr.T
     if arr.shape[0] != n:
         raise AggloValueError(
-            f"'controls' 应为每个地区一行（{n} 行），收到 {arr.shape[0]} 行。 'controls' must have one "
-            f"row per region ({n}); received {arr.shape[0]}."
+            _m.text(
+                f"'controls' 应为每个地区一行（{n} 行），收到 {arr.shape[0]} 行。",
+                f"'controls' must have one row per region ({n}); received {arr.shape[0]}.",
+            )
         )
     names = (
         [str(c) for c in controls.columns]
@@ -278,9 +292,11 @@ def _panel_controls(controls: Any, shape: tuple[int, int]) -> tuple[list[np.ndar
         arr = as_array(controls, "controls", ndim=(1, 2, 3), allow_nan=False)
         if arr.ndim < 3:
             raise AggloValueError(
-                "面板固定效应形式中，不随时间变化的 'controls' 会被固定效应吸收；请给出随时间变化的控制变量面板。 "
-                "'controls' constant per region are absorbed by the fixed effects; give "
-                "time-varying control panels (a dict or list of region × year blocks)."
+                _m.text(
+                    "面板固定效应形式中，不随时间变化的 'controls' 会被固定效应吸收；请给出随时间变化的控制变量面板。",
+                    "'controls' constant per region are absorbed by the fixed effects; give "
+                    "time-varying control panels (a dict or list of region × year blocks).",
+                )
             )
         names = [f"x{j + 1}" for j in range(arr.shape[0])]
         items = list(arr)
@@ -289,8 +305,11 @@ def _panel_controls(controls: Any, shape: tuple[int, int]) -> tuple[list[np.ndar
         c = as_array(item, "controls", ndim=2, allow_nan=False)
         if c.shape != shape:
             raise AggloValueError(
-                f"'controls' 中 {name!r} 的形状 {c.shape} 与面板 {shape} 不同。 'controls' panel "
-                f"{name!r} has shape {c.shape}; it must match 'panel' {shape}."
+                _m.text(
+                    f"'controls' 中 {name!r} 的形状 {c.shape} 与面板 {shape} 不同。",
+                    "'controls' panel "
+                    f"{name!r} has shape {c.shape}; it must match 'panel' {shape}.",
+                )
             )
         panels.append(c)
     return panels, names
@@ -381,8 +400,11 @@ def beta_convergence(
     j1 = m - 1 if end is None else _column(years_, end, "end")
     if j1 <= j0:
         raise AggloValueError(
-            f"'end' 必须晚于 'start'（列 {j0 + 1} → {j1 + 1}）。 'end' must come after 'start' "
-            f"(columns {j0 + 1} → {j1 + 1}); select at least two years."
+            _m.text(
+                f"'end' 必须晚于 'start'（列 {j0 + 1} → {j1 + 1}）。",
+                "'end' must come after 'start' "
+                f"(columns {j0 + 1} → {j1 + 1}); select at least two years.",
+            )
         )
     nums = [_year_number(y) for y in years_[j0 : j1 + 1]]
     numeric = all(v is not None for v in nums)
@@ -392,7 +414,12 @@ def beta_convergence(
     if not fixed_effects:
         T = (nums[-1] - nums[0]) if numeric else float(j1 - j0)
         if T <= 0:
-            raise AggloValueError("'years' 须递增。 The years must increase from 'start' to 'end'.")
+            raise AggloValueError(
+                _m.text(
+                    "'years' 须递增。",
+                    "The years must increase from 'start' to 'end'.",
+                )
+            )
         growth = (logs[:, -1] - logs[:, 0]) / T
         cols = [np.ones(n), logs[:, 0]]
         names = ["const", "beta (ln y0)"]
@@ -403,8 +430,11 @@ def beta_convergence(
         X = np.column_stack(cols)
         if n <= X.shape[1]:
             raise AggloValueError(
-                f"'panel' 的地区数 {n} 不足以估计 {X.shape[1]} 个参数。 'panel' has {n} regions, too "
-                f"few for {X.shape[1]} parameters; add regions or drop controls."
+                _m.text(
+                    f"'panel' 的地区数 {n} 不足以估计 {X.shape[1]} 个参数。",
+                    f"'panel' has {n} regions, too "
+                    f"few for {X.shape[1]} parameters; add regions or drop controls.",
+                )
             )
         fit = sm.OLS(growth, X).fit()
         kind = "conditional" if controls is not None else "absolute"
@@ -416,13 +446,17 @@ def beta_convergence(
         cpanels, cnames = _panel_controls(controls, arr.shape)
         if logs.shape[1] < 3:
             raise AggloValueError(
-                "'panel' 面板形式至少需要 3 个年份。 'panel' needs at least 3 years (2 growth "
-                "steps) in the panel form."
+                _m.text(
+                    "'panel' 面板形式至少需要 3 个年份。",
+                    "'panel' needs at least 3 years (2 growth steps) in the panel form.",
+                )
             )
         if numeric and len(set(np.diff(nums))) != 1:
             raise AggloValueError(
-                "'years' 面板形式要求年份等间隔。 'years' must be equally spaced in the panel "
-                "form; select consecutive years."
+                _m.text(
+                    "'years' 面板形式要求年份等间隔。",
+                    "'years' must be equally spaced in the panel form; select consecutive years.",
+                )
             )
         steps = logs.shape[1] - 1
         growth = (logs[:, 1:] - logs[:, :-1]).ravel()
@@ -433,8 +467,11 @@ def beta_convergence(
         X = np.column_stack([level, *ctrl, dummies])
         if X.shape[0] <= X.shape[1]:
             raise AggloValueError(
-                f"'panel' 的观测数 {X.shape[0]} 不足以估计 {X.shape[1]} 个参数。 'panel' has "
-                f"{X.shape[0]} growth observations, too few for {X.shape[1]} parameters."
+                _m.text(
+                    f"'panel' 的观测数 {X.shape[0]} 不足以估计 {X.shape[1]} 个参数。",
+                    "'panel' has "
+                    f"{X.shape[0]} growth observations, too few for {X.shape[1]} parameters.",
+                )
             )
         fit = sm.OLS(growth, X).fit()
         names = ["beta (ln y_t)", *cnames, *(f"region {i + 1}" for i in range(n))]
@@ -569,27 +606,38 @@ def kernel_density(
     arr = arr.reshape(arr.shape[0], -1)
     if arr.shape[0] < 2:
         raise AggloValueError(
-            f"'values' 每列至少需要 2 个值，收到 {arr.shape[0]}。 'values' needs at least 2 values "
-            f"per distribution; received {arr.shape[0]}."
+            _m.text(
+                f"'values' 每列至少需要 2 个值，收到 {arr.shape[0]}。",
+                f"'values' needs at least 2 values per distribution; received {arr.shape[0]}.",
+            )
         )
     if isinstance(bandwidth, str):
         rule: Any = as_option(bandwidth, "bandwidth", ("silverman", "scott"))
     elif isinstance(bandwidth, numbers.Real) and not isinstance(bandwidth, bool):
         if not (math.isfinite(bandwidth) and bandwidth > 0):
             raise AggloValueError(
-                f"'bandwidth' 应为正数。 'bandwidth' must be a positive number; received {bandwidth}."
+                _m.text(
+                    "'bandwidth' 应为正数。",
+                    f"'bandwidth' must be a positive number; received {bandwidth}.",
+                )
             )
         rule = float(bandwidth)
     else:
         raise AggloValueError(
-            f"'bandwidth' 应为 'silverman'、'scott' 或正数。 'bandwidth' must be 'silverman', "
-            f"'scott' or a positive number; received {bandwidth!r}."
+            _m.text(
+                "'bandwidth' 应为 'silverman'、'scott' 或正数。",
+                "'bandwidth' must be 'silverman', "
+                f"'scott' or a positive number; received {bandwidth!r}.",
+            )
         )
     h = np.array([_bandwidth(arr[:, j], rule) for j in range(arr.shape[1])])
     if not np.all(h > 0):
         raise AggloValueError(
-            "'values' 某列全部相同，带宽为 0，核密度无定义。 A distribution is constant: its "
-            "bandwidth is 0; give a bandwidth or drop that column."
+            _m.text(
+                "'values' 某列全部相同，带宽为 0，核密度无定义。",
+                "A distribution is constant: its "
+                "bandwidth is 0; give a bandwidth or drop that column.",
+            )
         )
     if grid is None:
         from ._validation import as_positive_int

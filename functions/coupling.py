@@ -107,10 +107,19 @@ def _collect_systems(
                     else f"one list of {arr.size} values"
                 )
             )
+            got_zh = (
+                "一个数"
+                if arr.ndim == 0
+                else (f"一列 {arr.shape[0]} 个值" if arr.ndim == 2 else f"一组 {arr.size} 个值")
+            )
             raise AggloValueError(
-                "The coupling model needs at least two systems; received " + got + ". Pass "
-                "each system as its own argument (coupling_degree(U1, U2)) or one 2-D block "
-                "whose columns are the systems (rows = regions)."
+                _messages.text(
+                    f"耦合模型至少需要两个系统；收到{got_zh}。请把每个系统作为单独的参数"
+                    "（coupling_degree(U1, U2)），或给出一个二维区域、每列一个系统（行 = 地区）。",
+                    f"The coupling model needs at least two systems; received {got}. Pass "
+                    "each system as its own argument (coupling_degree(U1, U2)) or one 2-D block "
+                    "whose columns are the systems (rows = regions).",
+                )
             )
         if isinstance(block, pd.DataFrame):
             names = tuple(str(c) for c in block.columns)
@@ -180,8 +189,11 @@ def _as_exponent(exponent: Any, method: str, n: int) -> float | None:
         )
     if not _is_scalar(exponent) or not np.isfinite(exponent) or exponent <= 0:
         raise AggloValueError(
-            f"'exponent' must be a positive number (1/n for the standard model; 章立东 & "
-            f"李奥 2021 use 5); received {exponent!r}."
+            _messages.text(
+                f"'exponent' 必须是正数（标准模型为 1/n；章立东、李奥 2021 取 5）；收到 {exponent!r}。",
+                f"'exponent' must be a positive number (1/n for the standard model; 章立东 & "
+                f"李奥 2021 use 5); received {exponent!r}.",
+            )
         )
     return float(exponent)
 
@@ -1203,7 +1215,10 @@ def lead_lag(
     else:
         if isinstance(names, str) or len(names) != 2:
             raise AggloValueError(
-                f"'names' must be two names, e.g. ('产业集群', '高质量发展'); received {names!r}."
+                _messages.text(
+                    f"'names' 必须是两个名称，如 ('产业集群', '高质量发展')；收到 {names!r}。",
+                    f"'names' must be two names, e.g. ('产业集群', '高质量发展'); received {names!r}.",
+                )
             )
         n1, n2 = (str(s) for s in names)
     a = as_vector(u1, "u1")

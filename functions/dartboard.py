@@ -527,8 +527,11 @@ def _plant_stats(
     industry_total, sum_sq, sum_4, n_plants, scale = moments
     if totals is None and not industry_total.sum() > 0:
         raise AggloValueError(
-            "所有企业规模均为 0，无法计算地区份额 x_r。 / Every plant size is 0, so the regional "
-            "shares x_r (from the plants) would be 0/0; give positive sizes or 'region_totals'."
+            _m.text(
+                "所有企业规模均为 0，无法计算地区份额 x_r。",
+                "Every plant size is 0, so the regional "
+                "shares x_r (from the plants) would be 0/0; give positive sizes or 'region_totals'.",
+            )
         )
     industries = industries.rename("industry")
     K = len(industries)
@@ -768,9 +771,13 @@ def _prepare_block(
     ]
     if len(given) != 1:
         raise AggloValueError(
-            "In aggregate mode give exactly one of 'herfindahl' (the plant Herfindahl H per "
-            "industry) or 'firm_counts' (enterprise counts, to approximate H); received "
-            + ("both." if given else "neither.")
+            _m.text(
+                "汇总模式下须恰好给出 'herfindahl'（各行业的企业赫芬达尔指数 H）或 'firm_counts'"
+                "（企业数，用以近似 H）之一；" + ("两者都给了。" if given else "两者都没有给。"),
+                "In aggregate mode give exactly one of 'herfindahl' (the plant Herfindahl H per "
+                "industry) or 'firm_counts' (enterprise counts, to approximate H); received "
+                + ("both." if given else "neither."),
+            )
         )
     n_plants = np.full(K, np.nan)
     sum_z4 = np.full(K, np.nan)
@@ -1027,15 +1034,21 @@ def _prepare_frame(
     region, industry, size, region_level = columns
     if any(v is not None for v in plant_arrays) or any(v is not None for v in block_args):
         raise AggloValueError(
-            "按列名读取企业数据框时，不要同时给 plant_sizes/plant_regions/plant_industries 或 "
-            "herfindahl/firm_counts/approximation。 / With a frame of plant records (region=, "
-            "industry=, size=) leave out plant_sizes/plant_regions/plant_industries and "
-            "herfindahl/firm_counts/approximation."
+            _m.text(
+                "按列名读取企业数据框时，不要同时给 plant_sizes/plant_regions/plant_industries 或 "
+                "herfindahl/firm_counts/approximation。",
+                "With a frame of plant records (region=, "
+                "industry=, size=) leave out plant_sizes/plant_regions/plant_industries and "
+                "herfindahl/firm_counts/approximation.",
+            )
         )
     if data is None:
         raise AggloValueError(
-            "给出了列名，但没有企业数据框。 / Column names were given but no frame of plant "
-            "records: pass it as the first argument."
+            _m.text(
+                "给出了列名，但没有企业数据框。",
+                "Column names were given but no frame of plant "
+                "records: pass it as the first argument.",
+            )
         )
     if _is_summary(data):
         region = data.region if region is None else region
@@ -1046,9 +1059,12 @@ def _prepare_frame(
             n for n, v in (("region", region), ("industry", industry), ("size", size)) if v is None
         ]
         raise AggloValueError(
-            f"企业数据框需要列名 {', '.join(missing)}（地区、行业、规模）。 / A frame of plant "
-            f"records needs the column names region=, industry= and size=; missing: "
-            f"{', '.join(missing)}."
+            _m.text(
+                f"企业数据框需要列名 {', '.join(missing)}（地区、行业、规模）。",
+                "A frame of plant "
+                "records needs the column names region=, industry= and size=; missing: "
+                f"{', '.join(missing)}.",
+            )
         )
     summary = _summarise(data, region, industry, size, region_level)
     return _prepare_summary(summary, region_totals, regions, total_rows)

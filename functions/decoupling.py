@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _messages as _m
 from ._results import Result
 from ._validation import AggloValueError, as_option, as_vector, check_same_length
 
@@ -142,7 +143,10 @@ def tapio(
     check_same_length(resource=r, output=y)
     if r.size < 2:
         raise AggloValueError(
-            "'resource' 与 'output' 至少需要 2 年。 'resource' and 'output' need at least 2 years."
+            _m.text(
+                "'resource' 与 'output' 至少需要 2 年。",
+                "'resource' and 'output' need at least 2 years.",
+            )
         )
     r0 = r[:-1] if base == "previous" else np.full(r.size - 1, r[0])
     y0 = y[:-1] if base == "previous" else np.full(y.size - 1, y[0])

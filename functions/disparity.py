@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _messages as _m
 from ._pandas import pd
 from ._results import Result
 from ._validation import AggloValueError, align_labels, as_option, as_vector, check_same_length
@@ -53,14 +54,19 @@ def _values(values: Any, *, positive: bool = False, min_size: int = 2) -> np.nda
     if np.isnan(arr).any():
         i = int(np.flatnonzero(np.isnan(arr))[0])
         raise AggloValueError(
-            f"'values' 第 {i + 1} 个值缺失（空白或 NaN）；差异指数需要每个地区都有数值，请补齐或删去该地区。"
-            f" 'values' is missing at position {i + 1}; every region needs a value: fill it "
-            "in or leave that region out of the selection."
+            _m.text(
+                f"'values' 第 {i + 1} 个值缺失（空白或 NaN）；差异指数需要每个地区都有数值，请补齐或删去该地区。",
+                f"'values' is missing at position {i + 1}; every region needs a value: fill it "
+                "in or leave that region out of the selection.",
+            )
         )
     if arr.size < min_size:
         raise AggloValueError(
-            f"'values' 至少需要 {min_size} 个地区的数值，收到 {arr.size} 个。 'values' needs at "
-            f"least {min_size} regions; received {arr.size}. Select the whole column."
+            _m.text(
+                f"'values' 至少需要 {min_size} 个地区的数值，收到 {arr.size} 个。",
+                "'values' needs at "
+                f"least {min_size} regions; received {arr.size}. Select the whole column.",
+            )
         )
     bad = arr <= 0 if positive else arr < 0
     if bad.any():
@@ -68,8 +74,11 @@ def _values(values: Any, *, positive: bool = False, min_size: int = 2) -> np.nda
         word = "正数" if positive else "非负数"
         eng = "positive (> 0; a logarithm is taken)" if positive else "non-negative"
         raise AggloValueError(
-            f"'values' 必须为{word}，第 {i + 1} 个值为 {arr[i]:g}。 'values' must be {eng}; found "
-            f"{arr[i]:g} at position {i + 1}. Check the sign or unit of that value."
+            _m.text(
+                f"'values' 必须为{word}，第 {i + 1} 个值为 {arr[i]:g}。",
+                f"'values' must be {eng}; found "
+                f"{arr[i]:g} at position {i + 1}. Check the sign or unit of that value.",
+            )
         )
     return arr
 
@@ -91,12 +100,18 @@ def _weights(weights: Any, n: int) -> np.ndarray | None:
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise AggloValueError(
-            f"'weights'（人口等权重）第 {i + 1} 个值为 {w[i]:g}，应为非负数且不能缺失。 'weights' must "
-            f"be non-negative numbers (e.g. population); found {w[i]:g} at position {i + 1}."
+            _m.text(
+                f"'weights'（人口等权重）第 {i + 1} 个值为 {w[i]:g}，应为非负数且不能缺失。",
+                "'weights' must "
+                f"be non-negative numbers (e.g. population); found {w[i]:g} at position {i + 1}.",
+            )
         )
     if not w.sum() > 0:
         raise AggloValueError(
-            "'weights' 全为 0，无法加权。 'weights' are all zero; give each region's population."
+            _m.text(
+                "'weights' 全为 0，无法加权。",
+                "'weights' are all zero; give each region's population.",
+            )
         )
     return w
 
@@ -111,13 +126,17 @@ def _groups(groups: Any, n: int) -> tuple[np.ndarray, tuple[Any, ...]]:
         raw = raw.ravel()
     if raw.ndim != 1:
         raise AggloValueError(
-            f"'groups' 应为一列分组标签（如 东部/中部/西部/东北），收到形状 {raw.shape}。 'groups' must be "
-            f"one label per region (one column); received shape {raw.shape}."
+            _m.text(
+                f"'groups' 应为一列分组标签（如 东部/中部/西部/东北），收到形状 {raw.shape}。",
+                f"'groups' must be one label per region (one column); received shape {raw.shape}.",
+            )
         )
     if raw.size != n:
         raise AggloValueError(
-            f"'groups' 有 {raw.size} 个标签，而 'values' 有 {n} 个地区；二者须一一对应。 'groups' has "
-            f"{raw.size} labels but 'values' has {n}; give one group per region."
+            _m.text(
+                f"'groups' 有 {raw.size} 个标签，而 'values' 有 {n} 个地区；二者须一一对应。",
+                f"'groups' has {raw.size} labels but 'values' has {n}; give one group per region.",
+            )
         )
     keys = []
     for i, g in enumerate(raw.tolist()):
@@ -127,8 +146,10 @@ def _groups(groups: Any, n: int) -> tuple[np.ndarray, tuple[Any, ...]]:
             or (isinstance(g, str) and not g.strip())
         ):
             raise AggloValueError(
-                f"'groups' 第 {i + 1} 个标签为空；每个地区都需要分组。 'groups' is blank at position "
-                f"{i + 1}; every region needs a group label."
+                _m.text(
+                    f"'groups' 第 {i + 1} 个标签为空；每个地区都需要分组。",
+                    f"'groups' is blank at position {i + 1}; every region needs a group label.",
+                )
             )
         if isinstance(g, float) and g.is_integer():
             g = int(g)
@@ -301,7 +322,12 @@ def theil(
     w = _weights(weights, n)
     w = np.ones(n) if w is None else w
     if index == "L" and np.any((y == 0) & (w > 0)):
-        raise AggloValueError("'values' 含 0，Theil L 需要正数。 Theil L needs positive values.")
+        raise AggloValueError(
+            _m.text(
+                "'values' 含 0，Theil L 需要正数。",
+                "Theil L needs positive values.",
+            )
+        )
     total = _theil_core(y, w, index)
     weighting = "unweighted (each region once)" if weights is None else "population-weighted"
     convention = f"Theil {index} = GE({1 if index == 'T' else 0}), {weighting}, natural log"
@@ -325,8 +351,10 @@ def theil(
     if np.any(wg <= 0):
         g = labels[int(np.flatnonzero(wg <= 0)[0])]
         raise AggloValueError(
-            f"'weights' 在分组 {g!r} 中之和为 0。 'weights' sum to zero in group {g!r}; give its "
-            "population."
+            _m.text(
+                f"'weights' 在分组 {g!r} 中之和为 0。",
+                f"'weights' sum to zero in group {g!r}; give its population.",
+            )
         )
     mu = vg.sum() / wg.sum()
     mug = vg / wg
@@ -549,15 +577,20 @@ def dagum_gini(values: Any, groups: Any, weights: Any = None) -> DagumResult:
     if np.any(wg <= 0):
         g = labels[int(np.flatnonzero(wg <= 0)[0])]
         raise AggloValueError(
-            f"'weights' 在分组 {g!r} 中之和为 0。 'weights' sum to zero in group {g!r}; give its "
-            "population."
+            _m.text(
+                f"'weights' 在分组 {g!r} 中之和为 0。",
+                f"'weights' sum to zero in group {g!r}; give its population.",
+            )
         )
     vg = np.bincount(codes, weights=w * y, minlength=k)
     W = wg.sum()
     mu = vg.sum() / W
     if not mu > 0:
         raise AggloValueError(
-            "'values' 全为 0，基尼系数无定义（0/0）。 'values' are all zero: the Gini is 0/0."
+            _m.text(
+                "'values' 全为 0，基尼系数无定义（0/0）。",
+                "'values' are all zero: the Gini is 0/0.",
+            )
         )
     mug = vg / wg
     A = _gross_affluence(y, w, codes, k)  # A[j,h] = Σ w_i w_r (y_ji − y_hr)^+
@@ -659,7 +692,10 @@ def coefficient_of_variation(values: Any, weights: Any = None, ddof: int = 0) ->
     y = as_vector(values, "values", allow_nan=False)
     if y.size < 2:
         raise AggloValueError(
-            f"'values' 至少需要 2 个地区。 'values' needs at least 2 regions; received {y.size}."
+            _m.text(
+                "'values' 至少需要 2 个地区。",
+                f"'values' needs at least 2 regions; received {y.size}.",
+            )
         )
     ddof = as_option(ddof, "ddof", (0, 1))
     w = _weights(_aligned(values, weights, "weights"), y.size)
@@ -717,13 +753,18 @@ def atkinson(values: Any, epsilon: float = 0.5, weights: Any = None) -> float:
     """
     if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float, np.integer, np.floating)):
         raise AggloValueError(
-            f"'epsilon' 应为不小于 0 的数（如 0.5、1、2）。 'epsilon' must be a number >= 0; "
-            f"received {epsilon!r}."
+            _m.text(
+                "'epsilon' 应为不小于 0 的数（如 0.5、1、2）。",
+                f"'epsilon' must be a number >= 0; received {epsilon!r}.",
+            )
         )
     eps = float(epsilon)
     if not (np.isfinite(eps) and eps >= 0):
         raise AggloValueError(
-            f"'epsilon' 应为不小于 0 的数。 'epsilon' must be a finite number >= 0; received {eps}."
+            _m.text(
+                "'epsilon' 应为不小于 0 的数。",
+                f"'epsilon' must be a finite number >= 0; received {eps}.",
+            )
         )
     y = _values(values, positive=eps >= 1)
     w = _weights(_aligned(values, weights, "weights"), y.size)
@@ -809,7 +850,10 @@ def lorenz_curve(values: Any, weights: Any = None) -> LorenzResult:
     total = float(pi @ ys)
     if total <= 0:
         raise AggloValueError(
-            "'values' 全为 0，洛伦兹曲线无定义。 'values' are all zero: no Lorenz curve."
+            _m.text(
+                "'values' 全为 0，洛伦兹曲线无定义。",
+                "'values' are all zero: no Lorenz curve.",
+            )
         )
     pop = np.concatenate(([0.0], np.cumsum(pi)))
     val = np.concatenate(([0.0], np.cumsum(pi * ys) / total))

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _messages as _m
 from ._results import Result
 from ._validation import AggloValueError, as_positive_int, as_vector
 
@@ -149,19 +150,27 @@ def gm11(series: Any, horizon: int = 0) -> GM11Result:
     if np.isnan(x0).any():
         i = int(np.flatnonzero(np.isnan(x0))[0])
         raise AggloValueError(
-            f"'series' 第 {i + 1} 个值缺失；GM(1,1) 需要等间隔的完整序列。 'series' is missing "
-            f"value {i + 1}; GM(1,1) needs a complete, equally spaced series."
+            _m.text(
+                f"'series' 第 {i + 1} 个值缺失；GM(1,1) 需要等间隔的完整序列。",
+                "'series' is missing "
+                f"value {i + 1}; GM(1,1) needs a complete, equally spaced series.",
+            )
         )
     if x0.size < 4:
         raise AggloValueError(
-            f"'series' 至少需要 4 个值，收到 {x0.size}。 'series' needs at least 4 values for "
-            f"GM(1,1); received {x0.size}."
+            _m.text(
+                f"'series' 至少需要 4 个值，收到 {x0.size}。",
+                f"'series' needs at least 4 values for GM(1,1); received {x0.size}.",
+            )
         )
     if (x0 <= 0).any():
         i = int(np.flatnonzero(x0 <= 0)[0])
         raise AggloValueError(
-            f"'series' 第 {i + 1} 个值为 {x0[i]:g}，GM(1,1) 需要正数（可先整体平移）。 'series' "
-            f"must be positive; found {x0[i]:g} at position {i + 1} (shift the series first)."
+            _m.text(
+                f"'series' 第 {i + 1} 个值为 {x0[i]:g}，GM(1,1) 需要正数（可先整体平移）。",
+                "'series' "
+                f"must be positive; found {x0[i]:g} at position {i + 1} (shift the series first).",
+            )
         )
     horizon = as_positive_int(horizon, "horizon", minimum=0)
     n = x0.size
@@ -172,8 +181,11 @@ def gm11(series: Any, horizon: int = 0) -> GM11Result:
     a, b = float(a), float(b)
     if abs(a) < 1e-12:
         raise AggloValueError(
-            "'series' 的发展系数 a = 0，GM(1,1) 无定义。 The development coefficient a of 'series' "
-            "is 0; GM(1,1) is undefined for this series."
+            _m.text(
+                "'series' 的发展系数 a = 0，GM(1,1) 无定义。",
+                "The development coefficient a of 'series' "
+                "is 0; GM(1,1) is undefined for this series.",
+            )
         )
     k = np.arange(n + horizon)
     x1hat = (x0[0] - b / a) * np.exp(-a * k) + b / a

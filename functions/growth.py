@@ -351,8 +351,12 @@ def _cumulative_root(s: np.ndarray, n_periods: int) -> np.ndarray:
     )
     if not np.all(converged):  # excluded by the convexity argument but for overflow
         raise AggloValueError(
-            "'values' gives a 累计法 equation that could not be solved in floating point "
-            "(values of extreme magnitude); rescale the series, e.g. to 万 or 亿."
+            _m.text(
+                "'values' 的累计法方程无法以浮点数求解（数值量级过大或过小）；"
+                "请换算序列的单位，如换成万或亿。",
+                "'values' gives a 累计法 equation that could not be solved in floating point "
+                "(values of extreme magnitude); rescale the series, e.g. to 万 or 亿.",
+            )
         )
     return np.asarray(root, dtype=float)
 

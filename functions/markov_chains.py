@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _messages as _m
 from ._pandas import pd
 from ._results import Result
 from ._validation import AggloValueError, as_matrix, as_option, as_positive_int
@@ -138,9 +139,11 @@ def _panel(panel: Any, name: str = "panel") -> np.ndarray:
     n, t = y.shape
     if n < 2 or t < 2:
         raise AggloValueError(
-            f"{name!r} 需要至少 2 个地区（行）和 2 个年份（列）；收到 {n} 行 × {t} 列。"
-            f" / {name!r} needs at least 2 regions (rows) and 2 years (columns); received "
-            f"{n} × {t}. Put regions in rows and years in columns."
+            _m.text(
+                f"{name!r} 需要至少 2 个地区（行）和 2 个年份（列）；收到 {n} 行 × {t} 列。",
+                f"{name!r} needs at least 2 regions (rows) and 2 years (columns); received "
+                f"{n} × {t}. Put regions in rows and years in columns.",
+            )
         )
     return y
 
@@ -149,16 +152,21 @@ def _quantile_cuts(values: np.ndarray, k: int, what: str) -> np.ndarray:
     """Upper class bounds as mapclassify.Quantiles: the (100 i/k)-th percentiles."""
     if k > values.size:
         raise AggloValueError(
-            f"'classes' ({k}) 多于 {what} 中可分类的值的个数 ({values.size})。请减少类数。"
-            f" / 'classes' ({k}) exceeds the number of values of {what} to classify "
-            f"({values.size}); use fewer classes."
+            _m.text(
+                f"'classes' ({k}) 多于 {what} 中可分类的值的个数 ({values.size})。请减少类数。",
+                f"'classes' ({k}) exceeds the number of values of {what} to classify "
+                f"({values.size}); use fewer classes.",
+            )
         )
     cuts = np.unique(np.percentile(values, np.arange(1, k + 1) * 100.0 / k))
     if cuts.size < k:
         raise AggloValueError(
-            f"{what} 中相同的值太多，无法分成 {k} 个分位数类（只得到 {cuts.size} 个）。请减少类数或给出 "
-            f"cutoffs。 / Too many tied values in {what} to form {k} quantile classes (only "
-            f"{cuts.size} distinct bounds); use fewer classes or give 'cutoffs'."
+            _m.text(
+                f"{what} 中相同的值太多，无法分成 {k} 个分位数类（只得到 {cuts.size} 个）。请减少类数或给出 "
+                "cutoffs。",
+                f"Too many tied values in {what} to form {k} quantile classes (only "
+                f"{cuts.size} distinct bounds); use fewer classes or give 'cutoffs'.",
+            )
         )
     return cuts
 
@@ -173,8 +181,10 @@ def _classify(
         cuts = as_vector(cutoffs, "cutoffs", allow_nan=False)
         if np.any(np.diff(cuts) <= 0):
             raise AggloValueError(
-                f"'cutoffs' 分类界限必须严格递增；收到 {cuts.tolist()}。 / 'cutoffs' must be "
-                f"strictly increasing; received {cuts.tolist()}."
+                _m.text(
+                    f"'cutoffs' 分类界限必须严格递增；收到 {cuts.tolist()}。",
+                    f"'cutoffs' must be strictly increasing; received {cuts.tolist()}.",
+                )
             )
         bounds = np.append(cuts, np.inf)
         return np.searchsorted(bounds, y, side="left"), bounds, "given cutoffs (upper bounds)"
@@ -232,7 +242,10 @@ def _relative(y: np.ndarray, relative: bool) -> np.ndarray:
     means = y.mean(axis=0)
     if np.any(means == 0):
         raise AggloValueError(
-            "'relative' 需要每年的均值不为 0。 / 'relative' needs a non-zero mean in every year."
+            _m.text(
+                "'relative' 需要每年的均值不为 0。",
+                "'relative' needs a non-zero mean in every year.",
+            )
         )
     return y / means
 
@@ -412,9 +425,11 @@ def spatial_markov(
     n, t = y.shape
     if w.n != n:
         raise AggloValueError(
-            f"'weights' 有 {w.n} 个单元，但 'panel' 有 {n} 行（地区）；两者必须一一对应。"
-            f" / The weights have {w.n} units but 'panel' has {n} rows (regions); give one "
-            "row per unit, in the order of the weights."
+            _m.text(
+                f"'weights' 有 {w.n} 个单元，但 'panel' 有 {n} 行（地区）；两者必须一一对应。",
+                f"The weights have {w.n} units but 'panel' has {n} rows (regions); give one "
+                "row per unit, in the order of the weights.",
+            )
         )
     overall = markov(y, k, scope)
     lag = np.asarray(w.matrix @ y)

@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _messages as _m
 from ._pandas import pd
 from ._results import Result
 from ._validation import AggloValueError, as_option
@@ -53,9 +54,12 @@ def _nw():
         import narwhals.stable.v2 as nw
     except ImportError as exc:  # pragma: no cover - narwhals comes with the extras
         raise ImportError(
-            "读取企业数据框需要 narwhals：pip install 'agglo[frames]'（Polars/DuckDB/Dask 用 "
-            "[polars]/[duckdb]/[dask]）。 / Plant frames need narwhals: pip install "
-            "'agglo[frames]' (or [polars], [duckdb], [dask] with the engine)."
+            _m.text(
+                "读取企业数据框需要 narwhals：pip install 'agglo[frames]'（Polars/DuckDB/Dask 用 "
+                "[polars]/[duckdb]/[dask]）。",
+                "Plant frames need narwhals: pip install "
+                "'agglo[frames]' (or [polars], [duckdb], [dask] with the engine).",
+            )
         ) from exc
     return nw
 
@@ -70,9 +74,12 @@ def _from_native(plants: Any):
             return nw.from_native(plants)
         except TypeError as exc:
             raise AggloValueError(
-                "'plants' 应为数据框（pandas、Polars、PyArrow、DuckDB 或 Dask），收到 "
-                f"{type(plants).__name__}。 / 'plants' must be a data frame (pandas, Polars, "
-                f"PyArrow, DuckDB or Dask); received {type(plants).__name__}."
+                _m.text(
+                    "'plants' 应为数据框（pandas、Polars、PyArrow、DuckDB 或 Dask），收到 "
+                    f"{type(plants).__name__}。",
+                    "'plants' must be a data frame (pandas, Polars, "
+                    f"PyArrow, DuckDB or Dask); received {type(plants).__name__}.",
+                )
             ) from exc
 
 
@@ -93,14 +100,18 @@ def _columns(frame: Any) -> dict[str, Any]:
 def _check_column(schema: dict[str, Any], col: Any, role: str) -> None:
     if not isinstance(col, str):
         raise AggloValueError(
-            f"'{role}' 应为列名（文本），收到 {col!r}。 / '{role}' must be a column name (text); "
-            f"received {col!r}."
+            _m.text(
+                f"'{role}' 应为列名（文本），收到 {col!r}。",
+                f"'{role}' must be a column name (text); received {col!r}.",
+            )
         )
     if col not in schema:
         shown = ", ".join(map(repr, list(schema)[:12]))
         raise AggloValueError(
-            f"找不到{_ROLE_ZH[role]}列 {col!r}（共 {len(schema)} 列：{shown}）。 / Column {col!r} "
-            f"('{role}') not found among the {len(schema)} columns: {shown}."
+            _m.text(
+                f"找不到{_ROLE_ZH[role]}列 {col!r}（共 {len(schema)} 列：{shown}）。",
+                f"Column {col!r} ('{role}') not found among the {len(schema)} columns: {shown}.",
+            )
         )
 
 
@@ -125,8 +136,11 @@ def _text_sizes(frame: Any, col: str, role: str) -> None:
     except Exception:  # an engine that cannot test the texts: name the column only
         bad, detail_zh, detail_en = -1, "该列为文本", "the column holds text"
     raise AggloValueError(
-        f"{_ROLE_ZH[role]}列 {col!r} 应为数字，{detail_zh}。请先转换为数值。 / Column {col!r} "
-        f"('{role}') must hold numbers; {detail_en}. Convert it to numbers first."
+        _m.text(
+            f"{_ROLE_ZH[role]}列 {col!r} 应为数字，{detail_zh}。请先转换为数值。",
+            f"Column {col!r} "
+            f"('{role}') must hold numbers; {detail_en}. Convert it to numbers first.",
+        )
     )
 
 
@@ -200,8 +214,11 @@ class PlantSummary(Result):
         level = as_option(level, "level", ("province", "prefecture", "county"))
         if self.region_level is not None:
             raise AggloValueError(
-                f"该汇总的地区已是{self.region_level}名称。 / The regions of this summary are "
-                f"already {self.region_level} names; summarise the codes again."
+                _m.text(
+                    f"该汇总的地区已是{self.region_level}名称。",
+                    "The regions of this summary are "
+                    f"already {self.region_level} names; summarise the codes again.",
+                )
             )
         _check_codes(self.cells, self.region, level, code_list)
         cells = self.cells.assign(
@@ -232,7 +249,12 @@ class PlantSummary(Result):
         """
         parts = list(parts)
         if not parts:
-            raise AggloValueError("没有可合并的汇总。 / No summaries to combine; received none.")
+            raise AggloValueError(
+                _m.text(
+                    "没有可合并的汇总。",
+                    "No summaries to combine; received none.",
+                )
+            )
         first = parts[0]
         for p in parts[1:]:
             if (p.region, p.industry, p.size, p.region_level) != (
@@ -242,8 +264,11 @@ class PlantSummary(Result):
                 first.region_level,
             ):
                 raise AggloValueError(
-                    "只能合并相同列、相同地区层级的汇总。 / Only summaries of the same columns "
-                    "and region level can be combined; the columns or levels differ."
+                    _m.text(
+                        "只能合并相同列、相同地区层级的汇总。",
+                        "Only summaries of the same columns "
+                        "and region level can be combined; the columns or levels differ.",
+                    )
                 )
         cells = _sum_cells(pd.concat([p.cells for p in parts], ignore_index=True))
         dropped = {k: sum(p.dropped[k] for p in parts) for k in DROP_REASONS}
@@ -472,8 +497,11 @@ def plant_summary(
         )
     if not np.isfinite(cells["sum_4"].to_numpy(dtype=float)).all():
         raise AggloValueError(
-            f"规模列 {size!r} 的数值过大（四次方溢出）。请换用较大的单位（如万人）。 / The sizes "
-            f"in {size!r} are too large (their fourth powers overflow); use a larger unit."
+            _m.text(
+                f"规模列 {size!r} 的数值过大（四次方溢出）。请换用较大的单位（如万人）。",
+                "The sizes "
+                f"in {size!r} are too large (their fourth powers overflow); use a larger unit.",
+            )
         )
     impl = getattr(frame, "implementation", None)
     engine = str(impl).split(".")[-1].lower() if impl is not None else "unknown"
@@ -518,11 +546,14 @@ def _check_codes(cells: pd.DataFrame, col: str, level: str, code_list: Any = Non
         shown = _shown(codes)
         n_rec = int(bad["plants"].sum())
         raise AggloValueError(
-            f"地区列 {col!r} 中有 {len(codes)} 个值（{n_rec} 条记录）不是有效的行政区划代码"
-            f"（省级部分不在 GB/T 2260 的 34 个省级单位中），例如 {shown}。 / {len(codes)} "
-            f"value(s) in column {col!r} ({n_rec} records) are no administrative division "
-            f"code (province part not one of the 34 provincial-level units of GB/T 2260), "
-            f"e.g. {shown}."
+            _m.text(
+                f"地区列 {col!r} 中有 {len(codes)} 个值（{n_rec} 条记录）不是有效的行政区划代码"
+                f"（省级部分不在 GB/T 2260 的 34 个省级单位中），例如 {shown}。",
+                f"{len(codes)} "
+                f"value(s) in column {col!r} ({n_rec} records) are no administrative division "
+                "code (province part not one of the 34 provincial-level units of GB/T 2260), "
+                f"e.g. {shown}.",
+            )
         )
     listed, user = _listed(code_list)
     ints, _raw = _as_codes(cells["region"].to_numpy())
@@ -532,10 +563,8 @@ def _check_codes(cells: pd.DataFrame, col: str, level: str, code_list: Any = Non
         bad = cells.loc[missing]
         codes = pd.unique(bad["region"].to_numpy())
         n_rec = int(bad["plants"].sum())
-        raise AggloValueError(
-            "地区列 "
-            + _unknown_units(col, level, _shown(codes), len(codes), user is not None, n_rec)
-        )
+        zh, en = _unknown_units(col, level, _shown(codes), len(codes), user is not None, n_rec)
+        raise AggloValueError(_m.text("地区列 " + zh, en))
 
 
 def _level_text(level: str, code_list: Any) -> str:
@@ -560,10 +589,13 @@ def _refuse_dropped(summary: PlantSummary, given: str) -> None:
         if count:
             zh, en = DROP_REASONS[reason]
             raise AggloValueError(
-                f"列 {cols[reason]!r} 有 {count} 条记录{zh}（共 {summary.rows} 条）。请补全或删除，"
-                f"或先用 agglo.plant_summary 汇总（会剔除并记录）。 / Column {cols[reason]!r}: "
-                f"{count} of {summary.rows} records have a {en}. Fill them in or remove them, "
-                f"or summarise with agglo.plant_summary, which leaves them out and counts them."
+                _m.text(
+                    f"列 {cols[reason]!r} 有 {count} 条记录{zh}（共 {summary.rows} 条）。请补全或删除，"
+                    "或先用 agglo.plant_summary 汇总（会剔除并记录）。",
+                    f"Column {cols[reason]!r}: "
+                    f"{count} of {summary.rows} records have a {en}. Fill them in or remove them, "
+                    "or summarise with agglo.plant_summary, which leaves them out and counts them.",
+                )
             )
 
 
@@ -583,8 +615,11 @@ def _summarise(
             return plants.at_level(region_level, code_list)
         if want != have or (region_level is not None and region_level != plants.region_level):
             raise AggloValueError(
-                f"汇总的列为 {have}，与所给的 {want} 不同。 / The summary was made from the "
-                f"columns (region, industry, size) = {have}, not {want}; make a new summary."
+                _m.text(
+                    f"汇总的列为 {have}，与所给的 {want} 不同。",
+                    "The summary was made from the "
+                    f"columns (region, industry, size) = {have}, not {want}; make a new summary.",
+                )
             )
         return plants
     summary = plant_summary(
@@ -593,7 +628,10 @@ def _summarise(
     _refuse_dropped(summary, "frame")
     if summary.kept == 0:
         raise AggloValueError(
-            "数据框没有任何记录。 / 'plants' has no records; received an empty frame."
+            _m.text(
+                "数据框没有任何记录。",
+                "'plants' has no records; received an empty frame.",
+            )
         )
     return summary
 
@@ -683,8 +721,10 @@ def aggregate(
     summary = _summarise(plants, region, industry, value, region_level, code_list)
     if value is not None and summary.size != value:
         raise AggloValueError(
-            f"汇总的规模列为 {summary.size!r}，不是 {value!r}。 / The summary sums "
-            f"{summary.size!r}, not {value!r}."
+            _m.text(
+                f"汇总的规模列为 {summary.size!r}，不是 {value!r}。",
+                f"The summary sums {summary.size!r}, not {value!r}.",
+            )
         )
     cells = summary.cells
     col = "total" if value is not None else "plants"

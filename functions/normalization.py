@@ -146,8 +146,12 @@ def _parse_one(raw: Any) -> tuple[int, float, float, float]:
     kind = _LOOKUP.get(head)
     if kind is None:
         raise AggloValueError(
-            f"'directions' has {raw!r}, which is not a known direction. Use '+' (positive, "
-            f"正向), '-' (negative, 负向), 'moderate:x*' (适度型) or 'interval:a:b' (区间型)."
+            _m.text(
+                f"'directions' 中的 {raw!r} 不是已知的指标方向。请用 '+'（正向）、'-'（负向）、"
+                "'moderate:x*'（适度型）或 'interval:a:b'（区间型）。",
+                f"'directions' has {raw!r}, which is not a known direction. Use '+' (positive, "
+                "正向), '-' (negative, 负向), 'moderate:x*' (适度型) or 'interval:a:b' (区间型).",
+            )
         )
     params = [p for p in re.split(r"[:,;]", rest) if p.strip()] if rest else []
     if kind in (POSITIVE, NEGATIVE):
@@ -802,7 +806,7 @@ def normalize(
     >>> normalize([[1, 2]], ["+", "sideways"])
     Traceback (most recent call last):
     ...
-    agglo.AggloValueError: 'directions' has 'sideways', which is not a known direction. Use '+' (positive, 正向), '-' (negative, 负向), 'moderate:x*' (适度型) or 'interval:a:b' (区间型).
+    agglo.AggloValueError: 'directions' 中的 'sideways' 不是已知的指标方向。请用 '+'（正向）、'-'（负向）、'moderate:x*'（适度型）或 'interval:a:b'（区间型）。 / 'directions' has 'sideways', which is not a known direction. Use '+' (positive, 正向), '-' (negative, 负向), 'moderate:x*' (适度型) or 'interval:a:b' (区间型).
     """
     method = as_option(method, "method", METHODS)
     panel = as_option(panel, "panel", ("pooled", "by_period"))
@@ -815,8 +819,12 @@ def normalize(
     if panel == "pooled" or (keys is None and len(shape) == 2):
         if panel == "by_period" and keys is None:
             raise AggloValueError(
-                "'period' is needed with panel='by_period' on a 2-D block: name the year "
-                "column or index level (e.g. period='年份'), or pass a 3-D array."
+                _m.text(
+                    "二维数据使用 panel='by_period' 时需要 'period'：请给出年份列或索引层的名称"
+                    "（如 period='年份'），或传入三维数组。",
+                    "'period' is needed with panel='by_period' on a 2-D block: name the year "
+                    "column or index level (e.g. period='年份'), or pass a 3-D array.",
+                )
             )
         Z = _normalize_2d(X, d, method, rng, constant, ddof, cols)
     else:

@@ -40,6 +40,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _messages as _m
 from ._pandas import pd
 from ._validation import AggloValueError, as_option
 
@@ -116,22 +117,30 @@ def _code_list(codes: Any) -> pd.Series | None:
             frame = pd.read_csv(codes, dtype=str, encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
             raise AggloValueError(
-                f"无法读取代码表 {os.fspath(codes)!r}（需 UTF-8 编码的 CSV，两列 code,name）：{exc} / "
-                f"Cannot read the code list {os.fspath(codes)!r} (a UTF-8 CSV with two "
-                f"columns code,name is needed): {exc}"
+                _m.text(
+                    f"无法读取代码表 {os.fspath(codes)!r}（需 UTF-8 编码的 CSV，两列 code,name）：{exc}",
+                    f"Cannot read the code list {os.fspath(codes)!r} (a UTF-8 CSV with two "
+                    f"columns code,name is needed): {exc}",
+                )
             ) from None
     elif isinstance(codes, pd.DataFrame):
         frame = codes
     else:
         raise AggloValueError(
-            f"code_list 须为 CSV 文件路径、DataFrame 或 {{代码: 名称}} 字典，收到 "
-            f"{type(codes).__name__}。 / 'code_list' must be the path of a CSV file, a DataFrame "
-            f"or a mapping {{code: name}}; received {type(codes).__name__}."
+            _m.text(
+                "code_list 须为 CSV 文件路径、DataFrame 或 {代码: 名称} 字典，收到 "
+                f"{type(codes).__name__}。",
+                "'code_list' must be the path of a CSV file, a DataFrame "
+                f"or a mapping {{code: name}}; received {type(codes).__name__}.",
+            )
         )
     if frame.shape[1] != 2:
         raise AggloValueError(
-            f"代码表须恰好两列（代码, 名称），收到 {frame.shape[1]} 列。 / The code list must "
-            f"have exactly two columns (code, name); it has {frame.shape[1]}."
+            _m.text(
+                f"代码表须恰好两列（代码, 名称），收到 {frame.shape[1]} 列。",
+                "The code list must "
+                f"have exactly two columns (code, name); it has {frame.shape[1]}.",
+            )
         )
     ints, raw = _as_codes(frame.iloc[:, 0], "codes")
     names = frame.iloc[:, 1].astype("string").str.strip()
@@ -139,17 +148,22 @@ def _code_list(codes: Any) -> pd.Series | None:
     if bad.any():
         shown = _shown(raw[bad])
         raise AggloValueError(
-            f"代码表中有 {int(bad.sum())} 行不是“6 位代码, 名称”，例如 {shown}。 / "
-            f"{int(bad.sum())} row(s) of the code list are not a 6-digit code with a name, "
-            f"e.g. {shown}."
+            _m.text(
+                f"代码表中有 {int(bad.sum())} 行不是“6 位代码, 名称”，例如 {shown}。",
+                f"{int(bad.sum())} row(s) of the code list are not a 6-digit code with a name, "
+                f"e.g. {shown}.",
+            )
         )
     out = pd.Series(names.to_numpy(dtype=object), index=ints)
     dup = out.groupby(level=0).nunique() > 1
     if dup.any():
         shown = ", ".join(str(c) for c in dup.index[dup][:5])
         raise AggloValueError(
-            f"代码表中有 {int(dup.sum())} 个代码对应不同名称，例如 {shown}。 / {int(dup.sum())} "
-            f"code(s) of the code list have two different names, e.g. {shown}."
+            _m.text(
+                f"代码表中有 {int(dup.sum())} 个代码对应不同名称，例如 {shown}。",
+                f"{int(dup.sum())} "
+                f"code(s) of the code list have two different names, e.g. {shown}.",
+            )
         )
     return out[~out.index.duplicated()]
 
@@ -307,10 +321,13 @@ def _refuse_unknown_provinces(ints: np.ndarray, raw: Any, name: str) -> None:
     if bad.any():
         shown = _shown(np.asarray(raw, dtype=object)[bad])
         raise AggloValueError(
-            f"{name!r} 中有 {int(bad.sum())} 个值不是有效的行政区划代码（省级部分不在 GB/T 2260 "
-            f"的 34 个省级单位中），例如 {shown}。 / {int(bad.sum())} value(s) of {name!r} are "
-            f"no administrative division code (their province part is none of the 34 "
-            f"provincial-level units of GB/T 2260), e.g. {shown}."
+            _m.text(
+                f"{name!r} 中有 {int(bad.sum())} 个值不是有效的行政区划代码（省级部分不在 GB/T 2260 "
+                f"的 34 个省级单位中），例如 {shown}。",
+                f"{int(bad.sum())} value(s) of {name!r} are "
+                "no administrative division code (their province part is none of the 34 "
+                f"provincial-level units of GB/T 2260), e.g. {shown}.",
+            )
         )
 
 
@@ -396,28 +413,38 @@ def region_names(
     if high.any():
         shown = _shown(raw[high])
         raise AggloValueError(
-            f"{name!r} 中有 {int(high.sum())} 个代码高于所求层级（{level}），例如 {shown}。"
-            f" / {int(high.sum())} code(s) of {name!r} are above the level {level!r} asked "
-            f"for, e.g. {shown}; choose a higher level."
+            _m.text(
+                f"{name!r} 中有 {int(high.sum())} 个代码高于所求层级（{level}），例如 {shown}。",
+                f"{int(high.sum())} code(s) of {name!r} are above the level {level!r} asked "
+                f"for, e.g. {shown}; choose a higher level.",
+            )
         )
     missing = pd.isna(names)
     if missing.any():
-        raise AggloValueError(
-            _unknown_units(name, level, _shown(raw[missing]), int(missing.sum()), user is not None)
+        zh, en = _unknown_units(
+            name, level, _shown(raw[missing]), int(missing.sum()), user is not None
         )
+        raise AggloValueError(_m.text(zh, en))
     return names
 
 
-def _unknown_units(name: str, level: str, shown: str, n: int, given: bool, n_rec: int = -1) -> str:
-    """The message for codes whose unit is in no code table (records counted if >= 0)."""
+def _unknown_units(
+    name: str, level: str, shown: str, n: int, given: bool, n_rec: int = -1
+) -> tuple[str, str]:
+    """The message for codes whose unit is in no code table (records counted if >= 0):
+    its Chinese and English parts, for :func:`agglo._messages.text`."""
     where_zh = _BELOW_ZH + ("及所给代码表" if given else "")
     where_en = _BELOW_EN + (" or the code list given" if given else "")
     rec_zh = f"（{n_rec} 条记录）" if n_rec >= 0 else ""
     rec_en = f" ({n_rec} records)" if n_rec >= 0 else ""
-    return (
+    zh = (
         f"{name!r} 中有 {n} 个代码{rec_zh}的{_LEVELS_ZH[level]}单位不在{where_zh}中，例如 "
         f"{shown}（已撤销、更名或其他年份的代码？）。请提供数据所属年份的代码表（code_list= 或 "
-        f"--region-codes）。 / {n} code(s) of {name!r}{rec_en}: {level} unit not in "
-        f"{where_en}, e.g. {shown} (retired, renamed, another year?). Give the code list of "
-        f"the data's year (code_list= or --region-codes)."
+        "--region-codes）。"
     )
+    en = (
+        f"{n} code(s) of {name!r}{rec_en}: {level} unit not in "
+        f"{where_en}, e.g. {shown} (retired, renamed, another year?). Give the code list of "
+        "the data's year (code_list= or --region-codes)."
+    )
+    return zh, en

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _messages as _m
 from ._pandas import pd
 from ._results import Result
 from ._validation import AggloValueError, as_matrix, as_option, as_vector
@@ -160,17 +161,22 @@ def shift_share(
         same = set(base.index) == set(end.index) and set(base.columns) == set(end.columns)
         if not same:
             raise AggloValueError(
-                "'base' 与 'end' 的地区或行业标签不一致。 'base' and 'end' must have the same "
-                "region and industry labels (matched by label); rename or select the same rows."
+                _m.text(
+                    "'base' 与 'end' 的地区或行业标签不一致。",
+                    "'base' and 'end' must have the same "
+                    "region and industry labels (matched by label); rename or select the same rows.",
+                )
             )
         end = end.reindex(index=base.index, columns=base.columns)  # matched by label
     e0 = as_matrix(base, "base", non_negative=True, allow_nan=False)
     e1 = as_matrix(end, "end", non_negative=True, allow_nan=False)
     if e0.shape != e1.shape:
         raise AggloValueError(
-            f"'base' 与 'end' 形状不同（{e0.shape} 与 {e1.shape}）；两期须为相同的地区×行业表。 "
-            f"'base' and 'end' must have the same regions and industries; received {e0.shape} "
-            f"and {e1.shape}."
+            _m.text(
+                f"'base' 与 'end' 形状不同（{e0.shape} 与 {e1.shape}）；两期须为相同的地区×行业表。",
+                f"'base' and 'end' must have the same regions and industries; received {e0.shape} "
+                f"and {e1.shape}.",
+            )
         )
     n, k = e0.shape
     n0 = e0.sum(axis=0) if national_base is None else as_vector(national_base, "national_base")
@@ -178,14 +184,20 @@ def shift_share(
     for name, v in (("national_base", n0), ("national_end", n1)):
         if v.size != k or np.isnan(v).any() or (v < 0).any():
             raise AggloValueError(
-                f"{name!r} 应为每个行业一个非负数（{k} 个）。 {name!r} must be one non-negative "
-                f"number per industry ({k}); received {v.size} value(s)."
+                _m.text(
+                    f"{name!r} 应为每个行业一个非负数（{k} 个）。",
+                    f"{name!r} must be one non-negative "
+                    f"number per industry ({k}); received {v.size} value(s).",
+                )
             )
     if (n0 <= 0).any():
         j = int(np.flatnonzero(n0 <= 0)[0])
         raise AggloValueError(
-            f"第 {j + 1} 个行业的全国基期值为 0，增长率无定义；请删去该行业。 Industry {j + 1} has "
-            "a national base value of 0, so its growth rate is undefined; leave it out."
+            _m.text(
+                f"第 {j + 1} 个行业的全国基期值为 0，增长率无定义；请删去该行业。",
+                f"Industry {j + 1} has "
+                "a national base value of 0, so its growth rate is undefined; leave it out.",
+            )
         )
     G = float(n1.sum() / n0.sum() - 1.0)
     g = n1 / n0 - 1.0

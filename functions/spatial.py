@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _messages as _m
 from ._pandas import pd
 from ._results import Result
 from ._validation import AggloValueError, as_option, as_positive_int, as_rng, as_vector
@@ -80,9 +81,11 @@ def _style(style: Any) -> str:
         if key in WEIGHT_STYLES:
             return key
     raise AggloValueError(
-        f"'style' 权重标准化方式必须是 W（行标准化）、B（二值）、C、U、S 或 O 之一；收到 {style!r}。"
-        f" / 'style' must be one of W (row-standardised), B (binary), C, U, S, O "
-        f"(PySAL's R, D, V are accepted); received {style!r}."
+        _m.text(
+            f"'style' 权重标准化方式必须是 W（行标准化）、B（二值）、C、U、S 或 O 之一；收到 {style!r}。",
+            "'style' must be one of W (row-standardised), B (binary), C, U, S, O "
+            f"(PySAL's R, D, V are accepted); received {style!r}.",
+        )
     )
 
 
@@ -225,15 +228,19 @@ def _from_neighbours(nb: dict[Any, Any]) -> tuple[Any, list[Any]]:
         for m, v in items:
             if m not in pos:
                 raise AggloValueError(
-                    f"邻居列表中 {lab!r} 的邻居 {m!r} 不是列表中的单元；请补上该单元或删去此邻居。"
-                    f" / The neighbour list gives {m!r} as a neighbour of {lab!r}, but {m!r} "
-                    "is not a unit of the list. Add it as a unit or remove it."
+                    _m.text(
+                        f"邻居列表中 {lab!r} 的邻居 {m!r} 不是列表中的单元；请补上该单元或删去此邻居。",
+                        f"The neighbour list gives {m!r} as a neighbour of {lab!r}, but {m!r} "
+                        "is not a unit of the list. Add it as a unit or remove it.",
+                    )
                 )
             if m == lab:
                 raise AggloValueError(
-                    f"邻居列表中 {lab!r} 以自身为邻居；空间权重的对角线必须为 0。"
-                    f" / {lab!r} lists itself as a neighbour; a unit is not its own "
-                    "neighbour (the diagonal of spatial weights is 0)."
+                    _m.text(
+                        f"邻居列表中 {lab!r} 以自身为邻居；空间权重的对角线必须为 0。",
+                        f"{lab!r} lists itself as a neighbour; a unit is not its own "
+                        "neighbour (the diagonal of spatial weights is 0).",
+                    )
                 )
             rows.append(pos[lab])
             cols.append(pos[m])
@@ -308,7 +315,10 @@ def spatial_weights(weights: Any, style: str = "W", labels: Any = None) -> Spati
         data = mat.data
         if not np.all(np.isfinite(data)) or (data < 0).any():
             raise AggloValueError(
-                "'weights' 空间权重必须是有限的非负数。 / 'weights' must be finite and non-negative."
+                _m.text(
+                    "'weights' 空间权重必须是有限的非负数。",
+                    "'weights' must be finite and non-negative.",
+                )
             )
     else:
         from ._validation import as_matrix
@@ -318,22 +328,30 @@ def spatial_weights(weights: Any, style: str = "W", labels: Any = None) -> Spati
     n, m = mat.shape
     if n != m:
         raise AggloValueError(
-            f"'weights' 空间权重矩阵必须是方阵（行数 = 列数 = 单元数）；收到 {n} 行 × {m} 列。"
-            f"请选择 n × n 的区域（不含标签也可）。 / 'weights' must be square (one row and one "
-            f"column per unit); received {n} × {m}. Select the n × n block."
+            _m.text(
+                f"'weights' 空间权重矩阵必须是方阵（行数 = 列数 = 单元数）；收到 {n} 行 × {m} 列。"
+                "请选择 n × n 的区域（不含标签也可）。",
+                "'weights' must be square (one row and one "
+                f"column per unit); received {n} × {m}. Select the n × n block.",
+            )
         )
     diag = mat.diagonal()
     if np.any(diag != 0):
         i = int(np.flatnonzero(diag)[0])
         raise AggloValueError(
-            f"'weights' 对角线必须为 0（单元不是自身的邻居）；第 {i + 1} 行第 {i + 1} 列为 "
-            f"{diag[i]:g}。 / The diagonal of 'weights' must be 0 (a unit is not its own "
-            f"neighbour); row {i + 1}, column {i + 1} holds {diag[i]:g}. Set it to 0."
+            _m.text(
+                f"'weights' 对角线必须为 0（单元不是自身的邻居）；第 {i + 1} 行第 {i + 1} 列为 "
+                f"{diag[i]:g}。",
+                "The diagonal of 'weights' must be 0 (a unit is not its own "
+                f"neighbour); row {i + 1}, column {i + 1} holds {diag[i]:g}. Set it to 0.",
+            )
         )
     if labels is not None and len(labels) != n:
         raise AggloValueError(
-            f"'labels' 的个数 ({len(labels)}) 与权重矩阵的单元数 ({n}) 不同。 / 'labels' has "
-            f"{len(labels)} names for {n} units."
+            _m.text(
+                f"'labels' 的个数 ({len(labels)}) 与权重矩阵的单元数 ({n}) 不同。",
+                f"'labels' has {len(labels)} names for {n} units.",
+            )
         )
     return _make(mat, style, labels, "matrix as given")
 
@@ -350,21 +368,30 @@ def _coords(coords: Any, metric: str) -> tuple[np.ndarray, Any]:
     xy = as_matrix(coords, "coords", allow_nan=False)
     if xy.shape[1] != 2:
         raise AggloValueError(
-            f"'coords' 坐标必须是两列（x, y 或 经度, 纬度）；收到 {xy.shape[1]} 列。 / 'coords' "
-            f"must have two columns (x, y or longitude, latitude); received {xy.shape[1]}."
+            _m.text(
+                f"'coords' 坐标必须是两列（x, y 或 经度, 纬度）；收到 {xy.shape[1]} 列。",
+                "'coords' "
+                f"must have two columns (x, y or longitude, latitude); received {xy.shape[1]}.",
+            )
         )
     if xy.shape[0] < 2:
         raise AggloValueError(
-            "'coords' 至少需要 2 个单元（行）。 / 'coords' needs at least 2 units (rows)."
+            _m.text(
+                "'coords' 至少需要 2 个单元（行）。",
+                "'coords' needs at least 2 units (rows).",
+            )
         )
     if metric == "great_circle":
         lon, lat = xy[:, 0], xy[:, 1]
         if np.any(np.abs(lat) > 90) or np.any(np.abs(lon) > 360):
             i = int(np.flatnonzero((np.abs(lat) > 90) | (np.abs(lon) > 360))[0])
             raise AggloValueError(
-                f"'coords' 第 {i + 1} 行不是有效的经纬度（经度 {lon[i]:g}，纬度 {lat[i]:g}）；"
-                f"第一列应为经度，第二列为纬度。 / 'coords' row {i + 1} is not a valid "
-                f"longitude/latitude ({lon[i]:g}, {lat[i]:g}); put longitude first, latitude second."
+                _m.text(
+                    f"'coords' 第 {i + 1} 行不是有效的经纬度（经度 {lon[i]:g}，纬度 {lat[i]:g}）；"
+                    "第一列应为经度，第二列为纬度。",
+                    f"'coords' row {i + 1} is not a valid "
+                    f"longitude/latitude ({lon[i]:g}, {lat[i]:g}); put longitude first, latitude second.",
+                )
             )
     return xy, labels
 
@@ -442,8 +469,10 @@ def knn_weights(
     k = as_positive_int(k, "k")
     if k >= n:
         raise AggloValueError(
-            f"'k' 必须小于单元数 {n}；收到 {k}。 / 'k' must be smaller than the number of "
-            f"units ({n}); received {k}."
+            _m.text(
+                f"'k' 必须小于单元数 {n}；收到 {k}。",
+                f"'k' must be smaller than the number of units ({n}); received {k}.",
+            )
         )
     pts = _unit_vectors(xy) if metric == "great_circle" else xy
     _, idx = cKDTree(pts).query(pts, k=k + 1)
@@ -524,8 +553,10 @@ def distance_band_weights(
     threshold = float(threshold)
     if not np.isfinite(threshold) or threshold <= 0:
         raise AggloValueError(
-            f"'threshold' 距离阈值必须是正数；收到 {threshold!r}。 / 'threshold' must be a "
-            f"positive distance; received {threshold!r}."
+            _m.text(
+                f"'threshold' 距离阈值必须是正数；收到 {threshold!r}。",
+                f"'threshold' must be a positive distance; received {threshold!r}.",
+            )
         )
     if metric == "great_circle":
         d = _pairs_within(_unit_vectors(xy), _km_to_chord(threshold))
@@ -607,9 +638,11 @@ def inverse_distance_weights(
     if np.any(d[off] == 0):
         i, j = np.argwhere((d == 0) & off)[0]
         raise AggloValueError(
-            f"'coords' 第 {i + 1} 行与第 {j + 1} 行坐标相同，反距离无定义。请合并或微调这两个单元。"
-            f" / 'coords' rows {i + 1} and {j + 1} coincide, so the inverse distance is "
-            "undefined. Merge the two units or use a distance band."
+            _m.text(
+                f"'coords' 第 {i + 1} 行与第 {j + 1} 行坐标相同，反距离无定义。请合并或微调这两个单元。",
+                f"'coords' rows {i + 1} and {j + 1} coincide, so the inverse distance is "
+                "undefined. Merge the two units or use a distance band.",
+            )
         )
     with np.errstate(divide="ignore"):
         w = np.where(off, d ** (-float(power)), 0.0)
@@ -711,30 +744,42 @@ def _weights_and_values(
         elif not idx.equals(labs) and not isinstance(idx, pd.RangeIndex):
             extra = [v for v in idx if v not in set(labs)][:3]
             raise AggloValueError(
-                f"'values' 的标签与空间权重的单元不一致（不在权重中：{extra}）；请使用同一组区域。"
-                f" / The labels of 'values' do not match the units of the weights (not in "
-                f"the weights: {extra}). Use the same regions, or pass a plain list."
+                _m.text(
+                    f"'values' 的标签与空间权重的单元不一致（不在权重中：{extra}）；请使用同一组区域。",
+                    "The labels of 'values' do not match the units of the weights (not in "
+                    f"the weights: {extra}). Use the same regions, or pass a plain list.",
+                )
             )
     y = as_vector(values, "values", allow_nan=False)
     if y.size != w.n:
         raise AggloValueError(
-            f"'values' 有 {y.size} 个值，但空间权重有 {w.n} 个单元；两者必须一一对应。"
-            f" / 'values' has {y.size} values but the weights have {w.n} units; give one "
-            "value per unit, in the order of the weights."
+            _m.text(
+                f"'values' 有 {y.size} 个值，但空间权重有 {w.n} 个单元；两者必须一一对应。",
+                f"'values' has {y.size} values but the weights have {w.n} units; give one "
+                "value per unit, in the order of the weights.",
+            )
         )
     if y.size < 4:
         raise AggloValueError(
-            f"'values' 至少需要 4 个单元（方差公式含 n−3）；收到 {y.size}。 / 'values' needs at "
-            f"least 4 units (the variances divide by n − 3); received {y.size}."
+            _m.text(
+                f"'values' 至少需要 4 个单元（方差公式含 n−3）；收到 {y.size}。",
+                "'values' needs at "
+                f"least 4 units (the variances divide by n − 3); received {y.size}.",
+            )
         )
     if np.ptp(y) == 0:
         raise AggloValueError(
-            "'values' 所有值相同，空间自相关无定义。 / All 'values' are equal, so spatial "
-            "autocorrelation is undefined."
+            _m.text(
+                "'values' 所有值相同，空间自相关无定义。",
+                "All 'values' are equal, so spatial autocorrelation is undefined.",
+            )
         )
     if w.s0 == 0:
         raise AggloValueError(
-            "空间权重全为 0（没有任何邻居）。 / The weights are all zero (no unit has a neighbour)."
+            _m.text(
+                "空间权重全为 0（没有任何邻居）。",
+                "The weights are all zero (no unit has a neighbour).",
+            )
         )
     return y, w
 

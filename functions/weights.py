@@ -294,8 +294,10 @@ def entropy_weights(
     cols = labels[1] if labels is not None else None
     if shaped == "nudge" and (norm != "minmax" or rng is None):
         raise AggloValueError(
-            "'shaped'='nudge' 需要 normalize='minmax' 并给出 feature_range（如 (0.002, 0.998)）。 "
-            "shaped='nudge' needs normalize='minmax' and a feature_range such as (0.002, 0.998)."
+            _m.text(
+                "'shaped'='nudge' 需要 normalize='minmax' 并给出 feature_range（如 (0.002, 0.998)）。",
+                "shaped='nudge' needs normalize='minmax' and a feature_range such as (0.002, 0.998).",
+            )
         )
     if norm == "minmax" and shaped == "nudge":
         Z = _normalize_2d(X, d, "minmax", None, None, 1, cols, has_nan=False)
