@@ -13,6 +13,8 @@ import pytest
 from agglo_addin import engine, xlsx
 from agglo_addin.xlsx import ExcelError
 from engine_switches import evaluate_cell_by_cell, use_full_model
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from openpyxl.worksheet.formula import ArrayFormula
 
@@ -1170,8 +1172,8 @@ def test_isaggloerror_sees_the_errors_of_agglo_formulas(tmp_path):
 @pytest.mark.parametrize("odd", [None, "text", True, "=1/0", "=A1*2"])
 def test_row_aggregates_in_one_reduction_equal_cell_by_cell(tmp_path, monkeypatch, name, odd):
     """``=F(A2:C2)`` filled down gives with one NumPy reduction what it gives cell by
-    cell and what formulas' own model gives; a row holding anything but numbers (or a
-    formula) sends the pattern cell by cell."""
+    cell and what formulas' own model gives, whole numbers among the doubles; a row
+    holding anything else is computed cell by cell."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "S"
@@ -1180,6 +1182,8 @@ def test_row_aggregates_in_one_reduction_equal_cell_by_cell(tmp_path, monkeypatc
         for c in range(1, 4):
             ws.cell(r, c, float(np.round(rng.normal(10, 5), 3)))
         ws.cell(r, 5, f"={name}(A{r}:C{r})")
+    for ref in ("A3", "C3", "B9", "A30", "B30", "C30"):  # whole numbers are stored as 12
+        ws[ref] = int(rng.integers(-20, 40))
     if odd is not None:
         ws["B17"] = odd
     p = tmp_path / "rows.xlsx"
@@ -1200,3 +1204,32 @@ def test_row_aggregates_in_one_reduction_equal_cell_by_cell(tmp_path, monkeypatc
     single, _full, _used = _fast_and_full(p, monkeypatch, registry={}, all_formulas=True)
     _assert_same(batched, single)
     assert batched.values == single.values
+
+
+_PLAIN = st.one_of(
+    st.integers(-(2**53) + 1, 2**53 - 1),
+    st.integers(-30, 30),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from([0, 0.0, -0.0, 1, 1.0, -1, 2.5, -2.5, 1e-300, 1e300]),
+)
+
+
+@pytest.mark.parametrize("name", sorted(engine.fast._ROW_AGGREGATES))
+@settings(max_examples=150, deadline=None, database=None, derandomize=True)
+@given(rows=st.integers(1, 12).flatmap(lambda w: st.lists(st.lists(_PLAIN, min_size=w,
+                                                                     max_size=w), min_size=1,
+                                                            max_size=6)))  # fmt: skip
+def test_row_aggregate_reduction_equals_formulas_cell_by_cell(name, rows):
+    """One reduction over rows of whole numbers and doubles (ties, -0.0, huge and tiny
+    values) gives each cell the very value, of the very type, formulas computes for it."""
+    from agglo_addin.engine.bridge import _compile_formula, _FastPipe, _to_python
+
+    width = len(rows[0])
+    func = _FastPipe(_compile_formula(f"={name}(A1:{xlsx.cell_ref(1, width)})", "S"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # overflow to inf: #NUM! on both ways
+        got = engine.fast._aggregate_rows(name, rows)
+        wants = [func(np.array([row], dtype=object)) for row in rows]
+    for row, g, want in zip(rows, got, wants, strict=True):
+        assert type(g) is type(want), (row, g, want)
+        assert repr(_to_python(g)) == repr(_to_python(want)), (row, g, want)

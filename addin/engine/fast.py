@@ -438,27 +438,35 @@ class _FastBook:
 
     def _evaluate_rows(self, members, call, name: str) -> None:
         """``=F(row)`` filled down (F in _ROW_AGGREGATES): one NumPy reduction over the
-        rows when every cell they read holds a finite number; otherwise cell by cell."""
-        res, compiled = self.results, self.compiled
-        rows = []
+        rows whose cells all hold finite numbers (:func:`_aggregate_rows`); the other
+        rows cell by cell."""
+        res, compiled, formulas = self.results, self.compiled, self.formulas
+        batch, rows = [], []
         for m in members:
-            area = compiled[m][1][0]
-            if any(True for _ in self._formula_cells_in(*area)):
-                rows = None  # reads formula results: cell by cell keeps their order
-                break
-            vals = self.values[area[0]]
-            row = [vals.get((area[1], c)) for c in range(area[2], area[4] + 1)]
-            if not all(type(x) is float and math.isfinite(x) for x in row):
-                rows = None  # empty, text, logical or error cells: Excel's rules apply
-                break
-            rows.append(row)
-        if not rows:
-            for m in members:
+            sid, r, c1, _r2, c2 = compiled[m][1][0]
+            vals = self.values[sid]
+            row = []
+            for c in range(c1, c2 + 1):
+                k = (sid, r, c)
+                if k in formulas and k not in self.array_area:
+                    x = res[k]
+                elif k in self.covered or k in self.array_area:
+                    row = None  # a cell of an array formula: cell by cell
+                    break
+                else:
+                    x = vals.get((r, c))
+                if not _plain_number(x):
+                    row = None  # empty, text, logical or error cells: Excel's rules apply
+                    break
+                row.append(x)
+            if row is None:
                 self._evaluate_cell(m, call)
-            return
-        got = _ROW_AGGREGATES[name](np.array(rows, dtype=float), axis=1)
-        for m, x in zip(members, got.tolist(), strict=True):
-            res[m] = x
+            else:
+                batch.append(m)
+                rows.append(row)
+        if batch:
+            for m, x in zip(batch, _aggregate_rows(name, rows), strict=True):
+                res[m] = x
 
     def _evaluate_group(self, members, call) -> None:
         """One call for all cells of an element-wise pattern (columns of inputs)."""
@@ -508,7 +516,35 @@ _ELEMENTWISE = frozenset(
 )
 # Aggregates of one row computed for a whole pattern with NumPy (``=AVERAGE(B2:E2)``
 # filled down), when every cell holds a finite number: what Excel gives then
-_ROW_AGGREGATES = {"SUM": np.sum, "AVERAGE": np.mean, "MAX": np.max, "MIN": np.min}
+_ROW_AGGREGATES = {"SUM": np.sum, "AVERAGE": np.mean, "MAX": np.argmax, "MIN": np.argmin}
+_INT_EXACT = 2**53
+
+
+def _plain_number(x: Any) -> bool:
+    """A finite number (not a logical value) that a double holds exactly."""
+    t = type(x)
+    if t is float or t is np.float64:
+        return math.isfinite(x)
+    return t is int and -_INT_EXACT < x < _INT_EXACT
+
+
+def _aggregate_rows(name: str, rows: list[list]) -> list:
+    """``name`` (a key of :data:`_ROW_AGGREGATES`) of each row of plain numbers
+    (:func:`_plain_number`), each value what ``formulas`` gives for that one cell.
+
+    Its SUM and AVERAGE add the row as doubles (``np.sum``, ``np.mean``; a NumPy
+    double comes back), as one reduction along the rows does; its MAX and MIN are
+    Python's ``max``/``min``, which return the first largest (smallest) element itself,
+    an ``int`` staying an ``int``: ``argmax``/``argmin`` pick that same element (the
+    doubles compare as the numbers do, exactly below 2**53).
+    """
+    fn = _ROW_AGGREGATES[name]
+    if len({len(r) for r in rows}) != 1:  # rows of different lengths: one at a time
+        return [_aggregate_rows(name, [r])[0] for r in rows]
+    got = fn(np.array(rows, dtype=float), axis=1)
+    if name in ("MAX", "MIN"):
+        return [r[i] for r, i in zip(rows, got.tolist(), strict=True)]
+    return list(got)
 
 
 def _schedule(deps, groups):
