@@ -22,6 +22,7 @@ it: see :mod:`agglo_addin.keep_cached`.)
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import time
@@ -312,8 +313,6 @@ class _FastBook:
 
     # -- evaluating -----------------------------------------------------------------------
     def _formula_cells_in(self, sid, r1, c1, r2, c2):
-        import bisect
-
         if r1 == r2 and c1 == c2:  # one cell
             key = (sid, r1, c1)
             if key in self.formulas:
@@ -328,6 +327,11 @@ class _FastBook:
             cols = [c for c in range(c1, c2 + 1) if c in by_col]
         for c in cols:
             rows = by_col[c]
+            if r1 == r2:  # one row: at most one cell of this column
+                i = bisect.bisect_left(rows, r1)
+                if i < len(rows) and rows[i] == r1:
+                    yield (sid, r1, c)
+                continue
             lo = bisect.bisect_left(rows, r1)
             hi = bisect.bisect_right(rows, r2)
             for r in rows[lo:hi]:
@@ -391,6 +395,7 @@ class _FastBook:
         """
         res = self.results
         compiled = self.compiled
+        formulas, covered = self.formulas, self.covered
         deps: dict[tuple[int, int, int], list[tuple[int, int, int]]] = {}
         stack = [k for k in starts if k not in res]
         while stack:
@@ -403,7 +408,19 @@ class _FastBook:
                 if fc is None:
                     raise _Fallback("an array formula is needed")
                 got = compiled[key] = self.compile(key[0], fc)
-            d = [k for a in got[1] for k in self._formula_cells_in(*a) if k not in res]
+            d = []
+            for a in got[1]:
+                sid, r1, c1, r2, c2 = a
+                if r1 == r2 and c1 == c2:  # one cell: the common case, looked up here
+                    k = (sid, r1, c1)
+                    if k not in formulas:
+                        k = covered.get(k)
+                        if k is None:
+                            continue
+                    if k not in res:
+                        d.append(k)
+                else:
+                    d.extend(k for k in self._formula_cells_in(*a) if k not in res)
             deps[key] = d
             stack.extend(k for k in d if k not in deps)
         groups: dict[str, list[tuple[int, int, int]]] = {}
@@ -476,20 +493,23 @@ class _FastBook:
             return self._evaluate_rows(members, call, kind)
         func = compiled[members[0]][0]
         n = len(members)
+        covered, values = self.covered, self.values
+        ins = [compiled[m][1] for m in members]
         cols = []
-        for j in range(len(compiled[members[0]][1])):
+        for j in range(len(ins[0])):
             col = np.empty((n, 1), object)
-            for i, m in enumerate(members):
-                sid, r, c, _r2, _c2 = compiled[m][1][j]
+            flat = col[:, 0]
+            for i, inputs in enumerate(ins):
+                sid, r, c, _r2, _c2 = inputs[j]
                 k = (sid, r, c)
-                if k in self.covered:  # a cell of an array formula: cell by cell
+                if k in covered:  # a cell of an array formula: cell by cell
                     for m2 in members:
                         self._evaluate_cell(m2, call)
                     return
                 if k in formulas:
-                    col[i, 0] = res[k]
+                    flat[i] = res[k]
                 else:
-                    col[i, 0] = _to_formulas_value(self.values[sid].get((r, c)))
+                    flat[i] = _to_formulas_value(values[sid].get((r, c)))
             cols.append(col)
         try:
             v = func(*cols)
@@ -550,20 +570,19 @@ def _aggregate_rows(name: str, rows: list[list]) -> list:
 def _schedule(deps, groups):
     """Order of evaluation: ([("g", pattern) | ("c", cell)], set()) or (None, patterns
     to compute cell by cell because they depend on themselves or sit in a cycle)."""
-    group_of = {k: t for t, m in groups.items() for k in m}
-
-    def node(k):
-        t = group_of.get(k)
-        return ("g", t) if t is not None else ("c", k)
-
+    node = {k: ("c", k) for k in deps}  # every cell a cell depends on is in deps
+    for t, m in groups.items():
+        g = ("g", t)
+        for k in m:
+            node[k] = g
     indeg: dict[tuple, int] = {}
     succ: dict[tuple, set] = {}
     self_loops = set()
     for k, d in deps.items():
-        a = node(k)
+        a = node[k]
         indeg.setdefault(a, 0)
         for j in d:
-            b = node(j)
+            b = node[j]
             if b == a:
                 if a[0] == "g":
                     self_loops.add(a[1])
@@ -628,16 +647,17 @@ def _evaluate_fast(pkg, scans, agglo, ev, tol, everything, pattern, book_name, l
     ev.n_evaluated = len(fb.results)
     res = fb.results
     arrays = fb.array_area
-    for key in sorted(
-        res,
-        key=lambda k: (names[k[0]], ref_of(k) if k in arrays else xlsx.cell_ref(k[1], k[2])),
-    ):
-        if key in fb.array_area:
+    cell_ref = xlsx.cell_ref
+    # in the order of (sheet, cell reference as text): each cell's reference made once
+    refs = [(names[k[0]], ref_of(k) if k in arrays else cell_ref(k[1], k[2]), k) for k in res]
+    refs.sort(key=lambda t: t[:2])
+    for _name, ref, key in refs:
+        if key in arrays:
             node = node_name(key)
             _collect_cell(ev, scans[key[0]], node, {node: res[key]}, agglo_nodes, log, tol, pkg,
                           scans)  # fmt: skip
             continue
         node = node_name(key) if key in agglo_keys else ""
-        _collect_single(ev, scans[key[0]], key, res[key], agglo_nodes, node, log, tol, scans)
+        _collect_single(ev, scans[key[0]], ref, res[key], agglo_nodes, node, log, tol, scans)
     _collect_warnings(ev, log)
     return ev
