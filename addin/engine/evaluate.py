@@ -279,7 +279,7 @@ def _evaluate(
     try:
         try:
             return fast._evaluate_fast(
-                pkg, scans, agglo, ev, tol, everything, pattern, book_name, log
+                pkg, scans, agglo, ev, tol, everything, pattern, book_name, log, registry
             )
         except _Fallback:
             log.clear()  # the full model below starts afresh

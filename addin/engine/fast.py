@@ -72,9 +72,12 @@ _CELL_DEPENDENT = re.compile(
 class _FastBook:
     """Formula cells and values of a workbook, evaluated without ``ExcelModel``."""
 
-    def __init__(self, pkg, scans, pattern):
+    def __init__(self, pkg, scans, pattern, shortcuts=None):
         self.scans = scans
         self.pattern = pattern
+        #: NAME → :func:`_lq_of_four_numbers`-like function for the Agglo functions
+        #: computed directly for plain numbers (:func:`_shortcuts`)
+        self.shortcuts = shortcuts or {}
         self.sheet_index = {s.info.name.upper(): i for i, s in enumerate(scans)}
         self.formulas: dict[tuple[int, int, int], FormulaCell] = {}
         self.rows_by_col: list[dict[int, list[int]]] = []
@@ -240,7 +243,12 @@ class _FastBook:
             areas[k][1][0] == areas[k][1][2] and areas[k][1][1] == areas[k][1][3] for k in picks
         )
         if not own and single and names <= _ELEMENTWISE:
-            return _FastPipe(func), picks, True, areas
+            return _FastPipe(func), picks, True, areas, None
+        shortcut = None
+        if not own and len(names) == 1 and next(iter(names)) in self.shortcuts:
+            shortcut = self._shortcut_of(text, sheet, next(iter(names)), picks, areas)
+        if shortcut is not None:
+            return _FastPipe(func), picks, False, areas, shortcut
         # ``=AVERAGE(Data!B2:E2)`` filled down: one aggregate of one row (see _ROW_AGGREGATES)
         row_agg = (
             not own
@@ -250,7 +258,27 @@ class _FastBook:
             and areas[picks[0]][1][0] == areas[picks[0]][1][2]
             and re.fullmatch(r"=\s*[\w.]+\(\s*[^(),]+\)\s*", text) is not None
         )
-        return _FastPipe(func), picks, next(iter(names)) if row_agg else False, areas
+        return _FastPipe(func), picks, next(iter(names)) if row_agg else False, areas, None
+
+    def _shortcut_of(self, text: str, sheet: str, name: str, picks, areas):
+        """The shortcut of ``name`` for a formula that is ``=NAME(a,b,...)`` of references
+        only, its inputs (``picks``) in the order of the arguments, each of the shape the
+        shortcut takes (:data:`_SHORTCUT_SHAPES`); else None."""
+        m = re.fullmatch(r"=\s*([\w.]+)\(([^(),\"]+(?:,[^(),\"]+)*)\)\s*", text)
+        if m is None or m.group(1).upper() != name:
+            return None
+        args = [a.strip() for a in m.group(2).split(",")]
+        shapes = _SHORTCUT_SHAPES[name]
+        if len(args) != len(picks) or len(args) != len(shapes):
+            return None  # a literal, an omitted, a repeated or a further argument
+        for a, k, shape in zip(args, picks, shapes, strict=True):
+            sh, ref = _split_sheet(a)
+            if _parse_area(ref) != areas[k][1] or (sh or sheet).upper() != areas[k][0]:
+                return None
+            r1, c1, r2, c2 = areas[k][1]
+            if (shape == "cell" and (r1, c1) != (r2, c2)) or (r1 != r2 and c1 != c2):
+                return None
+        return self.shortcuts[name]
 
     def _name_text(self, sheet: str, name: str, depth: int) -> str:
         """What a defined name stands for, as text to put in its place.
@@ -346,6 +374,23 @@ class _FastBook:
                 and not (r1 <= a1 <= r2 and c1 <= b1 <= c2)
             ):
                 yield key
+
+    def _line_values(self, sid, r1, c1, r2, c2) -> list:
+        """The values of the cells of one row or column, as the file or the evaluation
+        holds them (None for an empty cell and for a cell of an array formula)."""
+        out = []
+        covered, arrays, formulas, res = self.covered, self.array_area, self.formulas, self.results
+        vals = self.values[sid]
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                key = (sid, r, c)
+                if key in covered or key in arrays:
+                    out.append(None)
+                elif key in formulas:
+                    out.append(res[key])
+                else:
+                    out.append(vals.get((r, c)))
+        return out
 
     def _area_value(self, sid, r1, c1, r2, c2):
         vals, res = self.values[sid], self.results
@@ -443,9 +488,15 @@ class _FastBook:
                     self._evaluate_cell(item, call)
 
     def _evaluate_cell(self, key, call) -> None:
-        func, ins, _t = self.compiled[key]
-        args = [self._area_value(*a) for a in ins]
+        func, ins, t = self.compiled[key]
         area = self.array_area.get(key)
+        shortcut = self.templates[t][4]
+        if shortcut is not None and area is None:
+            v = shortcut(*[self._line_values(*a) for a in ins])
+            if v is not None:
+                self.results[key] = v
+                return
+        args = [self._area_value(*a) for a in ins]
         if area is None:
             self.results[key] = call(key, func, args)
         else:
@@ -611,10 +662,99 @@ def _schedule(deps, groups):
     return order, set()
 
 
-def _evaluate_fast(pkg, scans, agglo, ev, tol, everything, pattern, book_name, log):
+def _positive_numbers(values: list) -> list[float] | None:
+    """Cell values as the floats a worksheet function reads, when every one is a finite
+    number above 0 (not a logical value); else None."""
+    out = []
+    for x in values:
+        t = type(x)
+        if t is float or t is np.float64 or t is int:
+            x = float(x)  # as the cell reaches the worksheet function
+        else:
+            return None
+        if not (0 < x < math.inf):
+            return None
+        out.append(x)
+    return out
+
+
+def _checked_call(func, *args, **kwargs):
+    """``call_checked(func, *args, **kwargs)`` as the worksheet function makes it (warnings
+    and floating-point flags ignored), its one value as a finite float, or None (an error
+    raised, any other result)."""
+    from ..conversion import call_checked
+
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            got = call_checked(func, *args, **kwargs)
+    except Exception:  # noqa: BLE001 - the registered function reports it
+        return None
+    got = np.asarray(got, dtype=float).reshape(-1) if type(got) is not float else [got]
+    if len(got) != 1 or not math.isfinite(got[0]):
+        return None
+    return float(got[0])
+
+
+def _lq_of_four_numbers(data: list, region_totals: list, industry_totals: list, grand_total: list):
+    """``=LQ(a,b,c,d)`` of four cells, as the registered LQ gives it when the four hold
+    numbers above 0 (its adapter reads them as numbers, calls
+    :func:`agglo_addin.conversion.call_checked` with ``location_quotient`` and the default
+    options, and turns a finite result into that number); None for anything else — text,
+    blanks, logical values, errors, zeros (a block of zeros is refused by the adapter),
+    negative numbers, an error raised, a result that is not a finite number — which the
+    registered function then computes and reports.  It spares the conversions of the
+    worksheet-function layers, about 100 µs a call; checked against the registered
+    function by ``tests/test_engine.py``."""
+    vals = _positive_numbers([*data, *region_totals, *industry_totals, *grand_total])
+    if vals is None:
+        return None
+    import agglo
+
+    return _checked_call(agglo.location_quotient, *vals, form="ratio", threshold=1.0, totals=True)
+
+
+def _hhi_of_a_line(values: list):
+    """``=HHI(B2:E2)`` (one row or column, no options), as the registered HHI gives it when
+    every cell holds a number above 0: ``hhi`` of the row read as one series, the total
+    rows screened by :func:`agglo_addin.conversion.call_checked` (a row equal to the sum of
+    the others raises, and the registered function then reports it); None otherwise, as
+    :func:`_lq_of_four_numbers`."""
+    vals = _positive_numbers(values)
+    if vals is None:
+        return None
+    import agglo
+
+    return _checked_call(agglo.hhi, np.array(vals, dtype=float), normalized=False,
+                         percent=False, totals="rows")  # fmt: skip
+
+
+# the shortcuts and what each argument must be: one cell, or one row or column
+_SHORTCUT_SHAPES = {"LQ": ("cell",) * 4, "LQRATIO": ("cell",) * 4, "HHI": ("line",)}
+
+
+def _shortcuts(registry) -> dict[str, Any]:
+    """NAME → shortcut of the registered Agglo functions that have one, when the function
+    registered under that name is the add-in's own (not one a caller passed instead)."""
+    if not registry:
+        return {}
+    try:
+        from ..declare import plain_registry
+    except ModuleNotFoundError:
+        return {}
+    own = plain_registry()
+    funcs = {"LQ": _lq_of_four_numbers, "LQRATIO": _lq_of_four_numbers, "HHI": _hhi_of_a_line}
+    return {
+        name: f
+        for name, f in funcs.items()
+        if name in registry and own.get(name) is not None and registry[name] is own[name]
+    }
+
+
+def _evaluate_fast(pkg, scans, agglo, ev, tol, everything, pattern, book_name, log, registry=None):
     """Evaluate with :class:`_FastBook`; raises ``_Fallback`` when it does not apply."""
     t0 = time.perf_counter()
-    fb = _FastBook(pkg, scans, pattern)
+    fb = _FastBook(pkg, scans, pattern, _shortcuts(registry))
     if everything:
         if any(fb.blocked):
             raise _Fallback("data tables to evaluate")
