@@ -1250,6 +1250,14 @@ _TOTAL_ROW = st.tuples(st.lists(st.integers(1, 50) | st.floats(0.5, 50), min_siz
 )  # fmt: skip
 
 
+# a region's industry, the region, the industry, the nation: an LQ both ways (columns
+# A to D in order, and A, C, B, D)
+_LQ_ROW = st.tuples(st.lists(st.integers(1, 10**6) | st.floats(0.01, 1e6), min_size=4,
+                             max_size=4), st.booleans()).map(
+    lambda t: (lambda v: [v[0], v[2], v[1], v[3]] if t[1] else v)(sorted(t[0]))
+)  # fmt: skip
+
+
 def _lq_book(path, rows):
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -1263,6 +1271,7 @@ def _lq_book(path, rows):
         ws.cell(r, 8, f'=LQ(A{r},B{r},C{r},D{r},"ratio")')  # not the shortcut's form
         ws.cell(r, 9, f"=HHI(A{r}:D{r})")
         ws.cell(r, 10, f"=HHI(A{r}:D{r},TRUE)")  # not the shortcut's form
+        ws.cell(r, 11, f"=LQ(A{r},C{r},B{r},D{r})")  # arguments not in the inputs' order
     wb.save(path)
 
 
@@ -1305,10 +1314,11 @@ def test_lq_and_hhi_of_plain_numbers_are_computed_directly_as_the_registered_fun
     odd = [[None, 1, 2, 3], ["x", 1, 2, 3], [-1, 2, 3, 4], [5, 0, 3, 4], [0, 7.5, 9, 100]]
     _lq_book(p, rows + total + odd)
     short, plain, used = _lq_with_and_without_shortcut(p, monkeypatch)
-    # F and G of the five rows of numbers, I of the four plain ones; H and J have a
+    # F, G and K of the five rows of numbers, I of the four plain ones; H and J have a
     # further argument
-    assert used.count(True) == 14
+    assert used.count(True) == 19
     assert short.values[("S", "F2")] == pytest.approx((12.5 / 40) / (300.25 / 2000))
+    assert short.values[("S", "K2")] == pytest.approx((12.5 / 300.25) / (40 / 2000))
     shares = np.array(rows[0]) / sum(rows[0])
     assert short.values[("S", "I2")] == pytest.approx(float((shares**2).sum()))
     _assert_identical(short, plain)
@@ -1317,8 +1327,8 @@ def test_lq_and_hhi_of_plain_numbers_are_computed_directly_as_the_registered_fun
 
 
 @settings(max_examples=60, deadline=None, database=None, derandomize=True)
-@given(rows=st.lists(st.one_of(st.lists(_LQ_ODD, min_size=4, max_size=4), _TOTAL_ROW),
-                     min_size=1, max_size=6))  # fmt: skip
+@given(rows=st.lists(st.one_of(st.lists(_LQ_ODD, min_size=4, max_size=4), _TOTAL_ROW,
+                               _LQ_ROW), min_size=1, max_size=6))  # fmt: skip
 def test_lq_shortcut_equals_the_registered_function_on_any_cells(tmp_path_factory, rows):
     """Numbers, zeros, negatives, huge and tiny values, blanks, text, logical values and
     errors: computed directly or by the registered LQ and HHI, the same values, changes,

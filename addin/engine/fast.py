@@ -261,9 +261,9 @@ class _FastBook:
         return _FastPipe(func), picks, next(iter(names)) if row_agg else False, areas, None
 
     def _shortcut_of(self, text: str, sheet: str, name: str, picks, areas):
-        """The shortcut of ``name`` for a formula that is ``=NAME(a,b,...)`` of references
-        only, its inputs (``picks``) in the order of the arguments, each of the shape the
-        shortcut takes (:data:`_SHORTCUT_SHAPES`); else None."""
+        """(shortcut of ``name``, which input gives each argument) for a formula that is
+        ``=NAME(a,b,...)`` of distinct references only, each of the shape the shortcut
+        takes (:data:`_SHORTCUT_SHAPES`); else None."""
         m = re.fullmatch(r"=\s*([\w.]+)\(([^(),\"]+(?:,[^(),\"]+)*)\)\s*", text)
         if m is None or m.group(1).upper() != name:
             return None
@@ -271,14 +271,18 @@ class _FastBook:
         shapes = _SHORTCUT_SHAPES[name]
         if len(args) != len(picks) or len(args) != len(shapes):
             return None  # a literal, an omitted, a repeated or a further argument
-        for a, k, shape in zip(args, picks, shapes, strict=True):
+        order = []  # formulas orders a compiled formula's inputs its own way
+        for a, shape in zip(args, shapes, strict=True):
             sh, ref = _split_sheet(a)
-            if _parse_area(ref) != areas[k][1] or (sh or sheet).upper() != areas[k][0]:
+            area = ((sh or sheet).upper(), _parse_area(ref))
+            hits = [j for j, k in enumerate(picks) if areas[k][:2] == area]
+            if len(hits) != 1:
                 return None
-            r1, c1, r2, c2 = areas[k][1]
+            r1, c1, r2, c2 = area[1]
             if (shape == "cell" and (r1, c1) != (r2, c2)) or (r1 != r2 and c1 != c2):
                 return None
-        return self.shortcuts[name]
+            order.append(hits[0])
+        return self.shortcuts[name], order
 
     def _name_text(self, sheet: str, name: str, depth: int) -> str:
         """What a defined name stands for, as text to put in its place.
@@ -492,7 +496,8 @@ class _FastBook:
         area = self.array_area.get(key)
         shortcut = self.templates[t][4]
         if shortcut is not None and area is None:
-            v = shortcut(*[self._line_values(*a) for a in ins])
+            fn, order = shortcut
+            v = fn(*[self._line_values(*ins[j]) for j in order])
             if v is not None:
                 self.results[key] = v
                 return
