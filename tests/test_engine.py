@@ -13,6 +13,8 @@ import pytest
 from agglo_addin import engine, xlsx
 from agglo_addin.xlsx import ExcelError
 from engine_switches import evaluate_cell_by_cell, use_full_model
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from openpyxl.worksheet.formula import ArrayFormula
 
@@ -1170,8 +1172,8 @@ def test_isaggloerror_sees_the_errors_of_agglo_formulas(tmp_path):
 @pytest.mark.parametrize("odd", [None, "text", True, "=1/0", "=A1*2"])
 def test_row_aggregates_in_one_reduction_equal_cell_by_cell(tmp_path, monkeypatch, name, odd):
     """``=F(A2:C2)`` filled down gives with one NumPy reduction what it gives cell by
-    cell and what formulas' own model gives; a row holding anything but numbers (or a
-    formula) sends the pattern cell by cell."""
+    cell and what formulas' own model gives, whole numbers among the doubles; a row
+    holding anything else is computed cell by cell."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "S"
@@ -1180,6 +1182,8 @@ def test_row_aggregates_in_one_reduction_equal_cell_by_cell(tmp_path, monkeypatc
         for c in range(1, 4):
             ws.cell(r, c, float(np.round(rng.normal(10, 5), 3)))
         ws.cell(r, 5, f"={name}(A{r}:C{r})")
+    for ref in ("A3", "C3", "B9", "A30", "B30", "C30"):  # whole numbers are stored as 12
+        ws[ref] = int(rng.integers(-20, 40))
     if odd is not None:
         ws["B17"] = odd
     p = tmp_path / "rows.xlsx"
@@ -1200,3 +1204,137 @@ def test_row_aggregates_in_one_reduction_equal_cell_by_cell(tmp_path, monkeypatc
     single, _full, _used = _fast_and_full(p, monkeypatch, registry={}, all_formulas=True)
     _assert_same(batched, single)
     assert batched.values == single.values
+
+
+_PLAIN = st.one_of(
+    st.integers(-(2**53) + 1, 2**53 - 1),
+    st.integers(-30, 30),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from([0, 0.0, -0.0, 1, 1.0, -1, 2.5, -2.5, 1e-300, 1e300]),
+)
+
+
+@pytest.mark.parametrize("name", sorted(engine.fast._ROW_AGGREGATES))
+@settings(max_examples=150, deadline=None, database=None, derandomize=True)
+@given(rows=st.integers(1, 12).flatmap(lambda w: st.lists(st.lists(_PLAIN, min_size=w,
+                                                                     max_size=w), min_size=1,
+                                                            max_size=6)))  # fmt: skip
+def test_row_aggregate_reduction_equals_formulas_cell_by_cell(name, rows):
+    """One reduction over rows of whole numbers and doubles (ties, -0.0, huge and tiny
+    values) gives each cell the very value, of the very type, formulas computes for it."""
+    from agglo_addin.engine.bridge import _compile_formula, _FastPipe, _to_python
+
+    width = len(rows[0])
+    func = _FastPipe(_compile_formula(f"={name}(A1:{xlsx.cell_ref(1, width)})", "S"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # overflow to inf: #NUM! on both ways
+        got = engine.fast._aggregate_rows(name, rows)
+        wants = [func(np.array([row], dtype=object)) for row in rows]
+    for row, g, want in zip(rows, got, wants, strict=True):
+        assert type(g) is type(want), (row, g, want)
+        assert repr(_to_python(g)) == repr(_to_python(want)), (row, g, want)
+
+
+_LQ_ODD = st.one_of(
+    st.floats(0.001, 1e6),
+    st.integers(0, 10**6),
+    st.sampled_from([0, 0.0, -1.5, -3, 1e-300, 1e300, None, "x", "12", " ", True, False]),
+    st.sampled_from(["=1/0", "=NA()", "=A1*0", '=""']),
+)
+
+
+# three numbers and their sum, somewhere in the row: a total row to HHI
+_TOTAL_ROW = st.tuples(st.lists(st.integers(1, 50) | st.floats(0.5, 50), min_size=3,
+                                max_size=3), st.integers(0, 3)).map(
+    lambda t: [*t[0][: t[1]], sum(t[0]), *t[0][t[1] :]]
+)  # fmt: skip
+
+
+# a region's industry, the region, the industry, the nation: an LQ both ways (columns
+# A to D in order, and A, C, B, D)
+_LQ_ROW = st.tuples(st.lists(st.integers(1, 10**6) | st.floats(0.01, 1e6), min_size=4,
+                             max_size=4), st.booleans()).map(
+    lambda t: (lambda v: [v[0], v[2], v[1], v[3]] if t[1] else v)(sorted(t[0]))
+)  # fmt: skip
+
+
+def _lq_book(path, rows):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    for r, row in enumerate(rows, start=2):
+        for c, v in enumerate(row, start=1):
+            if v is not None:
+                ws.cell(r, c, v)
+        ws.cell(r, 6, f"=LQ(A{r},B{r},C{r},D{r})")
+        ws.cell(r, 7, f"=LQRATIO(A{r},B{r},C$2,D$2)")
+        ws.cell(r, 8, f'=LQ(A{r},B{r},C{r},D{r},"ratio")')  # not the shortcut's form
+        ws.cell(r, 9, f"=HHI(A{r}:D{r})")
+        ws.cell(r, 10, f"=HHI(A{r}:D{r},TRUE)")  # not the shortcut's form
+        ws.cell(r, 11, f"=LQ(A{r},C{r},B{r},D{r})")  # arguments not in the inputs' order
+    wb.save(path)
+
+
+def _lq_with_and_without_shortcut(path, monkeypatch):
+    used = []
+
+    def spy(real):
+        def shortcut(*a):
+            got = real(*a)
+            used.append(got is not None)
+            return got
+
+        return shortcut
+
+    with monkeypatch.context() as mp:
+        for name in ("_lq_of_four_numbers", "_hhi_of_a_line"):
+            mp.setattr(engine.fast, name, spy(getattr(engine.fast, name)))
+        short = _evaluate(path, registry=_real_registry(), all_formulas=True)
+    with monkeypatch.context() as mp:
+        mp.setattr(engine.fast, "_shortcuts", lambda registry: {})
+        plain = _evaluate(path, registry=_real_registry(), all_formulas=True)
+    return short, plain, used
+
+
+def _assert_identical(a, b):
+    assert {k: (type(v), repr(v)) for k, v in a.values.items()} == {
+        k: (type(v), repr(v)) for k, v in b.values.items()
+    }
+    assert [c.as_dict() for c in a.changes] == [c.as_dict() for c in b.changes]
+    assert [p.as_dict() for p in a.problems] == [p.as_dict() for p in b.problems]
+    assert a.warnings == b.warnings
+
+
+def test_lq_and_hhi_of_plain_numbers_are_computed_directly_as_the_registered_functions(
+    tmp_path, monkeypatch
+):
+    p = tmp_path / "lq.xlsx"
+    rows = [[12.5, 40, 300.25, 2000], [3, 10, 50, 400.5], [1, 7.5, 9, 100], [1.5, 2, 3, 4]]
+    total = [[1, 2, 3, 6]]  # an LQ, but 6 = 1 + 2 + 3 is a total row to HHI
+    odd = [[None, 1, 2, 3], ["x", 1, 2, 3], [-1, 2, 3, 4], [5, 0, 3, 4], [0, 7.5, 9, 100]]
+    _lq_book(p, rows + total + odd)
+    short, plain, used = _lq_with_and_without_shortcut(p, monkeypatch)
+    # F, G and K of the five rows of numbers, I of the four plain ones; H and J have a
+    # further argument
+    assert used.count(True) == 19
+    assert short.values[("S", "F2")] == pytest.approx((12.5 / 40) / (300.25 / 2000))
+    assert short.values[("S", "K2")] == pytest.approx((12.5 / 300.25) / (40 / 2000))
+    shares = np.array(rows[0]) / sum(rows[0])
+    assert short.values[("S", "I2")] == pytest.approx(float((shares**2).sum()))
+    _assert_identical(short, plain)
+    assert any(q.cell == "I6" for q in plain.problems)  # the total row, reported both ways
+    assert len(plain.problems) >= 10  # the odd rows are reported, the same both ways
+
+
+@settings(max_examples=60, deadline=None, database=None, derandomize=True)
+@given(rows=st.lists(st.one_of(st.lists(_LQ_ODD, min_size=4, max_size=4), _TOTAL_ROW,
+                               _LQ_ROW), min_size=1, max_size=6))  # fmt: skip
+def test_lq_shortcut_equals_the_registered_function_on_any_cells(tmp_path_factory, rows):
+    """Numbers, zeros, negatives, huge and tiny values, blanks, text, logical values and
+    errors: computed directly or by the registered LQ and HHI, the same values, changes,
+    problems and warnings."""
+    p = tmp_path_factory.mktemp("lq") / "lq.xlsx"
+    _lq_book(p, rows)
+    with pytest.MonkeyPatch.context() as mp:
+        short, plain, _used = _lq_with_and_without_shortcut(p, mp)
+    _assert_identical(short, plain)

@@ -825,6 +825,9 @@ class _Fallback(Exception):
 
 def _to_formulas_value(v: Any) -> Any:
     """A cached cell value → what ``formulas`` holds for it in a range."""
+    t = type(v)
+    if t is float or t is int or t is str or t is bool:  # the common cases first
+        return v
     import schedula as sh
     from formulas.tokens.operand import Error
 

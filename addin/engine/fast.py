@@ -22,6 +22,7 @@ it: see :mod:`agglo_addin.keep_cached`.)
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import time
@@ -71,9 +72,12 @@ _CELL_DEPENDENT = re.compile(
 class _FastBook:
     """Formula cells and values of a workbook, evaluated without ``ExcelModel``."""
 
-    def __init__(self, pkg, scans, pattern):
+    def __init__(self, pkg, scans, pattern, shortcuts=None):
         self.scans = scans
         self.pattern = pattern
+        #: NAME → :func:`_lq_of_four_numbers`-like function for the Agglo functions
+        #: computed directly for plain numbers (:func:`_shortcuts`)
+        self.shortcuts = shortcuts or {}
         self.sheet_index = {s.info.name.upper(): i for i, s in enumerate(scans)}
         self.formulas: dict[tuple[int, int, int], FormulaCell] = {}
         self.rows_by_col: list[dict[int, list[int]]] = []
@@ -239,7 +243,12 @@ class _FastBook:
             areas[k][1][0] == areas[k][1][2] and areas[k][1][1] == areas[k][1][3] for k in picks
         )
         if not own and single and names <= _ELEMENTWISE:
-            return _FastPipe(func), picks, True, areas
+            return _FastPipe(func), picks, True, areas, None
+        shortcut = None
+        if not own and len(names) == 1 and next(iter(names)) in self.shortcuts:
+            shortcut = self._shortcut_of(text, sheet, next(iter(names)), picks, areas)
+        if shortcut is not None:
+            return _FastPipe(func), picks, False, areas, shortcut
         # ``=AVERAGE(Data!B2:E2)`` filled down: one aggregate of one row (see _ROW_AGGREGATES)
         row_agg = (
             not own
@@ -249,7 +258,31 @@ class _FastBook:
             and areas[picks[0]][1][0] == areas[picks[0]][1][2]
             and re.fullmatch(r"=\s*[\w.]+\(\s*[^(),]+\)\s*", text) is not None
         )
-        return _FastPipe(func), picks, next(iter(names)) if row_agg else False, areas
+        return _FastPipe(func), picks, next(iter(names)) if row_agg else False, areas, None
+
+    def _shortcut_of(self, text: str, sheet: str, name: str, picks, areas):
+        """(shortcut of ``name``, which input gives each argument) for a formula that is
+        ``=NAME(a,b,...)`` of distinct references only, each of the shape the shortcut
+        takes (:data:`_SHORTCUT_SHAPES`); else None."""
+        m = re.fullmatch(r"=\s*([\w.]+)\(([^(),\"]+(?:,[^(),\"]+)*)\)\s*", text)
+        if m is None or m.group(1).upper() != name:
+            return None
+        args = [a.strip() for a in m.group(2).split(",")]
+        shapes = _SHORTCUT_SHAPES[name]
+        if len(args) != len(picks) or len(args) != len(shapes):
+            return None  # a literal, an omitted, a repeated or a further argument
+        order = []  # formulas orders a compiled formula's inputs its own way
+        for a, shape in zip(args, shapes, strict=True):
+            sh, ref = _split_sheet(a)
+            area = ((sh or sheet).upper(), _parse_area(ref))
+            hits = [j for j, k in enumerate(picks) if areas[k][:2] == area]
+            if len(hits) != 1:
+                return None
+            r1, c1, r2, c2 = area[1]
+            if (shape == "cell" and (r1, c1) != (r2, c2)) or (r1 != r2 and c1 != c2):
+                return None
+            order.append(hits[0])
+        return self.shortcuts[name], order
 
     def _name_text(self, sheet: str, name: str, depth: int) -> str:
         """What a defined name stands for, as text to put in its place.
@@ -312,8 +345,6 @@ class _FastBook:
 
     # -- evaluating -----------------------------------------------------------------------
     def _formula_cells_in(self, sid, r1, c1, r2, c2):
-        import bisect
-
         if r1 == r2 and c1 == c2:  # one cell
             key = (sid, r1, c1)
             if key in self.formulas:
@@ -328,6 +359,11 @@ class _FastBook:
             cols = [c for c in range(c1, c2 + 1) if c in by_col]
         for c in cols:
             rows = by_col[c]
+            if r1 == r2:  # one row: at most one cell of this column
+                i = bisect.bisect_left(rows, r1)
+                if i < len(rows) and rows[i] == r1:
+                    yield (sid, r1, c)
+                continue
             lo = bisect.bisect_left(rows, r1)
             hi = bisect.bisect_right(rows, r2)
             for r in rows[lo:hi]:
@@ -342,6 +378,23 @@ class _FastBook:
                 and not (r1 <= a1 <= r2 and c1 <= b1 <= c2)
             ):
                 yield key
+
+    def _line_values(self, sid, r1, c1, r2, c2) -> list:
+        """The values of the cells of one row or column, as the file or the evaluation
+        holds them (None for an empty cell and for a cell of an array formula)."""
+        out = []
+        covered, arrays, formulas, res = self.covered, self.array_area, self.formulas, self.results
+        vals = self.values[sid]
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                key = (sid, r, c)
+                if key in covered or key in arrays:
+                    out.append(None)
+                elif key in formulas:
+                    out.append(res[key])
+                else:
+                    out.append(vals.get((r, c)))
+        return out
 
     def _area_value(self, sid, r1, c1, r2, c2):
         vals, res = self.values[sid], self.results
@@ -391,6 +444,7 @@ class _FastBook:
         """
         res = self.results
         compiled = self.compiled
+        formulas, covered = self.formulas, self.covered
         deps: dict[tuple[int, int, int], list[tuple[int, int, int]]] = {}
         stack = [k for k in starts if k not in res]
         while stack:
@@ -403,7 +457,19 @@ class _FastBook:
                 if fc is None:
                     raise _Fallback("an array formula is needed")
                 got = compiled[key] = self.compile(key[0], fc)
-            d = [k for a in got[1] for k in self._formula_cells_in(*a) if k not in res]
+            d = []
+            for a in got[1]:
+                sid, r1, c1, r2, c2 = a
+                if r1 == r2 and c1 == c2:  # one cell: the common case, looked up here
+                    k = (sid, r1, c1)
+                    if k not in formulas:
+                        k = covered.get(k)
+                        if k is None:
+                            continue
+                    if k not in res:
+                        d.append(k)
+                else:
+                    d.extend(k for k in self._formula_cells_in(*a) if k not in res)
             deps[key] = d
             stack.extend(k for k in d if k not in deps)
         groups: dict[str, list[tuple[int, int, int]]] = {}
@@ -426,9 +492,16 @@ class _FastBook:
                     self._evaluate_cell(item, call)
 
     def _evaluate_cell(self, key, call) -> None:
-        func, ins, _t = self.compiled[key]
-        args = [self._area_value(*a) for a in ins]
+        func, ins, t = self.compiled[key]
         area = self.array_area.get(key)
+        shortcut = self.templates[t][4]
+        if shortcut is not None and area is None:
+            fn, order = shortcut
+            v = fn(*[self._line_values(*ins[j]) for j in order])
+            if v is not None:
+                self.results[key] = v
+                return
+        args = [self._area_value(*a) for a in ins]
         if area is None:
             self.results[key] = call(key, func, args)
         else:
@@ -438,27 +511,35 @@ class _FastBook:
 
     def _evaluate_rows(self, members, call, name: str) -> None:
         """``=F(row)`` filled down (F in _ROW_AGGREGATES): one NumPy reduction over the
-        rows when every cell they read holds a finite number; otherwise cell by cell."""
-        res, compiled = self.results, self.compiled
-        rows = []
+        rows whose cells all hold finite numbers (:func:`_aggregate_rows`); the other
+        rows cell by cell."""
+        res, compiled, formulas = self.results, self.compiled, self.formulas
+        batch, rows = [], []
         for m in members:
-            area = compiled[m][1][0]
-            if any(True for _ in self._formula_cells_in(*area)):
-                rows = None  # reads formula results: cell by cell keeps their order
-                break
-            vals = self.values[area[0]]
-            row = [vals.get((area[1], c)) for c in range(area[2], area[4] + 1)]
-            if not all(type(x) is float and math.isfinite(x) for x in row):
-                rows = None  # empty, text, logical or error cells: Excel's rules apply
-                break
-            rows.append(row)
-        if not rows:
-            for m in members:
+            sid, r, c1, _r2, c2 = compiled[m][1][0]
+            vals = self.values[sid]
+            row = []
+            for c in range(c1, c2 + 1):
+                k = (sid, r, c)
+                if k in formulas and k not in self.array_area:
+                    x = res[k]
+                elif k in self.covered or k in self.array_area:
+                    row = None  # a cell of an array formula: cell by cell
+                    break
+                else:
+                    x = vals.get((r, c))
+                if not _plain_number(x):
+                    row = None  # empty, text, logical or error cells: Excel's rules apply
+                    break
+                row.append(x)
+            if row is None:
                 self._evaluate_cell(m, call)
-            return
-        got = _ROW_AGGREGATES[name](np.array(rows, dtype=float), axis=1)
-        for m, x in zip(members, got.tolist(), strict=True):
-            res[m] = x
+            else:
+                batch.append(m)
+                rows.append(row)
+        if batch:
+            for m, x in zip(batch, _aggregate_rows(name, rows), strict=True):
+                res[m] = x
 
     def _evaluate_group(self, members, call) -> None:
         """One call for all cells of an element-wise pattern (columns of inputs)."""
@@ -468,20 +549,23 @@ class _FastBook:
             return self._evaluate_rows(members, call, kind)
         func = compiled[members[0]][0]
         n = len(members)
+        covered, values = self.covered, self.values
+        ins = [compiled[m][1] for m in members]
         cols = []
-        for j in range(len(compiled[members[0]][1])):
+        for j in range(len(ins[0])):
             col = np.empty((n, 1), object)
-            for i, m in enumerate(members):
-                sid, r, c, _r2, _c2 = compiled[m][1][j]
+            flat = col[:, 0]
+            for i, inputs in enumerate(ins):
+                sid, r, c, _r2, _c2 = inputs[j]
                 k = (sid, r, c)
-                if k in self.covered:  # a cell of an array formula: cell by cell
+                if k in covered:  # a cell of an array formula: cell by cell
                     for m2 in members:
                         self._evaluate_cell(m2, call)
                     return
                 if k in formulas:
-                    col[i, 0] = res[k]
+                    flat[i] = res[k]
                 else:
-                    col[i, 0] = _to_formulas_value(self.values[sid].get((r, c)))
+                    flat[i] = _to_formulas_value(values[sid].get((r, c)))
             cols.append(col)
         try:
             v = func(*cols)
@@ -508,26 +592,53 @@ _ELEMENTWISE = frozenset(
 )
 # Aggregates of one row computed for a whole pattern with NumPy (``=AVERAGE(B2:E2)``
 # filled down), when every cell holds a finite number: what Excel gives then
-_ROW_AGGREGATES = {"SUM": np.sum, "AVERAGE": np.mean, "MAX": np.max, "MIN": np.min}
+_ROW_AGGREGATES = {"SUM": np.sum, "AVERAGE": np.mean, "MAX": np.argmax, "MIN": np.argmin}
+_INT_EXACT = 2**53
+
+
+def _plain_number(x: Any) -> bool:
+    """A finite number (not a logical value) that a double holds exactly."""
+    t = type(x)
+    if t is float or t is np.float64:
+        return math.isfinite(x)
+    return t is int and -_INT_EXACT < x < _INT_EXACT
+
+
+def _aggregate_rows(name: str, rows: list[list]) -> list:
+    """``name`` (a key of :data:`_ROW_AGGREGATES`) of each row of plain numbers
+    (:func:`_plain_number`), each value what ``formulas`` gives for that one cell.
+
+    Its SUM and AVERAGE add the row as doubles (``np.sum``, ``np.mean``; a NumPy
+    double comes back), as one reduction along the rows does; its MAX and MIN are
+    Python's ``max``/``min``, which return the first largest (smallest) element itself,
+    an ``int`` staying an ``int``: ``argmax``/``argmin`` pick that same element (the
+    doubles compare as the numbers do, exactly below 2**53).
+    """
+    fn = _ROW_AGGREGATES[name]
+    if len({len(r) for r in rows}) != 1:  # rows of different lengths: one at a time
+        return [_aggregate_rows(name, [r])[0] for r in rows]
+    got = fn(np.array(rows, dtype=float), axis=1)
+    if name in ("MAX", "MIN"):
+        return [r[i] for r, i in zip(rows, got.tolist(), strict=True)]
+    return list(got)
 
 
 def _schedule(deps, groups):
     """Order of evaluation: ([("g", pattern) | ("c", cell)], set()) or (None, patterns
     to compute cell by cell because they depend on themselves or sit in a cycle)."""
-    group_of = {k: t for t, m in groups.items() for k in m}
-
-    def node(k):
-        t = group_of.get(k)
-        return ("g", t) if t is not None else ("c", k)
-
+    node = {k: ("c", k) for k in deps}  # every cell a cell depends on is in deps
+    for t, m in groups.items():
+        g = ("g", t)
+        for k in m:
+            node[k] = g
     indeg: dict[tuple, int] = {}
     succ: dict[tuple, set] = {}
     self_loops = set()
     for k, d in deps.items():
-        a = node(k)
+        a = node[k]
         indeg.setdefault(a, 0)
         for j in d:
-            b = node(j)
+            b = node[j]
             if b == a:
                 if a[0] == "g":
                     self_loops.add(a[1])
@@ -556,10 +667,99 @@ def _schedule(deps, groups):
     return order, set()
 
 
-def _evaluate_fast(pkg, scans, agglo, ev, tol, everything, pattern, book_name, log):
+def _positive_numbers(values: list) -> list[float] | None:
+    """Cell values as the floats a worksheet function reads, when every one is a finite
+    number above 0 (not a logical value); else None."""
+    out = []
+    for x in values:
+        t = type(x)
+        if t is float or t is np.float64 or t is int:
+            x = float(x)  # as the cell reaches the worksheet function
+        else:
+            return None
+        if not (0 < x < math.inf):
+            return None
+        out.append(x)
+    return out
+
+
+def _checked_call(func, *args, **kwargs):
+    """``call_checked(func, *args, **kwargs)`` as the worksheet function makes it (warnings
+    and floating-point flags ignored), its one value as a finite float, or None (an error
+    raised, any other result)."""
+    from ..conversion import call_checked
+
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            got = call_checked(func, *args, **kwargs)
+    except Exception:  # noqa: BLE001 - the registered function reports it
+        return None
+    got = np.asarray(got, dtype=float).reshape(-1) if type(got) is not float else [got]
+    if len(got) != 1 or not math.isfinite(got[0]):
+        return None
+    return float(got[0])
+
+
+def _lq_of_four_numbers(data: list, region_totals: list, industry_totals: list, grand_total: list):
+    """``=LQ(a,b,c,d)`` of four cells, as the registered LQ gives it when the four hold
+    numbers above 0 (its adapter reads them as numbers, calls
+    :func:`agglo_addin.conversion.call_checked` with ``location_quotient`` and the default
+    options, and turns a finite result into that number); None for anything else — text,
+    blanks, logical values, errors, zeros (a block of zeros is refused by the adapter),
+    negative numbers, an error raised, a result that is not a finite number — which the
+    registered function then computes and reports.  It spares the conversions of the
+    worksheet-function layers, about 100 µs a call; checked against the registered
+    function by ``tests/test_engine.py``."""
+    vals = _positive_numbers([*data, *region_totals, *industry_totals, *grand_total])
+    if vals is None:
+        return None
+    import agglo
+
+    return _checked_call(agglo.location_quotient, *vals, form="ratio", threshold=1.0, totals=True)
+
+
+def _hhi_of_a_line(values: list):
+    """``=HHI(B2:E2)`` (one row or column, no options), as the registered HHI gives it when
+    every cell holds a number above 0: ``hhi`` of the row read as one series, the total
+    rows screened by :func:`agglo_addin.conversion.call_checked` (a row equal to the sum of
+    the others raises, and the registered function then reports it); None otherwise, as
+    :func:`_lq_of_four_numbers`."""
+    vals = _positive_numbers(values)
+    if vals is None:
+        return None
+    import agglo
+
+    return _checked_call(agglo.hhi, np.array(vals, dtype=float), normalized=False,
+                         percent=False, totals="rows")  # fmt: skip
+
+
+# the shortcuts and what each argument must be: one cell, or one row or column
+_SHORTCUT_SHAPES = {"LQ": ("cell",) * 4, "LQRATIO": ("cell",) * 4, "HHI": ("line",)}
+
+
+def _shortcuts(registry) -> dict[str, Any]:
+    """NAME → shortcut of the registered Agglo functions that have one, when the function
+    registered under that name is the add-in's own (not one a caller passed instead)."""
+    if not registry:
+        return {}
+    try:
+        from ..declare import plain_registry
+    except ModuleNotFoundError:
+        return {}
+    own = plain_registry()
+    funcs = {"LQ": _lq_of_four_numbers, "LQRATIO": _lq_of_four_numbers, "HHI": _hhi_of_a_line}
+    return {
+        name: f
+        for name, f in funcs.items()
+        if name in registry and own.get(name) is not None and registry[name] is own[name]
+    }
+
+
+def _evaluate_fast(pkg, scans, agglo, ev, tol, everything, pattern, book_name, log, registry=None):
     """Evaluate with :class:`_FastBook`; raises ``_Fallback`` when it does not apply."""
     t0 = time.perf_counter()
-    fb = _FastBook(pkg, scans, pattern)
+    fb = _FastBook(pkg, scans, pattern, _shortcuts(registry))
     if everything:
         if any(fb.blocked):
             raise _Fallback("data tables to evaluate")
@@ -592,16 +792,17 @@ def _evaluate_fast(pkg, scans, agglo, ev, tol, everything, pattern, book_name, l
     ev.n_evaluated = len(fb.results)
     res = fb.results
     arrays = fb.array_area
-    for key in sorted(
-        res,
-        key=lambda k: (names[k[0]], ref_of(k) if k in arrays else xlsx.cell_ref(k[1], k[2])),
-    ):
-        if key in fb.array_area:
+    cell_ref = xlsx.cell_ref
+    # in the order of (sheet, cell reference as text): each cell's reference made once
+    refs = [(names[k[0]], ref_of(k) if k in arrays else cell_ref(k[1], k[2]), k) for k in res]
+    refs.sort(key=lambda t: t[:2])
+    for _name, ref, key in refs:
+        if key in arrays:
             node = node_name(key)
             _collect_cell(ev, scans[key[0]], node, {node: res[key]}, agglo_nodes, log, tol, pkg,
                           scans)  # fmt: skip
             continue
         node = node_name(key) if key in agglo_keys else ""
-        _collect_single(ev, scans[key[0]], key, res[key], agglo_nodes, node, log, tol, scans)
+        _collect_single(ev, scans[key[0]], ref, res[key], agglo_nodes, node, log, tol, scans)
     _collect_warnings(ev, log)
     return ev

@@ -165,18 +165,12 @@ _CANONICAL: dict[tuple, str] = {}
 
 
 def _plan_of(val: str, sheet: str):
-    """(plan, skeleton, digit runs) of a formula text, or None (use the slow path)."""
-    key = (val, sheet)
-    got = _PLAN_OF_TEXT.get(key, _MISSING)
-    if got is _MISSING:  # the same text is analysed for its references, then compiled
-        if len(_PLAN_OF_TEXT) > 131072:
-            _PLAN_OF_TEXT.clear()
-        got = _PLAN_OF_TEXT[key] = _plan_of_text(val, sheet)
-    return got
+    """(plan, skeleton, digit runs) of a formula text, or None (use the slow path).
 
-
-_PLAN_OF_TEXT: dict[tuple[str, str], Any] = {}
-_MISSING = object()
+    Not kept per text: the plan is kept per skeleton, and what is left per text (one
+    split of its digit runs) costs less than keeping it for every formula of a large
+    workbook."""
+    return _plan_of_text(val, sheet)
 
 
 def _plan_of_text(val: str, sheet: str):

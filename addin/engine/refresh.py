@@ -11,7 +11,7 @@ from typing import Any
 
 from .. import xlsx
 from ..xlsx import Limits, RefusedError
-from .evaluate import evaluate_package
+from .evaluate import _cyclic_gc, evaluate_package
 from .results import CellChange, Evaluation, Problem, values_close
 
 __all__ = ["Report", "refresh_workbook"]
@@ -90,6 +90,16 @@ def refresh_workbook(
     :mod:`agglo_addin.safe_write` says.  Refusals are reported with status
     ``"refused"`` and leave every file untouched.
     """
+    with _cyclic_gc(False):  # many objects, no cycles: see evaluate._cyclic_gc
+        return _refresh(
+            path, out, check, backup, tolerance, limits, registry, progress, all_formulas,
+            recalc_on_open,
+        )  # fmt: skip
+
+
+def _refresh(
+    path, out, check, backup, tolerance, limits, registry, progress, all_formulas, recalc_on_open
+) -> Report:
     t0 = time.perf_counter()
     src = Path(path)
     rep = Report(path=str(src), status="unchanged")

@@ -140,18 +140,20 @@ def _collect_cell(ev, scan, node, sol, agglo_nodes, log, tol, pkg, scans) -> Non
             cref = xlsx.cell_ref(r1 + i, c1 + j)
             old = fc.cached if (i, j) == (0, 0) else scan.covered_values.get(cref)
             new = _to_python(arr[i, j])
-            _record(ev, patch, sheet, cref, formula, old, new, (i, j) == (0, 0), tol)
+            _record(ev, patch, sheet, cref, lambda: formula, old, new, (i, j) == (0, 0), tol)
     if is_agglo and messages:
         ev.problems.append(Problem(sheet, anchor, formula, "; ".join(dict.fromkeys(messages))))
 
 
-def _record(ev, patch, sheet, cref, formula, old, new, anchor: bool, tol) -> None:
-    """Record one computed cell: its value, a change, a problem."""
+def _record(ev, patch, sheet, cref, formula_of, old, new, anchor: bool, tol) -> None:
+    """Record one computed cell: its value, a change, a problem (``formula_of()``: the
+    formula's text, only asked for when a problem names it)."""
     ev.values[(sheet, cref)] = new
     if type(new) is ExcelError:
         code = str(new)
         if code in _NOT_EVALUABLE and not (isinstance(old, ExcelError) and str(old) == code):
             if anchor:
+                formula = formula_of()
                 why = _NOT_EVALUABLE[code]
                 if code == "#REF!" and ("'" in sheet or "''" in (formula or "")):
                     why = "a sheet name with an apostrophe, which the full evaluator cannot read"
@@ -164,21 +166,26 @@ def _record(ev, patch, sheet, cref, formula, old, new, anchor: bool, tol) -> Non
         ev.changes.append(CellChange(sheet, cref, old, new))
 
 
-def _collect_single(ev, scan, key, value, agglo_nodes, node, log, tol, scans) -> None:
+def _collect_single(ev, scan, ref, value, agglo_nodes, node, log, tol, scans) -> None:
     """:func:`_collect_cell` for one ordinary formula cell (what the fast evaluator has)."""
     sheet = scan.info.name
-    fc = scan.formulas.get(xlsx.cell_ref(key[1], key[2]))
+    fc = scan.formulas.get(ref)
     if fc is None:
         return
-    formula = _text_of(scans, sheet, fc)
     patch = ev.patches.get(scan.info.part)
     if patch is None:
         patch = ev.patches[scan.info.part] = SheetPatch()
-    _record(ev, patch, sheet, fc.ref, formula, fc.cached, _to_python(value), True, tol)
+
+    def formula_of() -> str | None:
+        return _text_of(scans, sheet, fc)
+
+    _record(ev, patch, sheet, fc.ref, formula_of, fc.cached, _to_python(value), True, tol)
     if node in agglo_nodes:
         messages = [m for r in log.get(node, ()) for m in r.messages]
         if messages:
-            ev.problems.append(Problem(sheet, fc.ref, formula, "; ".join(dict.fromkeys(messages))))
+            ev.problems.append(
+                Problem(sheet, fc.ref, formula_of(), "; ".join(dict.fromkeys(messages)))
+            )
 
 
 def _outer_call_only(formula: str | None) -> bool:
