@@ -849,7 +849,7 @@ def _check_total_rows(
         kind = kinds.get(i, "total")
         zh_word, en_word = _REASONS.get(kind, _REASONS["total"])
         col = axis_word == "column"
-        pos_zh, pos_en = _m.where(name, None, i) if col else _m.where(name, i)
+        pos_zh, pos_en = _total_position(matrix, name, i, col)
         if kind == "family":
             why_zh = f"（不小于其余各{'列' if col else '行'}之和，且同属一个指标）"
             why_en = f"at least the sum of the other {axis_word}s, all under one indicator"
@@ -868,6 +868,24 @@ def _check_total_rows(
             raise AggloValueError(msg)
         warnings.warn(msg, TotalRowWarning, stacklevel=3)
     return found_list
+
+
+def _total_position(matrix: np.ndarray, name: str, i: int, col: bool) -> tuple[str, str]:
+    """Where row (or column) ``i`` of ``matrix`` is on the sheet: through the layout the
+    host recorded for argument ``name`` (header rows and label columns counted; a row of
+    cells flattened to a column of values), else counted from the argument's start."""
+    found = None
+    if matrix.ndim == 2:
+        if col:  # a column is named by its first cell where the sheet is known
+            if _m.origin_of(name) is not None:
+                found = _m.position_of(name, (0, i), matrix.shape[::-1])
+        else:
+            found = _m.position_of(name, (i, 0), matrix.shape)
+            if found is None and matrix.shape[1] == 1:
+                found = _m.position_of(name, (i,), (matrix.shape[0],))
+    if found is not None:
+        return found
+    return _m.where(name, None, i) if col else _m.where(name, i)
 
 
 def _row_label_kinds(labels: Sequence[Any]) -> dict[int, str]:

@@ -1338,3 +1338,32 @@ def test_lq_shortcut_equals_the_registered_function_on_any_cells(tmp_path_factor
     with pytest.MonkeyPatch.context() as mp:
         short, plain, _used = _lq_with_and_without_shortcut(p, mp)
     _assert_identical(short, plain)
+
+
+def test_a_column_of_numbers_is_read_with_the_labels_beside_it(tmp_path):
+    """=HHI(B3:B6) over three items of one indicator and a 合计 row that is not their sum:
+    the engine reads the row labels in column A and refuses, naming B6; the one-row
+    shortcut never takes a column."""
+    p = tmp_path / "family.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    for row in [
+        ["指标", "2019年"],
+        ["房地产开发投资额(亿元)", 4231.38],
+        ["房地产开发住宅投资额(亿元)", 2318.13],
+        ["房地产开发办公楼投资额(亿元)", 689.36],
+        ["房地产开发商业营业用房投资额(亿元)", 457.23],
+        ["合计", 7696.1],
+    ]:
+        ws.append(row)
+    ws["D2"] = "=HHI(B3:B6)"  # three items and the 合计 row
+    ws["D3"] = "=HHI(B2:B5)"  # the indicator's total above three of its items
+    ws["D4"] = "=HHI(B3:B5)"  # the items alone: a number
+    wb.save(p)
+    ev = _evaluate(p, registry=_real_registry())
+    msgs = {q.cell: q.reason for q in ev.problems}
+    assert "B6" in msgs.get("D2", ""), ev.problems
+    assert "B2" in msgs.get("D3", ""), ev.problems
+    shares = np.array([2318.13, 689.36, 457.23]) / 3464.72
+    assert ev.values[("S", "D4")] == pytest.approx(float((shares**2).sum()))

@@ -524,6 +524,17 @@ def test_checks_inside_agglo_name_the_cell_of_a_labelled_selection():
     assert "Data!C4为空" in msg, msg
 
 
+def test_a_total_at_the_end_of_a_row_is_named_by_its_cell():
+    """=HHI(Data!B9:E9) whose last value is the sum of the others: the cell is E9, not a
+    cell counted down the rows from B9."""
+    caller = _Sheet([], "=HHI(Data!B9:E9)")
+    msg = cv.error_message_of(REGISTRY["HHI"]([[1.0, 2.0, 3.0, 6.0]], None, None, caller))
+    assert "Data!E9" in msg, msg
+    assert "B12" not in msg, msg
+    msg = cv.error_message_of(REGISTRY["HHI"]([[1.0, 2.0, 3.0, 6.0]]))
+    assert "第1行第4列" in msg, msg
+
+
 def _arity(measure: str) -> int:
     import inspect
 

@@ -279,7 +279,9 @@ class _FastBook:
             if len(hits) != 1:
                 return None
             r1, c1, r2, c2 = area[1]
-            if (shape == "cell" and (r1, c1) != (r2, c2)) or (r1 != r2 and c1 != c2):
+            # a "line" is one row: a column of two rows or more goes through the registered
+            # function, which also reads the row labels beside it (units, totals)
+            if (shape == "cell" and (r1, c1) != (r2, c2)) or r1 != r2:
                 return None
             order.append(hits[0])
         return self.shortcuts[name], order
@@ -734,7 +736,7 @@ def _hhi_of_a_line(values: list):
                          percent=False, totals="rows")  # fmt: skip
 
 
-# the shortcuts and what each argument must be: one cell, or one row or column
+# the shortcuts and what each argument must be: one cell, or one row
 _SHORTCUT_SHAPES = {"LQ": ("cell",) * 4, "LQRATIO": ("cell",) * 4, "HHI": ("line",)}
 
 
