@@ -64,3 +64,16 @@ def years_grid() -> list[list[object]]:
     grid[3][2] = f"{grid[3][2]}①"  # 苏州市 2021 carries a footnote mark
     grid.append(["合  计", *_fmt(values.sum(axis=0))])
     return grid
+
+
+#: An indicator above three of its items, and a 合计 row (NBS 主要城市年度数据, 上海, 2019:
+#: real values; the items listed are not all of the indicator's items, so the indicator
+#: is more than their sum; the 合计 row is not their sum either).
+REAL_ESTATE_2019 = [
+    ["指标", "2019年"],
+    ["房地产开发投资额(亿元)", 4231.38],
+    ["房地产开发住宅投资额(亿元)", 2318.13],
+    ["房地产开发办公楼投资额(亿元)", 689.36],
+    ["房地产开发商业营业用房投资额(亿元)", 457.23],
+    ["合计", 7696.1],
+]

@@ -1344,18 +1344,13 @@ def test_a_column_of_numbers_is_read_with_the_labels_beside_it(tmp_path):
     """=HHI(B3:B6) over three items of one indicator and a 合计 row that is not their sum:
     the engine reads the row labels in column A and refuses, naming B6; the one-row
     shortcut never takes a column."""
+    from _yearbook_grids import REAL_ESTATE_2019
+
     p = tmp_path / "family.xlsx"
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "S"
-    for row in [
-        ["指标", "2019年"],
-        ["房地产开发投资额(亿元)", 4231.38],
-        ["房地产开发住宅投资额(亿元)", 2318.13],
-        ["房地产开发办公楼投资额(亿元)", 689.36],
-        ["房地产开发商业营业用房投资额(亿元)", 457.23],
-        ["合计", 7696.1],
-    ]:
+    for row in REAL_ESTATE_2019:
         ws.append(row)
     ws["D2"] = "=HHI(B3:B6)"  # three items and the 合计 row
     ws["D3"] = "=HHI(B2:B5)"  # the indicator's total above three of its items

@@ -13,7 +13,7 @@ import re
 
 import numpy as np
 import pytest
-from _yearbook_grids import CITIES, CITY_NAMES, jiangsu_grid
+from _yearbook_grids import CITIES, CITY_NAMES, REAL_ESTATE_2019, jiangsu_grid
 from agglo import _messages
 from agglo_addin import conversion as cv
 from agglo_addin.udfs import REGISTRY
@@ -469,14 +469,7 @@ def test_units_in_the_labels_beside_a_selection_of_numbers_are_seen():
     assert np.allclose(np.asarray(same, float), np.asarray(_call("LQ", numbers[:2]), float))
 
 
-_FAMILY = [
-    ["指标", "2019年"],
-    ["房地产开发投资额(亿元)", 4231.38],
-    ["房地产开发住宅投资额(亿元)", 2318.13],
-    ["房地产开发办公楼投资额(亿元)", 689.36],
-    ["房地产开发商业营业用房投资额(亿元)", 457.23],
-    ["合计", 7696.1],
-]
+_FAMILY = REAL_ESTATE_2019
 
 
 def test_totals_named_in_the_labels_beside_a_selection_are_refused():

@@ -286,13 +286,9 @@ def test_whole_sheets_of_real_nbs_exports():
 def test_the_total_of_an_indicator_family_is_left_out():
     """NBS lists an indicator above its items under one stem; the total is not their exact
     sum when items are unpublished (real estate investment, Shanghai 2019, NBS)."""
-    grid = [
-        ["指标", "2019年"],
-        ["房地产开发投资额(亿元)", 4231.38],
-        ["房地产开发住宅投资额(亿元)", 2318.13],
-        ["房地产开发办公楼投资额(亿元)", 689.36],
-        ["房地产开发商业营业用房投资额(亿元)", 457.23],
-    ]
+    from _yearbook_grids import REAL_ESTATE_2019
+
+    grid = REAL_ESTATE_2019[:5]  # without the 合计 row
     t = agglo.read_table(grid)
     assert [(lab, why) for _, lab, why in t.excluded] == [("房地产开发投资额(亿元)", "family")]
     assert t.data.iloc[:, 0].tolist() == [2318.13, 689.36, 457.23]
