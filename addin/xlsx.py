@@ -979,7 +979,181 @@ def _set_value(c: etree._Element, value: Any, ns: str) -> None:
         v.set(_XML_SPACE, "preserve")
 
 
+#: the parts of a sheet the byte-level patcher reads (:func:`_patch_sheet_bytes`)
+_SHEET_DATA = re.compile(rb"<sheetData\b[^>]*?(?:/>|>)")
+_ATTRS = rb"""(?:\s+[A-Za-z_][\w.:-]*\s*=\s*(?:"[^"<]*"|'[^'<]*'))*\s*"""
+#: a cell element; ``r`` in its usual place (first, double quotes) read by the pattern
+_PLAIN_CELL = re.compile(
+    rb'<c((?:\s+r="([A-Z]{1,3})([1-9][0-9]{0,6})")?' + _ATTRS + rb")(?:/>|>(.*?)</c>)", re.S
+)
+_R_ATTR = re.compile(rb"""\sr\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_T_ATTR = re.compile(rb"""\st\s*=\s*(?:"[^"]*"|'[^']*')""")
+_TAG_END = (b">", b" ", b"/", b"\t", b"\n", b"\r")
+
+
+def _formula_of_plain_body(body: bytes | None) -> bytes | None:
+    """The ``<f>`` element (b"" if none) of a cell's content in the layouts the byte-level
+    patcher takes — ``<f>`` (optional) then one ``<v>`` (optional), or ``<is>`` alone,
+    nothing between them — else None.  (String tests: a regular expression costs more
+    per cell here than the rest of the edit.)"""
+    if not body:
+        return b""
+    f_xml = b""
+    if body[:2] == b"<f" and body[2:3] in _TAG_END:
+        end = body.find(b"</f>")
+        if end < 0:
+            end = body.find(b"/>") + 2  # <f .../>
+            if end < 2 or body.count(b"<", 0, end) != 1:
+                return None
+        else:
+            end += 4
+            if body.count(b"<", 0, end) != 2:
+                return None
+        f_xml, body = body[:end], body[end:]
+        if not body:
+            return f_xml
+    if body[:2] == b"<v" and body[2:3] in _TAG_END:
+        if body.count(b"<") == 2 and body.endswith(b"</v>"):
+            return f_xml
+        if body.count(b"<") == 1 and body.endswith(b"/>"):
+            return f_xml
+        return None
+    if (
+        not f_xml
+        and body.startswith(b"<is>")
+        and body.endswith(b"</is>")
+        and body.count(b"</is>") == 1
+    ):
+        return f_xml
+    return None
+
+
+_DIMENSION = re.compile(rb"""<dimension\s+ref\s*=\s*(?:"([^"]*)"|'([^']*)')\s*/>""")
+
+
+def _escape_xml_text(text: str) -> str:
+    """Text as lxml serialises a text node (``&``, ``<``, ``>`` and CR escaped)."""
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    )
+
+
+def _patch_sheet_bytes(data: bytes, patch: SheetPatch) -> bytes | None:
+    """The sheet with new cached values, edited in its bytes; None when the lxml patcher
+    must do it.
+
+    A sheet of a few hundred thousand formula cells costs about 13 times its size as an
+    lxml tree and most of the write time; Excel, LibreOffice and openpyxl write cells in
+    a few plain layouts, which are edited here in place: every byte outside the patched
+    cells stays as it was.  It takes UTF-8 sheets whose ``<sheetData>`` holds no
+    comments, processing instructions or CDATA, patches of values only (no array ranges
+    changed, no values cleared) of cells that exist, with an ``r`` attribute, in one of
+    the layouts of ``_PLAIN_BODY``, within the sheet's ``<dimension>``; anything else
+    returns None.  The result is the document :func:`_patch_sheet_xml`'s tree gives
+    (checked by ``tests/test_xlsx_patch.py`` on the corpus), without re-serialising it.
+    (No library edits an XML document in place without building its tree, hence this
+    hand-written editor of the one element it changes.)
+    """
+    if patch.array_refs or patch.clear or not patch.values:
+        return None
+    if not data.startswith(b"<"):
+        return None  # a byte-order mark, UTF-16, leading space: the tree does it
+    if data.startswith(b"<?xml"):
+        decl = data[: data.find(b"?>")]
+        if (
+            b"encoding" in decl
+            and re.search(rb"encoding\s*=\s*[\"']utf-8[\"']", decl, re.I) is None
+        ):
+            return None
+    m = _SHEET_DATA.search(data)
+    if m is None or m.group(0).endswith(b"/>"):
+        return None
+    start = m.end()
+    end = data.find(b"</sheetData>", start)
+    if end < 0 or data.find(b"<!", start, end) >= 0 or data.find(b"<?", start, end) >= 0:
+        return None
+    values = patch.values
+    pending = dict.fromkeys(values)
+    out: list[bytes] = [data[:start]]
+    add = out.append
+    pos = start
+    max_row, max_col = 0, (0, "")
+    t_attr, value_xml, escape = _T_ATTR.sub, _value_xml, _escape_xml_text
+    isfinite = math.isfinite
+    # this loop runs once per cell of a possibly large sheet: the common case inline
+    for cm in _PLAIN_CELL.finditer(data, start, end):
+        letters, digits = cm.group(2), cm.group(3)
+        if letters is None:  # r not first, or in single quotes
+            rm = _R_ATTR.search(cm.group(1))
+            if rm is None:
+                continue
+            ref = (rm.group(1) if rm.group(1) is not None else rm.group(2)).decode(
+                "ascii", "replace"
+            )
+            try:
+                row, col = split_ref(ref)
+            except ValueError:
+                continue
+            letters = column_letter(col)
+        else:
+            letters = letters.decode("ascii")
+            ref = letters + digits.decode("ascii")
+            row = None
+        if ref not in pending:
+            continue
+        del pending[ref]
+        f_xml = _formula_of_plain_body(cm.group(4))
+        if f_xml is None:
+            return None
+        value = values[ref]
+        attrs = cm.group(1)
+        if b"t=" in attrs:
+            attrs = t_attr(b"", attrs)
+        add(data[pos : cm.start()])
+        pos = cm.end()
+        if type(value) is float and isfinite(value):  # the common case
+            text = str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+            add(b"<c" + attrs.rstrip() + b">" + f_xml + b"<v>" + text.encode() + b"</v></c>")
+        elif value is None or (not f_xml and isinstance(value, str) and value == ""):
+            add(b"<c" + attrs + (b">" + f_xml + b"</c>" if f_xml else b"/>"))
+        else:
+            t, text = value_xml(value)
+            if t is not None:
+                attrs = attrs.rstrip() + f' t="{t}"'.encode()
+            space = ' xml:space="preserve"' if t == "str" and text != text.strip() else ""
+            add(b"<c" + attrs + b">" + f_xml + f"<v{space}>{escape(text)}</v>".encode() + b"</c>")
+        row = int(digits) if row is None else row
+        if row > max_row:
+            max_row = row
+        key = (len(letters), letters)
+        if key > max_col:
+            max_col = key
+    if pending:
+        return None  # a cell to create, or one this reader does not see: the tree does it
+    dim = _DIMENSION.search(data, 0, start)
+    if dim is None and data.find(b"<dimension", 0, start) >= 0:
+        return None
+    if dim is not None:
+        try:
+            _r1, _c1, r2, c2 = parse_range((dim.group(1) or dim.group(2)).decode("ascii"))
+        except ValueError:
+            pass
+        else:
+            if max_row > r2 or (max_col[0] and col_to_num(max_col[1]) > c2):
+                return None  # the tree updates the dimension
+    out.append(data[pos:])
+    return b"".join(out)
+
+
 def _patch_sheet_xml(data: bytes, patch: SheetPatch) -> bytes:
+    """The sheet ``data`` with ``patch`` applied: edited in its bytes when
+    :func:`_patch_sheet_bytes` takes it, else through its tree."""
+    fast = _patch_sheet_bytes(data, patch)
+    return fast if fast is not None else _patch_sheet_tree(data, patch)
+
+
+def _patch_sheet_tree(data: bytes, patch: SheetPatch) -> bytes:
+    """The sheet ``data`` with ``patch`` applied, through its lxml tree (any layout)."""
     root = etree.fromstring(data, secure_parser())
     ns = etree.QName(root).namespace or ""
     c_tag, row_tag, f_tag = f"{{{ns}}}c", f"{{{ns}}}row", f"{{{ns}}}f"
