@@ -1286,9 +1286,19 @@ def _lq_with_and_without_shortcut(path, monkeypatch):
 
         return shortcut
 
+    def batch_spy(real):
+        def batch(*a):
+            got = real(*a)
+            used.extend(v is not None for v in got)
+            return got
+
+        return batch
+
     with monkeypatch.context() as mp:
         for name in ("_lq_of_four_numbers", "_hhi_of_a_line"):
             mp.setattr(engine.fast, name, spy(getattr(engine.fast, name)))
+        for name in ("_lq_of_four_columns", "_hhi_of_lines"):
+            mp.setattr(engine.fast, name, batch_spy(getattr(engine.fast, name)))
         short = _evaluate(path, registry=_real_registry(), all_formulas=True)
     with monkeypatch.context() as mp:
         mp.setattr(engine.fast, "_shortcuts", lambda registry: {})
@@ -1338,6 +1348,144 @@ def test_lq_shortcut_equals_the_registered_function_on_any_cells(tmp_path_factor
     with pytest.MonkeyPatch.context() as mp:
         short, plain, _used = _lq_with_and_without_shortcut(p, mp)
     _assert_identical(short, plain)
+
+
+_LINE_VALUE = st.one_of(
+    st.floats(1e-6, 1e9),
+    st.integers(1, 10**9),
+    st.floats(0.001, 1000).map(lambda x: round(x, 3)),
+    st.sampled_from([0, -1.0, 1e-300, 1e300, float("nan"), True, None, "3"]),
+)
+
+
+@settings(max_examples=40, deadline=None, database=None, derandomize=True)
+@given(
+    lines=st.integers(1, 12).flatmap(
+        lambda k: st.lists(
+            st.one_of(st.lists(_LINE_VALUE, min_size=k, max_size=k), _TOTAL_ROW),
+            min_size=1,
+            max_size=60,
+        )  # fmt: skip
+    )
+)
+def test_batched_hhi_is_the_one_line_hhi_bit_for_bit(lines):
+    """The batch form of the HHI shortcut gives each line exactly what the one-line form
+    gives, or leaves the line to it (None)."""
+    got = engine.fast._hhi_of_lines(lines)
+    assert len(got) == len(lines)
+    for line, v in zip(lines, got, strict=True):
+        if v is not None:
+            assert type(v) is float
+            assert v == engine.fast._hhi_of_a_line(line)
+
+
+@settings(max_examples=40, deadline=None, database=None, derandomize=True)
+@given(cells=st.lists(st.one_of(_LQ_ROW, st.lists(_LINE_VALUE, min_size=4, max_size=4)),
+                      min_size=1, max_size=60))  # fmt: skip
+def test_batched_lq_is_the_lq_of_four_numbers_bit_for_bit(cells):
+    columns = [[[row[j]] for row in cells] for j in range(4)]
+    got = engine.fast._lq_of_four_columns(*columns)
+    for row, v in zip(cells, got, strict=True):
+        if v is not None:
+            assert type(v) is float
+            assert v == engine.fast._lq_of_four_numbers(*[[x] for x in row])
+
+
+def test_batches_take_the_plain_lines_and_leave_the_others():
+    lines = [[3.0, 4.0, 5.0], [1, 2, 3], [4, 5.0, 6.0], [1, 2, "x"], [2.0, 0.5, 9.0]]
+    got = engine.fast._hhi_of_lines(lines)
+    assert got[0] == engine.fast._hhi_of_a_line(lines[0]) == pytest.approx(50 / 144)
+    assert got[2] == engine.fast._hhi_of_a_line(lines[2])
+    # 3 = 1 + 2 may be a total, text, one value above half the sum: left to the one-line form
+    assert [got[1], got[3], got[4]] == [None, None, None]
+    assert engine.fast._hhi_of_lines([[3.0, 4.0, 5.0], [3.0, 4.0, 5.0, 6.0]]) == [None, None]
+    lq = engine.fast._lq_of_four_columns([[1], [0], [2]], [[2], [4], [4]], [[3], [3], [3]],
+                                         [[12], [12], [12]])  # fmt: skip
+    assert lq == [(1 / 2) / (3 / 12), None, (2 / 4) / (3 / 12)]  # a zero: the one-cell path
+    # a part above its whole in one cell: every cell to the one-cell path, which reports it
+    lq = engine.fast._lq_of_four_columns([[1], [5]], [[2], [4]], [[3], [3]], [[12], [12]])
+    assert lq == [None, None]
+
+
+_OPERAND = st.one_of(
+    st.floats(-1e6, 1e6),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False).map(np.float64),
+    st.sampled_from([0, 0.0, -0.0, 2**53, 2**60, 1e308, -1e308, 5e-324, True, False, "3", ""]),
+)
+
+
+@settings(max_examples=80, deadline=None, database=None, derandomize=True)
+@given(x=st.lists(_OPERAND, min_size=2, max_size=30), data=st.data())
+def test_operators_on_columns_give_what_formulas_gives_element_by_element(x, data):
+    """Arithmetic and comparisons computed by NumPy on columns of plain numbers: the same
+    values, types, shape and class as ``formulas``' own operators, whatever the cells."""
+    from formulas.functions.operators import OPERATORS
+
+    y = data.draw(st.one_of(st.lists(_OPERAND, min_size=len(x), max_size=len(x)), _OPERAND))
+    fast = engine.bridge._fast_operators()
+    col = np.empty((len(x), 1), object)
+    col[:, 0] = x
+    other = y
+    if isinstance(y, list):
+        other = np.empty((len(y), 1), object)
+        other[:, 0] = y
+    for name in engine.bridge._NUMPY_OPERATORS:
+        original = OPERATORS[name]
+        for a, b in ((col, other), (other, col)):
+            want = original(a, b)
+            got = fast[id(original)](a, b)
+            assert type(got) is type(want)
+            assert got.shape == want.shape
+            assert [(type(v), repr(v)) for v in got.ravel()] == [
+                (type(v), repr(v)) for v in want.ravel()
+            ], name
+
+
+_PATTERNS = [
+    "=A{r}*2", "=A{r}+B{r}", "=A{r}+B${t}", "=SUM(A{r}:C{r})", "=A{p}+1", "=B{r}*2.5",
+    "=B{r}*3.5", "=IF(A{r}>5,C{r},B{r})", "=A{r}&B{r}", "=ROUND(A{r}/B{r},2)", "=A$2+A{r}",
+    "=S2!A{r}*2", "=AVERAGE(A{r}:B{q})", "=A{r}*10", "=A{r}*100",
+]  # fmt: skip
+
+
+@settings(max_examples=30, deadline=None, database=None, derandomize=True)
+@given(columns=st.lists(st.lists(st.tuples(st.integers(0, len(_PATTERNS) - 1),
+                                           st.integers(-1, 1)), min_size=2, max_size=14),
+                        min_size=1, max_size=3))  # fmt: skip
+def test_formulas_filled_down_compile_as_each_cell_alone(tmp_path_factory, columns):
+    """Columns mixing formulas filled down, offsets, literals and absolute rows that
+    change from one cell to the next: compiled a column at a time or cell by cell, the
+    same values, changes and problems."""
+    p = tmp_path_factory.mktemp("fill") / "fill.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    other = wb.create_sheet("S2")
+    rows = max(len(c) for c in columns) + 3
+    for r in range(1, rows + 2):
+        ws.cell(r, 1, r * 1.5)
+        ws.cell(r, 2, (r % 4) + 0.25)
+        ws.cell(r, 3, f"t{r}" if r % 5 == 0 else r)
+        other.cell(r, 1, r * 2)
+    for j, col in enumerate(columns):
+        for i, (k, off) in enumerate(col):
+            r = i + 2
+            text = _PATTERNS[k].format(r=r, p=max(1, r + off), q=r + abs(off), t=2 + abs(off))
+            ws.cell(r, 5 + j, text)
+    wb.save(p)
+    with pytest.MonkeyPatch.context() as mp:
+        calls = []
+        real = engine.fast._FastBook._precompile
+        mp.setattr(engine.fast._FastBook, "_precompile",
+                   lambda self, keys: calls.append(1) or real(self, keys))  # fmt: skip
+        together = _evaluate(p, all_formulas=True)
+        assert calls
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(engine.fast._FastBook, "_precompile", lambda self, keys: None)
+        alone = _evaluate(p, all_formulas=True)
+    _assert_identical(together, alone)
+    assert together.n_evaluated == sum(len(c) for c in columns)
 
 
 def test_a_column_of_numbers_is_read_with_the_labels_beside_it(tmp_path):

@@ -49,9 +49,12 @@ from .dependencies import _needed_formulas
 from .names import _STRING_LITERAL, _digit_free, _outside_strings, normalize_formula
 from .references import (
     _AREA,
+    _DIGITS,
+    _SCIENTIFIC,
     _defined_names,
     _name_target,
     _parse_area,
+    _plan_of,
     _split_sheet,
     _template_key,
     _text_of,
@@ -75,7 +78,7 @@ class _FastBook:
     def __init__(self, pkg, scans, pattern, shortcuts=None):
         self.scans = scans
         self.pattern = pattern
-        #: NAME → :func:`_lq_of_four_numbers`-like function for the Agglo functions
+        #: NAME → (:func:`_lq_of_four_numbers`-like function, its batch form) for the Agglo functions
         #: computed directly for plain numbers (:func:`_shortcuts`)
         self.shortcuts = shortcuts or {}
         self.sheet_index = {s.info.name.upper(): i for i, s in enumerate(scans)}
@@ -209,6 +212,72 @@ class _FastBook:
             ins.append((sid, r1, c1, r2, c2))
         return func, ins, key
 
+    def _precompile(self, keys) -> None:
+        """Compile the cells of each formula filled down a column at once.
+
+        Cells of one column whose texts differ only in digit runs (``=A2*2``, ``=A3*2``
+        ...) are the same pattern when each digit run that is a relative row moves with
+        the row and every other one (literals, absolute rows) is the same: then they share
+        the first cell's compiled formula (its R1C1 key is theirs), and their inputs are
+        its inputs moved by the rows between them.  The first cell is compiled by
+        :meth:`compile` as any other; a cell that does not follow it, and every case
+        this does not cover (defined names, sheet names with an apostrophe, data tables,
+        shared or array formulas, formulas that normalise or do not share), is left to
+        :meth:`compile`.  Same results as compiling each cell (checked by
+        ``tests/test_engine.py``), about a third of the cost.
+        """
+        if self.defined or self.quoted is not None or any(self.blocked):
+            return
+        formulas, compiled, arrays = self.formulas, self.compiled, self.array_area
+        split = _DIGITS.split
+        runs: dict[tuple, list] = {}
+        for key in keys:
+            fc = formulas.get(key)
+            if fc is None or fc.kind != "normal" or not fc.text or key in arrays or key in compiled:
+                continue
+            pieces = split(fc.text.lstrip("="))
+            if len(pieces) > 1:
+                runs.setdefault((key[0], key[2], "\0".join(pieces[0::2])), []).append(
+                    (key, pieces[1::2])
+                )
+        for (si, _col, _skeleton), members in runs.items():
+            if len(members) < 2:
+                continue
+            key0, digits0 = members[0]
+            body = formulas[key0].text.lstrip("=")
+            if _SCIENTIFIC.search(body):
+                continue
+            func, ins0, tkey = compiled[key0] = self.compile(si, formulas[key0])
+            if type(tkey) is not str or not self.facts[_digit_free(body)][0]:
+                continue  # compiled for its cell alone, or normalised: cell by cell
+            got = _plan_of("=" + body, self.scans[si].info.name.upper())
+            if got is None or got[0][2] or len(got[0][0]) != len(digits0):
+                continue
+            roles = got[0][0]
+            moving = [i for i, role in enumerate(roles) if role is not None and not role[2]]
+            fixed = [i for i, role in enumerate(roles) if role is None or role[2]]
+            start = [int(digits0[i]) for i in moving]
+            tpl = self.templates[tkey]
+            flags = [tpl[3][k][2] for k in tpl[1]]
+            # each input: (sheet, first row, moves?, first column, last row, moves?, last column)
+            shape = [(sid, r1, not f[0], c1, r2, not f[2], c2)
+                     for (sid, r1, c1, r2, c2), f in zip(ins0, flags, strict=True)]  # fmt: skip
+            r0 = key0[1]
+            for key, digits in members[1:]:
+                dr = key[1] - r0
+                if any(digits[i] != digits0[i] for i in fixed) or any(
+                    int(digits[i]) - s0 != dr for i, s0 in zip(moving, start, strict=True)
+                ):
+                    continue
+                compiled[key] = (
+                    func,
+                    [
+                        (sid, r1 + dr if m1 else r1, c1, r2 + dr if m2 else r2, c2)
+                        for sid, r1, m1, c1, r2, m2, c2 in shape
+                    ],  # fmt: skip
+                    tkey,
+                )
+
     def _compile_template(self, text: str, sheet: str, areas):
         """(function, input picks, batchable, areas); ``areas`` None: read from the inputs
         (a formula compiled for one cell only)."""
@@ -248,7 +317,8 @@ class _FastBook:
         if not own and len(names) == 1 and next(iter(names)) in self.shortcuts:
             shortcut = self._shortcut_of(text, sheet, next(iter(names)), picks, areas)
         if shortcut is not None:
-            return _FastPipe(func), picks, False, areas, shortcut
+            # the cells of such a pattern are computed together (:meth:`_evaluate_shortcuts`)
+            return _FastPipe(func), picks, _SHORTCUT, areas, shortcut
         # ``=AVERAGE(Data!B2:E2)`` filled down: one aggregate of one row (see _ROW_AGGREGATES)
         row_agg = (
             not own
@@ -447,6 +517,8 @@ class _FastBook:
         res = self.results
         compiled = self.compiled
         formulas, covered = self.formulas, self.covered
+        self._precompile(starts)
+        plain = _ValueColumns(self)
         deps: dict[tuple[int, int, int], list[tuple[int, int, int]]] = {}
         stack = [k for k in starts if k not in res]
         while stack:
@@ -462,6 +534,8 @@ class _FastBook:
             d = []
             for a in got[1]:
                 sid, r1, c1, r2, c2 = a
+                if (sid, c1, c2) in plain:
+                    continue  # columns of values only: nothing to wait for
                 if r1 == r2 and c1 == c2:  # one cell: the common case, looked up here
                     k = (sid, r1, c1)
                     if k not in formulas:
@@ -498,7 +572,7 @@ class _FastBook:
         area = self.array_area.get(key)
         shortcut = self.templates[t][4]
         if shortcut is not None and area is None:
-            fn, order = shortcut
+            (fn, _batch), order = shortcut
             v = fn(*[self._line_values(*ins[j]) for j in order])
             if v is not None:
                 self.results[key] = v
@@ -543,10 +617,24 @@ class _FastBook:
             for m, x in zip(batch, _aggregate_rows(name, rows), strict=True):
                 res[m] = x
 
+    def _evaluate_shortcuts(self, members, call) -> None:
+        """The cells of a pattern whose Agglo function has a shortcut (:func:`_shortcuts`):
+        one batch call for them all; the cells it leaves (None) one by one."""
+        (_fn, batch), order = self.templates[self.compiled[members[0]][2]][4]
+        compiled, line = self.compiled, self._line_values
+        args = [[line(*compiled[m][1][j]) for m in members] for j in order]
+        for m, v in zip(members, batch(*args), strict=True):
+            if v is None:
+                self._evaluate_cell(m, call)
+            else:
+                self.results[m] = v
+
     def _evaluate_group(self, members, call) -> None:
         """One call for all cells of an element-wise pattern (columns of inputs)."""
         res, compiled, formulas = self.results, self.compiled, self.formulas
         kind = self.templates[compiled[members[0]][2]][2]
+        if kind is _SHORTCUT:
+            return self._evaluate_shortcuts(members, call)
         if kind is not True:
             return self._evaluate_rows(members, call, kind)
         func = compiled[members[0]][0]
@@ -581,6 +669,28 @@ class _FastBook:
             self._evaluate_cell(m, call)
 
 
+class _ValueColumns:
+    """``(sheet, c1, c2) in columns``: True when columns c1..c2 of the sheet hold no
+    formula cell and the sheet no array formula — an input there depends on nothing.
+    Answered once per distinct span."""
+
+    def __init__(self, fb: _FastBook):
+        self._fb = fb
+        self._known: dict[tuple[int, int, int], bool] = {}
+
+    def __contains__(self, span: tuple[int, int, int]) -> bool:
+        got = self._known.get(span)
+        if got is None:
+            sid, c1, c2 = span
+            by_col = self._fb.rows_by_col[sid]
+            if c2 - c1 < len(by_col):
+                formulas_there = any(c in by_col for c in range(c1, c2 + 1))
+            else:
+                formulas_there = any(c1 <= c <= c2 for c in by_col)
+            got = self._known[span] = not formulas_there and not self._fb.arrays[sid]
+        return got
+
+
 # Functions that compute each cell from the same cells of their arguments, so that a
 # pattern using only them gives on columns of values exactly what it gives cell by
 # cell (checked for each by tests/test_engine.py).  Anything else (SUM, MAX, lookups,
@@ -592,6 +702,8 @@ _ELEMENTWISE = frozenset(
     | {"ISNUMBER", "ISTEXT", "ISNONTEXT", "ISBLANK", "ISERROR", "ISERR", "ISNA"}
     | {"ISLOGICAL", "LEN", "LEFT", "RIGHT", "MID", "UPPER", "LOWER", "TRIM", "EXACT", "VALUE"}
 )
+# the kind of a pattern of Agglo cells computed by a shortcut (:meth:`_evaluate_shortcuts`)
+_SHORTCUT = "shortcut"
 # Aggregates of one row computed for a whole pattern with NumPy (``=AVERAGE(B2:E2)``
 # filled down), when every cell holds a finite number: what Excel gives then
 _ROW_AGGREGATES = {"SUM": np.sum, "AVERAGE": np.mean, "MAX": np.argmax, "MIN": np.argmin}
@@ -736,13 +848,81 @@ def _hhi_of_a_line(values: list):
                          percent=False, totals="rows")  # fmt: skip
 
 
+def _lq_of_four_columns(data, region_totals, industry_totals, grand_total) -> list:
+    """:func:`_lq_of_four_numbers` of many cells at once: each argument a list of the
+    cells' one-value lists; for each cell its value or None (computed cell by cell).
+
+    The cells whose four values are numbers above 0 are computed by one call of
+    :func:`agglo.location_quotient` on columns, its element-wise LQ: the same IEEE
+    divisions, element by element, as the call for one cell (checked by
+    ``tests/test_engine.py``).  When that call refuses (a part above its whole, in any
+    cell), every cell is left to the one-cell path, which reports the cell concerned.
+    """
+    import agglo
+
+    cols = zip(data, region_totals, industry_totals, grand_total, strict=True)
+    m = np.array([_positive_numbers([*a, *b, *c, *d]) or (np.nan,) * 4 for a, b, c, d in cols],
+                 dtype=float).reshape(-1, 4)  # fmt: skip
+    ok = ~np.isnan(m[:, 0])
+    out: list = [None] * len(m)
+    if not ok.any():
+        return out
+    d, er, ek, e = m[ok].T
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            got = agglo.location_quotient(d, er, ek, e, form="ratio", threshold=1.0,
+                                          total_rows="ignore")  # fmt: skip
+    except agglo.AggloValueError:
+        return out
+    for i, v in zip(np.flatnonzero(ok).tolist(), np.asarray(got).tolist(), strict=True):
+        if math.isfinite(v):
+            out[i] = v
+    return out
+
+
+def _hhi_of_lines(lines) -> list:
+    """:func:`_hhi_of_a_line` of many cells at once (one list of the cells' line values);
+    for each cell its value or None (computed cell by cell).
+
+    Lines of positive numbers, all of one length, in which no value can be the sum of the
+    others (the largest below the line's sum / 2.002, the bound of
+    :func:`agglo.tables._totals_ruled_out`, far from where ``agglo``'s total check looks)
+    are computed by one :func:`agglo.hhi` along the rows of a C-ordered block, which sums
+    each row as the call for one line does (checked by ``tests/test_engine.py``).
+    """
+    import agglo
+
+    vals = [_positive_numbers(x) for x in lines]
+    width = {len(v) for v in vals if v is not None}
+    out: list = [None] * len(vals)
+    if len(width) != 1:
+        return out
+    k = width.pop()
+    m = np.array([v if v is not None else (np.nan,) * k for v in vals], dtype=float).reshape(-1, k)
+    with np.errstate(all="ignore"):
+        sums = np.add.reduce(m, 1)
+        ok = np.isfinite(sums) & (np.maximum.reduce(m, 1) * 2.002 + 1e-9 < sums)
+    if not ok.any():
+        return out
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got = agglo.hhi(np.ascontiguousarray(m[ok]), normalized=False, percent=False, axis=1,
+                        total_rows="ignore")  # fmt: skip
+    for i, v in zip(np.flatnonzero(ok).tolist(), np.asarray(got).tolist(), strict=True):
+        if math.isfinite(v):
+            out[i] = v
+    return out
+
+
 # the shortcuts and what each argument must be: one cell, or one row
 _SHORTCUT_SHAPES = {"LQ": ("cell",) * 4, "LQRATIO": ("cell",) * 4, "HHI": ("line",)}
 
 
 def _shortcuts(registry) -> dict[str, Any]:
-    """NAME → shortcut of the registered Agglo functions that have one, when the function
-    registered under that name is the add-in's own (not one a caller passed instead)."""
+    """NAME → (shortcut, its batch form) of the registered Agglo functions that have one,
+    when the function registered under that name is the add-in's own (not one a caller
+    passed instead)."""
     if not registry:
         return {}
     try:
@@ -750,7 +930,8 @@ def _shortcuts(registry) -> dict[str, Any]:
     except ModuleNotFoundError:
         return {}
     own = plain_registry()
-    funcs = {"LQ": _lq_of_four_numbers, "LQRATIO": _lq_of_four_numbers, "HHI": _hhi_of_a_line}
+    lq = (_lq_of_four_numbers, _lq_of_four_columns)
+    funcs = {"LQ": lq, "LQRATIO": lq, "HHI": (_hhi_of_a_line, _hhi_of_lines)}
     return {
         name: f
         for name, f in funcs.items()
