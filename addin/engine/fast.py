@@ -60,7 +60,7 @@ from .references import (
     _text_of,
     _tokenize,
 )
-from .results import _collect_cell, _collect_single, _collect_warnings
+from .results import CellChange, _collect_cell, _collect_single, _collect_warnings, values_close
 
 _REFERENCE_FUNCS = re.compile(r"\b(ISREF|AREAS|SINGLE|_XLFN\.SINGLE)\s*\(|@|#", re.IGNORECASE)
 # functions whose value depends on the cell holding them or on references computed at
@@ -560,12 +560,18 @@ class _FastBook:
                 break
             for t in bad:
                 del groups[t]
+        del deps  # the order is known; memory peaks while the results are computed
+        # a cell's compiled plan and inputs are dropped once it is computed
         with _cell_calls(node_name, agglo_keys) as call:
             for kind, item in order:
                 if kind == "g":
-                    self._evaluate_group(groups[item], call)
+                    members = groups[item]
+                    self._evaluate_group(members, call)
+                    for m in members:
+                        del compiled[m]
                 else:
                     self._evaluate_cell(item, call)
+                    del compiled[item]
 
     def _evaluate_cell(self, key, call) -> None:
         func, ins, t = self.compiled[key]
@@ -641,22 +647,25 @@ class _FastBook:
         n = len(members)
         covered, values = self.covered, self.values
         ins = [compiled[m][1] for m in members]
+        plain = (float, int, str, bool)
         cols = []
         for j in range(len(ins[0])):
-            col = np.empty((n, 1), object)
-            flat = col[:, 0]
-            for i, inputs in enumerate(ins):
+            got = []
+            add = got.append
+            for inputs in ins:
                 sid, r, c, _r2, _c2 = inputs[j]
                 k = (sid, r, c)
-                if k in covered:  # a cell of an array formula: cell by cell
+                if covered and k in covered:  # a cell of an array formula: cell by cell
                     for m2 in members:
                         self._evaluate_cell(m2, call)
                     return
                 if k in formulas:
-                    flat[i] = res[k]
-                else:
-                    flat[i] = _to_formulas_value(values[sid].get((r, c)))
-            cols.append(col)
+                    add(res[k])
+                    continue
+                x = values[sid].get((r, c))
+                add(x if type(x) in plain else _to_formulas_value(x))
+            # fromiter keeps each value one element, whatever it is
+            cols.append(np.fromiter(got, dtype=object, count=n).reshape(n, 1))
         try:
             v = func(*cols)
         except Exception:  # noqa: BLE001 - cell by cell decides (and reports)
@@ -970,6 +979,10 @@ def _evaluate_fast(pkg, scans, agglo, ev, tol, everything, pattern, book_name, l
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fb.evaluate(starts, node_name, agglo_keys)
+    # what compiling left (a plan and inputs per cell) is not needed to collect: freed
+    # before the results are collected, which is when memory peaks
+    fb.compiled.clear()
+    fb.templates.clear()
     ev.seconds["load"] = time.perf_counter() - t0
     ev.seconds["calculate"] = 0.0
     ev.n_evaluated = len(fb.results)
@@ -979,13 +992,35 @@ def _evaluate_fast(pkg, scans, agglo, ev, tol, everything, pattern, book_name, l
     # in the order of (sheet, cell reference as text): each cell's reference made once
     refs = [(names[k[0]], ref_of(k) if k in arrays else cell_ref(k[1], k[2]), k) for k in res]
     refs.sort(key=lambda t: t[:2])
+    values, changes, isclose, isfinite = ev.values, ev.changes, math.isclose, math.isfinite
     for _name, ref, key in refs:
         if key in arrays:
             node = node_name(key)
             _collect_cell(ev, scans[key[0]], node, {node: res[key]}, agglo_nodes, log, tol, pkg,
                           scans)  # fmt: skip
             continue
+        new = res[key]
+        if type(new) is float and isfinite(new) and key not in agglo_keys:
+            # the common case of _collect_single inline: a number from an ordinary formula
+            scan = scans[key[0]]
+            fc = scan.formulas.get(ref)
+            if fc is None:
+                continue
+            sheet = scan.info.name
+            patch = ev.patches.get(scan.info.part)
+            if patch is None:
+                patch = ev.patches[scan.info.part] = xlsx.SheetPatch()
+            values[(sheet, ref)] = new
+            old = fc.cached
+            if type(old) is float or type(old) is int:
+                if isclose(float(old), new, rel_tol=tol, abs_tol=tol):
+                    continue
+            elif values_close(old, new, tol):
+                continue
+            patch.values[ref] = new
+            changes.append(CellChange(sheet, ref, old, new))
+            continue
         node = node_name(key) if key in agglo_keys else ""
-        _collect_single(ev, scans[key[0]], ref, res[key], agglo_nodes, node, log, tol, scans)
+        _collect_single(ev, scans[key[0]], ref, new, agglo_nodes, node, log, tol, scans)
     _collect_warnings(ev, log)
     return ev
