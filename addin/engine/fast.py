@@ -229,18 +229,26 @@ class _FastBook:
         if self.defined or self.quoted is not None or any(self.blocked):
             return
         formulas, compiled, arrays = self.formulas, self.compiled, self.array_area
-        split = _DIGITS.split
-        runs: dict[tuple, list] = {}
+        columns: dict[tuple[int, int], list] = {}
         for key in keys:
             fc = formulas.get(key)
             if fc is None or fc.kind != "normal" or not fc.text or key in arrays or key in compiled:
                 continue
-            pieces = split(fc.text.lstrip("="))
+            columns.setdefault((key[0], key[2]), []).append(key)
+        # a column at a time: the digit runs of one column are held at once, not the book's
+        for (si, _col), col_keys in columns.items():
+            self._precompile_column(si, col_keys)
+
+    def _precompile_column(self, si: int, keys) -> None:
+        """:meth:`_precompile` of the cells ``keys`` of one column of sheet ``si``."""
+        formulas, compiled = self.formulas, self.compiled
+        split = _DIGITS.split
+        runs: dict[str, list] = {}
+        for key in keys:
+            pieces = split(formulas[key].text.lstrip("="))
             if len(pieces) > 1:
-                runs.setdefault((key[0], key[2], "\0".join(pieces[0::2])), []).append(
-                    (key, pieces[1::2])
-                )
-        for (si, _col, _skeleton), members in runs.items():
+                runs.setdefault("\0".join(pieces[0::2]), []).append((key, pieces[1::2]))
+        for members in runs.values():
             if len(members) < 2:
                 continue
             key0, digits0 = members[0]
@@ -269,14 +277,14 @@ class _FastBook:
                     int(digits[i]) - s0 != dr for i, s0 in zip(moving, start, strict=True)
                 ):
                     continue
-                compiled[key] = (
-                    func,
-                    [
-                        (sid, r1 + dr if m1 else r1, c1, r2 + dr if m2 else r2, c2)
-                        for sid, r1, m1, c1, r2, m2, c2 in shape
-                    ],  # fmt: skip
-                    tkey,
-                )
+                # a tuple, and one row number for a one-row input: these are kept for
+                # every cell of the column until it is computed
+                ins = []
+                for sid, r1, m1, c1, r2, m2, c2 in shape:
+                    a = r1 + dr if m1 else r1
+                    ins.append((sid, a, c1, a, c2) if r1 == r2 and m1 == m2 else
+                               (sid, a, c1, r2 + dr if m2 else r2, c2))  # fmt: skip
+                compiled[key] = (func, tuple(ins), tkey)
 
     def _compile_template(self, text: str, sheet: str, areas):
         """(function, input picks, batchable, areas); ``areas`` None: read from the inputs
@@ -518,7 +526,7 @@ class _FastBook:
         compiled = self.compiled
         formulas, covered = self.formulas, self.covered
         self._precompile(starts)
-        plain = _ValueColumns(self)
+        plain: dict[tuple[int, int, int], bool] = {}  # (sheet, c1, c2) → _values_only
         deps: dict[tuple[int, int, int], list[tuple[int, int, int]]] = {}
         stack = [k for k in starts if k not in res]
         while stack:
@@ -534,7 +542,11 @@ class _FastBook:
             d = []
             for a in got[1]:
                 sid, r1, c1, r2, c2 = a
-                if (sid, c1, c2) in plain:
+                span = (sid, c1, c2)
+                value_only = plain.get(span)
+                if value_only is None:
+                    value_only = plain[span] = self._values_only(*span)
+                if value_only:
                     continue  # columns of values only: nothing to wait for
                 if r1 == r2 and c1 == c2:  # one cell: the common case, looked up here
                     k = (sid, r1, c1)
@@ -546,7 +558,7 @@ class _FastBook:
                         d.append(k)
                 else:
                     d.extend(k for k in self._formula_cells_in(*a) if k not in res)
-            deps[key] = d
+            deps[key] = tuple(d) if d else ()  # kept for every cell until the order is known
             stack.extend(k for k in d if k not in deps)
         groups: dict[str, list[tuple[int, int, int]]] = {}
         for key in deps:
@@ -555,7 +567,7 @@ class _FastBook:
                 groups.setdefault(t, []).append(key)
         groups = {t: m for t, m in groups.items() if len(m) > 1}
         while True:
-            order, bad = _schedule(deps, groups)
+            order, bad = _schedule(deps, groups, compiled)
             if not bad:
                 break
             for t in bad:
@@ -572,6 +584,16 @@ class _FastBook:
                 else:
                     self._evaluate_cell(item, call)
                     del compiled[item]
+
+    def _values_only(self, sid: int, c1: int, c2: int) -> bool:
+        """True when columns c1..c2 of the sheet hold no formula cell and the sheet no
+        array formula: an input there depends on nothing."""
+        by_col = self.rows_by_col[sid]
+        if c2 - c1 < len(by_col):
+            formulas_there = any(c in by_col for c in range(c1, c2 + 1))
+        else:
+            formulas_there = any(c1 <= c <= c2 for c in by_col)
+        return not formulas_there and not self.arrays[sid]
 
     def _evaluate_cell(self, key, call) -> None:
         func, ins, t = self.compiled[key]
@@ -678,28 +700,6 @@ class _FastBook:
             self._evaluate_cell(m, call)
 
 
-class _ValueColumns:
-    """``(sheet, c1, c2) in columns``: True when columns c1..c2 of the sheet hold no
-    formula cell and the sheet no array formula — an input there depends on nothing.
-    Answered once per distinct span."""
-
-    def __init__(self, fb: _FastBook):
-        self._fb = fb
-        self._known: dict[tuple[int, int, int], bool] = {}
-
-    def __contains__(self, span: tuple[int, int, int]) -> bool:
-        got = self._known.get(span)
-        if got is None:
-            sid, c1, c2 = span
-            by_col = self._fb.rows_by_col[sid]
-            if c2 - c1 < len(by_col):
-                formulas_there = any(c in by_col for c in range(c1, c2 + 1))
-            else:
-                formulas_there = any(c1 <= c <= c2 for c in by_col)
-            got = self._known[span] = not formulas_there and not self._fb.arrays[sid]
-        return got
-
-
 # Functions that compute each cell from the same cells of their arguments, so that a
 # pattern using only them gives on columns of values exactly what it gives cell by
 # cell (checked for each by tests/test_engine.py).  Anything else (SUM, MAX, lookups,
@@ -746,22 +746,22 @@ def _aggregate_rows(name: str, rows: list[list]) -> list:
     return list(got)
 
 
-def _schedule(deps, groups):
+def _schedule(deps, groups, compiled):
     """Order of evaluation: ([("g", pattern) | ("c", cell)], set()) or (None, patterns
-    to compute cell by cell because they depend on themselves or sit in a cycle)."""
-    node = {k: ("c", k) for k in deps}  # every cell a cell depends on is in deps
-    for t, m in groups.items():
-        g = ("g", t)
-        for k in m:
-            node[k] = g
+    to compute cell by cell because they depend on themselves or sit in a cycle).
+
+    A cell's node is its pattern's when the pattern is in ``groups`` (every cell of a
+    pattern in ``groups`` is one of its members), found through the cell's compiled
+    template key, so that no map of every cell to its node is built."""
+    gnode = {t: ("g", t) for t in groups}
     indeg: dict[tuple, int] = {}
     succ: dict[tuple, set] = {}
     self_loops = set()
-    for k, d in deps.items():
-        a = node[k]
+    for k, d in deps.items():  # every cell a cell depends on is in deps (and compiled)
+        a = gnode.get(compiled[k][2]) or ("c", k)
         indeg.setdefault(a, 0)
         for j in d:
-            b = node[j]
+            b = gnode.get(compiled[j][2]) or ("c", j)
             if b == a:
                 if a[0] == "g":
                     self_loops.add(a[1])
