@@ -8,8 +8,12 @@ bookkeeping: each distinct relative (R1C1) formula is compiled once (a formula f
 down a column is one pattern), and cells are evaluated depth first in dependency order,
 reading their inputs from the values the sheet XML holds.  The cells of an element-wise
 pattern (``=A2*2``, ``=IF(B2>1,"hi","lo")``, only functions on :data:`_ELEMENTWISE`) are
-computed in one call on columns of values, and so are the cells of a row aggregate
-(:data:`_ROW_AGGREGATES`); the other cells one by one.  It takes legacy and dynamic
+computed in one call on columns of values (arithmetic and comparisons of plain numbers by
+NumPy, :func:`.bridge._fast_operators`), and so are the cells of a row aggregate
+(:data:`_ROW_AGGREGATES`) and of an LQ or HHI pattern on plain numbers (one ``agglo``
+call per pattern, :meth:`_FastBook._evaluate_shortcuts`); the other cells one by one.
+A formula filled down a column is compiled once for the column
+(:meth:`_FastBook._precompile`).  It takes legacy and dynamic
 array formulas (results fitted to their range as Excel shows them), defined names that
 stand for a range or for a formula of absolute references, and formulas it cannot share
 (``INDEX``/``MATCH`` ...) compiled for their cell alone.  What it does not take —
