@@ -49,6 +49,7 @@ your table"), for a host that holds the raw cells
 :func:`years_over_columns`    a first row of increasing years over every data column
 :func:`check_total_rows`      rows equal to the sum of the others or labelled as totals
 :func:`totals_ruled_out`      the row and column sums prove no row/column is a total
+:func:`lines_free_of_totals`  the same proof for each row of a block read as one list
 :func:`subtotal_runs`         rows equal to the sum of a run of their neighbours
 :func:`column_subtotals`      cells of one column equal to the sum of a run below them
 :func:`family_total_rows`     the first/last row of an indicator family (one label stem)
@@ -103,6 +104,7 @@ from .tables import _column_subtotals as column_subtotals
 from .tables import _family_total_rows as family_total_rows
 from .tables import _is_total_label as is_total_label
 from .tables import _labels_beside as labels_beside
+from .tables import _lines_free_of_totals as lines_free_of_totals
 from .tables import _parse_text as parse_text
 from .tables import _read_grid as read_grid
 from .tables import _subtotal_runs as subtotal_runs
@@ -120,6 +122,7 @@ __all__ = [
     "from_native",
     "is_total_label",
     "labels_beside",
+    "lines_free_of_totals",
     "parse_text",
     "position_of",
     "read_grid",

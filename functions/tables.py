@@ -664,9 +664,32 @@ def _totals_ruled_out(values: Any, *, columns: bool = True) -> bool:
         total = float(np.add.reduce(sums))
         if not (math.isfinite(total) and total > 0.0):
             return False
-        if float(np.maximum.reduce(sums)) * 2.002 + 1e-9 >= total:
+        if float(np.maximum.reduce(sums)) * _HALF_BOUND + _HALF_SLACK >= total:
             return False
     return True
+
+
+#: a sum ``r`` is looked at as a total of a block with grand sum ``T`` only if
+#: ``r >= T / 2.001``: a largest part below ``(T - _HALF_SLACK) / _HALF_BOUND`` rules it out
+_HALF_BOUND = 2.002
+_HALF_SLACK = 1e-9
+
+
+def _lines_free_of_totals(m: np.ndarray) -> np.ndarray:
+    """For each row of a 2-D float array, read as one list of values (a row of cells, or
+    a one-column list): True when none of its values can be the sum of the others —
+    :func:`_totals_ruled_out`'s bound applied to each row at once, so the exact total
+    check of that list has nothing to find.  NaN, ±inf or a sum not above 0: False.
+
+    Examples
+    --------
+    >>> _lines_free_of_totals(np.array([[3.0, 4.0, 5.0], [1.0, 2.0, 3.0]])).tolist()
+    [True, False]
+    """
+    with np.errstate(all="ignore"):
+        sums = np.add.reduce(m, 1)
+        largest = np.maximum.reduce(m, 1)
+        return np.isfinite(sums) & (sums > 0) & (largest * _HALF_BOUND + _HALF_SLACK < sums)
 
 
 def _family_total_rows(matrix: np.ndarray, labels: Sequence[Any]) -> list[int]:

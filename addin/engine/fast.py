@@ -899,12 +899,12 @@ def _hhi_of_lines(lines) -> list:
     for each cell its value or None (computed cell by cell).
 
     Lines of positive numbers, all of one length, in which no value can be the sum of the
-    others (the largest below the line's sum / 2.002, the bound of
-    :func:`agglo.tables._totals_ruled_out`, far from where ``agglo``'s total check looks)
-    are computed by one :func:`agglo.hhi` along the rows of a C-ordered block, which sums
-    each row as the call for one line does (checked by ``tests/test_engine.py``).
+    others (:func:`agglo.host.lines_free_of_totals`) are computed by one :func:`agglo.hhi`
+    along the rows of a C-ordered block, which sums each row as the call for one line does
+    (checked by ``tests/test_engine.py``).
     """
     import agglo
+    from agglo.host import lines_free_of_totals
 
     vals = [_positive_numbers(x) for x in lines]
     width = {len(v) for v in vals if v is not None}
@@ -913,9 +913,7 @@ def _hhi_of_lines(lines) -> list:
         return out
     k = width.pop()
     m = np.array([v if v is not None else (np.nan,) * k for v in vals], dtype=float).reshape(-1, k)
-    with np.errstate(all="ignore"):
-        sums = np.add.reduce(m, 1)
-        ok = np.isfinite(sums) & (np.maximum.reduce(m, 1) * 2.002 + 1e-9 < sums)
+    ok = lines_free_of_totals(m)
     if not ok.any():
         return out
     with np.errstate(all="ignore"), warnings.catch_warnings():
