@@ -64,7 +64,7 @@ from .references import (
     _text_of,
     _tokenize,
 )
-from .results import CellChange, _collect_cell, _collect_single, _collect_warnings, values_close
+from .results import _collect_cell, _collect_single, _collect_warnings
 
 _REFERENCE_FUNCS = re.compile(r"\b(ISREF|AREAS|SINGLE|_XLFN\.SINGLE)\s*\(|@|#", re.IGNORECASE)
 # functions whose value depends on the cell holding them or on references computed at
@@ -994,35 +994,13 @@ def _evaluate_fast(pkg, scans, agglo, ev, tol, everything, pattern, book_name, l
     # in the order of (sheet, cell reference as text): each cell's reference made once
     refs = [(names[k[0]], ref_of(k) if k in arrays else cell_ref(k[1], k[2]), k) for k in res]
     refs.sort(key=lambda t: t[:2])
-    values, changes, isclose, isfinite = ev.values, ev.changes, math.isclose, math.isfinite
     for _name, ref, key in refs:
         if key in arrays:
             node = node_name(key)
             _collect_cell(ev, scans[key[0]], node, {node: res[key]}, agglo_nodes, log, tol, pkg,
                           scans)  # fmt: skip
             continue
-        new = res[key]
-        if type(new) is float and isfinite(new) and key not in agglo_keys:
-            # the common case of _collect_single inline: a number from an ordinary formula
-            scan = scans[key[0]]
-            fc = scan.formulas.get(ref)
-            if fc is None:
-                continue
-            sheet = scan.info.name
-            patch = ev.patches.get(scan.info.part)
-            if patch is None:
-                patch = ev.patches[scan.info.part] = xlsx.SheetPatch()
-            values[(sheet, ref)] = new
-            old = fc.cached
-            if type(old) is float or type(old) is int:
-                if isclose(float(old), new, rel_tol=tol, abs_tol=tol):
-                    continue
-            elif values_close(old, new, tol):
-                continue
-            patch.values[ref] = new
-            changes.append(CellChange(sheet, ref, old, new))
-            continue
         node = node_name(key) if key in agglo_keys else ""
-        _collect_single(ev, scans[key[0]], ref, new, agglo_nodes, node, log, tol, scans)
+        _collect_single(ev, scans[key[0]], ref, res[key], agglo_nodes, node, log, tol, scans)
     _collect_warnings(ev, log)
     return ev

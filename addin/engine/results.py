@@ -175,6 +175,11 @@ def _collect_single(ev, scan, ref, value, agglo_nodes, node, log, tol, scans) ->
     patch = ev.patches.get(scan.info.part)
     if patch is None:
         patch = ev.patches[scan.info.part] = SheetPatch()
+    if type(value) is float and node not in agglo_nodes and math.isfinite(value):
+        # the common case, once per cell of a large sheet: a number from an ordinary
+        # formula, which names no formula in a problem and carries no messages
+        _record(ev, patch, sheet, fc.ref, None, fc.cached, value, True, tol)
+        return
 
     def formula_of() -> str | None:
         return _text_of(scans, sheet, fc)
