@@ -42,6 +42,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape
 
 from agglo.cells import (
     CELL_PATTERN,
@@ -1028,14 +1029,8 @@ def _formula_of_plain_body(body: bytes | None) -> bytes | None:
     return None
 
 
+_CR = {"\r": "&#13;"}
 _DIMENSION = re.compile(rb"""<dimension\s+ref\s*=\s*(?:"([^"]*)"|'([^']*)')\s*/>""")
-
-
-def _escape_xml_text(text: str) -> str:
-    """Text as lxml serialises a text node (``&``, ``<``, ``>`` and CR escaped)."""
-    return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-    )
 
 
 def _patch_sheet_bytes(data: bytes, patch: SheetPatch) -> bytes | None:
@@ -1048,9 +1043,10 @@ def _patch_sheet_bytes(data: bytes, patch: SheetPatch) -> bytes | None:
     cells stays as it was.  It takes UTF-8 sheets whose ``<sheetData>`` holds no
     comments, processing instructions or CDATA, patches of values only (no array ranges
     changed, no values cleared) of cells that exist, with an ``r`` attribute, in one of
-    the layouts of ``_PLAIN_BODY``, within the sheet's ``<dimension>``; anything else
-    returns None.  The result is the document :func:`_patch_sheet_xml`'s tree gives
-    (checked by ``tests/test_xlsx_patch.py`` on the corpus), without re-serialising it.
+    the layouts :func:`_formula_of_plain_body` takes, within the sheet's ``<dimension>``;
+    anything else returns None.  The result is the document :func:`_patch_sheet_tree`
+    gives (checked by ``tests/test_xlsx_patch.py`` on the corpus), without re-serialising
+    it.
     (No library edits an XML document in place without building its tree, hence this
     hand-written editor of the one element it changes.)
     """
@@ -1077,9 +1073,9 @@ def _patch_sheet_bytes(data: bytes, patch: SheetPatch) -> bytes | None:
     out: list[bytes] = [data[:start]]
     add = out.append
     pos = start
-    max_row, max_col = 0, (0, "")
-    t_attr, value_xml, escape = _T_ATTR.sub, _value_xml, _escape_xml_text
-    isfinite = math.isfinite
+    max_row = max_col = 0
+    col_nums: dict[bytes, int] = {}
+    t_attr, value_xml = _T_ATTR.sub, _value_xml
     # this loop runs once per cell of a possibly large sheet: the common case inline
     for cm in _PLAIN_CELL.finditer(data, start, end):
         letters, digits = cm.group(2), cm.group(3)
@@ -1090,17 +1086,17 @@ def _patch_sheet_bytes(data: bytes, patch: SheetPatch) -> bytes | None:
             ref = (rm.group(1) if rm.group(1) is not None else rm.group(2)).decode(
                 "ascii", "replace"
             )
-            try:
-                row, col = split_ref(ref)
-            except ValueError:
+            if ref not in pending:
                 continue
-            letters = column_letter(col)
+            row, col = split_ref(ref)
         else:
-            letters = letters.decode("ascii")
-            ref = letters + digits.decode("ascii")
-            row = None
-        if ref not in pending:
-            continue
+            ref = (letters + digits).decode("ascii")
+            if ref not in pending:
+                continue
+            row = int(digits)
+            col = col_nums.get(letters)
+            if col is None:
+                col = col_nums[letters] = col_to_num(letters.decode("ascii"))
         del pending[ref]
         f_xml = _formula_of_plain_body(cm.group(4))
         if f_xml is None:
@@ -1111,23 +1107,17 @@ def _patch_sheet_bytes(data: bytes, patch: SheetPatch) -> bytes | None:
             attrs = t_attr(b"", attrs)
         add(data[pos : cm.start()])
         pos = cm.end()
-        if type(value) is float and isfinite(value):  # the common case
-            text = str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-            add(b"<c" + attrs.rstrip() + b">" + f_xml + b"<v>" + text.encode() + b"</v></c>")
-        elif value is None or (not f_xml and isinstance(value, str) and value == ""):
+        if value is None or (not f_xml and isinstance(value, str) and value == ""):
             add(b"<c" + attrs + (b">" + f_xml + b"</c>" if f_xml else b"/>"))
         else:
             t, text = value_xml(value)
             if t is not None:
                 attrs = attrs.rstrip() + f' t="{t}"'.encode()
             space = ' xml:space="preserve"' if t == "str" and text != text.strip() else ""
-            add(b"<c" + attrs + b">" + f_xml + f"<v{space}>{escape(text)}</v>".encode() + b"</c>")
-        row = int(digits) if row is None else row
-        if row > max_row:
-            max_row = row
-        key = (len(letters), letters)
-        if key > max_col:
-            max_col = key
+            # the text escaped as lxml writes a text node (&, <, > and CR)
+            text = escape(text, _CR)
+            add(b"<c" + attrs + b">" + f_xml + f"<v{space}>{text}</v>".encode() + b"</c>")
+        max_row, max_col = max(max_row, row), max(max_col, col)
     if pending:
         return None  # a cell to create, or one this reader does not see: the tree does it
     dim = _DIMENSION.search(data, 0, start)
@@ -1139,7 +1129,7 @@ def _patch_sheet_bytes(data: bytes, patch: SheetPatch) -> bytes | None:
         except ValueError:
             pass
         else:
-            if max_row > r2 or (max_col[0] and col_to_num(max_col[1]) > c2):
+            if max_row > r2 or max_col > c2:
                 return None  # the tree updates the dimension
     out.append(data[pos:])
     return b"".join(out)
