@@ -1101,6 +1101,10 @@ def _patch_sheet_bytes(data: bytes, patch: SheetPatch) -> bytes | None:
         f_xml = _formula_of_plain_body(cm.group(4))
         if f_xml is None:
             return None
+        if row > max_row:
+            max_row = row
+        if col > max_col:
+            max_col = col
         value = values[ref]
         attrs = cm.group(1)
         if b"t=" in attrs:
@@ -1111,13 +1115,14 @@ def _patch_sheet_bytes(data: bytes, patch: SheetPatch) -> bytes | None:
             add(b"<c" + attrs + (b">" + f_xml + b"</c>" if f_xml else b"/>"))
         else:
             t, text = value_xml(value)
-            if t is not None:
-                attrs = attrs.rstrip() + f' t="{t}"'.encode()
+            if t is None:  # a number: digits, sign, point, exponent; nothing to escape
+                add(b"<c%s>%s<v>%s</v></c>" % (attrs, f_xml, text.encode()))
+                continue
+            attrs = attrs.rstrip() + f' t="{t}"'.encode()
             space = ' xml:space="preserve"' if t == "str" and text != text.strip() else ""
             # the text escaped as lxml writes a text node (&, <, > and CR)
             text = escape(text, _CR)
             add(b"<c" + attrs + b">" + f_xml + f"<v{space}>{text}</v>".encode() + b"</c>")
-        max_row, max_col = max(max_row, row), max(max_col, col)
     if pending:
         return None  # a cell to create, or one this reader does not see: the tree does it
     dim = _DIMENSION.search(data, 0, start)
