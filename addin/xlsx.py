@@ -1115,14 +1115,14 @@ def _patch_sheet_bytes(data: bytes, patch: SheetPatch) -> bytes | None:
             add(b"<c" + attrs + (b">" + f_xml + b"</c>" if f_xml else b"/>"))
         else:
             t, text = value_xml(value)
-            if t is None:  # a number: digits, sign, point, exponent; nothing to escape
-                add(b"<c%s>%s<v>%s</v></c>" % (attrs, f_xml, text.encode()))
-                continue
-            attrs = attrs.rstrip() + f' t="{t}"'.encode()
-            space = ' xml:space="preserve"' if t == "str" and text != text.strip() else ""
-            # the text escaped as lxml writes a text node (&, <, > and CR)
-            text = escape(text, _CR)
-            add(b"<c" + attrs + b">" + f_xml + f"<v{space}>{text}</v>".encode() + b"</c>")
+            space = b""
+            if t is not None:  # a number (t None) holds nothing to escape
+                attrs = attrs.rstrip() + f' t="{t}"'.encode()
+                if t == "str" and text != text.strip():
+                    space = b' xml:space="preserve"'
+                # the text escaped as lxml writes a text node (&, <, > and CR)
+                text = escape(text, _CR)
+            add(b"<c%s>%s<v%s>%s</v></c>" % (attrs, f_xml, space, text.encode()))
     if pending:
         return None  # a cell to create, or one this reader does not see: the tree does it
     dim = _DIMENSION.search(data, 0, start)
