@@ -112,12 +112,7 @@ def _evaluate_package(pkg, registry, write_tolerance, progress, all_formulas) ->
     sheets = pkg.worksheet_parts()
     # fast byte-level survey first: a workbook without Agglo formulas is left alone,
     # and one that is too large is refused before anything parses it in full
-    n_cells, any_agglo, any_formula = 0, False, False
-    for s in sheets:
-        n, texts = xlsx.survey_sheet(pkg, s)
-        n_cells += n
-        any_formula = any_formula or bool(texts)
-        any_agglo = any_agglo or any(_uses_agglo(t, pattern) for t in texts)
+    n_cells, any_agglo, any_formula = _survey(pkg, sheets, pattern)
     if not any_agglo and not (all_formulas and any_formula):
         ev.seconds["scan"] = time.perf_counter() - t0
         return ev
@@ -142,6 +137,19 @@ def _evaluate_package(pkg, registry, write_tolerance, progress, all_formulas) ->
     return _evaluate(
         pkg, scans, agglo, registry, pattern, ev, write_tolerance, progress, all_formulas, kept
     )
+
+
+def _survey(pkg, sheets, pattern) -> tuple[int, bool, bool]:
+    """(cells, any Agglo formula, any formula) of the sheets, from their bytes.  (A
+    function of its own so that the formula texts it reads are freed before the sheets
+    are scanned.)"""
+    n_cells, any_agglo, any_formula = 0, False, False
+    for s in sheets:
+        n, texts = xlsx.survey_sheet(pkg, s)
+        n_cells += n
+        any_formula = any_formula or bool(texts)
+        any_agglo = any_agglo or any(_uses_agglo(t, pattern) for t in texts)
+    return n_cells, any_agglo, any_formula
 
 
 # digit runs that are not part of a function name (``LOG10(``, ``T.DIST.2T(``,
