@@ -1072,8 +1072,10 @@ def _patch_sheet_bytes(data: bytes, patch: SheetPatch) -> bytes | None:
         return None
     values = patch.values
     pending = dict.fromkeys(values)
-    out: list[bytes] = [data[:start]]
-    add = out.append
+    # the result is built in one buffer: a list of two pieces per cell would hold
+    # several times the sheet's size in small objects until joined
+    view = memoryview(data)
+    out = bytearray(view[:start])
     pos = start
     max_row = max_col = 0
     col_nums: dict[bytes, int] = {}
@@ -1111,10 +1113,10 @@ def _patch_sheet_bytes(data: bytes, patch: SheetPatch) -> bytes | None:
         attrs = cm.group(1)
         if b"t=" in attrs:
             attrs = t_attr(b"", attrs)
-        add(data[pos : cm.start()])
+        out += view[pos : cm.start()]
         pos = cm.end()
         if value is None or (not f_xml and isinstance(value, str) and value == ""):
-            add(b"<c" + attrs + (b">" + f_xml + b"</c>" if f_xml else b"/>"))
+            out += b"<c" + attrs + (b">" + f_xml + b"</c>" if f_xml else b"/>")
         else:
             t, text = value_xml(value)
             space = b""
@@ -1124,7 +1126,7 @@ def _patch_sheet_bytes(data: bytes, patch: SheetPatch) -> bytes | None:
                     space = b' xml:space="preserve"'
                 # the text escaped as lxml writes a text node (&, <, > and CR)
                 text = escape(text, _CR)
-            add(b"<c%s>%s<v%s>%s</v></c>" % (attrs, f_xml, space, text.encode()))
+            out += b"<c%s>%s<v%s>%s</v></c>" % (attrs, f_xml, space, text.encode())
     if pending:
         return None  # a cell to create, or one this reader does not see: the tree does it
     dim = _DIMENSION.search(data, 0, start)
@@ -1138,8 +1140,8 @@ def _patch_sheet_bytes(data: bytes, patch: SheetPatch) -> bytes | None:
         else:
             if max_row > r2 or max_col > c2:
                 return None  # the tree updates the dimension
-    out.append(data[pos:])
-    return b"".join(out)
+    out += view[pos:]
+    return bytes(out)
 
 
 def _patch_sheet_xml(data: bytes, patch: SheetPatch) -> bytes:
