@@ -726,6 +726,7 @@ def _scan_sheet(
     decode_value = _decode_value
     track_values = occupied is not None or values is not None
     col_in_row = 0
+    row_digits, row_number = None, 0
     # the cell being read and its <f>, <v>, <is> children; it is processed when the
     # next cell or row starts (or the sheet ends), i.e. once its children are known
     cell = f = v_el = is_el = None
@@ -771,7 +772,11 @@ def _scan_sheet(
                         col = col_nums.get(letters)
                         if col is None:
                             col = col_nums[letters] = col_to_num(letters)
-                        row = int(digits)
+                        # the cells of a row share one number object (kept by each
+                        # formula cell and value key)
+                        if digits != row_digits:
+                            row_digits, row_number = digits, int(digits)
+                        row = row_number
                     last_row, col_in_row = row, col
                     if f is not None:
                         if f.keys():
