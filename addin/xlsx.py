@@ -1040,7 +1040,7 @@ _CR = {"\r": "&#13;"}
 _DIMENSION = re.compile(rb"""<dimension\s+ref\s*=\s*(?:"([^"]*)"|'([^']*)')\s*/>""")
 
 
-def _patch_sheet_bytes(data: bytes, patch: SheetPatch) -> bytes | None:
+def _patch_sheet_bytes(data: bytes, patch: SheetPatch) -> bytearray | None:
     """The sheet with new cached values, edited in its bytes; None when the lxml patcher
     must do it.
 
@@ -1146,10 +1146,10 @@ def _patch_sheet_bytes(data: bytes, patch: SheetPatch) -> bytes | None:
             if max_row > r2 or max_col > c2:
                 return None  # the tree updates the dimension
     out += view[pos:]
-    return bytes(out)
+    return out  # not copied into bytes: the sheet would be held twice
 
 
-def _patch_sheet_xml(data: bytes, patch: SheetPatch) -> bytes:
+def _patch_sheet_xml(data: bytes, patch: SheetPatch) -> bytes | bytearray:
     """The sheet ``data`` with ``patch`` applied: edited in its bytes when
     :func:`_patch_sheet_bytes` takes it, else through its tree."""
     fast = _patch_sheet_bytes(data, patch)
@@ -1306,7 +1306,7 @@ def write_patched(
     Every other member is copied with the same name, order, bytes, compression method,
     time stamp and attributes.  Returns the names of the members that were rewritten.
     """
-    replaced: dict[str, bytes] = {}
+    replaced: dict[str, bytes | bytearray] = {}
     for part, patch in patches.items():
         if patch:
             replaced[part] = _patch_sheet_xml(pkg.read(part), patch)
@@ -1320,7 +1320,7 @@ def write_patched(
 
 def write_members(
     pkg: Package,
-    replaced: dict[str, bytes],
+    replaced: dict[str, bytes | bytearray],
     out_path: str | os.PathLike,
     *,
     added: dict[str, bytes] | None = None,
@@ -1451,7 +1451,9 @@ def _raw_layout(data: bytes) -> tuple[list[_RawMember], bytes] | None:
     return members, data[pos:]
 
 
-def _write_raw(data, layout, replaced: dict[str, bytes], fh, added=None, removed=()) -> None:
+def _write_raw(
+    data, layout, replaced: dict[str, bytes | bytearray], fh, added=None, removed=()
+) -> None:
     """Write the archive: raw copies of the members, new bytes for ``replaced`` ones.
 
     ``added`` (name → bytes) are appended after the last member, deflated; members
