@@ -1488,6 +1488,18 @@ def test_formulas_filled_down_compile_as_each_cell_alone(tmp_path_factory, colum
     assert together.n_evaluated == sum(len(c) for c in columns)
 
 
+def test_the_inputs_of_a_filled_down_cell_are_its_first_cells_moved():
+    """A cell compiled with its column reads its first cell's inputs moved down by the
+    rows between them: relative rows move, absolute rows stay (``=A2+B$9+SUM(C$2:D2)``
+    filled from row 2 to row 7), by index and by iteration alike."""
+    shape = [(0, 2, True, 1, 2, True, 1), (0, 9, False, 2, 9, False, 2),
+             (1, 2, False, 3, 2, True, 4)]  # fmt: skip
+    moved = engine.fast._Moved(shape, 5)
+    want = [(0, 7, 1, 7, 1), (0, 9, 2, 9, 2), (1, 2, 3, 7, 4)]
+    assert list(moved) == want
+    assert [moved[j] for j in range(len(moved))] == want
+
+
 def test_a_column_of_numbers_is_read_with_the_labels_beside_it(tmp_path):
     """=HHI(B3:B6) over three items of one indicator and a 合计 row that is not their sum:
     the engine reads the row labels in column A and refuses, naming B6; the one-row
