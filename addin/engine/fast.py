@@ -1015,16 +1015,18 @@ def _evaluate_fast(pkg, scans, agglo, ev, tol, everything, pattern, book_name, l
     res = fb.results
     arrays = fb.array_area
     cell_ref = xlsx.cell_ref
-    # in the order of (sheet, cell reference as text): each cell's reference made once
-    refs = [(names[k[0]], ref_of(k) if k in arrays else cell_ref(k[1], k[2]), k) for k in res]
-    refs.sort(key=lambda t: t[:2])
-    for _name, ref, key in refs:
+    # in the order of (sheet, cell reference as text); the references made for the sort
+    # are freed before collecting (which is when memory peaks) and made again there
+    keys = list(res)
+    keys.sort(key=lambda k: (names[k[0]], ref_of(k) if k in arrays else cell_ref(k[1], k[2])))
+    for key in keys:
         if key in arrays:
             node = node_name(key)
             _collect_cell(ev, scans[key[0]], node, {node: res[key]}, agglo_nodes, log, tol, pkg,
                           scans)  # fmt: skip
             continue
         node = node_name(key) if key in agglo_keys else ""
-        _collect_single(ev, scans[key[0]], ref, res[key], agglo_nodes, node, log, tol, scans)
+        _collect_single(ev, scans[key[0]], cell_ref(key[1], key[2]), res[key], agglo_nodes, node,
+                        log, tol, scans)  # fmt: skip
     _collect_warnings(ev, log)
     return ev
