@@ -1500,6 +1500,17 @@ def test_the_inputs_of_a_filled_down_cell_are_its_first_cells_moved():
     assert [moved[j] for j in range(len(moved))] == want
 
 
+@pytest.mark.parametrize("cell", [(0, 1, 1), (3, 1_048_576, 16_384), (250, 77, 16_383)])
+def test_a_cell_packed_for_the_schedule_reads_back_the_same(cell):
+    """The dependencies held while the order is found are packed cells: the last row
+    and column of a sheet (XFD1048576) and a high sheet index come back unchanged."""
+    deps = {cell: (), (0, 2, 2): engine.fast._pack(*cell)}
+    compiled = {cell: (None, (), "a"), (0, 2, 2): (None, (), "b")}
+    order, bad = engine.fast._schedule(deps, {}, compiled)
+    assert not bad
+    assert order == [("c", cell), ("c", (0, 2, 2))]
+
+
 def test_a_column_of_numbers_is_read_with_the_labels_beside_it(tmp_path):
     """=HHI(B3:B6) over three items of one indicator and a 合计 row that is not their sum:
     the engine reads the row labels in column A and refuses, naming B6; the one-row

@@ -271,10 +271,11 @@ class _FastBook:
                 continue
             columns.setdefault((key[0], key[2]), []).append(key)
         # a column at a time: the digit runs of one column are held at once, not the book's
+        offsets: dict[int, int] = {}  # the columns' cells share their row offsets
         for (si, _col), col_keys in columns.items():
-            self._precompile_column(si, col_keys)
+            self._precompile_column(si, col_keys, offsets)
 
-    def _precompile_column(self, si: int, keys) -> None:
+    def _precompile_column(self, si: int, keys, offsets: dict[int, int]) -> None:
         """:meth:`_precompile` of the cells ``keys`` of one column of sheet ``si``."""
         formulas, compiled = self.formulas, self.compiled
         split = _DIGITS.split
@@ -312,7 +313,7 @@ class _FastBook:
                     int(digits[i]) - s0 != dr for i, s0 in zip(moving, start, strict=True)
                 ):
                     continue
-                compiled[key] = (func, _Moved(shape, dr), tkey)
+                compiled[key] = (func, _Moved(shape, offsets.setdefault(dr, dr)), tkey)
 
     def _compile_template(self, text: str, sheet: str, areas):
         """(function, input picks, batchable, areas); ``areas`` None: read from the inputs
@@ -557,6 +558,8 @@ class _FastBook:
         plain: dict[tuple[int, int, int], bool] = {}  # (sheet, c1, c2) → _values_only
         deps: dict[tuple[int, int, int], list[tuple[int, int, int]]] = {}
         stack = [k for k in starts if k not in res]
+        # every formula cell is a start: what a cell depends on is visited as a start too
+        every = len(stack) == len(formulas)
         while stack:
             key = stack.pop()
             if key in deps or key in res:
@@ -586,8 +589,13 @@ class _FastBook:
                         d.append(k)
                 else:
                     d.extend(k for k in self._formula_cells_in(*a) if k not in res)
-            deps[key] = tuple(d) if d else ()  # kept for every cell until the order is known
-            stack.extend(k for k in d if k not in deps)
+            # kept for every cell until the order is known: as numbers (:func:`_pack`)
+            if not d:
+                deps[key] = ()
+            else:
+                deps[key] = _pack(*d[0]) if len(d) == 1 else tuple([_pack(*k) for k in d])
+                if not every:
+                    stack.extend(k for k in d if k not in deps)
         groups: dict[str, list[tuple[int, int, int]]] = {}
         for key in deps:
             t = compiled[key][2]
@@ -774,13 +782,26 @@ def _aggregate_rows(name: str, rows: list[list]) -> list:
     return list(got)
 
 
+# a cell (sheet, row, column) as one number: what each cell depends on is held for every
+# cell at once while the order is found, and a number is half the size of a tuple
+_COL_BITS, _ROW_BITS = 15, 21  # columns up to 16,384 (XFD), rows up to 1,048,576
+_COL_MASK, _ROW_MASK = (1 << _COL_BITS) - 1, (1 << _ROW_BITS) - 1
+_SHEET_SHIFT = _COL_BITS + _ROW_BITS
+
+
+def _pack(sid: int, row: int, col: int) -> int:
+    """A cell as one number (:func:`_schedule` reads it back)."""
+    return (sid << _SHEET_SHIFT) | (row << _COL_BITS) | col
+
+
 def _schedule(deps, groups, compiled):
     """Order of evaluation: ([("g", pattern) | ("c", cell)], set()) or (None, patterns
     to compute cell by cell because they depend on themselves or sit in a cycle).
 
     A cell's node is its pattern's when the pattern is in ``groups`` (every cell of a
     pattern in ``groups`` is one of its members), found through the cell's compiled
-    template key, so that no map of every cell to its node is built."""
+    template key, so that no map of every cell to its node is built.  ``deps``: cell →
+    the cells it depends on, packed by :func:`_pack` (one number, or a tuple of them)."""
     gnode = {t: ("g", t) for t in groups}
     indeg: dict[tuple, int] = {}
     succ: dict[tuple, set] = {}
@@ -788,7 +809,8 @@ def _schedule(deps, groups, compiled):
     for k, d in deps.items():  # every cell a cell depends on is in deps (and compiled)
         a = gnode.get(compiled[k][2]) or ("c", k)
         indeg.setdefault(a, 0)
-        for j in d:
+        for e in (d,) if type(d) is int else d:
+            j = (e >> _SHEET_SHIFT, (e >> _COL_BITS) & _ROW_MASK, e & _COL_MASK)
             b = gnode.get(compiled[j][2]) or ("c", j)
             if b == a:
                 if a[0] == "g":
