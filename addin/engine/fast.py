@@ -1018,19 +1018,19 @@ def _evaluate_fast(pkg, scans, agglo, ev, tol, everything, pattern, book_name, l
     def node_name(key):
         return f"'[{book_name}]{names[key[0]].replace(chr(39), chr(39) * 2)}'!" + ref_of(key)
 
-    agglo_nodes = {}
-    agglo_keys = set()
-    for (sheet, _ref), fc in agglo.items():
-        key = (fb.sheet_index[sheet.upper()], fc.row, fc.col)
-        agglo_keys.add(key)
-        agglo_nodes[node_name(key)] = (sheet, fc)
+    agglo_keys = {
+        (fb.sheet_index[sheet.upper()], fc.row, fc.col) for (sheet, _r), fc in agglo.items()
+    }
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fb.evaluate(starts, node_name, agglo_keys)
-    # what compiling left (a plan and inputs per cell) is not needed to collect: freed
-    # before the results are collected, which is when memory peaks
+    # what compiling left (a plan and inputs per cell) and the map of formula cells (keys
+    # that are not all the results' own) are not needed to collect: freed before the
+    # results are collected, which is when memory peaks
     fb.compiled.clear()
     fb.templates.clear()
+    fb.formulas.clear()
+    del starts
     ev.seconds["load"] = time.perf_counter() - t0
     ev.seconds["calculate"] = 0.0
     ev.n_evaluated = len(fb.results)
@@ -1044,11 +1044,11 @@ def _evaluate_fast(pkg, scans, agglo, ev, tol, everything, pattern, book_name, l
     for key in keys:
         if key in arrays:
             node = node_name(key)
-            _collect_cell(ev, scans[key[0]], node, {node: res[key]}, agglo_nodes, log, tol, pkg,
-                          scans)  # fmt: skip
+            _collect_cell(ev, scans[key[0]], node, {node: res[key]},
+                          (node,) if key in agglo_keys else (), log, tol, pkg, scans)  # fmt: skip
             continue
         node = node_name(key) if key in agglo_keys else ""
-        _collect_single(ev, scans[key[0]], cell_ref(key[1], key[2]), res[key], agglo_nodes, node,
-                        log, tol, scans)  # fmt: skip
+        _collect_single(ev, scans[key[0]], cell_ref(key[1], key[2]), res[key], node, log, tol,
+                        scans)  # fmt: skip
     _collect_warnings(ev, log)
     return ev

@@ -166,8 +166,10 @@ def _record(ev, patch, sheet, cref, formula_of, old, new, anchor: bool, tol) -> 
         ev.changes.append(CellChange(sheet, cref, old, new))
 
 
-def _collect_single(ev, scan, ref, value, agglo_nodes, node, log, tol, scans) -> None:
-    """:func:`_collect_cell` for one ordinary formula cell (what the fast evaluator has)."""
+def _collect_single(ev, scan, ref, value, node, log, tol, scans) -> None:
+    """:func:`_collect_cell` for one formula cell that is not an array formula (what the
+    fast evaluator has); ``node``: the cell's node name when it holds an Agglo formula,
+    else ""."""
     sheet = scan.info.name
     fc = scan.formulas.get(ref)
     if fc is None:
@@ -175,7 +177,7 @@ def _collect_single(ev, scan, ref, value, agglo_nodes, node, log, tol, scans) ->
     patch = ev.patches.get(scan.info.part)
     if patch is None:
         patch = ev.patches[scan.info.part] = SheetPatch()
-    if type(value) is float and node not in agglo_nodes and math.isfinite(value):
+    if type(value) is float and not node and math.isfinite(value):
         # the common case, once per cell of a large sheet: a number from an ordinary
         # formula, which names no formula in a problem and carries no messages
         _record(ev, patch, sheet, fc.ref, None, fc.cached, value, True, tol)
@@ -185,7 +187,7 @@ def _collect_single(ev, scan, ref, value, agglo_nodes, node, log, tol, scans) ->
         return _text_of(scans, sheet, fc)
 
     _record(ev, patch, sheet, fc.ref, formula_of, fc.cached, _to_python(value), True, tol)
-    if node in agglo_nodes:
+    if node:
         messages = [m for r in log.get(node, ()) for m in r.messages]
         if messages:
             ev.problems.append(
