@@ -275,9 +275,14 @@ def _evaluate(
     suffix = pkg.path.suffix.lower() if pkg.path.suffix.lower() in (".xlsx", ".xlsm") else ".xlsx"
     book_name = "book" + suffix
     log: dict[str, list[_CallRecord]] = {}
-    formulas_of = {
-        (sh_.upper(), ref.upper()): fc.text for (sh_, ref), fc in agglo.items() if fc.text
-    }
+    # one key per Agglo cell, made of the strings the scan holds where it can (a large
+    # sheet has tens of thousands of Agglo cells)
+    upper = {s.info.name: s.info.name.upper() for s in scans}
+    formulas_of = {}
+    for (sh_, ref), fc in agglo.items():
+        if fc.text:
+            ref_u = ref.upper()
+            formulas_of[(upper.get(sh_) or sh_.upper(), ref if ref_u == ref else ref_u)] = fc.text
     values_of = {s.info.name.upper(): s.values for s in scans}
 
     def cells_of(sheet: str, r1: int, c1: int, r2: int, c2: int) -> list[list[Any]]:
