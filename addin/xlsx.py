@@ -202,7 +202,8 @@ class SheetScan:
     #: every non-empty cell reference (only kept when asked for)
     occupied: set[str] | None
     #: (row, col) → cached value of every cell holding a value, formula or not (only
-    #: kept when asked for; the evaluator reads its inputs from here)
+    #: kept when asked for; the evaluator reads its inputs from here, and asks for the
+    #: values of formula cells to be left to their ``cached``: ``formula_values``)
     values: dict[tuple[int, int], Any] | None = None
 
 
@@ -352,10 +353,24 @@ class Package:
 
     # -- sheet scanning -----------------------------------------------------
     def scan_sheet(
-        self, info: SheetInfo, *, keep_occupied: bool = False, keep_values: bool = False
+        self,
+        info: SheetInfo,
+        *,
+        keep_occupied: bool = False,
+        keep_values: bool = False,
+        formula_values: bool = True,
     ) -> SheetScan:
-        """Stream through one worksheet: count cells, collect formula cells (and values)."""
-        return _scan_sheet(self, info, keep_occupied=keep_occupied, keep_values=keep_values)
+        """Stream through one worksheet: count cells, collect formula cells (and values;
+        with ``formula_values=False`` the values of formula cells are only their
+        ``cached``, except for a formula cell whose ``r`` is not written as
+        :func:`cell_ref` writes it)."""
+        return _scan_sheet(
+            self,
+            info,
+            keep_occupied=keep_occupied,
+            keep_values=keep_values,
+            formula_values=formula_values,
+        )
 
 
 def _not_phonetic(t: etree._Element) -> bool:
@@ -696,7 +711,12 @@ def _stream_elements(source: Any) -> Any:
 
 
 def _scan_sheet(
-    pkg: Package, info: SheetInfo, *, keep_occupied: bool, keep_values: bool = False
+    pkg: Package,
+    info: SheetInfo,
+    *,
+    keep_occupied: bool,
+    keep_values: bool = False,
+    formula_values: bool = True,
 ) -> SheetScan:
     """One pass over a worksheet (see :meth:`Package.scan_sheet`).
 
@@ -727,6 +747,7 @@ def _scan_sheet(
     track_values = occupied is not None or values is not None
     col_in_row = 0
     row_digits, row_number = None, 0
+    letters = digits = None
     # the cell being read and its <f>, <v>, <is> children; it is processed when the
     # next cell or row starts (or the sheet ends), i.e. once its children are known
     cell = f = v_el = is_el = None
@@ -764,6 +785,7 @@ def _scan_sheet(
                         col_in_row += 1
                         ref = cell_ref(row, col_in_row)
                         row, col = split_ref(ref)
+                        letters = None  # the reference is written as cell_ref writes it
                     else:
                         m = ref_match(ref)
                         if m is None:
@@ -821,7 +843,15 @@ def _scan_sheet(
                         if occupied is not None:
                             occupied.add(ref)
                         if values is not None:
-                            values[(row, col)] = fc.cached
+                            if formula_values or not (
+                                letters is None
+                                or letters.isupper()
+                                and digits[0] != "0"
+                                and len(ref) == len(letters) + len(digits)
+                            ):
+                                values[(row, col)] = fc.cached
+                            else:  # the cached value is the formula cell's alone
+                                values.pop((row, col), None)
                     else:
                         if occupied is not None:
                             occupied.add(ref)

@@ -1511,6 +1511,67 @@ def test_a_cell_packed_for_the_schedule_reads_back_the_same(cell):
     assert order == [("c", cell), ("c", (0, 2, 2))]
 
 
+@pytest.mark.parametrize("model", ["fast", "full"])
+def test_a_label_written_by_a_formula_is_read_from_its_cached_value(tmp_path, monkeypatch, model):
+    """The 合计 label in A6 is a formula (="合计") with its cached value: =HHI(B3:B6) still
+    reads it as the total row and refuses, naming B6, in both evaluators (the scan keeps a
+    formula cell's value only in its ``cached``; the labels are read from there)."""
+    from _yearbook_grids import REAL_ESTATE_2019
+
+    made, p = tmp_path / "made.xlsx", tmp_path / "family.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    for row in REAL_ESTATE_2019:
+        ws.append(row)
+    ws["A6"] = '="合计"'
+    ws["D2"] = "=HHI(B3:B6)"
+    wb.save(made)
+    pkg = xlsx.read_package(made)
+    part = pkg.worksheet_parts()[0].part
+    xlsx.write_patched(pkg, {part: xlsx.SheetPatch(values={"A6": "合计"})}, p)
+    scan = xlsx.read_package(p).scan_sheet(pkg.worksheet_parts()[0], keep_values=True,
+                                           formula_values=False)  # fmt: skip
+    assert (6, 1) not in scan.values
+    assert scan.formulas["A6"].cached == "合计"
+    if model == "full":
+        use_full_model(monkeypatch)
+    ev = _evaluate(p, registry=_real_registry(), all_formulas=False)
+    msgs = {q.cell: q.reason for q in ev.problems}
+    assert "B6" in msgs.get("D2", ""), ev.problems
+    assert ("S", "D2") not in ev.values or not isinstance(ev.values[("S", "D2")], float)
+
+
+def test_the_scan_leaves_a_formula_cells_value_to_its_cached_when_asked(tmp_path):
+    """``formula_values=False``: formula cells' values only in ``cached``, except where the
+    cell's ``r`` is not written as cell_ref writes it (lower case here), and a value cell
+    written earlier under the same reference gives way to the formula, as it does when
+    both are kept."""
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<sheetData><row r="1">'
+        '<c r="A1"><v>1</v></c><c r="B1"><f>A1*2</f><v>2</v></c>'
+        '<c r="c1"><f>A1*3</f><v>3</v></c><c r="D1"><v>7</v></c><c r="D1"><f>A1</f><v>1</v></c>'
+        "</row></sheetData></worksheet>"
+    )
+    p = tmp_path / "s.xlsx"
+    wb = openpyxl.Workbook()
+    wb.save(p)
+    pkg = xlsx.read_package(p)
+    info = pkg.worksheet_parts()[0]
+    with zipfile.ZipFile(p) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    members[info.part] = sheet.encode()
+    with zipfile.ZipFile(p, "w") as z:
+        for n, data in members.items():
+            z.writestr(n, data)
+    pkg = xlsx.read_package(p)
+    every = pkg.scan_sheet(info, keep_values=True).values
+    assert every == {(1, 1): 1, (1, 2): 2, (1, 3): 3, (1, 4): 1}
+    own = pkg.scan_sheet(info, keep_values=True, formula_values=False).values
+    assert own == {(1, 1): 1, (1, 3): 3}
+
+
 def test_a_column_of_numbers_is_read_with_the_labels_beside_it(tmp_path):
     """=HHI(B3:B6) over three items of one indicator and a 合计 row that is not their sum:
     the engine reads the row labels in column A and refuses, naming B6; the one-row

@@ -122,7 +122,9 @@ def _evaluate_package(pkg, registry, write_tolerance, progress, all_formulas) ->
             f"{pkg.limits.max_cells:,} for evaluation (raise it with --max-cells if the "
             "machine has the memory)"
         )
-    scans = [pkg.scan_sheet(s, keep_values=True) for s in sheets]
+    # a formula cell's value is its ``cached`` alone (one key less per formula cell):
+    # what reads the values of formula cells looks there (_set_aside_kept, cells_of)
+    scans = [pkg.scan_sheet(s, keep_values=True, formula_values=False) for s in sheets]
     agglo = find_agglo_cells(scans, pattern)
     ev.n_agglo = len(agglo)
     ev.seconds["scan"] = time.perf_counter() - t0
@@ -137,6 +139,9 @@ def _evaluate_package(pkg, registry, write_tolerance, progress, all_formulas) ->
     return _evaluate(
         pkg, scans, agglo, registry, pattern, ev, write_tolerance, progress, all_formulas, kept
     )
+
+
+_MISSING = object()
 
 
 def _survey(pkg, sheets, pattern) -> tuple[int, bool, bool]:
@@ -264,7 +269,11 @@ def _set_aside_kept(pkg, scans, agglo, registry, pattern, ev) -> dict[tuple[str,
                                        "was kept"))  # fmt: skip
             drops.append((by_part[sheet], fc.ref))
     for scan, ref in drops:
-        scan.formulas.pop(ref, None)
+        fc = scan.formulas.pop(ref, None)
+        if fc is not None and scan.values is not None:
+            # a value from now on, read as the values are (a value cell written after
+            # it under the same reference stays, as it does when the scan keeps both)
+            scan.values.setdefault((fc.row, fc.col), fc.cached)
         agglo.pop((scan.info.name, ref), None)
     return kept
 
@@ -283,11 +292,21 @@ def _evaluate(
         if fc.text:
             ref_u = ref.upper()
             formulas_of[(upper.get(sh_) or sh_.upper(), ref if ref_u == ref else ref_u)] = fc.text
-    values_of = {s.info.name.upper(): s.values for s in scans}
+    scan_of = {s.info.name.upper(): s for s in scans}
 
     def cells_of(sheet: str, r1: int, c1: int, r2: int, c2: int) -> list[list[Any]]:
-        vals = values_of[sheet.upper()]  # stored values: constants and cached results
-        return [[vals.get((r, c)) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
+        # stored values: constants, and the cached results of formula cells
+        scan = scan_of[sheet.upper()]
+        vals, cells = scan.values, scan.formulas
+
+        def at(r: int, c: int) -> Any:
+            v = vals.get((r, c), _MISSING)
+            if v is _MISSING:
+                fc = cells.get(xlsx.cell_ref(r, c))
+                return None if fc is None else fc.cached
+            return v
+
+        return [[at(r, c) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
 
     saved = _register(registry, log, formulas_of, cells_of)  # for the origins hook
     tmpdir = tempfile.mkdtemp(prefix="agglo-eval-")
