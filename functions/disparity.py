@@ -588,8 +588,8 @@ def dagum_gini(values: Any, groups: Any, weights: Any = None) -> DagumResult:
     if not mu > 0:
         raise AggloValueError(
             _m.text(
-                "'values' 全为 0，基尼系数无定义（0/0）。",
-                "'values' are all zero: the Gini is 0/0.",
+                "'values' 全为 0（或小到均值为 0），基尼系数无定义（0/0）。",
+                "'values' are all zero (or so small that their mean is 0): the Gini is 0/0.",
             )
         )
     mug = vg / wg

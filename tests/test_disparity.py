@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import REFERENCE
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 WAGE = pd.read_csv(REFERENCE / "input_province_wage_2014_2023.csv")
@@ -366,12 +366,15 @@ def test_dagum_edge_cases():
     st.integers(1, 4),
     st.lists(st.integers(1, 4), min_size=14, max_size=14),
 )
+@example([0.0, 5e-324], 1, [1] * 14)  # the mean rounds to 0: refused, not divided by 0
 def test_dagum_properties(vals, k, wts):
     y = np.array(vals)
-    if y.sum() == 0:
-        return
     g = np.array([f"g{i % k}" for i in range(y.size)])
     w = np.array(wts[: y.size], dtype=float)
+    if not (w * y).sum() / w.sum() > 0:  # all zero, or a mean that rounds to 0 (5e-324)
+        with pytest.raises(agglo.AggloValueError, match="0/0"):
+            agglo.dagum_gini(y, g, weights=w)
+        return
     res = agglo.dagum_gini(y, g, weights=w)
     assert res.within + res.between + res.transvariation == pytest.approx(res.total, abs=1e-12)
     assert min(res.within, res.between, res.transvariation) >= -1e-12
