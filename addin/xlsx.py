@@ -747,7 +747,6 @@ def _scan_sheet(
     track_values = occupied is not None or values is not None
     col_in_row = 0
     row_digits, row_number = None, 0
-    letters = digits = None
     # the cell being read and its <f>, <v>, <is> children; it is processed when the
     # next cell or row starts (or the sheet ends), i.e. once its children are known
     cell = f = v_el = is_el = None
@@ -785,7 +784,6 @@ def _scan_sheet(
                         col_in_row += 1
                         ref = cell_ref(row, col_in_row)
                         row, col = split_ref(ref)
-                        letters = None  # the reference is written as cell_ref writes it
                     else:
                         m = ref_match(ref)
                         if m is None:
@@ -843,12 +841,7 @@ def _scan_sheet(
                         if occupied is not None:
                             occupied.add(ref)
                         if values is not None:
-                            if formula_values or not (
-                                letters is None
-                                or letters.isupper()
-                                and digits[0] != "0"
-                                and len(ref) == len(letters) + len(digits)
-                            ):
+                            if formula_values or ref != cell_ref(row, col):
                                 values[(row, col)] = fc.cached
                             else:  # the cached value is the formula cell's alone
                                 values.pop((row, col), None)

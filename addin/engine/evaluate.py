@@ -291,7 +291,7 @@ def _evaluate(
     for (sh_, ref), fc in agglo.items():
         if fc.text:
             ref_u = ref.upper()
-            formulas_of[(upper.get(sh_) or sh_.upper(), ref if ref_u == ref else ref_u)] = fc.text
+            formulas_of[(upper[sh_], ref if ref_u == ref else ref_u)] = fc.text
     scan_of = {s.info.name.upper(): s for s in scans}
 
     def cells_of(sheet: str, r1: int, c1: int, r2: int, c2: int) -> list[list[Any]]:
