@@ -39,7 +39,7 @@ import math
 import os
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
@@ -592,20 +592,20 @@ def _decode_number(v: str) -> Any:
     )
 
 
-def _decode_value(t: str, v_el: Any, is_el: Any, strings: Callable[[], list[str]]) -> Any:
-    """The cached value of a cell from its type attribute and ``<v>``/``<is>`` children.
+def _decode_value(
+    t: str, v: str | None, is_text: str | None, strings: Callable[[], list[str]]
+) -> Any:
+    """The cached value of a cell from its type attribute, the text of its ``<v>``
+    (None when empty or absent) and the text of its ``<is>`` (its ``<t>`` joined; None
+    when it has no ``<is>``).
 
     ``strings()`` gives the shared strings with escapes already decoded; it is only
     called for shared-string cells (reading the string table can fail).
     """
     if t == "inlineStr":
-        if is_el is None:
-            v = v_el.text if v_el is not None else None
+        if is_text is None:
             return unescape_text(v) if v is not None else None
-        return unescape_text("".join([x.text or "" for x in is_el.iter("{*}t")]))
-    if v_el is None:
-        return None
-    v = v_el.text
+        return unescape_text(is_text)
     if v is None:
         return None
     if t == "n":
@@ -710,6 +710,136 @@ def _stream_elements(source: Any) -> Any:
             del parent[0]  # keep memory flat on very long sheets
 
 
+#: Sheets up to this size are read from their bytes (:func:`_cells_of_bytes`) when
+#: their cells are written in the plain layouts it takes; the bytes are held meanwhile.
+_BYTES_SCAN_MAX = 256_000_000
+
+#: the start tag of ``<sheetData>``, read by the byte-level reader and patcher
+_SHEET_DATA = re.compile(rb"<sheetData\b[^>]*?(?:/>|>)")
+_ATTR = rb'\s+[\w:.-]+\s*=\s*"[^"&<\t\n\r]*"'
+#: a cell written with ``r`` first and its children in a plain layout: an optional
+#: ``<f>``, then an optional ``<v>`` or ``<is>`` (one ``<t>``), without attributes on
+#: ``<v>``, comments or other children; attribute values without entities
+_SCAN_CELL = re.compile(
+    rb'<c\s+r\s*=\s*"([^"&<\t\n\r]*)"((?:' + _ATTR + rb")*)\s*(?:/>|>\s*"
+    rb"(?:<f((?:" + _ATTR + rb")*)\s*(?:/>|>([^<]*)</f>)\s*)?"
+    rb"(?:(<v\s*(?:/>|>([^<]*)</v>))|(<is\s*(?:/>|>\s*(?:<t(?:\s+xml:space\s*=\s*\"preserve\")?"
+    rb"\s*(?:/>|>([^<]*)</t>)\s*)?</is>)))?\s*</c>)"
+)
+_ATTR_PAIR = re.compile(rb'([\w:.-]+)\s*=\s*"([^"]*)"')
+_CELL_TAGS = (b"<c ", b"<c\t", b"<c\n", b"<c>", b"<c/")
+#: elements that would be read as cells or rows outside ``<sheetData>``, and prefixed
+#: (namespace-qualified) elements inside it: the tree reader decides
+_CELL_ELSEWHERE = re.compile(rb"<(?:[\w.-]+:)?(?:c|row)[\s/>]")
+_PREFIXED = re.compile(rb"</?[\w.-]+:")
+_XML_ENTITY = re.compile(r"&(?:(lt|gt|amp|quot|apos)|#([0-9]+)|#x([0-9A-Fa-f]+));")
+_NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+
+
+def _entity(m: re.Match[str]) -> str:
+    if m.group(1):
+        return _NAMED_ENTITIES[m.group(1)]
+    return chr(int(m.group(2))) if m.group(2) else chr(int(m.group(3), 16))
+
+
+def _xml_text(raw: bytes) -> str | None:
+    """The text of an element as lxml gives it (None when empty), for a well-formed
+    UTF-8 document, when the text holds no carriage return (which XML reads as a line
+    feed)."""
+    if not raw:
+        return None
+    text = raw.decode("utf-8")
+    return _XML_ENTITY.sub(_entity, text) if "&" in text else text
+
+
+def _utf8_xml(data: bytes) -> bool:
+    """True for an XML document in UTF-8 without byte-order mark or leading space (what
+    the byte-level reader and patcher take)."""
+    if not data.startswith(b"<"):
+        return False
+    if data.startswith(b"<?xml"):
+        decl = data[: data.find(b"?>")]
+        if (
+            b"encoding" in decl
+            and re.search(rb"encoding\s*=\s*[\"']utf-8[\"']", decl, re.I) is None
+        ):
+            return False
+    return True
+
+
+class _Inert:
+    """A parser target that builds nothing: the document is only checked."""
+
+    def close(self) -> None:
+        return None
+
+
+def _well_formed(data: bytes) -> bool:
+    """True when lxml, with the options of :func:`secure_parser`, reads ``data`` without
+    error (checked in C, without building a tree)."""
+    parser = etree.XMLParser(
+        target=_Inert(), resolve_entities=False, no_network=True, huge_tree=False,
+        load_dtd=False, dtd_validation=False, remove_blank_text=False,
+    )  # fmt: skip
+    try:
+        for i in range(0, len(data), 1 << 22):
+            parser.feed(data[i : i + (1 << 22)])
+        parser.close()
+    except etree.XMLSyntaxError:
+        return False
+    return True
+
+
+def _cells_of_bytes(data: bytes) -> tuple[Iterator[re.Match[bytes]], int] | None:
+    """The cells of a sheet read from its bytes, as matches of :data:`_SCAN_CELL` in
+    document order, and the number of cells there are; None when the tree reader must
+    read the sheet.  When the two numbers differ the tree reader must read it too.
+
+    It takes well-formed UTF-8 sheets whose ``<sheetData>`` holds no comments,
+    processing instructions, CDATA, prefixed elements or carriage returns, whose cells
+    all match :data:`_SCAN_CELL` (every cell has ``r``), and with no element read as
+    a cell or a row outside ``<sheetData>``.  Then the cells and their children are what
+    the tree reader sees (checked by ``tests/test_xlsx_patch.py`` on the corpus and on
+    generated sheets), and no tree is built: a Python object per element is what the
+    tree reader costs on large sheets.  (No XML library yields an element's children
+    and attributes without making an object for each, hence this reader.)
+    """
+    if not _utf8_xml(data) or not _well_formed(data):
+        return None
+    m = _SHEET_DATA.search(data)
+    if m is None or m.group(0).endswith(b"/>"):
+        start = end = m.end() if m is not None else len(data)
+    else:
+        start = m.end()
+        end = data.find(b"</sheetData>", start)
+        if end < 0:
+            return None
+    if (
+        _CELL_ELSEWHERE.search(data, 0, m.start() if m is not None else len(data))
+        or _CELL_ELSEWHERE.search(data, end)
+        or data.find(b"<!", start, end) >= 0
+        or data.find(b"<?", start, end) >= 0
+        or data.find(b"\r", start, end) >= 0  # XML reads CR LF in a text as LF
+        or _PREFIXED.search(data, start, end)
+    ):
+        return None
+    # a cell in another layout is not matched: the caller compares the counts
+    return _SCAN_CELL.finditer(data, start, end), sum(data.count(t, start, end) for t in _CELL_TAGS)
+
+
+def _letters_digits(ref: str, col_nums: dict[str, int]) -> tuple[str, int]:
+    """(row digits, column number) of a cell reference; ``col_nums`` caches the column
+    letters a sheet uses."""
+    m = _REF_RE.match(ref)
+    if m is None:
+        raise ValueError(f"not a cell reference: {ref!r}")
+    letters, digits = m.groups()
+    col = col_nums.get(letters)
+    if col is None:
+        col = col_nums[letters] = col_to_num(letters)
+    return digits, col
+
+
 def _scan_sheet(
     pkg: Package,
     info: SheetInfo,
@@ -722,8 +852,9 @@ def _scan_sheet(
 
     A cell's ``<f>``, ``<v>`` and ``<is>`` are its last direct children of those
     names (in any namespace); a cell without ``r`` follows the previous cell of its
-    row.  Sheets up to ``_TREE_MAX_BYTES`` are parsed in one call, larger ones row by
-    row; both give the same result.
+    row.  A sheet in the plain layouts :func:`_cells_of_bytes` takes is read from its
+    bytes; any other is parsed into a tree (up to ``_TREE_MAX_BYTES``) or row by row.
+    All three give the same result.
     """
     member = pkg._member(info.part)
     with pkg.zip.open(member) as fh:
@@ -736,17 +867,143 @@ def _scan_sheet(
     arrays: list[tuple[int, int, int, int]] = []
     array_rows: dict[int, list[tuple[int, int, int, int]]] = {}
     big_arrays: list[tuple[int, int, int, int]] = []
-    n = 0
-    last_row = 0
     strings = pkg.shared_values  # called only when a shared string is decoded
     # column letters → number; a sheet uses few distinct columns
     col_nums: dict[str, int] = {}
-    ref_match = _REF_RE.match
     decode_number = _decode_number
     decode_value = _decode_value
     track_values = occupied is not None or values is not None
+    # the cells of a row share one number object (kept by each formula cell and value key)
+    row_of = [None, 0]  # [row digits, row number]
+
+    def place(ref: str) -> tuple[int, int]:
+        """(row, column) of a cell's ``r``."""
+        digits, col = _letters_digits(ref, col_nums)
+        if digits != row_of[0]:
+            row_of[0], row_of[1] = digits, int(digits)
+        return row_of[1], col
+
+    def add(ref, row, col, t, cm, f, has_v, v, is_text) -> None:
+        """Record one cell that has a formula (``f``: its kind, ref, si and text) or a
+        ``<v>`` or ``<is>``.  ``t``: its type attribute (None when absent); ``cm``:
+        whether it has that attribute; ``has_v``: whether it has a ``<v>``; ``v``: that
+        element's text; ``is_text``: the text of its ``<is>`` (None when absent)."""
+        t = "n" if t is None else t
+        if f is not None:
+            kind, array_ref, shared_index, text = f
+            if t == "n":  # a number, as _decode_value decodes it
+                cached = decode_number(v) if v is not None else None
+                if type(cached) is str:
+                    cached = unescape_text(cached)
+            else:
+                cached = decode_value(t, v, is_text, strings)
+            fc = FormulaCell(
+                ref,
+                row,
+                col,
+                text if (text or kind != "shared") else None,
+                kind,
+                array_ref,
+                shared_index,
+                cm,
+                cached,
+            )
+            formulas[ref] = fc
+            if kind == "shared" and fc.text is not None and fc.shared_index is not None:
+                masters[fc.shared_index] = fc
+            if kind == "array" and fc.array_ref:
+                with contextlib.suppress(ValueError):
+                    area = parse_range(fc.array_ref)
+                    arrays.append(area)
+                    if area[2] - area[0] < 10_000:
+                        # rows → the array ranges crossing them, for a quick lookup
+                        for r in range(area[0], area[2] + 1):
+                            array_rows.setdefault(r, []).append(area)
+                    else:
+                        big_arrays.append(area)
+            if occupied is not None:
+                occupied.add(ref)
+            if values is not None:
+                if formula_values or ref != cell_ref(row, col):
+                    values[(row, col)] = fc.cached
+                else:  # the cached value is the formula cell's alone
+                    values.pop((row, col), None)
+            return
+        if occupied is not None:
+            occupied.add(ref)
+        value = _NOT_DECODED
+        if values is not None:
+            if t == "n" and has_v:  # the common case, decoded here
+                value = decode_number(v) if v else None
+            else:
+                value = decode_value(t, v, is_text, strings)
+            values[(row, col)] = value
+        if arrays and any(
+            r1 <= row <= r2 and c1 <= col <= c2
+            for r1, c1, r2, c2 in (*array_rows.get(row, ()), *big_arrays)
+        ):
+            covered[ref] = decode_value(t, v, is_text, strings) if value is _NOT_DECODED else value
+
+    def from_bytes() -> int | None:
+        """Read the cells from the sheet's bytes (:func:`_cells_of_bytes`): their number,
+        or None (and nothing recorded) when the tree reader must read the sheet."""
+        got = _cells_of_bytes(pkg.read(info.part))
+        if got is None:
+            return None
+        cells, expected = got
+        n = 0
+        text_of = _xml_text
+        try:
+            # once per cell of a possibly large sheet: the attributes are looked at only
+            # when a cell has more than r
+            for m in cells:
+                n += 1
+                r, more, f_attrs, f_text, v_el, v, is_el, is_text = m.groups()
+                if f_attrs is None and (
+                    (v_el is None and is_el is None) or not (track_values or arrays)
+                ):
+                    continue  # neither formula nor value (a styled cell), or not asked for
+                t = cm = None
+                if more:
+                    attrs = dict(_ATTR_PAIR.findall(more))
+                    t = attrs.get(b"t")
+                    if t is not None:
+                        t = t.decode("utf-8")
+                    cm = attrs.get(b"cm")
+                if f_attrs is None:
+                    f = None
+                elif f_attrs:
+                    attrs = dict(_ATTR_PAIR.findall(f_attrs))
+                    kind, array_ref, shared_index = (
+                        x.decode("utf-8") if x is not None else None
+                        for x in (attrs.get(b"t", b"normal"), attrs.get(b"ref"), attrs.get(b"si"))
+                    )
+                    f = (kind, array_ref, shared_index, text_of(f_text))
+                else:
+                    f = ("normal", None, None, text_of(f_text))
+                ref = r.decode("utf-8")
+                row, col = place(ref)
+                add(
+                    ref, row, col, t, cm is not None, f, v_el is not None, text_of(v),
+                    None if is_el is None else (text_of(is_text) or ""),
+                )  # fmt: skip
+        except ValueError:
+            n = -1  # a bad reference: the tree reader reports it as it meets it
+        if n == expected:
+            return n
+        for kept in (formulas, masters, covered, occupied, values, arrays, array_rows, big_arrays):
+            if kept is not None:
+                kept.clear()
+        return None
+
+    if member.file_size <= _BYTES_SCAN_MAX:
+        n = from_bytes()
+        if n is not None:
+            return SheetScan(info, n, formulas, masters, covered, occupied, values)
+
+    n = 0
+    last_row = 0
     col_in_row = 0
-    row_digits, row_number = None, 0
     # the cell being read and its <f>, <v>, <is> children; it is processed when the
     # next cell or row starts (or the sheet ends), i.e. once its children are known
     cell = f = v_el = is_el = None
@@ -756,9 +1013,8 @@ def _scan_sheet(
             elements = root.iter(*_SCAN_TAGS)
         else:
             elements = _stream_elements(pkg.zip.open(member))
-        # This loop runs once per element of a possibly large sheet, so all per-cell
-        # work is inline, and an element iterator filtered by tag replaces a Python
-        # loop over each cell's children (lxml has no bulk accessor for this).
+        # An element iterator filtered by tag replaces a Python loop over each cell's
+        # children (lxml has no bulk accessor for this).
         for el in itertools.chain(elements, (None,)):
             if el is not None:
                 last = el.tag[-1]
@@ -785,87 +1041,22 @@ def _scan_sheet(
                         ref = cell_ref(row, col_in_row)
                         row, col = split_ref(ref)
                     else:
-                        m = ref_match(ref)
-                        if m is None:
-                            raise ValueError(f"not a cell reference: {ref!r}")
-                        letters, digits = m.groups()
-                        col = col_nums.get(letters)
-                        if col is None:
-                            col = col_nums[letters] = col_to_num(letters)
-                        # the cells of a row share one number object (kept by each
-                        # formula cell and value key)
-                        if digits != row_digits:
-                            row_digits, row_number = digits, int(digits)
-                        row = row_number
+                        row, col = place(ref)
                     last_row, col_in_row = row, col
                     if f is not None:
                         if f.keys():
                             kind = f.get("t", "normal")
-                            array_ref, shared_index = f.get("ref"), f.get("si")
+                            formula = (kind, f.get("ref"), f.get("si"), f.text)
                         else:  # a plain formula: no attributes to look up
-                            kind, array_ref, shared_index = "normal", None, None
-                        text = f.text
-                        t = el_c.get("t", "n")
-                        if t == "n":  # a number, as _decode_value decodes it
-                            cached = v_el.text if v_el is not None else None
-                            if cached is not None:
-                                cached = decode_number(cached)
-                                if type(cached) is str:
-                                    cached = unescape_text(cached)
-                        else:
-                            cached = decode_value(t, v_el, is_el, strings)
-                        fc = FormulaCell(
-                            ref,
-                            row,
-                            col,
-                            text if (text or kind != "shared") else None,
-                            kind,
-                            array_ref,
-                            shared_index,
-                            el_c.get("cm") is not None,
-                            cached,
-                        )
-                        formulas[ref] = fc
-                        if kind == "shared" and fc.text is not None and fc.shared_index is not None:
-                            masters[fc.shared_index] = fc
-                        if kind == "array" and fc.array_ref:
-                            with contextlib.suppress(ValueError):
-                                area = parse_range(fc.array_ref)
-                                arrays.append(area)
-                                if area[2] - area[0] < 10_000:
-                                    # rows → the array ranges crossing them, for a quick lookup
-                                    for r in range(area[0], area[2] + 1):
-                                        array_rows.setdefault(r, []).append(area)
-                                else:
-                                    big_arrays.append(area)
-                        if occupied is not None:
-                            occupied.add(ref)
-                        if values is not None:
-                            if formula_values or ref != cell_ref(row, col):
-                                values[(row, col)] = fc.cached
-                            else:  # the cached value is the formula cell's alone
-                                values.pop((row, col), None)
+                            formula = ("normal", None, None, f.text)
                     else:
-                        if occupied is not None:
-                            occupied.add(ref)
-                        value = _NOT_DECODED
-                        if values is not None:
-                            t = el_c.get("t", "n")
-                            if t == "n" and v_el is not None:  # the common case, decoded here
-                                text = v_el.text
-                                value = decode_number(text) if text else None
-                            else:
-                                value = decode_value(t, v_el, is_el, strings)
-                            values[(row, col)] = value
-                        if arrays and any(
-                            r1 <= row <= r2 and c1 <= col <= c2
-                            for r1, c1, r2, c2 in (*array_rows.get(row, ()), *big_arrays)
-                        ):
-                            covered[ref] = (
-                                decode_value(el_c.get("t", "n"), v_el, is_el, strings)
-                                if value is _NOT_DECODED
-                                else value
-                            )
+                        formula = None
+                    add(
+                        ref, row, col, el_c.get("t"), el_c.get("cm") is not None, formula,
+                        v_el is not None, v_el.text if v_el is not None else None,
+                        None if is_el is None
+                        else "".join([x.text or "" for x in is_el.iter("{*}t")]),
+                    )  # fmt: skip
             if el is None:
                 break
             if last == "c":
@@ -1011,7 +1202,6 @@ def _set_value(c: etree._Element, value: Any, ns: str) -> None:
 
 
 #: the parts of a sheet the byte-level patcher reads (:func:`_patch_sheet_bytes`)
-_SHEET_DATA = re.compile(rb"<sheetData\b[^>]*?(?:/>|>)")
 _ATTRS = rb"""(?:\s+[A-Za-z_][\w.:-]*\s*=\s*(?:"[^"<]*"|'[^'<]*'))*\s*"""
 #: a cell element; ``r`` in its usual place (first, double quotes) read by the pattern
 _PLAIN_CELL = re.compile(
@@ -1082,15 +1272,8 @@ def _patch_sheet_bytes(data: bytes, patch: SheetPatch) -> bytearray | None:
     """
     if patch.array_refs or patch.clear or not patch.values:
         return None
-    if not data.startswith(b"<"):
+    if not _utf8_xml(data):
         return None  # a byte-order mark, UTF-16, leading space: the tree does it
-    if data.startswith(b"<?xml"):
-        decl = data[: data.find(b"?>")]
-        if (
-            b"encoding" in decl
-            and re.search(rb"encoding\s*=\s*[\"']utf-8[\"']", decl, re.I) is None
-        ):
-            return None
     m = _SHEET_DATA.search(data)
     if m is None or m.group(0).endswith(b"/>"):
         return None
@@ -1198,13 +1381,7 @@ def _patch_sheet_tree(data: bytes, patch: SheetPatch) -> bytes:
     col_nums: dict[str, int] = {}
 
     def locate(ref: str) -> tuple[int, int]:
-        m = _REF_RE.match(ref)
-        if m is None:
-            raise ValueError(f"not a cell reference: {ref!r}")
-        letters, digits = m.groups()
-        col = col_nums.get(letters)
-        if col is None:
-            col = col_nums[letters] = col_to_num(letters)
+        digits, col = _letters_digits(ref, col_nums)
         return int(digits), col
 
     def find_cell(ref: str, row_n: int, col_n: int, create: bool) -> etree._Element | None:
@@ -1256,16 +1433,9 @@ def _patch_sheet_tree(data: bytes, patch: SheetPatch) -> bytes:
         if c is not None and c.find(f_tag) is None:
             _set_value(c, None, ns)
     max_row = max_col = 0
-    ref_match = _REF_RE.match
     for ref, value in patch.values.items():
         # locate() and the look-up of find_cell() inline: this runs once per value
-        m = ref_match(ref)
-        if m is None:
-            raise ValueError(f"not a cell reference: {ref!r}")
-        letters, digits = m.groups()
-        col = col_nums.get(letters)
-        if col is None:
-            col = col_nums[letters] = col_to_num(letters)
+        digits, col = _letters_digits(ref, col_nums)
         r = int(digits)
         cells = row_cells.get(r)
         c = cells.get(ref) if cells is not None else None
