@@ -1203,9 +1203,14 @@ def _set_value(c: etree._Element, value: Any, ns: str) -> None:
 
 #: the parts of a sheet the byte-level patcher reads (:func:`_patch_sheet_bytes`)
 _ATTRS = rb"""(?:\s+[A-Za-z_][\w.:-]*\s*=\s*(?:"[^"<]*"|'[^'<]*'))*\s*"""
-#: a cell element; ``r`` in its usual place (first, double quotes) read by the pattern
+#: a cell element; ``r`` in its usual place (first, double quotes) and the usual content
+#: (a plain ``<f>``, a ``<v>``, or both) read by the pattern, any other content left to
+#: :func:`_formula_of_plain_body`
 _PLAIN_CELL = re.compile(
-    rb'<c((?:\s+r="([A-Z]{1,3})([1-9][0-9]{0,6})")?' + _ATTRS + rb")(?:/>|>(.*?)</c>)", re.S
+    rb'<c((?:\s+r="([A-Z]{1,3})([1-9][0-9]{0,6})")?'
+    + _ATTRS
+    + rb")(?:/>|>(?:(<f>[^<]*</f>)?(?:<v>[^<]*</v>|<v/>)?</c>|(.*?)</c>))",
+    re.S,
 )
 _R_ATTR = re.compile(rb"""\sr\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _T_ATTR = re.compile(rb"""\st\s*=\s*(?:"[^"]*"|'[^']*')""")
@@ -1293,9 +1298,9 @@ def _patch_sheet_bytes(data: bytes, patch: SheetPatch) -> bytearray | None:
     t_attr, value_xml = _T_ATTR.sub, _value_xml
     # this loop runs once per cell of a possibly large sheet: the common case inline
     for cm in _PLAIN_CELL.finditer(data, start, end):
-        letters, digits = cm.group(2), cm.group(3)
+        attrs, letters, digits, f_xml, body = cm.groups()
         if letters is None:  # r not first, or in single quotes
-            rm = _R_ATTR.search(cm.group(1))
+            rm = _R_ATTR.search(attrs)
             if rm is None:
                 continue
             ref = (rm.group(1) if rm.group(1) is not None else rm.group(2)).decode(
@@ -1313,19 +1318,22 @@ def _patch_sheet_bytes(data: bytes, patch: SheetPatch) -> bytearray | None:
             if col is None:
                 col = col_nums[letters] = col_to_num(letters.decode("ascii"))
         del pending[ref]
-        f_xml = _formula_of_plain_body(cm.group(4))
-        if f_xml is None:
-            return None
+        if body is not None:
+            f_xml = _formula_of_plain_body(body)
+            if f_xml is None:
+                return None
+        elif f_xml is None:
+            f_xml = b""
         if row > max_row:
             max_row = row
         if col > max_col:
             max_col = col
         value = values[ref]
-        attrs = cm.group(1)
         if b"t=" in attrs:
             attrs = t_attr(b"", attrs)
-        out += view[pos : cm.start()]
-        pos = cm.end()
+        cell_start, cell_end = cm.span()
+        out += view[pos:cell_start]
+        pos = cell_end
         if value is None or (not f_xml and isinstance(value, str) and value == ""):
             out += b"<c" + attrs + (b">" + f_xml + b"</c>" if f_xml else b"/>")
         else:
