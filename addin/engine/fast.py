@@ -299,7 +299,6 @@ class _FastBook:
                 continue
             roles = got[0][0]
             moving = [i for i, role in enumerate(roles) if role is not None and not role[2]]
-            fixed = [i for i, role in enumerate(roles) if role is None or role[2]]
             start = [int(digits0[i]) for i in moving]
             tpl = self.templates[tkey]
             flags = [tpl[3][k][2] for k in tpl[1]]
@@ -307,13 +306,16 @@ class _FastBook:
             shape = [(sid, r1, not f[0], c1, r2, not f[2], c2)
                      for (sid, r1, c1, r2, c2), f in zip(ins0, flags, strict=True)]  # fmt: skip
             r0 = key0[1]
+            # a cell follows the first when its digit runs are the first's with each
+            # moving row moved by the rows between them, written as Excel writes a row
+            # (a cell written otherwise is compiled on its own, with the same result)
+            expected = list(digits0)
             for key, digits in members[1:]:
                 dr = key[1] - r0
-                if any(digits[i] != digits0[i] for i in fixed) or any(
-                    int(digits[i]) - s0 != dr for i, s0 in zip(moving, start, strict=True)
-                ):
-                    continue
-                compiled[key] = (func, _Moved(shape, offsets.setdefault(dr, dr)), tkey)
+                for i, s0 in zip(moving, start, strict=True):
+                    expected[i] = str(s0 + dr)
+                if digits == expected:
+                    compiled[key] = (func, _Moved(shape, offsets.setdefault(dr, dr)), tkey)
 
     def _compile_template(self, text: str, sheet: str, areas):
         """(function, input picks, batchable, areas); ``areas`` None: read from the inputs
