@@ -1442,6 +1442,28 @@ def test_operators_on_columns_give_what_formulas_gives_element_by_element(x, dat
             ], name
 
 
+def _columns_book(path, columns, formula, other_formulas=False) -> None:
+    """Sheet S: values in A:C, then a column of formulas from E per item of ``columns``
+    (``formula(j, row, k, offset)`` for each of its (k, offset)); sheet S2: values in A
+    (and formulas reading S in B with ``other_formulas``)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    other = wb.create_sheet("S2")
+    rows = max(len(c) for c in columns) + 3
+    for r in range(1, rows + 2):
+        ws.cell(r, 1, r * 1.5)
+        ws.cell(r, 2, (r % 4) + 0.25)
+        ws.cell(r, 3, f"t{r}" if r % 5 == 0 else r)
+        other.cell(r, 1, r * 2)
+        if other_formulas:
+            other.cell(r, 2, f"=S!C{r}*3" if r % 5 else f"=S!A{r}")
+    for j, col in enumerate(columns):
+        for i, (k, off) in enumerate(col):
+            ws.cell(i + 2, 5 + j, formula(j, i + 2, k, off))
+    wb.save(path)
+
+
 _PATTERNS = [
     "=A{r}*2", "=A{r}+B{r}", "=A{r}+B${t}", "=SUM(A{r}:C{r})", "=A{p}+1", "=B{r}*2.5",
     "=B{r}*3.5", "=IF(A{r}>5,C{r},B{r})", "=A{r}&B{r}", "=ROUND(A{r}/B{r},2)", "=A$2+A{r}",
@@ -1458,22 +1480,8 @@ def test_formulas_filled_down_compile_as_each_cell_alone(tmp_path_factory, colum
     change from one cell to the next: compiled a column at a time or cell by cell, the
     same values, changes and problems."""
     p = tmp_path_factory.mktemp("fill") / "fill.xlsx"
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "S"
-    other = wb.create_sheet("S2")
-    rows = max(len(c) for c in columns) + 3
-    for r in range(1, rows + 2):
-        ws.cell(r, 1, r * 1.5)
-        ws.cell(r, 2, (r % 4) + 0.25)
-        ws.cell(r, 3, f"t{r}" if r % 5 == 0 else r)
-        other.cell(r, 1, r * 2)
-    for j, col in enumerate(columns):
-        for i, (k, off) in enumerate(col):
-            r = i + 2
-            text = _PATTERNS[k].format(r=r, p=max(1, r + off), q=r + abs(off), t=2 + abs(off))
-            ws.cell(r, 5 + j, text)
-    wb.save(p)
+    _columns_book(p, columns, lambda j, r, k, off: _PATTERNS[k].format(
+        r=r, p=max(1, r + off), q=r + abs(off), t=2 + abs(off)))  # fmt: skip
     with pytest.MonkeyPatch.context() as mp:
         calls = []
         real = engine.fast._FastBook._precompile
@@ -1486,6 +1494,81 @@ def test_formulas_filled_down_compile_as_each_cell_alone(tmp_path_factory, colum
         alone = _evaluate(p, all_formulas=True)
     _assert_identical(together, alone)
     assert together.n_evaluated == sum(len(c) for c in columns)
+
+
+# {P}: the formula column before (B before the first), {S}: the cell's own column
+_LINKED = [
+    "={P}{r}*2", "={P}{r}+A{r}", "=SUM(A{r}:{P}{r})", "=SUM({P}$2:{P}{r})", "={S}{m}+1",
+    "={P}$3*A{r}", "=S2!B{r}+A{r}", "=VLOOKUP(A{r},A$2:C$9,2,0)", "=A{r}*2",
+    "=IF({P}{r}>5,{P}{q},B{r})", "=MAX(A{r}:{P}{q})", "=ROUND({P}{p}/B{r},2)",
+]  # fmt: skip
+
+
+def _order_by_cells(mp):
+    mp.setattr(engine.fast._FastBook, "_pattern_order", lambda self, keys: None)
+
+
+@settings(max_examples=40, deadline=None, database=None, derandomize=True)
+@given(columns=st.lists(st.lists(st.tuples(st.integers(0, len(_LINKED) - 1),
+                                           st.integers(-1, 1)), min_size=2, max_size=12),
+                        min_size=1, max_size=3))  # fmt: skip
+def test_the_order_found_by_pattern_computes_what_the_order_by_cell_computes(
+    tmp_path_factory, columns
+):
+    """Columns of formulas reading the one before (E, F, G), single cells, another sheet,
+    ranges over formula cells, a pattern reading its own column (a running total): the
+    order found a pattern at a time (:meth:`_FastBook._pattern_order`) gives the values,
+    changes, problems and warnings of the order found cell by cell."""
+    p = tmp_path_factory.mktemp("order") / "order.xlsx"
+    _columns_book(p, columns, lambda j, r, k, off: _LINKED[k].format(
+        r=r, p=max(1, r + off), q=r + abs(off), m=r - 1, P="BEF"[j], S="EFG"[j]),
+        other_formulas=True)  # fmt: skip
+    by_pattern = _evaluate(p, all_formulas=True)
+    with pytest.MonkeyPatch.context() as mp:
+        _order_by_cells(mp)
+        by_cell = _evaluate(p, all_formulas=True)
+    _assert_identical(by_pattern, by_cell)
+
+
+def test_the_benchmark_book_is_ordered_by_pattern(tmp_path):
+    """The engine benchmark's book (2 Agglo and 10 ordinary formulas a row, a total row
+    read by every row): ordered a pattern at a time, with the results of the order by
+    cell; a running total (a pattern reading itself) is ordered cell by cell."""
+    import bench_engine
+
+    p = tmp_path / "bench.xlsx"
+    bench_engine.build(p, 40)
+    used = []
+    real = engine.fast._FastBook._pattern_order
+
+    def spy(self, keys):
+        got = real(self, keys)
+        used.append(got is not None)
+        return got
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(engine.fast._FastBook, "_pattern_order", spy)
+        by_pattern = _evaluate(p, all_formulas=True)
+    with pytest.MonkeyPatch.context() as mp:
+        _order_by_cells(mp)
+        by_cell = _evaluate(p, all_formulas=True)
+    assert used == [True]
+    _assert_identical(by_pattern, by_cell)
+    assert by_pattern.n_evaluated == 40 * 12 + 40 + 5
+    # a running total: the order by pattern declines, the cells are ordered one by one
+    wb = openpyxl.load_workbook(p)
+    calc = wb["Calc"]
+    for r in range(2, 42):
+        calc.cell(r, 13, f"=M{r - 1}+A{r}" if r > 2 else "=A2")
+    wb.save(p)
+    used.clear()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(engine.fast._FastBook, "_pattern_order", spy)
+        running = _evaluate(p, all_formulas=True)
+    assert used == [False]
+    want = np.cumsum([by_cell.values[("Calc", f"A{r}")] for r in range(2, 42)])
+    got = [running.values[("Calc", f"M{r}")] for r in range(2, 42)]
+    assert got == pytest.approx(want, rel=1e-12)
 
 
 def test_the_inputs_of_a_filled_down_cell_are_its_first_cells_moved():

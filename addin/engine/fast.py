@@ -555,11 +555,160 @@ class _FastBook:
         """
         res = self.results
         compiled = self.compiled
-        formulas, covered = self.formulas, self.covered
         self._precompile(starts)
+        stack = [k for k in starts if k not in res]
+        got = None
+        if len(stack) == len(self.formulas):  # every formula cell: the order by pattern
+            got = self._pattern_order(stack[::-1])
+        order, groups = got if got is not None else self._cell_order(stack)
+        del stack  # memory peaks while the results are computed
+        # a cell's compiled plan and inputs are dropped once it is computed
+        with _cell_calls(node_name, agglo_keys) as call:
+            for kind, item in order:
+                if kind == "g":
+                    members = groups[item]
+                    self._evaluate_group(members, call)
+                    for m in members:
+                        del compiled[m]
+                else:
+                    self._evaluate_cell(item, call)
+                    del compiled[item]
+
+    def _pattern_order(self, keys):
+        """(order, groups) as :meth:`_cell_order` gives them when every formula cell is
+        evaluated, found a pattern at a time: None when it does not apply (array
+        formulas, a pattern that depends on itself, a cycle, or too many links between
+        single cells), and :meth:`_cell_order` decides.
+
+        ``keys``: every formula cell, in the order :meth:`_cell_order` visits them (the
+        order of each pattern's cells).  Each cell's node is its pattern's (in ``groups``)
+        or its own.  The cells of a pattern compiled for their column (:class:`_Moved`)
+        share their inputs moved by their rows: for each input, the formula cells all of
+        them read are found by one search over the column's rows (NumPy), which gives the
+        same links between nodes as looking at each cell, and any order of the nodes
+        that respects them computes the same values.
+        """
+        if self.array_area or self.covered:
+            return None
+        compiled, templates, formulas = self.compiled, self.templates, self.formulas
+        for key in keys:  # as _cell_order compiles them
+            if key not in compiled:
+                compiled[key] = self.compile(key[0], formulas[key])
+        groups: dict[Any, list[tuple[int, int, int]]] = {}
+        for key in keys:
+            t = compiled[key][2]
+            if templates[t][2]:
+                groups.setdefault(t, []).append(key)
+        groups = {t: m for t, m in groups.items() if len(m) > 1}
+        # nodes: the patterns of groups, then the other cells; each formula cell's node
+        # number, column by column in the order of its rows
+        nodes: list[tuple[str, Any]] = [("g", t) for t in groups]
+        gid = {t: i for i, t in enumerate(groups)}
+        columns: dict[tuple[int, int], tuple[list[int], list[int], np.ndarray, np.ndarray]] = {}
+        for sid, by_col in enumerate(self.rows_by_col):
+            for col, rows in by_col.items():
+                nids = []
+                for r in rows:
+                    g = gid.get(compiled[(sid, r, col)][2])
+                    if g is None:
+                        g = len(nodes)
+                        nodes.append(("c", (sid, r, col)))
+                    nids.append(g)
+                columns[(sid, col)] = (
+                    rows,
+                    nids,
+                    np.array(rows, np.int64),
+                    np.array(nids, np.int64),
+                )
+
+        def reads(sid, c1, c2, lo, hi) -> np.ndarray:
+            """Node numbers of the formula cells in columns c1..c2 of the sheet, rows
+            lo[i]..hi[i] for some i (arrays)."""
+            by_col = self.rows_by_col[sid]
+            cols = range(c1, c2 + 1) if c2 - c1 < len(by_col) else sorted(by_col)
+            found = []
+            for c in cols:
+                if not (c1 <= c <= c2) or c not in by_col:
+                    continue
+                _rows, _nids, rows, nids = columns[(sid, c)]
+                a = np.searchsorted(rows, lo, "left")
+                b = np.searchsorted(rows, hi, "right")
+                n = len(rows)
+                inside = np.cumsum(
+                    np.bincount(a, minlength=n + 1) - np.bincount(b, minlength=n + 1)
+                )
+                found.append(nids[inside[:n] > 0])
+            return np.unique(np.concatenate(found)) if found else np.empty(0, np.int64)
+
+        edges: set[tuple[int, int]] = set()
+        for t, members in groups.items():
+            g = gid[t]
+            runs: dict[int, tuple[list, list[int]]] = {}  # shape → its cells' row offsets
+            loose: dict[tuple[int, int, int], tuple[list[int], list[int]]] = {}
+            for m in members:
+                ins = compiled[m][1]
+                if type(ins) is _Moved:
+                    runs.setdefault(id(ins.shape), (ins.shape, []))[1].append(ins.dr)
+                    continue
+                for sid, r1, c1, r2, c2 in ins:
+                    lo_hi = loose.setdefault((sid, c1, c2), ([], []))
+                    lo_hi[0].append(r1)
+                    lo_hi[1].append(r2)
+            for shape, drs in runs.values():
+                dr = np.array(drs, np.int64)
+                for sid, r1, m1, c1, r2, m2, c2 in shape:
+                    lo = r1 + dr if m1 else np.full(len(dr), r1, np.int64)
+                    hi = r2 + dr if m2 else np.full(len(dr), r2, np.int64)
+                    edges.update((int(x), g) for x in reads(sid, c1, c2, lo, hi))
+            for (sid, c1, c2), (lo, hi) in loose.items():
+                found = reads(sid, c1, c2, np.array(lo, np.int64), np.array(hi, np.int64))
+                edges.update((int(x), g) for x in found)
+        # the other cells one by one, as _cell_order looks at them
+        links = 0
+        for nid in range(len(groups), len(nodes)):
+            key = nodes[nid][1]
+            for sid, r1, c1, r2, c2 in compiled[key][1]:
+                by_col = self.rows_by_col[sid]
+                if r1 == r2 and c1 == c2:
+                    col = columns.get((sid, c1))
+                    if col is not None:
+                        i = bisect.bisect_left(col[0], r1)
+                        if i < len(col[0]) and col[0][i] == r1:
+                            edges.add((col[1][i], nid))
+                    continue
+                for k in self._formula_cells_in(sid, r1, c1, r2, c2):
+                    col = columns[(k[0], k[2])]
+                    edges.add((col[1][bisect.bisect_left(col[0], k[1])], nid))
+                    links += 1
+                if links > 1_000_000:
+                    return None  # ranges over many formula cells: cell by cell
+        if any(a == b for a, b in edges):
+            return None  # a pattern reading its own cells, or a cell itself
+        succ: list[list[int]] = [[] for _ in nodes]
+        indeg = [0] * len(nodes)
+        for a, b in edges:
+            succ[a].append(b)
+            indeg[b] += 1
+        ready = [i for i, d in enumerate(indeg) if d == 0]
+        order = []
+        while ready:
+            i = ready.pop()
+            order.append(nodes[i])
+            for j in succ[i]:
+                indeg[j] -= 1
+                if indeg[j] == 0:
+                    ready.append(j)
+        if len(order) < len(nodes):
+            return None  # a cycle
+        return order, groups
+
+    def _cell_order(self, stack):
+        """(order, groups) of :func:`_schedule` for the cells of ``stack`` (popped from its
+        end) and everything they depend on, found cell by cell."""
         plain: dict[tuple[int, int, int], bool] = {}  # (sheet, c1, c2) → _values_only
         deps: dict[tuple[int, int, int], list[tuple[int, int, int]]] = {}
-        stack = [k for k in starts if k not in res]
+        res, compiled = self.results, self.compiled
+        formulas, covered = self.formulas, self.covered
         # every formula cell is a start: what a cell depends on is visited as a start too
         every = len(stack) == len(formulas)
         while stack:
@@ -610,18 +759,7 @@ class _FastBook:
                 break
             for t in bad:
                 del groups[t]
-        del deps  # the order is known; memory peaks while the results are computed
-        # a cell's compiled plan and inputs are dropped once it is computed
-        with _cell_calls(node_name, agglo_keys) as call:
-            for kind, item in order:
-                if kind == "g":
-                    members = groups[item]
-                    self._evaluate_group(members, call)
-                    for m in members:
-                        del compiled[m]
-                else:
-                    self._evaluate_cell(item, call)
-                    del compiled[item]
+        return order, groups
 
     def _values_only(self, sid: int, c1: int, c2: int) -> bool:
         """True when columns c1..c2 of the sheet hold no formula cell and the sheet no
